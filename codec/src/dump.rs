@@ -1,0 +1,270 @@
+//! Walking one received datagram: the netlink messages it packs, each turned
+//! into a typed [`Body`]. This is the entry point for everything the kernel
+//! sends back to a sock_diag request.
+
+use heapless::Vec;
+
+use crate::inet::InetRecord;
+use crate::nlmsg::{self, kind, HeaderRepr, Packet};
+use crate::unix::UnixRecord;
+use crate::{align4, family, Result};
+
+/// What one message carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body<'a> {
+    /// An IPv4 or IPv6 socket.
+    Inet(InetRecord<'a>),
+    /// A unix socket.
+    Unix(UnixRecord<'a>),
+    /// A diag record of a family this codec does not decode yet (netlink,
+    /// packet, ...): the family byte and the raw payload.
+    OtherDiag {
+        /// The `*_diag_msg` family byte.
+        family: u8,
+        /// The whole payload after the netlink header.
+        payload: &'a [u8],
+    },
+    /// `NLMSG_ERROR`: positive errno, 0 for an ACK.
+    Error {
+        /// The errno, positive.
+        errno: i32,
+    },
+    /// `NLMSG_DONE`: the dump is over; errno 0 or the reason it failed
+    /// (ENOENT: no diag module for the protocol).
+    Done {
+        /// The errno, positive.
+        errno: i32,
+    },
+}
+
+/// One decoded message with its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Message<'a> {
+    /// The netlink header (seq is the request's).
+    pub header: HeaderRepr,
+    /// What it carries.
+    pub body: Body<'a>,
+}
+
+/// Decodes the message at the start of `buf` (already checked).
+fn decode<'a>(packet: &Packet<&'a [u8]>) -> Result<Option<Message<'a>>> {
+    let header = HeaderRepr::parse(packet);
+    let payload = packet.payload();
+    let body = match header.msg_type {
+        kind::ERROR | kind::DONE => {
+            let errno = nlmsg::parse_errno(payload, header.msg_type)?;
+            if header.msg_type == kind::ERROR {
+                Body::Error { errno }
+            } else {
+                Body::Done { errno }
+            }
+        }
+        kind::SOCK_DIAG_BY_FAMILY => match payload.first() {
+            Some(&family::INET) | Some(&family::INET6) => {
+                Body::Inet(InetRecord::parse_bytes(payload)?)
+            }
+            Some(&family::UNIX) => Body::Unix(UnixRecord::parse_bytes(payload)?),
+            Some(&other) => Body::OtherDiag { family: other, payload },
+            None => return Err(crate::Error::Truncated),
+        },
+        // NOOP, OVERRUN and anything unknown carry no socket.
+        _ => return Ok(None),
+    };
+    Ok(Some(Message { header, body }))
+}
+
+/// Iterates over the messages in one datagram, skipping types that carry no
+/// socket. Yields `Err` once on the first malformed message, then stops:
+/// after a bad length nothing that follows can be trusted.
+#[derive(Debug, Clone)]
+pub struct Messages<'a> {
+    rest: &'a [u8],
+    failed: bool,
+}
+
+impl<'a> Messages<'a> {
+    /// Iterates over the messages packed in `datagram`.
+    pub const fn new(datagram: &'a [u8]) -> Messages<'a> {
+        Messages { rest: datagram, failed: false }
+    }
+}
+
+impl<'a> Iterator for Messages<'a> {
+    type Item = Result<Message<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.failed && !self.rest.is_empty() {
+            let rest: &'a [u8] = self.rest;
+            let step = match Packet::new_checked(rest) {
+                Ok(p) => align4(p.len() as usize).min(rest.len()),
+                Err(e) => {
+                    self.failed = true;
+                    return Some(Err(e));
+                }
+            };
+            let packet = Packet::new_unchecked(rest);
+            self.rest = &rest[step..];
+            match decode(&packet) {
+                Ok(Some(msg)) => return Some(Ok(msg)),
+                Ok(None) => continue,
+                Err(e) => {
+                    self.failed = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Decodes every message of `datagram` into `out` and returns how many were
+/// added. When `out` fills up, returns [`crate::Error::CapacityExceeded`]:
+/// the messages pushed so far stay in `out`, the rest are not dropped
+/// silently but reported, and the caller can drain `out` and decode the
+/// datagram again from the message that did not fit (`out.len()` before the
+/// call plus the count it holds now tells how far it got).
+pub fn decode_into<'a, const N: usize>(
+    datagram: &'a [u8],
+    out: &mut Vec<Message<'a>, N>,
+) -> Result<usize> {
+    let mut added = 0;
+    for msg in Messages::new(datagram) {
+        out.push(msg?).map_err(|_| crate::Error::CapacityExceeded)?;
+        added += 1;
+    }
+    Ok(added)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inet::TcpState;
+    use crate::Error;
+
+    /// Appends one netlink message to `buf` at `at`, padding to 4.
+    fn push_msg(buf: &mut [u8], at: &mut usize, msg_type: u16, seq: u32, payload: &[u8]) {
+        let len = 16 + payload.len();
+        buf[*at..*at + 4].copy_from_slice(&(len as u32).to_ne_bytes());
+        buf[*at + 4..*at + 6].copy_from_slice(&msg_type.to_ne_bytes());
+        buf[*at + 6..*at + 8].copy_from_slice(&nlmsg::flags::MULTI.to_ne_bytes());
+        buf[*at + 8..*at + 12].copy_from_slice(&seq.to_ne_bytes());
+        buf[*at + 12..*at + 16].copy_from_slice(&777u32.to_ne_bytes());
+        buf[*at + 16..*at + len].copy_from_slice(payload);
+        *at += (len + 3) & !3;
+    }
+
+    fn inet_payload(state: u8, sport: u16) -> [u8; 72] {
+        let mut b = [0u8; 72];
+        b[0] = family::INET;
+        b[1] = state;
+        b[4..6].copy_from_slice(&sport.to_be_bytes());
+        b
+    }
+
+    /// A datagram as the kernel packs it: two TCP records, a NOOP, a unix
+    /// record, a netlink-family record and DONE.
+    fn datagram() -> ([u8; 512], usize) {
+        let mut buf = [0u8; 512];
+        let mut at = 0;
+        push_msg(&mut buf, &mut at, kind::SOCK_DIAG_BY_FAMILY, 5, &inet_payload(10, 22));
+        push_msg(&mut buf, &mut at, kind::SOCK_DIAG_BY_FAMILY, 5, &inet_payload(1, 40000));
+        push_msg(&mut buf, &mut at, kind::NOOP, 5, &[]);
+        let mut unix = [0u8; 16];
+        unix[0] = family::UNIX;
+        unix[1] = 2;
+        unix[2] = 7;
+        push_msg(&mut buf, &mut at, kind::SOCK_DIAG_BY_FAMILY, 5, &unix);
+        push_msg(&mut buf, &mut at, kind::SOCK_DIAG_BY_FAMILY, 5, &[family::NETLINK, 3, 0]);
+        push_msg(&mut buf, &mut at, kind::DONE, 5, &0i32.to_ne_bytes());
+        (buf, at)
+    }
+
+    #[test]
+    fn test_parse() {
+        let (buf, len) = datagram();
+        let mut it = Messages::new(&buf[..len]);
+        let m = it.next().unwrap().unwrap();
+        assert_eq!(m.header.seq, 5);
+        match m.body {
+            Body::Inet(r) => assert_eq!((r.state, r.id.sport), (TcpState::Listen, 22)),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(it.next(), Some(Ok(Message { body: Body::Inet(_), .. }))));
+        match it.next().unwrap().unwrap().body {
+            Body::Unix(u) => assert_eq!(u.state, TcpState::Close),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            it.next().unwrap().unwrap().body,
+            Body::OtherDiag { family: family::NETLINK, payload: [16, 3, 0] }
+        ));
+        assert!(matches!(it.next().unwrap().unwrap().body, Body::Done { errno: 0 }));
+        assert!(it.next().is_none());
+    }
+
+    #[test]
+    fn test_error_and_done() {
+        let mut buf = [0u8; 128];
+        let mut at = 0;
+        let mut err = [0u8; 20];
+        err[0..4].copy_from_slice(&(-22i32).to_ne_bytes());
+        push_msg(&mut buf, &mut at, kind::ERROR, 1, &err);
+        push_msg(&mut buf, &mut at, kind::DONE, 1, &(-2i32).to_ne_bytes());
+        push_msg(&mut buf, &mut at, kind::DONE, 1, &[]);
+        let got: [Body; 3] = {
+            let mut it = Messages::new(&buf[..at]).map(|m| m.unwrap().body);
+            [it.next().unwrap(), it.next().unwrap(), it.next().unwrap()]
+        };
+        assert_eq!(got, [Body::Error { errno: 22 }, Body::Done { errno: 2 }, Body::Done { errno: 0 }]);
+    }
+
+    #[test]
+    fn test_truncated() {
+        // Every prefix is handled without a panic, and a prefix that cuts a
+        // message yields an error instead of a record.
+        let (buf, len) = datagram();
+        for cut in 0..=len {
+            let mut ok = 0;
+            let mut errs = 0;
+            for m in Messages::new(&buf[..cut]) {
+                match m {
+                    Ok(_) => ok += 1,
+                    Err(_) => errs += 1,
+                }
+            }
+            assert!(errs <= 1, "prefix {cut}");
+            if cut == len {
+                assert_eq!((ok, errs), (5, 0));
+            }
+        }
+        // A cut inside the first record is an error, not a silent skip.
+        let first = Messages::new(&buf[..50]).next().unwrap();
+        assert_eq!(first.unwrap_err(), Error::Truncated);
+    }
+
+    #[test]
+    fn test_malformed() {
+        let mut buf = [0u8; 64];
+        let mut at = 0;
+        push_msg(&mut buf, &mut at, kind::DONE, 1, &0i32.to_ne_bytes());
+        // nlmsg_len 8: shorter than its own header; must not loop forever.
+        buf[0..4].copy_from_slice(&8u32.to_ne_bytes());
+        let mut it = Messages::new(&buf[..at]);
+        assert_eq!(it.next(), Some(Err(Error::BadLength)));
+        assert_eq!(it.next(), None);
+        // A diag message with no payload at all.
+        let mut at = 0;
+        push_msg(&mut buf, &mut at, kind::SOCK_DIAG_BY_FAMILY, 1, &[]);
+        assert_eq!(Messages::new(&buf[..at]).next(), Some(Err(Error::Truncated)));
+    }
+
+    #[test]
+    fn test_decode_into() {
+        let (buf, len) = datagram();
+        let mut out: Vec<Message, 8> = Vec::new();
+        assert_eq!(decode_into(&buf[..len], &mut out), Ok(5));
+        let mut small: Vec<Message, 3> = Vec::new();
+        assert_eq!(decode_into(&buf[..len], &mut small), Err(Error::CapacityExceeded));
+        assert_eq!(small.len(), 3, "what fit is kept; nothing is dropped silently");
+    }
+}

@@ -1,0 +1,676 @@
+//! IPv4 and IPv6 sockets: `inet_diag_req_v2`, `inet_diag_sockid` and
+//! `inet_diag_msg` from `linux/inet_diag.h`, served by `net/ipv4/inet_diag.c`
+//! and the per-protocol `tcp_diag`, `udp_diag` and `raw_diag` modules.
+//!
+//! Netlink fields are host order; ports and addresses in the socket id are
+//! network order. The cookie is two host-order `u32` words, low half first.
+
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use byteorder::{ByteOrder, NativeEndian, NetworkEndian};
+
+use crate::attr::{self, Attrs};
+use crate::nlmsg::Request;
+use crate::{family, Error, Result};
+
+/// IP protocol numbers a request can name (`IPPROTO_*`).
+pub mod proto {
+    /// `IPPROTO_TCP`
+    pub const TCP: u32 = 6;
+    /// `IPPROTO_UDP`
+    pub const UDP: u32 = 17;
+    /// `IPPROTO_SCTP`
+    pub const SCTP: u32 = 132;
+    /// `IPPROTO_UDPLITE`
+    pub const UDPLITE: u32 = 136;
+    /// `IPPROTO_RAW`: selects `raw_diag`.
+    pub const RAW: u32 = 255;
+    /// `IPPROTO_MPTCP`: above 255, so it travels in `INET_DIAG_REQ_PROTOCOL`.
+    pub const MPTCP: u32 = 262;
+}
+
+/// Response attribute types (`INET_DIAG_*`). Request bit `ext` n asks for
+/// attribute n + 1.
+pub mod attr_kind {
+    /// `INET_DIAG_MEMINFO`
+    pub const MEMINFO: u16 = 1;
+    /// `INET_DIAG_INFO`: `tcp_info` and friends.
+    pub const INFO: u16 = 2;
+    /// `INET_DIAG_VEGASINFO`
+    pub const VEGASINFO: u16 = 3;
+    /// `INET_DIAG_CONG`
+    pub const CONG: u16 = 4;
+    /// `INET_DIAG_TOS`
+    pub const TOS: u16 = 5;
+    /// `INET_DIAG_TCLASS`
+    pub const TCLASS: u16 = 6;
+    /// `INET_DIAG_SKMEMINFO`
+    pub const SKMEMINFO: u16 = 7;
+    /// `INET_DIAG_SHUTDOWN`: sent always; bit 0 receive, bit 1 send.
+    pub const SHUTDOWN: u16 = 8;
+    /// `INET_DIAG_PROTOCOL`: raw sockets' protocol.
+    pub const PROTOCOL: u16 = 10;
+    /// `INET_DIAG_SKV6ONLY`
+    pub const SKV6ONLY: u16 = 11;
+    /// `INET_DIAG_MARK` (CAP_NET_ADMIN only).
+    pub const MARK: u16 = 15;
+    /// `INET_DIAG_CGROUP_ID`
+    pub const CGROUP_ID: u16 = 21;
+}
+
+/// Request attribute types (`INET_DIAG_REQ_*`).
+pub mod req_attr {
+    /// `INET_DIAG_REQ_BYTECODE`
+    pub const BYTECODE: u16 = 1;
+    /// `INET_DIAG_REQ_PROTOCOL`: a `u32` protocol overriding the `u8` field.
+    pub const PROTOCOL: u16 = 3;
+}
+
+/// The `ext` bit that asks for response attribute `kind`.
+pub const fn ext_bit(kind: u16) -> u8 {
+    if kind >= 1 && kind <= 8 {
+        1 << (kind - 1)
+    } else {
+        0
+    }
+}
+
+/// `INET_DIAG_NOCOOKIE`: both cookie words all ones.
+pub const NO_COOKIE: u64 = u64::MAX;
+
+/// TCP states as the kernel numbers them (`include/net/tcp_states.h`); UDP
+/// and RAW reuse them (CLOSE = unconnected, ESTABLISHED = connected).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(missing_docs)]
+pub enum TcpState {
+    Established,
+    SynSent,
+    SynRecv,
+    FinWait1,
+    FinWait2,
+    TimeWait,
+    Close,
+    CloseWait,
+    LastAck,
+    Listen,
+    Closing,
+    NewSynRecv,
+    BoundInactive,
+    /// A state this codec does not know, kept as sent.
+    Unknown(u8),
+}
+
+impl TcpState {
+    /// The number the kernel uses.
+    pub const fn raw(self) -> u8 {
+        match self {
+            TcpState::Established => 1,
+            TcpState::SynSent => 2,
+            TcpState::SynRecv => 3,
+            TcpState::FinWait1 => 4,
+            TcpState::FinWait2 => 5,
+            TcpState::TimeWait => 6,
+            TcpState::Close => 7,
+            TcpState::CloseWait => 8,
+            TcpState::LastAck => 9,
+            TcpState::Listen => 10,
+            TcpState::Closing => 11,
+            TcpState::NewSynRecv => 12,
+            TcpState::BoundInactive => 13,
+            TcpState::Unknown(v) => v,
+        }
+    }
+
+    /// The state's bit in a request's `idiag_states` mask (0 for numbers
+    /// that do not fit one).
+    pub const fn mask(self) -> u32 {
+        let raw = self.raw();
+        if raw < 32 {
+            1 << raw
+        } else {
+            0
+        }
+    }
+}
+
+impl From<u8> for TcpState {
+    fn from(raw: u8) -> TcpState {
+        match raw {
+            1 => TcpState::Established,
+            2 => TcpState::SynSent,
+            3 => TcpState::SynRecv,
+            4 => TcpState::FinWait1,
+            5 => TcpState::FinWait2,
+            6 => TcpState::TimeWait,
+            7 => TcpState::Close,
+            8 => TcpState::CloseWait,
+            9 => TcpState::LastAck,
+            10 => TcpState::Listen,
+            11 => TcpState::Closing,
+            12 => TcpState::NewSynRecv,
+            13 => TcpState::BoundInactive,
+            other => TcpState::Unknown(other),
+        }
+    }
+}
+
+/// Which timer runs on the socket (`idiag_timer`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Timer {
+    /// 0: none.
+    Off,
+    /// 1: retransmit (also request sockets).
+    Retransmit,
+    /// 2: keepalive or FIN_WAIT2.
+    Keepalive,
+    /// 3: TIME_WAIT.
+    TimeWait,
+    /// 4: zero-window probe.
+    Probe,
+    /// A timer this codec does not know.
+    Unknown(u8),
+}
+
+impl From<u8> for Timer {
+    fn from(raw: u8) -> Timer {
+        match raw {
+            0 => Timer::Off,
+            1 => Timer::Retransmit,
+            2 => Timer::Keepalive,
+            3 => Timer::TimeWait,
+            4 => Timer::Probe,
+            other => Timer::Unknown(other),
+        }
+    }
+}
+
+mod id_field {
+    use crate::Field;
+    pub const SPORT: Field = 0..2;
+    pub const DPORT: Field = 2..4;
+    pub const SRC: Field = 4..20;
+    pub const DST: Field = 20..36;
+    pub const IF: Field = 36..40;
+    pub const COOKIE_LO: Field = 40..44;
+    pub const COOKIE_HI: Field = 44..48;
+}
+
+/// Size of `struct inet_diag_sockid`.
+pub const SOCKID_LEN: usize = id_field::COOKIE_HI.end;
+
+/// `struct inet_diag_sockid`: the socket's two ends, its interface and its
+/// cookie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[doc(alias = "inet_diag_sockid")]
+pub struct SockId {
+    /// Local port (`idiag_sport`); for RAW sockets the protocol number.
+    pub sport: u16,
+    /// Remote port (`idiag_dport`).
+    pub dport: u16,
+    /// Local address.
+    pub src: IpAddr,
+    /// Remote address.
+    pub dst: IpAddr,
+    /// Bound interface index (`idiag_if`), 0 for none.
+    pub ifindex: u32,
+    /// The kernel's socket cookie; [`NO_COOKIE`] as a request wildcard.
+    pub cookie: u64,
+}
+
+impl SockId {
+    /// An id that matches any socket of `family` in a dump.
+    pub const fn any(family: u8) -> SockId {
+        let addr = if family == crate::family::INET6 {
+            IpAddr::V6(Ipv6Addr::UNSPECIFIED)
+        } else {
+            IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+        };
+        SockId { sport: 0, dport: 0, src: addr, dst: addr, ifindex: 0, cookie: NO_COOKIE }
+    }
+
+    /// Reads an id of `family` from its 48 bytes.
+    fn parse(bytes: &[u8], family: u8) -> Result<SockId> {
+        if bytes.len() < SOCKID_LEN {
+            return Err(Error::Truncated);
+        }
+        let addr = |field: crate::Field| -> Result<IpAddr> {
+            let raw = &bytes[field];
+            match family {
+                crate::family::INET => Ok(IpAddr::V4(Ipv4Addr::from(NetworkEndian::read_u32(raw)))),
+                crate::family::INET6 => Ok(IpAddr::V6(Ipv6Addr::from(NetworkEndian::read_u128(raw)))),
+                _ => Err(Error::BadFamily),
+            }
+        };
+        let lo = NativeEndian::read_u32(&bytes[id_field::COOKIE_LO]) as u64;
+        let hi = NativeEndian::read_u32(&bytes[id_field::COOKIE_HI]) as u64;
+        Ok(SockId {
+            sport: NetworkEndian::read_u16(&bytes[id_field::SPORT]),
+            dport: NetworkEndian::read_u16(&bytes[id_field::DPORT]),
+            src: addr(id_field::SRC)?,
+            dst: addr(id_field::DST)?,
+            ifindex: NativeEndian::read_u32(&bytes[id_field::IF]),
+            cookie: lo | (hi << 32),
+        })
+    }
+
+    /// Writes the id into exactly `SOCKID_LEN` bytes.
+    fn emit(&self, bytes: &mut [u8]) {
+        let put_addr = |out: &mut [u8], addr: IpAddr| match addr {
+            // IPv4 uses word 0 only; the other three must be zero.
+            IpAddr::V4(a) => {
+                NetworkEndian::write_u32(&mut out[0..4], a.into());
+                out[4..16].fill(0);
+            }
+            IpAddr::V6(a) => NetworkEndian::write_u128(out, a.into()),
+        };
+        NetworkEndian::write_u16(&mut bytes[id_field::SPORT], self.sport);
+        NetworkEndian::write_u16(&mut bytes[id_field::DPORT], self.dport);
+        put_addr(&mut bytes[id_field::SRC], self.src);
+        put_addr(&mut bytes[id_field::DST], self.dst);
+        NativeEndian::write_u32(&mut bytes[id_field::IF], self.ifindex);
+        NativeEndian::write_u32(&mut bytes[id_field::COOKIE_LO], self.cookie as u32);
+        NativeEndian::write_u32(&mut bytes[id_field::COOKIE_HI], (self.cookie >> 32) as u32);
+    }
+}
+
+mod req_field {
+    use crate::Field;
+    pub const FAMILY: usize = 0;
+    pub const PROTOCOL: usize = 1;
+    pub const EXT: usize = 2;
+    pub const RAW_PROTOCOL: usize = 3;
+    pub const STATES: Field = 4..8;
+    pub const ID: Field = 8..8 + super::SOCKID_LEN;
+}
+
+/// Size of `struct inet_diag_req_v2`.
+pub const REQ_LEN: usize = req_field::ID.end;
+
+/// `struct inet_diag_req_v2`, plus the request attribute that carries a
+/// protocol above 255.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[doc(alias = "inet_diag_req_v2")]
+pub struct ReqRepr {
+    /// `AF_INET` or `AF_INET6`: one family per request.
+    pub family: u8,
+    /// An [`proto`] number.
+    pub protocol: u32,
+    /// Bits asking for response attributes (see [`ext_bit`]).
+    pub ext: u8,
+    /// RAW only: the protocol to select, 0 for every raw socket.
+    pub raw_protocol: u8,
+    /// Bitmask of `1 << state`.
+    pub states: u32,
+    /// Ports (0 = any) and cookie; addresses are not filtered in dumps.
+    pub id: SockId,
+    /// A dump (`NLM_F_DUMP`) rather than an exact lookup.
+    pub dump: bool,
+}
+
+impl ReqRepr {
+    /// A dump of every socket of `family` and `protocol` in `states`.
+    pub const fn dump(family: u8, protocol: u32, states: u32) -> ReqRepr {
+        ReqRepr {
+            family,
+            protocol,
+            ext: 0,
+            raw_protocol: 0,
+            states,
+            id: SockId::any(family),
+            dump: true,
+        }
+    }
+
+    fn protocol_attr(&self) -> bool {
+        self.protocol > 0xff
+    }
+}
+
+impl Request for ReqRepr {
+    fn payload_len(&self) -> usize {
+        REQ_LEN + if self.protocol_attr() { attr::buffer_len(4) } else { 0 }
+    }
+
+    fn emit_payload(&self, buf: &mut [u8]) -> Result<()> {
+        if buf.len() < self.payload_len() {
+            return Err(Error::BufferTooSmall);
+        }
+        buf[req_field::FAMILY] = self.family;
+        // A protocol above 255 goes in the attribute; 0 here makes a kernel
+        // that ignores the attribute answer ENOENT instead of dumping the
+        // protocol that shares the low byte (MPTCP's would be TCP).
+        buf[req_field::PROTOCOL] = if self.protocol_attr() { 0 } else { self.protocol as u8 };
+        buf[req_field::EXT] = self.ext;
+        buf[req_field::RAW_PROTOCOL] = self.raw_protocol;
+        NativeEndian::write_u32(&mut buf[req_field::STATES], self.states);
+        self.id.emit(&mut buf[req_field::ID]);
+        if self.protocol_attr() {
+            attr::emit(&mut buf[REQ_LEN..], req_attr::PROTOCOL, &self.protocol.to_ne_bytes())?;
+        }
+        Ok(())
+    }
+
+    fn is_dump(&self) -> bool {
+        self.dump
+    }
+}
+
+mod msg_field {
+    use crate::Field;
+    pub const FAMILY: usize = 0;
+    pub const STATE: usize = 1;
+    pub const TIMER: usize = 2;
+    pub const RETRANS: usize = 3;
+    pub const ID: Field = 4..4 + super::SOCKID_LEN;
+    pub const EXPIRES: Field = ID.end..ID.end + 4;
+    pub const RQUEUE: Field = EXPIRES.end..EXPIRES.end + 4;
+    pub const WQUEUE: Field = RQUEUE.end..RQUEUE.end + 4;
+    pub const UID: Field = WQUEUE.end..WQUEUE.end + 4;
+    pub const INODE: Field = UID.end..UID.end + 4;
+}
+
+/// Size of `struct inet_diag_msg`; attributes follow it.
+pub const MSG_LEN: usize = msg_field::INODE.end;
+
+/// A checked, zero-copy view of an `inet_diag_msg` and its attributes.
+#[derive(Debug, Clone, Copy)]
+#[doc(alias = "inet_diag_msg")]
+pub struct MsgView<'a> {
+    buffer: &'a [u8],
+}
+
+impl<'a> MsgView<'a> {
+    /// Validates the fixed part and the family.
+    pub fn new_checked(buffer: &'a [u8]) -> Result<MsgView<'a>> {
+        if buffer.len() < MSG_LEN {
+            return Err(Error::Truncated);
+        }
+        match buffer[msg_field::FAMILY] {
+            family::INET | family::INET6 => Ok(MsgView { buffer }),
+            _ => Err(Error::BadFamily),
+        }
+    }
+
+    /// `idiag_family`
+    pub fn family(&self) -> u8 {
+        self.buffer[msg_field::FAMILY]
+    }
+    /// `idiag_state`
+    pub fn state(&self) -> TcpState {
+        TcpState::from(self.buffer[msg_field::STATE])
+    }
+    /// `idiag_timer`
+    pub fn timer(&self) -> Timer {
+        Timer::from(self.buffer[msg_field::TIMER])
+    }
+    /// `idiag_retrans`
+    pub fn retrans(&self) -> u8 {
+        self.buffer[msg_field::RETRANS]
+    }
+    /// `id`; the family was checked, so this cannot fail.
+    pub fn id(&self) -> SockId {
+        SockId::parse(&self.buffer[msg_field::ID], self.family())
+            .unwrap_or(SockId::any(self.family()))
+    }
+    /// `idiag_expires`: milliseconds until the timer fires.
+    pub fn expires(&self) -> u32 {
+        NativeEndian::read_u32(&self.buffer[msg_field::EXPIRES])
+    }
+    /// `idiag_rqueue`
+    pub fn rqueue(&self) -> u32 {
+        NativeEndian::read_u32(&self.buffer[msg_field::RQUEUE])
+    }
+    /// `idiag_wqueue`
+    pub fn wqueue(&self) -> u32 {
+        NativeEndian::read_u32(&self.buffer[msg_field::WQUEUE])
+    }
+    /// `idiag_uid`
+    pub fn uid(&self) -> u32 {
+        NativeEndian::read_u32(&self.buffer[msg_field::UID])
+    }
+    /// `idiag_inode`: 0 for sockets without a file.
+    pub fn inode(&self) -> u32 {
+        NativeEndian::read_u32(&self.buffer[msg_field::INODE])
+    }
+    /// The attributes after the fixed part.
+    pub fn attrs(&self) -> Attrs<'a> {
+        Attrs::new(&self.buffer[MSG_LEN..])
+    }
+}
+
+/// One IPv4 or IPv6 socket as plain values.
+///
+/// Attributes this codec decodes are typed fields (absent: `None`); the raw
+/// attribute bytes stay in `attrs` for callers that want the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InetRecord<'a> {
+    /// `AF_INET` or `AF_INET6`.
+    pub family: u8,
+    /// Socket state.
+    pub state: TcpState,
+    /// Running timer.
+    pub timer: Timer,
+    /// Retransmits (timer 1) or probes (timers 2 and 4).
+    pub retrans: u8,
+    /// Addresses, ports, interface, cookie.
+    pub id: SockId,
+    /// Milliseconds until the timer fires.
+    pub expires: u32,
+    /// LISTEN: accept-queue length; other TCP: unread bytes; UDP/RAW:
+    /// receive memory.
+    pub rqueue: u32,
+    /// LISTEN: backlog limit; other TCP: unsent + unacked bytes; UDP/RAW:
+    /// send memory.
+    pub wqueue: u32,
+    /// Owner, mapped into the caller's user namespace.
+    pub uid: u32,
+    /// Inode of the socket's file, 0 for none.
+    pub inode: u32,
+    /// `INET_DIAG_SHUTDOWN`: bit 0 receive, bit 1 send.
+    pub shutdown: Option<u8>,
+    /// `INET_DIAG_PROTOCOL`: the IP protocol of a raw socket.
+    pub protocol: Option<u8>,
+    /// `INET_DIAG_SKV6ONLY`
+    pub v6only: Option<bool>,
+    /// `INET_DIAG_MARK`
+    pub mark: Option<u32>,
+    /// `INET_DIAG_CGROUP_ID`
+    pub cgroup_id: Option<u64>,
+    /// Every attribute, decoded or not, as received.
+    pub attrs: &'a [u8],
+}
+
+impl<'a> InetRecord<'a> {
+    /// Decodes the fixed part and the attributes this codec knows; an
+    /// unknown attribute is skipped, a known one of the wrong size is an
+    /// error.
+    pub fn parse(view: &MsgView<'a>) -> Result<InetRecord<'a>> {
+        let mut rec = InetRecord {
+            family: view.family(),
+            state: view.state(),
+            timer: view.timer(),
+            retrans: view.retrans(),
+            id: view.id(),
+            expires: view.expires(),
+            rqueue: view.rqueue(),
+            wqueue: view.wqueue(),
+            uid: view.uid(),
+            inode: view.inode(),
+            shutdown: None,
+            protocol: None,
+            v6only: None,
+            mark: None,
+            cgroup_id: None,
+            attrs: &view.buffer[MSG_LEN..],
+        };
+        for a in view.attrs() {
+            let a = a?;
+            match a.kind() {
+                attr_kind::SHUTDOWN => rec.shutdown = Some(a.u8()?),
+                attr_kind::PROTOCOL => rec.protocol = Some(a.u8()?),
+                attr_kind::SKV6ONLY => rec.v6only = Some(a.u8()? != 0),
+                attr_kind::MARK => rec.mark = Some(a.u32_ne()?),
+                attr_kind::CGROUP_ID => rec.cgroup_id = Some(a.u64_ne()?),
+                _ => {}
+            }
+        }
+        Ok(rec)
+    }
+
+    /// Decodes one `inet_diag_msg` payload.
+    pub fn parse_bytes(payload: &'a [u8]) -> Result<InetRecord<'a>> {
+        InetRecord::parse(&MsgView::new_checked(payload)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nlmsg::{self, emit_request};
+
+    /// An `inet_diag_msg` for a v4 listener 127.0.0.1:8081 with 3 waiting
+    /// and backlog 7, followed by SHUTDOWN = 0 and CGROUP_ID = 99, built from
+    /// host-order fields so it holds on big-endian hosts too.
+    pub(crate) fn listener_v4() -> [u8; MSG_LEN + 8 + 12] {
+        let mut b = [0u8; MSG_LEN + 8 + 12];
+        b[0] = family::INET;
+        b[1] = 10; // LISTEN
+        b[4..6].copy_from_slice(&8081u16.to_be_bytes());
+        b[8..12].copy_from_slice(&[127, 0, 0, 1]);
+        b[44..48].copy_from_slice(&0x1234u32.to_ne_bytes());
+        b[48..52].copy_from_slice(&0x5u32.to_ne_bytes());
+        b[56..60].copy_from_slice(&3u32.to_ne_bytes());
+        b[60..64].copy_from_slice(&7u32.to_ne_bytes());
+        b[64..68].copy_from_slice(&1000u32.to_ne_bytes());
+        b[68..72].copy_from_slice(&4711u32.to_ne_bytes());
+        b[72..74].copy_from_slice(&5u16.to_ne_bytes());
+        b[74..76].copy_from_slice(&attr_kind::SHUTDOWN.to_ne_bytes());
+        b[76] = 0;
+        b[80..82].copy_from_slice(&12u16.to_ne_bytes());
+        b[82..84].copy_from_slice(&attr_kind::CGROUP_ID.to_ne_bytes());
+        b[84..92].copy_from_slice(&99u64.to_ne_bytes());
+        b
+    }
+
+    #[test]
+    fn test_parse() {
+        let b = listener_v4();
+        let rec = InetRecord::parse_bytes(&b).unwrap();
+        assert_eq!(rec.family, family::INET);
+        assert_eq!(rec.state, TcpState::Listen);
+        assert_eq!(rec.timer, Timer::Off);
+        assert_eq!(rec.id.sport, 8081);
+        assert_eq!(rec.id.dport, 0);
+        assert_eq!(rec.id.src, IpAddr::V4(Ipv4Addr::LOCALHOST));
+        assert_eq!(rec.id.dst, IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        assert_eq!(rec.id.cookie, 0x5_0000_1234);
+        assert_eq!((rec.rqueue, rec.wqueue, rec.uid, rec.inode), (3, 7, 1000, 4711));
+        assert_eq!(rec.shutdown, Some(0));
+        assert_eq!(rec.cgroup_id, Some(99));
+        assert_eq!(rec.protocol, None);
+    }
+
+    #[test]
+    fn test_parse_v6() {
+        let mut b = [0u8; MSG_LEN];
+        b[0] = family::INET6;
+        b[1] = 1;
+        b[4..6].copy_from_slice(&443u16.to_be_bytes());
+        b[6..8].copy_from_slice(&50000u16.to_be_bytes());
+        b[8..24].copy_from_slice(&Ipv6Addr::LOCALHOST.octets());
+        b[24..40].copy_from_slice(&Ipv4Addr::new(10, 1, 2, 3).to_ipv6_mapped().octets());
+        let rec = InetRecord::parse_bytes(&b).unwrap();
+        assert_eq!(rec.state, TcpState::Established);
+        assert_eq!((rec.id.sport, rec.id.dport), (443, 50000));
+        assert_eq!(rec.id.src, IpAddr::V6(Ipv6Addr::LOCALHOST));
+        assert_eq!(rec.id.dst, IpAddr::V6(Ipv4Addr::new(10, 1, 2, 3).to_ipv6_mapped()));
+        assert_eq!(rec.shutdown, None);
+    }
+
+    #[test]
+    fn test_unknown_values() {
+        let mut b = listener_v4();
+        b[1] = 200;
+        b[2] = 9;
+        // Turn SHUTDOWN into an attribute type nobody knows yet.
+        b[74..76].copy_from_slice(&999u16.to_ne_bytes());
+        let rec = InetRecord::parse_bytes(&b).unwrap();
+        assert_eq!(rec.state, TcpState::Unknown(200));
+        assert_eq!(rec.state.raw(), 200);
+        assert_eq!(rec.state.mask(), 0);
+        assert_eq!(rec.timer, Timer::Unknown(9));
+        assert_eq!(rec.shutdown, None);
+    }
+
+    #[test]
+    fn test_malformed() {
+        let mut b = listener_v4();
+        b[0] = family::UNIX;
+        assert_eq!(InetRecord::parse_bytes(&b).unwrap_err(), Error::BadFamily);
+        let mut b = listener_v4();
+        // SHUTDOWN with a 2-byte payload
+        b[72..74].copy_from_slice(&6u16.to_ne_bytes());
+        assert_eq!(InetRecord::parse_bytes(&b).unwrap_err(), Error::BadAttribute);
+    }
+
+    #[test]
+    fn test_truncated() {
+        let b = listener_v4();
+        for cut in 0..b.len() {
+            // Cutting inside the fixed part or inside an attribute must fail;
+            // cutting between attributes (or in the padding of the last one)
+            // leaves a shorter valid record.
+            let r = InetRecord::parse_bytes(&b[..cut]);
+            match cut {
+                MSG_LEN | 77..=80 => assert!(r.is_ok(), "prefix {cut}"),
+                _ => assert!(r.is_err(), "prefix {cut}"),
+            }
+        }
+    }
+
+    /// The expected request bytes, laid out from PROTOCOL.md by hand.
+    #[test]
+    fn test_emit() {
+        let mut req = ReqRepr::dump(family::INET6, proto::TCP, 1 << 10);
+        req.ext = ext_bit(attr_kind::INFO) | ext_bit(attr_kind::SHUTDOWN);
+        req.id.sport = 8081;
+        req.id.cookie = 0x0000_0002_0000_0001;
+        let mut buf = [0xa5u8; 100];
+        let len = emit_request(&mut buf, 77, &req).unwrap();
+        assert_eq!(len, 16 + 56);
+        let mut want = [0xa5u8; 100];
+        want[0..4].copy_from_slice(&72u32.to_ne_bytes());
+        want[4..6].copy_from_slice(&20u16.to_ne_bytes());
+        want[6..8].copy_from_slice(&0x301u16.to_ne_bytes());
+        want[8..12].copy_from_slice(&77u32.to_ne_bytes());
+        want[12..16].copy_from_slice(&0u32.to_ne_bytes());
+        want[16] = 10;
+        want[17] = 6;
+        want[18] = 0x02 | 0x80;
+        want[19] = 0;
+        want[20..24].copy_from_slice(&(1u32 << 10).to_ne_bytes());
+        want[24..26].copy_from_slice(&[0x1f, 0x91]); // 8081, network order
+        want[26..28].copy_from_slice(&[0, 0]);
+        want[28..60].fill(0); // src, dst: ::
+        want[60..64].copy_from_slice(&0u32.to_ne_bytes());
+        want[64..68].copy_from_slice(&1u32.to_ne_bytes());
+        want[68..72].copy_from_slice(&2u32.to_ne_bytes());
+        assert_eq!(buf, want);
+    }
+
+    #[test]
+    fn test_emit_protocol_attr() {
+        let req = ReqRepr::dump(family::INET, proto::MPTCP, u32::MAX);
+        let mut buf = [0xa5u8; 80];
+        assert_eq!(emit_request(&mut buf, 1, &req), Ok(80));
+        assert_eq!(buf[17], 0, "u8 protocol left 0 when the attribute carries it");
+        assert_eq!(&buf[64..72], &[0xff; 8], "no cookie");
+        assert_eq!(&buf[72..74], &8u16.to_ne_bytes());
+        assert_eq!(&buf[74..76], &3u16.to_ne_bytes());
+        assert_eq!(&buf[76..80], &262u32.to_ne_bytes());
+        for short in 0..80 {
+            assert_eq!(emit_request(&mut buf[..short], 1, &req), Err(Error::BufferTooSmall));
+        }
+        assert_eq!(nlmsg::HEADER_LEN + REQ_LEN, 72);
+    }
+}
