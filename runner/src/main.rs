@@ -1,1 +1,297 @@
-fn main() {}
+//! sockdiag: ss's socket listing for systems that have no ss.
+//!
+//! Thin by design: parse the command line, ask the kernel, and hand every
+//! datagram to sockdiag-codec, which decodes and formats it. Records are
+//! printed as they arrive; nothing is allocated per socket.
+
+mod cli;
+mod ifnames;
+mod netlink;
+
+use std::fmt;
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use sockdiag_codec::dump::{Body, Messages};
+use sockdiag_codec::format::{self, JsonArray, Layout};
+use sockdiag_codec::inet::{self, InetRecord};
+use sockdiag_codec::nlmsg::Request;
+use sockdiag_codec::unix::{self, UnixRecord};
+use sockdiag_codec::Error as CodecError;
+
+use cli::{Exit, Options, Table};
+use netlink::{DiagSocket, NetError};
+
+/// A failure that ends the run.
+enum Fatal {
+    Net(NetError),
+    /// The kernel's reply did not decode.
+    Malformed(CodecError),
+    /// A reply that answers some other request.
+    Sequence { got: u32, want: u32 },
+    /// Writing the output failed (a closed pipe ends quietly).
+    Output(io::Error),
+}
+
+impl fmt::Display for Fatal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Fatal::Net(e) => e.fmt(f),
+            Fatal::Malformed(e) => write!(f, "malformed reply from the kernel: {e}"),
+            Fatal::Sequence { got, want } => {
+                write!(f, "reply with sequence number {got}, expected {want}")
+            }
+            Fatal::Output(e) => write!(f, "cannot write output: {e}"),
+        }
+    }
+}
+
+impl From<NetError> for Fatal {
+    fn from(e: NetError) -> Fatal {
+        Fatal::Net(e)
+    }
+}
+
+/// Buffered stdout behind `fmt::Write`, keeping the io error that a
+/// `fmt::Error` cannot carry.
+struct Out<W: Write> {
+    inner: W,
+    error: Option<io::Error>,
+}
+
+impl<W: Write> fmt::Write for Out<W> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.inner.write_all(s.as_bytes()).map_err(|e| {
+            self.error = Some(e);
+            fmt::Error
+        })
+    }
+}
+
+impl<W: Write> Out<W> {
+    fn check(&mut self, r: fmt::Result) -> Result<(), Fatal> {
+        r.map_err(|_| {
+            Fatal::Output(self.error.take().unwrap_or_else(|| io::Error::other("formatting failed")))
+        })
+    }
+
+    fn flush(&mut self) -> Result<(), Fatal> {
+        self.inner.flush().map_err(Fatal::Output)
+    }
+}
+
+/// Formats records as they are decoded.
+struct Printer<'o, W: Write> {
+    out: Out<W>,
+    opts: &'o Options,
+    layout: Layout,
+    json: Option<JsonArray>,
+    ifnames: ifnames::IfNames,
+}
+
+impl<W: Write> Printer<'_, W> {
+    fn inet(&mut self, netid: &str, rec: &InetRecord<'_>) -> Result<(), Fatal> {
+        // The kernel ignores states for RAW, and filtering again costs
+        // nothing, so every record passes the same test ss applies.
+        if !self.opts.states.contains(rec.state) || !self.opts.ports.matches_inet(rec) {
+            return Ok(());
+        }
+        let ifname = self.ifnames.name(rec.id.ifindex);
+        let r = match &mut self.json {
+            Some(j) => j.inet(&mut self.out, netid, rec, ifname),
+            None => format::write_inet(&mut self.out, &self.layout, netid, rec, ifname),
+        };
+        self.out.check(r)
+    }
+
+    fn unix(&mut self, rec: &UnixRecord<'_>) -> Result<(), Fatal> {
+        if !self.opts.states.contains(rec.state) || !self.opts.ports.matches_unix(rec) {
+            return Ok(());
+        }
+        let r = match &mut self.json {
+            Some(j) => j.unix(&mut self.out, rec),
+            None => format::write_unix(&mut self.out, &self.layout, rec),
+        };
+        self.out.check(r)
+    }
+}
+
+/// How a dump ended: cleanly, or with the kernel's errno.
+enum Outcome {
+    Done,
+    /// `NLMSG_ERROR` at the start: the family itself is not served.
+    Refused(i32),
+    /// `NLMSG_DONE` with an errno: the protocol is not served.
+    Failed(i32),
+}
+
+/// Sends one dump request and streams its records through `each`.
+fn dump<R: Request>(
+    sock: &mut DiagSocket,
+    buf: &mut [u8],
+    request: &R,
+    mut each: impl FnMut(&Body<'_>) -> Result<(), Fatal>,
+) -> Result<Outcome, Fatal> {
+    let seq = sock.send(request)?;
+    loop {
+        let datagram = sock.recv(buf)?;
+        for msg in Messages::new(datagram) {
+            let msg = msg.map_err(Fatal::Malformed)?;
+            if msg.header.seq != seq {
+                return Err(Fatal::Sequence { got: msg.header.seq, want: seq });
+            }
+            match msg.body {
+                Body::Done { errno: 0 } => return Ok(Outcome::Done),
+                Body::Done { errno } => return Ok(Outcome::Failed(errno)),
+                // An ACK is not the end of a dump.
+                Body::Error { errno: 0 } => {}
+                Body::Error { errno } => return Ok(Outcome::Refused(errno)),
+                body => each(&body)?,
+            }
+        }
+    }
+}
+
+/// The kernel pieces behind each table, for naming what is missing.
+fn diag_module(table: Table) -> (&'static str, &'static str) {
+    match table {
+        Table::Tcp => ("tcp_diag", "CONFIG_INET_TCP_DIAG"),
+        Table::Udp => ("udp_diag", "CONFIG_INET_UDP_DIAG"),
+        Table::Raw => ("raw_diag", "CONFIG_INET_RAW_DIAG"),
+        Table::Unix => ("unix_diag", "CONFIG_UNIX_DIAG"),
+    }
+}
+
+fn table_name(table: Table) -> &'static str {
+    match table {
+        Table::Tcp => "tcp",
+        Table::Udp => "udp",
+        Table::Raw => "raw",
+        Table::Unix => "unix",
+    }
+}
+
+/// One line explaining why a table could not be dumped.
+fn explain(table: Table, outcome: &Outcome) -> Option<String> {
+    let name = table_name(table);
+    let (module, config) = diag_module(table);
+    let (errno, refused) = match *outcome {
+        Outcome::Done => return None,
+        Outcome::Refused(e) => (e, true),
+        Outcome::Failed(e) => (e, false),
+    };
+    const ENOENT: i32 = 2;
+    const EPERM: i32 = 1;
+    const EACCES: i32 = 13;
+    Some(match errno {
+        // NLMSG_ERROR/ENOENT: sock_diag has no handler for the family, so
+        // for IP tables inet_diag itself is missing.
+        ENOENT if refused && table != Table::Unix => format!(
+            "{name}: the kernel cannot dump {name} sockets: inet_diag is missing \
+             (CONFIG_INET_DIAG; modprobe inet_diag {module})"
+        ),
+        ENOENT => format!(
+            "{name}: the kernel cannot dump {name} sockets: {module} is missing \
+             ({config}; modprobe {module})"
+        ),
+        EPERM | EACCES => format!("{name}: permission denied by the kernel"),
+        e => format!("{name}: the kernel refused the dump: {}", io::Error::from_raw_os_error(e)),
+    })
+}
+
+fn run(opts: &Options) -> Result<bool, Fatal> {
+    let mut sock = DiagSocket::open()?;
+    let mut buf = vec![0u8; netlink::RECV_BUF];
+    let stdout = io::stdout().lock();
+    let mut p = Printer {
+        out: Out { inner: BufWriter::with_capacity(64 * 1024, stdout), error: None },
+        opts,
+        layout: Layout { netid: opts.show_netid(), extended: opts.extended },
+        json: opts.json.then(JsonArray::new),
+        ifnames: ifnames::IfNames::default(),
+    };
+    if opts.header && !opts.json {
+        let r = format::write_header(&mut p.out, &p.layout);
+        p.out.check(r)?;
+    }
+    let mut all_ok = true;
+    for &table in &opts.tables {
+        let outcome = if table == Table::Unix {
+            // NAME, PEER and RQLEN give ss's columns; UID, VFS and SHUTDOWN
+            // are cheap and feed -e and JSON.
+            let show = unix::show::NAME
+                | unix::show::PEER
+                | unix::show::RQLEN
+                | unix::show::UID
+                | unix::show::VFS;
+            let req = unix::ReqRepr::dump(opts.states.0, show);
+            dump(&mut sock, &mut buf, &req, |body| match body {
+                Body::Unix(rec) => p.unix(rec),
+                _ => Ok(()),
+            })?
+        } else {
+            let protocol = match table {
+                Table::Tcp => inet::proto::TCP,
+                Table::Udp => inet::proto::UDP,
+                _ => inet::proto::RAW,
+            };
+            let netid = format::inet_netid(protocol);
+            let mut outcome = Outcome::Done;
+            for family in opts.families() {
+                let mut req = inet::ReqRepr::dump(family, protocol, opts.states.0);
+                // Port conditions go into the socket id so the kernel skips
+                // everything else; a contradiction needs no dump at all.
+                if opts.ports.never {
+                    continue;
+                }
+                req.id.sport = opts.ports.sport.unwrap_or(0);
+                req.id.dport = opts.ports.dport.unwrap_or(0);
+                outcome = dump(&mut sock, &mut buf, &req, |body| match body {
+                    Body::Inet(rec) => p.inet(netid, rec),
+                    _ => Ok(()),
+                })?;
+                if !matches!(outcome, Outcome::Done) {
+                    break;
+                }
+            }
+            outcome
+        };
+        if let Some(msg) = explain(table, &outcome) {
+            // Keep stdout and stderr in order for a reader of both.
+            p.out.flush()?;
+            eprintln!("sockdiag: {msg}");
+            all_ok = false;
+        }
+    }
+    if let Some(j) = &mut p.json {
+        let r = j.finish(&mut p.out);
+        p.out.check(r)?;
+    }
+    p.out.flush()?;
+    Ok(all_ok)
+}
+
+fn main() -> ExitCode {
+    let opts = match cli::parse(std::env::args_os().skip(1)) {
+        Ok(o) => o,
+        Err(Exit::Info(text)) => {
+            println!("{text}");
+            return ExitCode::SUCCESS;
+        }
+        Err(Exit::Usage(msg)) => {
+            eprintln!("sockdiag: {msg}");
+            eprintln!("{}", cli::USAGE.lines().next().unwrap_or(""));
+            return ExitCode::from(2);
+        }
+    };
+    match run(&opts) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        // `sockdiag | head -1`: the reader has gone; that is not an error.
+        Err(Fatal::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("sockdiag: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
