@@ -18,6 +18,7 @@ pub mod error;
 pub mod format;
 pub mod inet;
 pub mod nlmsg;
+pub mod procnet;
 pub mod select;
 pub mod unix;
 

@@ -29,6 +29,8 @@ enum Fatal {
     Malformed(CodecError),
     /// A reply that answers some other request.
     Sequence { got: u32, want: u32 },
+    /// A /proc table line that could not be read or decoded.
+    Proc(&'static str, usize, ProcError),
     /// Writing the output failed (a closed pipe ends quietly).
     Output(io::Error),
 }
@@ -41,9 +43,18 @@ impl fmt::Display for Fatal {
             Fatal::Sequence { got, want } => {
                 write!(f, "reply with sequence number {got}, expected {want}")
             }
+            Fatal::Proc(path, line, ProcError::Io(e)) => write!(f, "{path}: line {line}: {e}"),
+            Fatal::Proc(path, line, ProcError::Malformed(e)) => {
+                write!(f, "{path}: line {line}: {e}")
+            }
             Fatal::Output(e) => write!(f, "cannot write output: {e}"),
         }
     }
+}
+
+enum ProcError {
+    Io(io::Error),
+    Malformed(CodecError),
 }
 
 impl From<NetError> for Fatal {
@@ -171,6 +182,33 @@ fn table_name(table: Table) -> &'static str {
     }
 }
 
+const ENOENT: i32 = 2;
+
+/// Lists raw sockets of `family` from /proc/net/raw{,6}. Returns false when
+/// the file cannot be opened (no /proc), so the caller reports the missing
+/// raw_diag instead.
+fn proc_raw<W: Write>(p: &mut Printer<'_, W>, family: u8) -> Result<bool, Fatal> {
+    use std::io::BufRead;
+    let path = if family == sockdiag_codec::family::INET6 { "/proc/net/raw6" } else { "/proc/net/raw" };
+    let Ok(file) = std::fs::File::open(path) else { return Ok(false) };
+    let mut reader = io::BufReader::new(file);
+    let mut line = String::new();
+    for number in 1.. {
+        line.clear();
+        match reader.read_line(&mut line) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => return Err(Fatal::Proc(path, number, ProcError::Io(e))),
+        }
+        let rec = sockdiag_codec::procnet::parse_line(&line)
+            .map_err(|e| Fatal::Proc(path, number, ProcError::Malformed(e)))?;
+        if let Some(rec) = rec {
+            p.inet(format::inet_netid(inet::proto::RAW), &rec)?;
+        }
+    }
+    Ok(true)
+}
+
 /// One line explaining why a table could not be dumped.
 fn explain(table: Table, outcome: &Outcome) -> Option<String> {
     let name = table_name(table);
@@ -180,7 +218,6 @@ fn explain(table: Table, outcome: &Outcome) -> Option<String> {
         Outcome::Refused(e) => (e, true),
         Outcome::Failed(e) => (e, false),
     };
-    const ENOENT: i32 = 2;
     const EPERM: i32 = 1;
     const EACCES: i32 = 13;
     Some(match errno {
@@ -250,6 +287,14 @@ fn run(opts: &Options) -> Result<bool, Fatal> {
                     Body::Inet(rec) => p.inet(netid, rec),
                     _ => Ok(()),
                 })?;
+                // Many kernels ship without raw_diag; ss then reads /proc,
+                // and a user of ss expects the same list.
+                if table == Table::Raw
+                    && matches!(outcome, Outcome::Failed(ENOENT) | Outcome::Refused(ENOENT))
+                    && proc_raw(&mut p, family)?
+                {
+                    outcome = Outcome::Done;
+                }
                 if !matches!(outcome, Outcome::Done) {
                     break;
                 }
