@@ -49,7 +49,9 @@ impl<'a> Attr<'a> {
         if len > buffer.len() {
             return Err(Error::Truncated);
         }
-        Ok(Attr { buffer: &buffer[..len] })
+        Ok(Attr {
+            buffer: &buffer[..len],
+        })
     }
 
     /// The attribute type with the flag bits masked off.
@@ -115,7 +117,10 @@ pub struct Attrs<'a> {
 impl<'a> Attrs<'a> {
     /// Iterates over the attributes packed in `buffer`.
     pub const fn new(buffer: &'a [u8]) -> Attrs<'a> {
-        Attrs { rest: buffer, failed: false }
+        Attrs {
+            rest: buffer,
+            failed: false,
+        }
     }
 }
 
@@ -182,10 +187,17 @@ mod tests {
         at += attr_bytes(&mut buf[at..], 21, &77u64.to_ne_bytes());
         let got: [Attr; 3] = {
             let mut it = Attrs::new(&buf[..at]);
-            [it.next().unwrap().unwrap(), it.next().unwrap().unwrap(), it.next().unwrap().unwrap()]
+            [
+                it.next().unwrap().unwrap(),
+                it.next().unwrap().unwrap(),
+                it.next().unwrap().unwrap(),
+            ]
         };
         assert_eq!((got[0].kind(), got[0].u8()), (8, Ok(3)));
-        assert_eq!((got[1].kind(), got[1].raw_kind(), got[1].is_empty()), (19, 0x8013, true));
+        assert_eq!(
+            (got[1].kind(), got[1].raw_kind(), got[1].is_empty()),
+            (19, 0x8013, true)
+        );
         assert_eq!((got[2].kind(), got[2].u64_ne()), (21, Ok(77)));
         assert_eq!(got[2].u32_ne(), Err(Error::BadAttribute));
         assert_eq!(Attrs::new(&buf[..at]).count(), 3);
@@ -200,7 +212,10 @@ mod tests {
         want[2..4].copy_from_slice(&3u16.to_ne_bytes());
         want[4..9].copy_from_slice(&[1, 2, 3, 4, 5]);
         assert_eq!(buf, want);
-        assert_eq!(emit(&mut buf[..11], 3, &[1, 2, 3, 4, 5]), Err(Error::BufferTooSmall));
+        assert_eq!(
+            emit(&mut buf[..11], 3, &[1, 2, 3, 4, 5]),
+            Err(Error::BufferTooSmall)
+        );
         assert_eq!(buffer_len(5), 12);
     }
 

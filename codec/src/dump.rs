@@ -64,7 +64,10 @@ fn decode<'a>(packet: &Packet<&'a [u8]>) -> Result<Option<Message<'a>>> {
                 Body::Inet(InetRecord::parse_bytes(payload)?)
             }
             Some(&family::UNIX) => Body::Unix(UnixRecord::parse_bytes(payload)?),
-            Some(&other) => Body::OtherDiag { family: other, payload },
+            Some(&other) => Body::OtherDiag {
+                family: other,
+                payload,
+            },
             None => return Err(crate::Error::Truncated),
         },
         // NOOP, OVERRUN and anything unknown carry no socket.
@@ -85,7 +88,10 @@ pub struct Messages<'a> {
 impl<'a> Messages<'a> {
     /// Iterates over the messages packed in `datagram`.
     pub const fn new(datagram: &'a [u8]) -> Messages<'a> {
-        Messages { rest: datagram, failed: false }
+        Messages {
+            rest: datagram,
+            failed: false,
+        }
     }
 }
 
@@ -166,15 +172,33 @@ mod tests {
     fn datagram() -> ([u8; 512], usize) {
         let mut buf = [0u8; 512];
         let mut at = 0;
-        push_msg(&mut buf, &mut at, kind::SOCK_DIAG_BY_FAMILY, 5, &inet_payload(10, 22));
-        push_msg(&mut buf, &mut at, kind::SOCK_DIAG_BY_FAMILY, 5, &inet_payload(1, 40000));
+        push_msg(
+            &mut buf,
+            &mut at,
+            kind::SOCK_DIAG_BY_FAMILY,
+            5,
+            &inet_payload(10, 22),
+        );
+        push_msg(
+            &mut buf,
+            &mut at,
+            kind::SOCK_DIAG_BY_FAMILY,
+            5,
+            &inet_payload(1, 40000),
+        );
         push_msg(&mut buf, &mut at, kind::NOOP, 5, &[]);
         let mut unix = [0u8; 16];
         unix[0] = family::UNIX;
         unix[1] = 2;
         unix[2] = 7;
         push_msg(&mut buf, &mut at, kind::SOCK_DIAG_BY_FAMILY, 5, &unix);
-        push_msg(&mut buf, &mut at, kind::SOCK_DIAG_BY_FAMILY, 5, &[family::NETLINK, 3, 0]);
+        push_msg(
+            &mut buf,
+            &mut at,
+            kind::SOCK_DIAG_BY_FAMILY,
+            5,
+            &[family::NETLINK, 3, 0],
+        );
         push_msg(&mut buf, &mut at, kind::DONE, 5, &0i32.to_ne_bytes());
         (buf, at)
     }
@@ -189,16 +213,28 @@ mod tests {
             Body::Inet(r) => assert_eq!((r.state, r.id.sport), (TcpState::Listen, 22)),
             other => panic!("{other:?}"),
         }
-        assert!(matches!(it.next(), Some(Ok(Message { body: Body::Inet(_), .. }))));
+        assert!(matches!(
+            it.next(),
+            Some(Ok(Message {
+                body: Body::Inet(_),
+                ..
+            }))
+        ));
         match it.next().unwrap().unwrap().body {
             Body::Unix(u) => assert_eq!(u.state, TcpState::Close),
             other => panic!("{other:?}"),
         }
         assert!(matches!(
             it.next().unwrap().unwrap().body,
-            Body::OtherDiag { family: family::NETLINK, payload: [16, 3, 0] }
+            Body::OtherDiag {
+                family: family::NETLINK,
+                payload: [16, 3, 0]
+            }
         ));
-        assert!(matches!(it.next().unwrap().unwrap().body, Body::Done { errno: 0 }));
+        assert!(matches!(
+            it.next().unwrap().unwrap().body,
+            Body::Done { errno: 0 }
+        ));
         assert!(it.next().is_none());
     }
 
@@ -215,7 +251,14 @@ mod tests {
             let mut it = Messages::new(&buf[..at]).map(|m| m.unwrap().body);
             [it.next().unwrap(), it.next().unwrap(), it.next().unwrap()]
         };
-        assert_eq!(got, [Body::Error { errno: 22 }, Body::Done { errno: 2 }, Body::Done { errno: 0 }]);
+        assert_eq!(
+            got,
+            [
+                Body::Error { errno: 22 },
+                Body::Done { errno: 2 },
+                Body::Done { errno: 0 }
+            ]
+        );
     }
 
     #[test]
@@ -255,7 +298,10 @@ mod tests {
         // A diag message with no payload at all.
         let mut at = 0;
         push_msg(&mut buf, &mut at, kind::SOCK_DIAG_BY_FAMILY, 1, &[]);
-        assert_eq!(Messages::new(&buf[..at]).next(), Some(Err(Error::Truncated)));
+        assert_eq!(
+            Messages::new(&buf[..at]).next(),
+            Some(Err(Error::Truncated))
+        );
     }
 
     #[test]
@@ -264,7 +310,14 @@ mod tests {
         let mut out: Vec<Message, 8> = Vec::new();
         assert_eq!(decode_into(&buf[..len], &mut out), Ok(5));
         let mut small: Vec<Message, 3> = Vec::new();
-        assert_eq!(decode_into(&buf[..len], &mut small), Err(Error::CapacityExceeded));
-        assert_eq!(small.len(), 3, "what fit is kept; nothing is dropped silently");
+        assert_eq!(
+            decode_into(&buf[..len], &mut small),
+            Err(Error::CapacityExceeded)
+        );
+        assert_eq!(
+            small.len(),
+            3,
+            "what fit is kept; nothing is dropped silently"
+        );
     }
 }

@@ -136,9 +136,9 @@ pub fn write_header<W: Write>(w: &mut W, layout: &Layout) -> fmt::Result {
     if layout.netid {
         write!(w, "{:<n$} ", "Netid", n = width::NETID)?;
     }
-    write!(
+    writeln!(
         w,
-        "{:<s$} {:<q$} {:<q$} {:>a$}:{:<p$} {:>a$}:Port\n",
+        "{:<s$} {:<q$} {:<q$} {:>a$}:{:<p$} {:>a$}:Port",
         "State",
         "Recv-Q",
         "Send-Q",
@@ -256,7 +256,10 @@ fn unix_name_width(name: &UnixName<'_>) -> usize {
     match *name {
         UnixName::Unnamed => 1,
         UnixName::Path(p) => lossy_width(p),
-        UnixName::Abstract(a) => 1 + a.split(|&b| b == 0).map(lossy_width).sum::<usize>() + a.iter().filter(|&&b| b == 0).count(),
+        UnixName::Abstract(a) => {
+            1 + a.split(|&b| b == 0).map(lossy_width).sum::<usize>()
+                + a.iter().filter(|&&b| b == 0).count()
+        }
     }
 }
 
@@ -475,9 +478,24 @@ mod tests {
 
     #[test]
     fn test_inet_line() {
-        let r = rec(crate::family::INET, IpAddr::V4(Ipv4Addr::LOCALHOST), 8081, TcpState::Listen);
+        let r = rec(
+            crate::family::INET,
+            IpAddr::V4(Ipv4Addr::LOCALHOST),
+            8081,
+            TcpState::Listen,
+        );
         let mut s: String<256> = String::new();
-        write_inet(&mut s, &Layout { netid: true, extended: true }, "tcp", &r, None).unwrap();
+        write_inet(
+            &mut s,
+            &Layout {
+                netid: true,
+                extended: true,
+            },
+            "tcp",
+            &r,
+            None,
+        )
+        .unwrap();
         assert!(s.ends_with('\n'));
         assert_eq!(
             squash(&s),
@@ -515,7 +533,15 @@ mod tests {
             attrs: &[],
         };
         let mut s: String<256> = String::new();
-        write_unix(&mut s, &Layout { netid: true, extended: false }, &u).unwrap();
+        write_unix(
+            &mut s,
+            &Layout {
+                netid: true,
+                extended: false,
+            },
+            &u,
+        )
+        .unwrap();
         assert_eq!(squash(&s), "u_str LISTEN 2 5 @a@b 99 * 0");
         let mut j: String<512> = String::new();
         let mut arr = JsonArray::new();
@@ -541,7 +567,17 @@ mod tests {
     #[test]
     fn test_header() {
         let mut s: String<256> = String::new();
-        write_header(&mut s, &Layout { netid: true, extended: false }).unwrap();
-        assert_eq!(squash(&s), "Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port");
+        write_header(
+            &mut s,
+            &Layout {
+                netid: true,
+                extended: false,
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            squash(&s),
+            "Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port"
+        );
     }
 }

@@ -225,7 +225,14 @@ impl SockId {
         } else {
             IpAddr::V4(Ipv4Addr::UNSPECIFIED)
         };
-        SockId { sport: 0, dport: 0, src: addr, dst: addr, ifindex: 0, cookie: NO_COOKIE }
+        SockId {
+            sport: 0,
+            dport: 0,
+            src: addr,
+            dst: addr,
+            ifindex: 0,
+            cookie: NO_COOKIE,
+        }
     }
 
     /// Reads an id of `family` from its 48 bytes.
@@ -237,7 +244,9 @@ impl SockId {
             let raw = &bytes[field];
             match family {
                 crate::family::INET => Ok(IpAddr::V4(Ipv4Addr::from(NetworkEndian::read_u32(raw)))),
-                crate::family::INET6 => Ok(IpAddr::V6(Ipv6Addr::from(NetworkEndian::read_u128(raw)))),
+                crate::family::INET6 => {
+                    Ok(IpAddr::V6(Ipv6Addr::from(NetworkEndian::read_u128(raw))))
+                }
                 _ => Err(Error::BadFamily),
             }
         };
@@ -328,7 +337,12 @@ impl ReqRepr {
 
 impl Request for ReqRepr {
     fn payload_len(&self) -> usize {
-        REQ_LEN + if self.protocol_attr() { attr::buffer_len(4) } else { 0 }
+        REQ_LEN
+            + if self.protocol_attr() {
+                attr::buffer_len(4)
+            } else {
+                0
+            }
     }
 
     fn emit_payload(&self, buf: &mut [u8]) -> Result<()> {
@@ -339,13 +353,21 @@ impl Request for ReqRepr {
         // A protocol above 255 goes in the attribute; 0 here makes a kernel
         // that ignores the attribute answer ENOENT instead of dumping the
         // protocol that shares the low byte (MPTCP's would be TCP).
-        buf[req_field::PROTOCOL] = if self.protocol_attr() { 0 } else { self.protocol as u8 };
+        buf[req_field::PROTOCOL] = if self.protocol_attr() {
+            0
+        } else {
+            self.protocol as u8
+        };
         buf[req_field::EXT] = self.ext;
         buf[req_field::RAW_PROTOCOL] = self.raw_protocol;
         NativeEndian::write_u32(&mut buf[req_field::STATES], self.states);
         self.id.emit(&mut buf[req_field::ID]);
         if self.protocol_attr() {
-            attr::emit(&mut buf[REQ_LEN..], req_attr::PROTOCOL, &self.protocol.to_ne_bytes())?;
+            attr::emit(
+                &mut buf[REQ_LEN..],
+                req_attr::PROTOCOL,
+                &self.protocol.to_ne_bytes(),
+            )?;
         }
         Ok(())
     }
@@ -564,7 +586,10 @@ mod tests {
         assert_eq!(rec.id.src, IpAddr::V4(Ipv4Addr::LOCALHOST));
         assert_eq!(rec.id.dst, IpAddr::V4(Ipv4Addr::UNSPECIFIED));
         assert_eq!(rec.id.cookie, 0x5_0000_1234);
-        assert_eq!((rec.rqueue, rec.wqueue, rec.uid, rec.inode), (3, 7, 1000, 4711));
+        assert_eq!(
+            (rec.rqueue, rec.wqueue, rec.uid, rec.inode),
+            (3, 7, 1000, 4711)
+        );
         assert_eq!(rec.shutdown, Some(0));
         assert_eq!(rec.cgroup_id, Some(99));
         assert_eq!(rec.protocol, None);
@@ -583,7 +608,10 @@ mod tests {
         assert_eq!(rec.state, TcpState::Established);
         assert_eq!((rec.id.sport, rec.id.dport), (443, 50000));
         assert_eq!(rec.id.src, IpAddr::V6(Ipv6Addr::LOCALHOST));
-        assert_eq!(rec.id.dst, IpAddr::V6(Ipv4Addr::new(10, 1, 2, 3).to_ipv6_mapped()));
+        assert_eq!(
+            rec.id.dst,
+            IpAddr::V6(Ipv4Addr::new(10, 1, 2, 3).to_ipv6_mapped())
+        );
         assert_eq!(rec.shutdown, None);
     }
 
@@ -610,7 +638,10 @@ mod tests {
         let mut b = listener_v4();
         // SHUTDOWN with a 2-byte payload
         b[72..74].copy_from_slice(&6u16.to_ne_bytes());
-        assert_eq!(InetRecord::parse_bytes(&b).unwrap_err(), Error::BadAttribute);
+        assert_eq!(
+            InetRecord::parse_bytes(&b).unwrap_err(),
+            Error::BadAttribute
+        );
     }
 
     #[test]
@@ -663,13 +694,19 @@ mod tests {
         let req = ReqRepr::dump(family::INET, proto::MPTCP, u32::MAX);
         let mut buf = [0xa5u8; 80];
         assert_eq!(emit_request(&mut buf, 1, &req), Ok(80));
-        assert_eq!(buf[17], 0, "u8 protocol left 0 when the attribute carries it");
+        assert_eq!(
+            buf[17], 0,
+            "u8 protocol left 0 when the attribute carries it"
+        );
         assert_eq!(&buf[64..72], &[0xff; 8], "no cookie");
         assert_eq!(&buf[72..74], &8u16.to_ne_bytes());
         assert_eq!(&buf[74..76], &3u16.to_ne_bytes());
         assert_eq!(&buf[76..80], &262u32.to_ne_bytes());
         for short in 0..80 {
-            assert_eq!(emit_request(&mut buf[..short], 1, &req), Err(Error::BufferTooSmall));
+            assert_eq!(
+                emit_request(&mut buf[..short], 1, &req),
+                Err(Error::BufferTooSmall)
+            );
         }
         assert_eq!(nlmsg::HEADER_LEN + REQ_LEN, 72);
     }

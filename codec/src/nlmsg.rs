@@ -277,7 +277,12 @@ mod tests {
         assert_eq!(packet.len(), 20);
         assert_eq!(
             HeaderRepr::parse(&packet),
-            HeaderRepr { msg_type: kind::DONE, flags: flags::MULTI, seq: 7, pid: 4242 }
+            HeaderRepr {
+                msg_type: kind::DONE,
+                flags: flags::MULTI,
+                seq: 7,
+                pid: 4242
+            }
         );
         assert_eq!(packet.payload(), &0i32.to_ne_bytes());
         assert_eq!(parse_errno(packet.payload(), kind::DONE), Ok(0));
@@ -288,13 +293,21 @@ mod tests {
         assert_eq!(parse_errno(&(-2i32).to_ne_bytes(), kind::DONE), Ok(2));
         assert_eq!(parse_errno(&[], kind::DONE), Ok(0));
         assert_eq!(parse_errno(&[], kind::ERROR), Err(Error::Truncated));
-        assert_eq!(parse_errno(&i32::MIN.to_ne_bytes(), kind::ERROR), Err(Error::BadLength));
+        assert_eq!(
+            parse_errno(&i32::MIN.to_ne_bytes(), kind::ERROR),
+            Err(Error::BadLength)
+        );
     }
 
     #[test]
     fn test_emit() {
         let mut buf = [0xa5u8; 20];
-        let repr = HeaderRepr { msg_type: kind::SOCK_DIAG_BY_FAMILY, flags: 0x301, seq: 9, pid: 0 };
+        let repr = HeaderRepr {
+            msg_type: kind::SOCK_DIAG_BY_FAMILY,
+            flags: 0x301,
+            seq: 9,
+            pid: 0,
+        };
         repr.emit(&mut buf, 4).unwrap();
         let mut want = [0xa5u8; 20];
         want[0..4].copy_from_slice(&20u32.to_ne_bytes());
@@ -314,6 +327,9 @@ mod tests {
         }
         let mut short = buf;
         short[0..4].copy_from_slice(&15u32.to_ne_bytes());
-        assert_eq!(Packet::new_checked(&short[..]).unwrap_err(), Error::BadLength);
+        assert_eq!(
+            Packet::new_checked(&short[..]).unwrap_err(),
+            Error::BadLength
+        );
     }
 }

@@ -69,14 +69,25 @@ pub fn parse_line(line: &str) -> Result<Option<InetRecord<'static>>> {
     let uid: u32 = next()?.parse().map_err(|_| Error::BadLength)?;
     let _timeout = next()?;
     let inode: u32 = next()?.parse().map_err(|_| Error::BadLength)?;
-    let fam = if src.is_ipv4() { family::INET } else { family::INET6 };
+    let fam = if src.is_ipv4() {
+        family::INET
+    } else {
+        family::INET6
+    };
     Ok(Some(InetRecord {
         family: fam,
         state: TcpState::from(state),
         timer: Timer::from(u8::try_from(hex_u32(timer)?).map_err(|_| Error::BadLength)?),
         retrans: u8::try_from(retrans).unwrap_or(u8::MAX),
         // /proc has no cookie and no bound-device column.
-        id: SockId { sport, dport, src, dst, ifindex: 0, cookie: 0 },
+        id: SockId {
+            sport,
+            dport,
+            src,
+            dst,
+            ifindex: 0,
+            cookie: 0,
+        },
         expires: 0,
         rqueue: hex_u32(rx)?,
         wqueue: hex_u32(tx)?,

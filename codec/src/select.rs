@@ -46,7 +46,9 @@ impl StateSet {
             return Some(StateSet::ALL);
         }
         if lower("connected") {
-            return Some(StateSet(StateSet::ALL.0 & !(bit(TcpState::Listen) | bit(TcpState::Close))));
+            return Some(StateSet(
+                StateSet::ALL.0 & !(bit(TcpState::Listen) | bit(TcpState::Close)),
+            ));
         }
         if lower("synchronized") {
             return Some(StateSet(
@@ -78,7 +80,10 @@ impl StateSet {
             ("listening", TcpState::Listen),
             ("closing", TcpState::Closing),
         ];
-        NAMES.iter().find(|(n, _)| lower(n)).and_then(|&(_, s)| one(s))
+        NAMES
+            .iter()
+            .find(|(n, _)| lower(n))
+            .and_then(|&(_, s)| one(s))
     }
 }
 
@@ -129,15 +134,19 @@ impl PortFilter {
             match tok {
                 "(" => depth += 1,
                 ")" => {
-                    depth = depth
-                        .checked_sub(1)
-                        .ok_or(FilterError { word: tok, reason: "unbalanced ')'" })?
+                    depth = depth.checked_sub(1).ok_or(FilterError {
+                        word: tok,
+                        reason: "unbalanced ')'",
+                    })?
                 }
                 "and" | "&&" | "&" => {}
                 "sport" | "dport" => {
                     let op = tokens.next().unwrap_or("");
                     if !matches!(op, "=" | "==" | "eq") {
-                        let reason = if matches!(op, "!=" | "ne" | "<" | "<=" | ">" | ">=" | "lt" | "le" | "gt" | "ge") {
+                        let reason = if matches!(
+                            op,
+                            "!=" | "ne" | "<" | "<=" | ">" | ">=" | "lt" | "le" | "gt" | "ge"
+                        ) {
                             "not supported yet: only '=' compares ports"
                         } else {
                             "expected '=' after sport/dport"
@@ -154,7 +163,11 @@ impl PortFilter {
                         })?),
                     };
                     if let Some(port) = port {
-                        let slot = if tok == "sport" { &mut filter.sport } else { &mut filter.dport };
+                        let slot = if tok == "sport" {
+                            &mut filter.sport
+                        } else {
+                            &mut filter.dport
+                        };
                         PortFilter::require(slot, &mut filter.never, port);
                     }
                 }
@@ -162,17 +175,29 @@ impl PortFilter {
                 | "autobound" => {
                     return Err(FilterError {
                         word: tok,
-                        reason: "not supported yet: filters take sport/dport = :PORT joined by 'and'",
+                        reason:
+                            "not supported yet: filters take sport/dport = :PORT joined by 'and'",
                     })
                 }
                 "state" | "exclude" | "excl" => {
-                    return Err(FilterError { word: tok, reason: "state clauses must come before the filter" })
+                    return Err(FilterError {
+                        word: tok,
+                        reason: "state clauses must come before the filter",
+                    })
                 }
-                _ => return Err(FilterError { word: tok, reason: "unknown filter word" }),
+                _ => {
+                    return Err(FilterError {
+                        word: tok,
+                        reason: "unknown filter word",
+                    })
+                }
             }
         }
         if depth != 0 {
-            return Err(FilterError { word: "", reason: "unbalanced '('" });
+            return Err(FilterError {
+                word: "",
+                reason: "unbalanced '('",
+            });
         }
         Ok(filter)
     }
@@ -190,7 +215,9 @@ impl PortFilter {
     pub fn matches_unix(&self, rec: &UnixRecord<'_>) -> bool {
         !self.never
             && self.sport.is_none_or(|p| u32::from(p) == rec.inode)
-            && self.dport.is_none_or(|p| u32::from(p) == rec.peer.unwrap_or(0))
+            && self
+                .dport
+                .is_none_or(|p| u32::from(p) == rec.peer.unwrap_or(0))
     }
 }
 
@@ -203,7 +230,10 @@ struct Tokens<'w, 'a> {
 
 impl<'w, 'a> Tokens<'w, 'a> {
     fn new(words: &'w [&'a str]) -> Self {
-        Tokens { words: words.iter(), current: "" }
+        Tokens {
+            words: words.iter(),
+            current: "",
+        }
     }
 }
 
@@ -220,11 +250,21 @@ impl<'a> Iterator for Tokens<'_, 'a> {
             let end = match s.as_bytes()[0] {
                 b'(' | b')' => 1,
                 b'=' | b'!' | b'<' | b'>' | b'&' | b'|' => {
-                    let two = s.as_bytes().get(1).is_some_and(|&c| matches!(c, b'=' | b'&' | b'|'));
-                    if two { 2 } else { 1 }
+                    let two = s
+                        .as_bytes()
+                        .get(1)
+                        .is_some_and(|&c| matches!(c, b'=' | b'&' | b'|'));
+                    if two {
+                        2
+                    } else {
+                        1
+                    }
                 }
                 _ => s
-                    .find(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '=' | '!' | '<' | '>' | '&' | '|'))
+                    .find(|c: char| {
+                        c.is_whitespace()
+                            || matches!(c, '(' | ')' | '=' | '!' | '<' | '>' | '&' | '|')
+                    })
                     .unwrap_or(s.len()),
             };
             let (tok, rest) = s.split_at(end);
@@ -244,23 +284,49 @@ mod tests {
         assert_eq!(StateSet::from_name("LISTENING"), Some(StateSet(1 << 10)));
         assert_eq!(StateSet::from_name("closed"), Some(StateSet(1 << 7)));
         assert_eq!(StateSet::from_name("all"), Some(StateSet(0x1fff)));
-        assert_eq!(StateSet::from_name("bucket"), Some(StateSet((1 << 3) | (1 << 6))));
-        assert_eq!(StateSet::from_name("big"), Some(StateSet(0x1fff & !((1 << 3) | (1 << 6)))));
-        assert_eq!(StateSet::from_name("connected"), Some(StateSet(0x1fff & !((1 << 7) | (1 << 10)))));
+        assert_eq!(
+            StateSet::from_name("bucket"),
+            Some(StateSet((1 << 3) | (1 << 6)))
+        );
+        assert_eq!(
+            StateSet::from_name("big"),
+            Some(StateSet(0x1fff & !((1 << 3) | (1 << 6))))
+        );
+        assert_eq!(
+            StateSet::from_name("connected"),
+            Some(StateSet(0x1fff & !((1 << 7) | (1 << 10))))
+        );
         assert_eq!(
             StateSet::from_name("synchronized"),
             Some(StateSet(0x1fff & !((1 << 7) | (1 << 10) | (1 << 2))))
         );
         assert_eq!(StateSet::from_name("listen"), None);
-        assert_eq!(StateSet::CONNECTED.0, 0x1fff & !((1 << 10) | (1 << 7) | (1 << 6) | (1 << 3)));
+        assert_eq!(
+            StateSet::CONNECTED.0,
+            0x1fff & !((1 << 10) | (1 << 7) | (1 << 6) | (1 << 3))
+        );
     }
 
     #[test]
     fn test_parse() {
         let f = PortFilter::parse(&["sport", "=", ":8081"]).unwrap();
-        assert_eq!(f, PortFilter { sport: Some(8081), dport: None, never: false });
+        assert_eq!(
+            f,
+            PortFilter {
+                sport: Some(8081),
+                dport: None,
+                never: false
+            }
+        );
         let f = PortFilter::parse(&["( sport == :22 and dport eq :40000 )"]).unwrap();
-        assert_eq!(f, PortFilter { sport: Some(22), dport: Some(40000), never: false });
+        assert_eq!(
+            f,
+            PortFilter {
+                sport: Some(22),
+                dport: Some(40000),
+                never: false
+            }
+        );
         let f = PortFilter::parse(&["sport=:1", "sport", "=", "2"]).unwrap();
         assert!(f.never);
         assert!(PortFilter::parse(&[]).unwrap().is_empty());

@@ -106,7 +106,13 @@ pub struct ReqRepr {
 impl ReqRepr {
     /// A dump of every unix socket in `states` with the `show` attributes.
     pub const fn dump(states: u32, show: u32) -> ReqRepr {
-        ReqRepr { states, inode: 0, show, cookie: u64::MAX, dump: true }
+        ReqRepr {
+            states,
+            inode: 0,
+            show,
+            cookie: u64::MAX,
+            dump: true,
+        }
     }
 }
 
@@ -208,7 +214,10 @@ impl<'a> UnixName<'a> {
             Some((0, rest)) => UnixName::Abstract(rest),
             // A path is a C string: it ends at the first NUL.
             Some(_) => {
-                let end = sun_path.iter().position(|&b| b == 0).unwrap_or(sun_path.len());
+                let end = sun_path
+                    .iter()
+                    .position(|&b| b == 0)
+                    .unwrap_or(sun_path.len());
                 UnixName::Path(&sun_path[..end])
             }
         }
@@ -248,7 +257,10 @@ fn u32_pair(a: &Attr<'_>) -> Result<(u32, u32)> {
     if p.len() != 8 {
         return Err(Error::BadAttribute);
     }
-    Ok((NativeEndian::read_u32(&p[0..4]), NativeEndian::read_u32(&p[4..8])))
+    Ok((
+        NativeEndian::read_u32(&p[0..4]),
+        NativeEndian::read_u32(&p[4..8]),
+    ))
 }
 
 impl<'a> UnixRecord<'a> {
@@ -340,19 +352,28 @@ mod tests {
         assert_eq!(UnixName::parse(b""), UnixName::Unnamed);
         assert_eq!(UnixName::parse(b"\0ab\0c"), UnixName::Abstract(b"ab\0c"));
         assert_eq!(UnixName::parse(b"/tmp/s"), UnixName::Path(b"/tmp/s"));
-        assert_eq!(UnixName::parse(b"/tmp/s\0\0junk"), UnixName::Path(b"/tmp/s"));
+        assert_eq!(
+            UnixName::parse(b"/tmp/s\0\0junk"),
+            UnixName::Path(b"/tmp/s")
+        );
     }
 
     #[test]
     fn test_malformed() {
         let (mut b, len) = listener();
         b[0] = family::INET;
-        assert_eq!(UnixRecord::parse_bytes(&b[..len]).unwrap_err(), Error::BadFamily);
+        assert_eq!(
+            UnixRecord::parse_bytes(&b[..len]).unwrap_err(),
+            Error::BadFamily
+        );
         let mut b = [0u8; MSG_LEN + 8];
         b[0] = family::UNIX;
         b[16..18].copy_from_slice(&6u16.to_ne_bytes());
         b[18..20].copy_from_slice(&attr_kind::PEER.to_ne_bytes());
-        assert_eq!(UnixRecord::parse_bytes(&b).unwrap_err(), Error::BadAttribute);
+        assert_eq!(
+            UnixRecord::parse_bytes(&b).unwrap_err(),
+            Error::BadAttribute
+        );
     }
 
     #[test]
@@ -385,7 +406,10 @@ mod tests {
         want[32..40].copy_from_slice(&[0xff; 8]);
         assert_eq!(buf, want);
         for short in 0..40 {
-            assert_eq!(emit_request(&mut buf[..short], 3, &req), Err(Error::BufferTooSmall));
+            assert_eq!(
+                emit_request(&mut buf[..short], 3, &req),
+                Err(Error::BufferTooSmall)
+            );
         }
     }
 }

@@ -101,15 +101,16 @@ where
             Short('j') | Long("json") => json = true,
             Short('h') | Long("help") => return Err(Exit::Info(USAGE.to_string())),
             Short('V') | Long("version") => {
-                return Err(Exit::Info(format!("sockdiag {}", env!("CARGO_PKG_VERSION"))))
+                return Err(Exit::Info(format!(
+                    "sockdiag {}",
+                    env!("CARGO_PKG_VERSION")
+                )))
             }
             Value(v) => match v.into_string() {
                 Ok(s) => words.push(s),
                 Err(v) => return Err(usage(format!("argument {v:?} is not valid UTF-8"))),
             },
-            other => {
-                return Err(usage(format!("{} is not supported", other.unexpected())))
-            }
+            other => return Err(usage(format!("{} is not supported", other.unexpected()))),
         }
     }
 
@@ -141,14 +142,18 @@ where
         let Some((name, tail)) = tail.split_first() else {
             return Err(usage(format!("'{keyword}' needs a state name")));
         };
-        let set = StateSet::from_name(name)
-            .ok_or_else(|| usage(format!("wrong state name: {name}")))?;
+        let set =
+            StateSet::from_name(name).ok_or_else(|| usage(format!("wrong state name: {name}")))?;
         // The first clause replaces the -l/-a/default set, as in ss.
         if !saw_state {
             states = if include { StateSet(0) } else { StateSet::ALL };
             saw_state = true;
         }
-        states = if include { StateSet(states.0 | set.0) } else { StateSet(states.0 & !set.0) };
+        states = if include {
+            StateSet(states.0 | set.0)
+        } else {
+            StateSet(states.0 & !set.0)
+        };
         rest = tail;
     }
     let refs: Vec<&str> = rest.iter().map(String::as_str).collect();
@@ -160,7 +165,16 @@ where
         }
     })?;
 
-    Ok(Options { tables, ipv4, ipv6, states, ports, header, extended, json })
+    Ok(Options {
+        tables,
+        ipv4,
+        ipv6,
+        states,
+        ports,
+        header,
+        extended,
+        json,
+    })
 }
 
 impl Options {
@@ -208,7 +222,10 @@ mod tests {
         assert!(!o.show_netid());
         assert!(opts(&["-x"]).show_netid());
         assert_eq!(opts(&["-4"]).tables, [Table::Raw, Table::Udp, Table::Tcp]);
-        assert_eq!(opts(&["-6", "-t"]).families(), [sockdiag_codec::family::INET6]);
+        assert_eq!(
+            opts(&["-6", "-t"]).families(),
+            [sockdiag_codec::family::INET6]
+        );
     }
 
     #[test]

@@ -37,8 +37,12 @@ fn read_sysfs() -> std::io::Result<Vec<(u32, String)>> {
     let mut names = Vec::new();
     for entry in fs::read_dir("/sys/class/net")? {
         let entry = entry?;
-        let Ok(name) = entry.file_name().into_string() else { continue };
-        let Ok(index) = fs::read_to_string(entry.path().join("ifindex")) else { continue };
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        let Ok(index) = fs::read_to_string(entry.path().join("ifindex")) else {
+            continue;
+        };
         if let Ok(index) = index.trim().parse() {
             names.push((index, name));
         }

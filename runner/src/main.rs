@@ -28,7 +28,10 @@ enum Fatal {
     /// The kernel's reply did not decode.
     Malformed(CodecError),
     /// A reply that answers some other request.
-    Sequence { got: u32, want: u32 },
+    Sequence {
+        got: u32,
+        want: u32,
+    },
     /// A /proc table line that could not be read or decoded.
     Proc(&'static str, usize, ProcError),
     /// Writing the output failed (a closed pipe ends quietly).
@@ -82,7 +85,11 @@ impl<W: Write> fmt::Write for Out<W> {
 impl<W: Write> Out<W> {
     fn check(&mut self, r: fmt::Result) -> Result<(), Fatal> {
         r.map_err(|_| {
-            Fatal::Output(self.error.take().unwrap_or_else(|| io::Error::other("formatting failed")))
+            Fatal::Output(
+                self.error
+                    .take()
+                    .unwrap_or_else(|| io::Error::other("formatting failed")),
+            )
         })
     }
 
@@ -149,7 +156,10 @@ fn dump<R: Request>(
         for msg in Messages::new(datagram) {
             let msg = msg.map_err(Fatal::Malformed)?;
             if msg.header.seq != seq {
-                return Err(Fatal::Sequence { got: msg.header.seq, want: seq });
+                return Err(Fatal::Sequence {
+                    got: msg.header.seq,
+                    want: seq,
+                });
             }
             match msg.body {
                 Body::Done { errno: 0 } => return Ok(Outcome::Done),
@@ -189,8 +199,14 @@ const ENOENT: i32 = 2;
 /// raw_diag instead.
 fn proc_raw<W: Write>(p: &mut Printer<'_, W>, family: u8) -> Result<bool, Fatal> {
     use std::io::BufRead;
-    let path = if family == sockdiag_codec::family::INET6 { "/proc/net/raw6" } else { "/proc/net/raw" };
-    let Ok(file) = std::fs::File::open(path) else { return Ok(false) };
+    let path = if family == sockdiag_codec::family::INET6 {
+        "/proc/net/raw6"
+    } else {
+        "/proc/net/raw"
+    };
+    let Ok(file) = std::fs::File::open(path) else {
+        return Ok(false);
+    };
     let mut reader = io::BufReader::new(file);
     let mut line = String::new();
     for number in 1.. {
@@ -232,7 +248,10 @@ fn explain(table: Table, outcome: &Outcome) -> Option<String> {
              ({config}; modprobe {module})"
         ),
         EPERM | EACCES => format!("{name}: permission denied by the kernel"),
-        e => format!("{name}: the kernel refused the dump: {}", io::Error::from_raw_os_error(e)),
+        e => format!(
+            "{name}: the kernel refused the dump: {}",
+            io::Error::from_raw_os_error(e)
+        ),
     })
 }
 
@@ -241,9 +260,15 @@ fn run(opts: &Options) -> Result<bool, Fatal> {
     let mut buf = vec![0u8; netlink::RECV_BUF];
     let stdout = io::stdout().lock();
     let mut p = Printer {
-        out: Out { inner: BufWriter::with_capacity(64 * 1024, stdout), error: None },
+        out: Out {
+            inner: BufWriter::with_capacity(64 * 1024, stdout),
+            error: None,
+        },
         opts,
-        layout: Layout { netid: opts.show_netid(), extended: opts.extended },
+        layout: Layout {
+            netid: opts.show_netid(),
+            extended: opts.extended,
+        },
         json: opts.json.then(JsonArray::new),
         ifnames: ifnames::IfNames::default(),
     };

@@ -33,7 +33,10 @@ impl std::fmt::Display for NetError {
             ),
             NetError::Sys(what, e) => write!(f, "{what}: {}", io::Error::from(*e)),
             NetError::Truncated(n) => {
-                write!(f, "kernel sent a {n}-byte datagram, larger than the {RECV_BUF}-byte buffer")
+                write!(
+                    f,
+                    "kernel sent a {n}-byte datagram, larger than the {RECV_BUF}-byte buffer"
+                )
             }
         }
     }
@@ -92,8 +95,9 @@ impl DiagSocket {
     /// replies, and connect() should already keep them out.
     pub fn recv<'b>(&self, buf: &'b mut [u8]) -> Result<&'b [u8], NetError> {
         loop {
-            let (n, full, from) = retry(|| rustix::net::recvfrom(&self.fd, &mut *buf, RecvFlags::TRUNC))
-                .map_err(|e| NetError::Sys("cannot receive from the kernel", e))?;
+            let (n, full, from) =
+                retry(|| rustix::net::recvfrom(&self.fd, &mut *buf, RecvFlags::TRUNC))
+                    .map_err(|e| NetError::Sys("cannot receive from the kernel", e))?;
             if full > n {
                 return Err(NetError::Truncated(full));
             }
