@@ -25,7 +25,10 @@ mod width {
 pub struct Layout {
     /// Print the Netid column (ss does when more than one table is shown).
     pub netid: bool,
-    /// `-e`: uid, inode, cookie, v6only and shutdown after the columns.
+    /// Print the State column (ss drops it when one state is selected).
+    pub state: bool,
+    /// `-e`: timer, uid, inode, cookie, mark, v6only and shutdown after the
+    /// columns (for unix: shutdown, bound file and pending connections).
     pub extended: bool,
 }
 
@@ -136,16 +139,17 @@ pub fn write_header<W: Write>(w: &mut W, layout: &Layout) -> fmt::Result {
     if layout.netid {
         write!(w, "{:<n$} ", "Netid", n = width::NETID)?;
     }
+    if layout.state {
+        write!(w, "{:<s$} ", "State", s = width::STATE)?;
+    }
     writeln!(
         w,
-        "{:<s$} {:<q$} {:<q$} {:>a$}:{:<p$} {:>a$}:Port",
-        "State",
+        "{:<q$} {:<q$} {:>a$}:{:<p$} {:>a$}:Port Process",
         "Recv-Q",
         "Send-Q",
         "Local Address",
         "Port",
         "Peer Address",
-        s = width::STATE,
         q = width::QUEUE,
         a = width::ADDR,
         p = width::PORT,
@@ -163,13 +167,40 @@ fn write_lead<W: Write>(
     if layout.netid {
         write!(w, "{netid:<n$} ", n = width::NETID)?;
     }
-    write!(
-        w,
-        "{:<s$} {rq:<q$} {sq:<q$} ",
-        state_name(state),
-        s = width::STATE,
-        q = width::QUEUE
-    )
+    if layout.state {
+        write!(w, "{:<s$} ", state_name(state), s = width::STATE)?;
+    }
+    write!(w, "{rq:<q$} {sq:<q$} ", q = width::QUEUE)
+}
+
+/// A timer's remaining time as ss prints it: minutes, seconds and
+/// milliseconds, dropping the finer units once the coarser ones are large
+/// (`200ms`, `1.500ms`, `42sec`, `2min3sec`, `15min`).
+pub struct MsTimer(pub u32);
+
+impl fmt::Display for MsTimer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let minutes = self.0 / 60_000;
+        let mut secs = self.0 / 1000 % 60;
+        let mut ms = self.0 % 1000;
+        if minutes > 0 {
+            write!(f, "{minutes}min")?;
+            ms = 0;
+            if minutes > 9 {
+                secs = 0;
+            }
+        }
+        if secs > 0 {
+            if secs > 9 {
+                ms = 0;
+            }
+            write!(f, "{secs}{}", if ms > 0 { "." } else { "sec" })?;
+        }
+        if ms > 0 {
+            write!(f, "{ms:03}ms")?;
+        }
+        Ok(())
+    }
 }
 
 /// A port as ss prints it with `-n`: the number, or `*` for 0.
@@ -203,6 +234,16 @@ pub fn write_inet<W: Write>(
     write_padded_left(w, &peer.0, width::ADDR)?;
     write!(w, ":{}", Port(rec.id.dport))?;
     if layout.extended {
+        // ss's -e implies -o: the timer comes first.
+        if rec.timer != Timer::Off {
+            write!(
+                w,
+                " timer:({},{},{})",
+                timer_name(rec.timer),
+                MsTimer(rec.expires),
+                rec.retrans
+            )?;
+        }
         if rec.uid != 0 {
             write!(w, " uid:{}", rec.uid)?;
         }
@@ -280,11 +321,19 @@ pub fn write_unix<W: Write>(w: &mut W, layout: &Layout, rec: &UnixRecord<'_>) ->
     write_padded_left(w, "*", width::ADDR)?;
     write!(w, " {}", rec.peer.unwrap_or(0))?;
     if layout.extended {
-        if let Some(uid) = rec.uid.filter(|&u| u != 0) {
-            write!(w, " uid:{uid}")?;
-        }
-        write!(w, " ino:{} sk:{:x}", rec.inode, rec.cookie)?;
+        // ss shows no uid, inode or cookie for unix sockets here; it shows
+        // the shutdown state, the bound file and the pending connections.
         write_shutdown(w, rec.shutdown)?;
+        if let Some((ino, dev)) = rec.vfs {
+            // The kernel's s_dev packs major << 20 | minor.
+            write!(w, " ino:{ino} dev:{}/{}", dev >> 20, dev & 0xf_ffff)?;
+        }
+        if let Some(icons) = rec.icons.filter(|_| rec.state == TcpState::Listen) {
+            w.write_str(" peers:")?;
+            for ino in icons.iter() {
+                write!(w, " {ino}")?;
+            }
+        }
     }
     w.write_char('\n')
 }
@@ -419,6 +468,13 @@ impl JsonArray {
         if let Some((ino, dev)) = rec.vfs {
             write!(w, ",\"vfs_inode\":{ino},\"vfs_dev\":{dev}")?;
         }
+        if let Some(icons) = rec.icons {
+            w.write_str(",\"pending\":[")?;
+            for (i, ino) in icons.iter().enumerate() {
+                write!(w, "{}{ino}", if i > 0 { "," } else { "" })?;
+            }
+            w.write_char(']')?;
+        }
         if let Some(v) = rec.shutdown {
             write!(w, ",\"shutdown\":{v}")?;
         }
@@ -489,6 +545,7 @@ mod tests {
             &mut s,
             &Layout {
                 netid: true,
+                state: true,
                 extended: true,
             },
             "tcp",
@@ -509,12 +566,16 @@ mod tests {
         let mut r = rec(crate::family::INET6, any, 22, TcpState::Listen);
         let mut s: String<256> = String::new();
         write_inet(&mut s, &Layout::default(), "tcp", &r, None).unwrap();
-        assert_eq!(squash(&s), "LISTEN 3 7 *:22 *:*");
+        assert_eq!(
+            squash(&s),
+            "3 7 *:22 *:*",
+            "no State column when one state is shown"
+        );
         r.v6only = Some(true);
         r.id.src = IpAddr::V6(Ipv6Addr::LOCALHOST);
         s.clear();
         write_inet(&mut s, &Layout::default(), "tcp", &r, Some("lo")).unwrap();
-        assert_eq!(squash(&s), "LISTEN 3 7 [::1]%lo:22 [::]:*");
+        assert_eq!(squash(&s), "3 7 [::1]%lo:22 [::]:*");
     }
 
     #[test]
@@ -528,6 +589,7 @@ mod tests {
             vfs: None,
             peer: None,
             rqlen: Some((2, 5)),
+            icons: None,
             shutdown: None,
             uid: None,
             attrs: &[],
@@ -537,6 +599,7 @@ mod tests {
             &mut s,
             &Layout {
                 netid: true,
+                state: true,
                 extended: false,
             },
             &u,
@@ -551,6 +614,78 @@ mod tests {
             j.as_str(),
             "[\n{\"netid\":\"u_str\",\"state\":\"LISTEN\",\"recv_q\":2,\"send_q\":5,\"local_address\":\"@a@b\",\
              \"name_kind\":\"abstract\",\"peer_address\":\"*\",\"inode\":99,\"peer_inode\":0,\"cookie\":16}\n]\n"
+        );
+    }
+
+    #[test]
+    fn test_timer() {
+        let mut r = rec(
+            crate::family::INET,
+            IpAddr::V4(Ipv4Addr::LOCALHOST),
+            1,
+            TcpState::TimeWait,
+        );
+        r.timer = Timer::TimeWait;
+        r.expires = 42_300;
+        r.uid = 0;
+        r.shutdown = None;
+        let mut s: String<256> = String::new();
+        let layout = Layout {
+            netid: false,
+            state: true,
+            extended: true,
+        };
+        write_inet(&mut s, &layout, "tcp", &r, None).unwrap();
+        assert_eq!(
+            squash(&s),
+            "TIME-WAIT 3 7 127.0.0.1:1 0.0.0.0:* timer:(timewait,42sec,0) ino:4711 sk:ffffffffffffffff"
+        );
+        let cases: [(u32, &str); 8] = [
+            (0, ""),
+            (200, "200ms"),
+            (1_500, "1.500ms"),
+            (9_001, "9.001ms"),
+            (42_300, "42sec"),
+            (61_000, "1min1sec"),
+            (123_456, "2min3sec"),
+            (900_500, "15min"),
+        ];
+        for (ms, want) in cases {
+            let mut t: String<32> = String::new();
+            write!(t, "{}", MsTimer(ms)).unwrap();
+            assert_eq!(t.as_str(), want, "{ms} ms");
+        }
+    }
+
+    #[test]
+    fn test_unix_extended() {
+        let mut raw = [0u8; 8];
+        raw[0..4].copy_from_slice(&41u32.to_ne_bytes());
+        raw[4..8].copy_from_slice(&42u32.to_ne_bytes());
+        let u = UnixRecord {
+            sock_type: SockType::Stream,
+            state: TcpState::Listen,
+            inode: 99,
+            cookie: 0x10,
+            name: UnixName::Path(b"/run/a b"),
+            vfs: Some((1234, (254 << 20) | 3)),
+            peer: None,
+            rqlen: Some((2, 5)),
+            icons: Some(crate::unix::Inodes::new_checked(&raw).unwrap()),
+            shutdown: Some(0),
+            uid: Some(0),
+            attrs: &[],
+        };
+        let mut s: String<256> = String::new();
+        let layout = Layout {
+            netid: true,
+            state: true,
+            extended: true,
+        };
+        write_unix(&mut s, &layout, &u).unwrap();
+        assert_eq!(
+            squash(&s),
+            "u_str LISTEN 2 5 /run/a b 99 * 0 <-> ino:1234 dev:254/3 peers: 41 42"
         );
     }
 
@@ -571,13 +706,20 @@ mod tests {
             &mut s,
             &Layout {
                 netid: true,
+                state: true,
                 extended: false,
             },
         )
         .unwrap();
         assert_eq!(
             squash(&s),
-            "Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port"
+            "Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port Process"
+        );
+        s.clear();
+        write_header(&mut s, &Layout::default()).unwrap();
+        assert_eq!(
+            squash(&s),
+            "Recv-Q Send-Q Local Address:Port Peer Address:Port Process"
         );
     }
 }

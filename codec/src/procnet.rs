@@ -30,7 +30,7 @@ fn endpoint(s: &str) -> Result<(IpAddr, u16)> {
     let port = u16::try_from(hex_u32(port)?).map_err(|_| Error::BadLength)?;
     let mut bytes = [0u8; 16];
     let words = addr.len() / 8;
-    if addr.len() % 8 != 0 || !(words == 1 || words == 4) || !addr.is_ascii() {
+    if !addr.len().is_multiple_of(8) || !(words == 1 || words == 4) || !addr.is_ascii() {
         return Err(Error::BadLength);
     }
     for i in 0..words {

@@ -18,8 +18,10 @@ const fn bit(s: TcpState) -> u32 {
 }
 
 impl StateSet {
-    /// Every state ss knows (`SS_ALL`: states 0 to 12).
-    pub const ALL: StateSet = StateSet((1 << 13) - 1);
+    /// Every state ss knows (`SS_ALL`: bits 0, "unknown", to 11, CLOSING).
+    /// Request sockets (NEW_SYN_RECV, 12) come with the SYN-RECV bit, and
+    /// BOUND_INACTIVE (13) is left out, as ss leaves it out.
+    pub const ALL: StateSet = StateSet((1 << 12) - 1);
     /// ss's default (`SS_CONN`): everything but listening, unconnected,
     /// TIME-WAIT and SYN-RECV.
     pub const CONNECTED: StateSet = StateSet(
@@ -31,6 +33,14 @@ impl StateSet {
     );
     /// What `-l` selects: listeners, and unconnected datagram sockets.
     pub const LISTENING: StateSet = StateSet(bit(TcpState::Listen) | bit(TcpState::Close));
+    /// The default of ss's UDP and RAW tables alone (`ss -u`): connected.
+    pub const ESTABLISHED: StateSet = StateSet(bit(TcpState::Established));
+
+    /// True when exactly one state is selected; ss then drops the State
+    /// column, which would repeat it on every line.
+    pub const fn is_single(self) -> bool {
+        self.0.is_power_of_two()
+    }
 
     /// True when `state` is in the set.
     pub const fn contains(self, state: TcpState) -> bool {
@@ -64,7 +74,8 @@ impl StateSet {
                 StateSet::ALL.0 & !(bit(TcpState::SynRecv) | bit(TcpState::TimeWait)),
             ));
         }
-        const NAMES: [(&str, TcpState); 14] = [
+        const NAMES: [(&str, TcpState); 15] = [
+            ("unknown", TcpState::Unknown(0)),
             ("established", TcpState::Established),
             ("syn-sent", TcpState::SynSent),
             ("syn-recv", TcpState::SynRecv),
@@ -209,10 +220,15 @@ impl PortFilter {
             && self.dport.is_none_or(|p| p == rec.id.dport)
     }
 
-    /// Whether a unix socket passes. Like ss, a unix socket's "ports" are
-    /// its inode (local) and its peer's inode (remote), compared in 16 bits
-    /// never: an inode above 65535 cannot equal a port.
-    pub fn matches_unix(&self, rec: &UnixRecord<'_>) -> bool {
+    /// Whether a unix socket passes, the way ss reads port conditions for
+    /// unix sockets. When unix was asked for by name (`-x`), ss compares a
+    /// port condition with the socket's name, which never looks like a port,
+    /// so nothing matches. Otherwise (unix listed among all tables) a unix
+    /// socket's "ports" are its inode (local) and its peer's inode.
+    pub fn matches_unix(&self, rec: &UnixRecord<'_>, unix_by_name: bool) -> bool {
+        if unix_by_name && (self.sport.is_some() || self.dport.is_some()) {
+            return false;
+        }
         !self.never
             && self.sport.is_none_or(|p| u32::from(p) == rec.inode)
             && self
@@ -283,27 +299,30 @@ mod tests {
         assert_eq!(StateSet::from_name("established"), Some(StateSet(1 << 1)));
         assert_eq!(StateSet::from_name("LISTENING"), Some(StateSet(1 << 10)));
         assert_eq!(StateSet::from_name("closed"), Some(StateSet(1 << 7)));
-        assert_eq!(StateSet::from_name("all"), Some(StateSet(0x1fff)));
+        assert_eq!(StateSet::from_name("all"), Some(StateSet(0xfff)));
         assert_eq!(
             StateSet::from_name("bucket"),
             Some(StateSet((1 << 3) | (1 << 6)))
         );
         assert_eq!(
             StateSet::from_name("big"),
-            Some(StateSet(0x1fff & !((1 << 3) | (1 << 6))))
+            Some(StateSet(0xfff & !((1 << 3) | (1 << 6))))
         );
         assert_eq!(
             StateSet::from_name("connected"),
-            Some(StateSet(0x1fff & !((1 << 7) | (1 << 10))))
+            Some(StateSet(0xfff & !((1 << 7) | (1 << 10))))
         );
         assert_eq!(
             StateSet::from_name("synchronized"),
-            Some(StateSet(0x1fff & !((1 << 7) | (1 << 10) | (1 << 2))))
+            Some(StateSet(0xfff & !((1 << 7) | (1 << 10) | (1 << 2))))
         );
         assert_eq!(StateSet::from_name("listen"), None);
+        assert_eq!(StateSet::from_name("unknown"), Some(StateSet(1)));
+        assert_eq!(StateSet::CONNECTED.0, 0xb37);
+        assert!(StateSet::ESTABLISHED.is_single() && !StateSet::LISTENING.is_single());
         assert_eq!(
             StateSet::CONNECTED.0,
-            0x1fff & !((1 << 10) | (1 << 7) | (1 << 6) | (1 << 3))
+            0xfff & !((1 << 10) | (1 << 7) | (1 << 6) | (1 << 3))
         );
     }
 

@@ -244,12 +244,43 @@ pub struct UnixRecord<'a> {
     /// `UNIX_DIAG_RQLEN`: (receive queue, send queue); for a listener
     /// (pending connections, backlog limit).
     pub rqlen: Option<(u32, u32)>,
+    /// `UNIX_DIAG_ICONS`: inodes of connections waiting on a listener.
+    pub icons: Option<Inodes<'a>>,
     /// `UNIX_DIAG_SHUTDOWN`
     pub shutdown: Option<u8>,
     /// `UNIX_DIAG_UID`
     pub uid: Option<u32>,
     /// Every attribute, decoded or not, as received.
     pub attrs: &'a [u8],
+}
+
+/// A checked run of host-order `u32` inodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Inodes<'a>(&'a [u8]);
+
+impl<'a> Inodes<'a> {
+    /// Validates that `bytes` holds whole `u32`s.
+    pub fn new_checked(bytes: &'a [u8]) -> Result<Inodes<'a>> {
+        if !bytes.len().is_multiple_of(4) {
+            return Err(Error::BadAttribute);
+        }
+        Ok(Inodes(bytes))
+    }
+
+    /// How many inodes there are.
+    pub fn len(&self) -> usize {
+        self.0.len() / 4
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The inodes in order.
+    pub fn iter(&self) -> impl Iterator<Item = u32> + 'a {
+        self.0.chunks_exact(4).map(NativeEndian::read_u32)
+    }
 }
 
 fn u32_pair(a: &Attr<'_>) -> Result<(u32, u32)> {
@@ -275,6 +306,7 @@ impl<'a> UnixRecord<'a> {
             vfs: None,
             peer: None,
             rqlen: None,
+            icons: None,
             shutdown: None,
             uid: None,
             attrs: &view.buffer[MSG_LEN..],
@@ -286,6 +318,7 @@ impl<'a> UnixRecord<'a> {
                 attr_kind::VFS => rec.vfs = Some(u32_pair(&a)?),
                 attr_kind::PEER => rec.peer = Some(a.u32_ne()?),
                 attr_kind::RQLEN => rec.rqlen = Some(u32_pair(&a)?),
+                attr_kind::ICONS => rec.icons = Some(Inodes::new_checked(a.payload())?),
                 attr_kind::SHUTDOWN => rec.shutdown = Some(a.u8()?),
                 attr_kind::UID => rec.uid = Some(a.u32_ne()?),
                 _ => {}
@@ -329,7 +362,10 @@ mod tests {
         pair[4..8].copy_from_slice(&5u32.to_ne_bytes());
         push_attr(&mut b, &mut at, attr_kind::RQLEN, &pair);
         push_attr(&mut b, &mut at, attr_kind::UID, &1000u32.to_ne_bytes());
-        push_attr(&mut b, &mut at, attr_kind::ICONS, &[]);
+        let mut icons = [0u8; 8];
+        icons[0..4].copy_from_slice(&41u32.to_ne_bytes());
+        icons[4..8].copy_from_slice(&42u32.to_ne_bytes());
+        push_attr(&mut b, &mut at, attr_kind::ICONS, &icons);
         (b, at)
     }
 
@@ -345,6 +381,10 @@ mod tests {
         assert_eq!(rec.rqlen, Some((2, 5)));
         assert_eq!(rec.uid, Some(1000));
         assert_eq!(rec.peer, None);
+        let icons = rec.icons.unwrap();
+        assert_eq!(icons.len(), 2);
+        assert!(icons.iter().eq([41, 42]));
+        assert_eq!(Inodes::new_checked(&[0; 5]), Err(Error::BadAttribute));
     }
 
     #[test]
@@ -379,7 +419,7 @@ mod tests {
     #[test]
     fn test_truncated() {
         let (b, len) = listener();
-        let boundaries = [MSG_LEN, 32, 44, 52, 56];
+        let boundaries = [MSG_LEN, 32, 44, 52];
         for cut in 0..len {
             let r = UnixRecord::parse_bytes(&b[..cut]);
             assert_eq!(r.is_ok(), boundaries.contains(&cut), "prefix {cut}");

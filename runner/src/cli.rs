@@ -23,6 +23,9 @@ pub struct Options {
     pub ipv6: bool,
     pub states: StateSet,
     pub ports: PortFilter,
+    /// Unix was asked for by name (`-x`); ss then reads port conditions as
+    /// name patterns, which match no unix socket.
+    pub unix_by_name: bool,
     pub header: bool,
     pub extended: bool,
     pub json: bool,
@@ -114,6 +117,7 @@ where
         }
     }
 
+    let unix_by_name = tables.contains(&Table::Unix);
     if tables.is_empty() {
         tables = vec![Table::Unix, Table::Raw, Table::Udp, Table::Tcp];
         // Like ss: -4 or -6 alone means the IP tables only.
@@ -128,6 +132,10 @@ where
         StateSet::ALL
     } else if listening {
         StateSet::LISTENING
+    } else if tables.iter().all(|&t| matches!(t, Table::Udp | Table::Raw)) {
+        // ss's datagram tables on their own default to connected sockets
+        // only; any stream table brings the wider connected set.
+        StateSet::ESTABLISHED
     } else {
         StateSet::CONNECTED
     };
@@ -171,6 +179,7 @@ where
         ipv6,
         states,
         ports,
+        unix_by_name,
         header,
         extended,
         json,

@@ -123,7 +123,9 @@ impl<W: Write> Printer<'_, W> {
     }
 
     fn unix(&mut self, rec: &UnixRecord<'_>) -> Result<(), Fatal> {
-        if !self.opts.states.contains(rec.state) || !self.opts.ports.matches_unix(rec) {
+        if !self.opts.states.contains(rec.state)
+            || !self.opts.ports.matches_unix(rec, self.opts.unix_by_name)
+        {
             return Ok(());
         }
         let r = match &mut self.json {
@@ -267,6 +269,7 @@ fn run(opts: &Options) -> Result<bool, Fatal> {
         opts,
         layout: Layout {
             netid: opts.show_netid(),
+            state: !opts.states.is_single(),
             extended: opts.extended,
         },
         json: opts.json.then(JsonArray::new),
@@ -281,11 +284,16 @@ fn run(opts: &Options) -> Result<bool, Fatal> {
         let outcome = if table == Table::Unix {
             // NAME, PEER and RQLEN give ss's columns; UID, VFS and SHUTDOWN
             // are cheap and feed -e and JSON.
-            let show = unix::show::NAME
+            let mut show = unix::show::NAME
                 | unix::show::PEER
                 | unix::show::RQLEN
                 | unix::show::UID
                 | unix::show::VFS;
+            // Pending-connection lists grow with the backlog; only -e and
+            // JSON print them.
+            if opts.extended || opts.json {
+                show |= unix::show::ICONS;
+            }
             let req = unix::ReqRepr::dump(opts.states.0, show);
             dump(&mut sock, &mut buf, &req, |body| match body {
                 Body::Unix(rec) => p.unix(rec),
