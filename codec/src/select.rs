@@ -353,6 +353,59 @@ mod tests {
     }
 
     #[test]
+    fn test_matches() {
+        use crate::inet::{SockId, Timer};
+        use crate::unix::{SockType, UnixName};
+        let f = PortFilter::parse(&["sport = :80 dport = :4000"]).unwrap();
+        let mut id = SockId::any(crate::family::INET);
+        id.sport = 80;
+        id.dport = 4000;
+        let mut rec = InetRecord {
+            family: crate::family::INET,
+            state: TcpState::Established,
+            timer: Timer::Off,
+            retrans: 0,
+            id,
+            expires: 0,
+            rqueue: 0,
+            wqueue: 0,
+            uid: 0,
+            inode: 0,
+            shutdown: None,
+            protocol: None,
+            v6only: None,
+            mark: None,
+            cgroup_id: None,
+            attrs: &[],
+        };
+        assert!(f.matches_inet(&rec));
+        rec.id.dport = 4001;
+        assert!(!f.matches_inet(&rec));
+        let unix = UnixRecord {
+            sock_type: SockType::Stream,
+            state: TcpState::Established,
+            inode: 80,
+            cookie: 0,
+            name: UnixName::Unnamed,
+            vfs: None,
+            peer: Some(4000),
+            rqlen: None,
+            icons: None,
+            shutdown: None,
+            uid: None,
+            attrs: &[],
+        };
+        assert!(
+            f.matches_unix(&unix, false),
+            "inode and peer inode act as ports"
+        );
+        assert!(!f.matches_unix(&unix, true), "with -x, ports never match");
+        assert!(PortFilter::default().matches_unix(&unix, true));
+        let never = PortFilter::parse(&["sport = :1 sport = :2"]).unwrap();
+        assert!(!never.matches_inet(&rec) && !never.matches_unix(&unix, false));
+    }
+
+    #[test]
     fn test_unsupported() {
         let e = PortFilter::parse(&["sport = :22 or sport = :23"]).unwrap_err();
         assert_eq!(e.word, "or");

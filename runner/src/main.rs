@@ -297,7 +297,7 @@ fn run(opts: &Options) -> Result<bool, Fatal> {
             let req = unix::ReqRepr::dump(opts.states.0, show);
             dump(&mut sock, &mut buf, &req, |body| match body {
                 Body::Unix(rec) => p.unix(rec),
-                _ => Ok(()),
+                _ => Err(Fatal::Malformed(CodecError::BadFamily)),
             })?
         } else {
             let protocol = match table {
@@ -317,8 +317,10 @@ fn run(opts: &Options) -> Result<bool, Fatal> {
                 req.id.sport = opts.ports.sport.unwrap_or(0);
                 req.id.dport = opts.ports.dport.unwrap_or(0);
                 outcome = dump(&mut sock, &mut buf, &req, |body| match body {
-                    Body::Inet(rec) => p.inet(netid, rec),
-                    _ => Ok(()),
+                    Body::Inet(rec) if rec.family == family => p.inet(netid, rec),
+                    // A record of another family answers no question we
+                    // asked; printing or skipping it would both mislead.
+                    _ => Err(Fatal::Malformed(CodecError::BadFamily)),
                 })?;
                 // Many kernels ship without raw_diag; ss then reads /proc,
                 // and a user of ss expects the same list.
