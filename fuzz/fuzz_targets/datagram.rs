@@ -19,7 +19,7 @@ impl fmt::Write for Sink {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let layout = Layout { netid: true, extended: true };
+    let layout = Layout { netid: true, state: true, extended: true };
     let mut json = JsonArray::new();
     for msg in Messages::new(data) {
         let Ok(msg) = msg else { break };
