@@ -113,7 +113,7 @@ where
                 Ok(s) => words.push(s),
                 Err(v) => return Err(usage(format!("argument {v:?} is not valid UTF-8"))),
             },
-            other => return Err(usage(format!("{} is not supported", other.unexpected()))),
+            other => return Err(usage(other.unexpected().to_string())),
         }
     }
 

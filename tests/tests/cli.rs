@@ -1,0 +1,46 @@
+//! Command-line errors and exit codes.
+
+use sockdiag_tests::sockdiag;
+
+/// A usage error: exit code 2, a message naming the word at fault, and the
+/// usage line, on stderr only.
+#[track_caller]
+fn assert_usage_error(args: &[&str], names: &str) {
+    let run = sockdiag(args);
+    assert_eq!(run.code, Some(2), "{run}");
+    assert!(run.stderr.contains("Usage"), "no usage line:\n{run}");
+    assert!(
+        run.stderr.contains(names),
+        "the message should name {names}:\n{run}"
+    );
+    assert_eq!(run.stdout, "", "{run}");
+}
+
+#[test]
+fn bad_arguments_are_usage_errors() {
+    assert_usage_error(&["--bogus"], "--bogus");
+    assert_usage_error(&["-t", "state", "bogus"], "bogus");
+    assert_usage_error(&["-t", "state"], "state");
+    // Only conjunctions of port equalities are supported: 'or' is refused
+    // by name, whether the filter comes as one word or many.
+    assert_usage_error(&["-t", "sport = :1 or dport = :2"], "'or'");
+    assert_usage_error(
+        &["-t", "sport", "=", ":1", "or", "dport", "=", ":2"],
+        "'or'",
+    );
+    assert_usage_error(&["-t", "sport = :notaport"], ":notaport");
+    assert_usage_error(&["-t", "sport", "=", ":70000"], ":70000");
+}
+
+#[test]
+fn help_exits_zero() {
+    for flag in ["--help", "-h"] {
+        let run = sockdiag(&[flag]);
+        assert!(run.success().starts_with("Usage: sockdiag"), "{run}");
+    }
+}
+
+#[test]
+fn tcp_listing_exits_zero_quietly() {
+    sockdiag(&["-tn"]).success();
+}
