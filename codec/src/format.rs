@@ -502,22 +502,12 @@ mod tests {
         id.src = src;
         id.sport = sport;
         InetRecord {
-            family,
-            state,
-            timer: Timer::Off,
-            retrans: 0,
-            id,
-            expires: 0,
             rqueue: 3,
             wqueue: 7,
             uid: 1000,
             inode: 4711,
             shutdown: Some(0),
-            protocol: None,
-            v6only: None,
-            mark: None,
-            cgroup_id: None,
-            attrs: &[],
+            ..InetRecord::new(state, id)
         }
     }
 
@@ -581,18 +571,10 @@ mod tests {
     #[test]
     fn test_unix_line() {
         let u = UnixRecord {
-            sock_type: SockType::Stream,
-            state: TcpState::Listen,
-            inode: 99,
             cookie: 0x10,
             name: UnixName::Abstract(b"a\0b"),
-            vfs: None,
-            peer: None,
             rqlen: Some((2, 5)),
-            icons: None,
-            shutdown: None,
-            uid: None,
-            attrs: &[],
+            ..UnixRecord::new(SockType::Stream, TcpState::Listen, 99)
         };
         let mut s: String<256> = String::new();
         write_unix(
@@ -663,18 +645,13 @@ mod tests {
         raw[0..4].copy_from_slice(&41u32.to_ne_bytes());
         raw[4..8].copy_from_slice(&42u32.to_ne_bytes());
         let u = UnixRecord {
-            sock_type: SockType::Stream,
-            state: TcpState::Listen,
-            inode: 99,
-            cookie: 0x10,
             name: UnixName::Path(b"/run/a b"),
             vfs: Some((1234, (254 << 20) | 3)),
-            peer: None,
             rqlen: Some((2, 5)),
             icons: Some(crate::unix::Inodes::new_checked(&raw).unwrap()),
             shutdown: Some(0),
             uid: Some(0),
-            attrs: &[],
+            ..UnixRecord::new(SockType::Stream, TcpState::Listen, 99)
         };
         let mut s: String<256> = String::new();
         let layout = Layout {

@@ -503,6 +503,33 @@ pub struct InetRecord<'a> {
 }
 
 impl<'a> InetRecord<'a> {
+    /// A record with only a state and a socket id (its addresses give the
+    /// family): no queues, owner, timer or attributes. For sources that say
+    /// less than a diag message, such as /proc, and for tests.
+    pub const fn new(state: TcpState, id: SockId) -> InetRecord<'a> {
+        InetRecord {
+            family: match id.src {
+                IpAddr::V4(_) => family::INET,
+                IpAddr::V6(_) => family::INET6,
+            },
+            state,
+            timer: Timer::Off,
+            retrans: 0,
+            id,
+            expires: 0,
+            rqueue: 0,
+            wqueue: 0,
+            uid: 0,
+            inode: 0,
+            shutdown: None,
+            protocol: None,
+            v6only: None,
+            mark: None,
+            cgroup_id: None,
+            attrs: &[],
+        }
+    }
+
     /// Decodes the fixed part and the attributes this codec knows; an
     /// unknown attribute is skipped, a known one of the wrong size is an
     /// error.

@@ -14,8 +14,10 @@ use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use byteorder::{ByteOrder, NativeEndian};
 
+#[cfg(test)]
+use crate::family;
 use crate::inet::{InetRecord, SockId, TcpState, Timer};
-use crate::{family, Error, Result};
+use crate::{Error, Result};
 
 fn hex_u32(s: &str) -> Result<u32> {
     if s.is_empty() || s.len() > 8 {
@@ -69,42 +71,31 @@ pub fn parse_line(line: &str) -> Result<Option<InetRecord<'static>>> {
     let uid: u32 = next()?.parse().map_err(|_| Error::BadLength)?;
     let _timeout = next()?;
     let inode: u32 = next()?.parse().map_err(|_| Error::BadLength)?;
-    let fam = if src.is_ipv4() {
-        family::INET
-    } else {
-        family::INET6
+    // /proc has no cookie and no bound-device column.
+    let id = SockId {
+        sport,
+        dport,
+        src,
+        dst,
+        ifindex: 0,
+        cookie: 0,
     };
+    let timer = u8::try_from(hex_u32(timer)?).map_err(|_| Error::BadLength)?;
     Ok(Some(InetRecord {
-        family: fam,
-        state: TcpState::from(state),
-        timer: Timer::from(u8::try_from(hex_u32(timer)?).map_err(|_| Error::BadLength)?),
+        timer: Timer::from(timer),
         retrans: u8::try_from(retrans).unwrap_or(u8::MAX),
-        // /proc has no cookie and no bound-device column.
-        id: SockId {
-            sport,
-            dport,
-            src,
-            dst,
-            ifindex: 0,
-            cookie: 0,
-        },
-        expires: 0,
         rqueue: hex_u32(rx)?,
         wqueue: hex_u32(tx)?,
         uid,
         inode,
-        shutdown: None,
-        protocol: None,
-        v6only: None,
-        mark: None,
-        cgroup_id: None,
-        attrs: &[],
+        ..InetRecord::new(TcpState::from(state), id)
     }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::family;
 
     /// Builds an address column the way the kernel prints it: each
     /// network-order word loaded in host order and printed with %08X.

@@ -354,46 +354,19 @@ mod tests {
 
     #[test]
     fn test_matches() {
-        use crate::inet::{SockId, Timer};
-        use crate::unix::{SockType, UnixName};
+        use crate::inet::SockId;
+        use crate::unix::SockType;
         let f = PortFilter::parse(&["sport = :80 dport = :4000"]).unwrap();
         let mut id = SockId::any(crate::family::INET);
         id.sport = 80;
         id.dport = 4000;
-        let mut rec = InetRecord {
-            family: crate::family::INET,
-            state: TcpState::Established,
-            timer: Timer::Off,
-            retrans: 0,
-            id,
-            expires: 0,
-            rqueue: 0,
-            wqueue: 0,
-            uid: 0,
-            inode: 0,
-            shutdown: None,
-            protocol: None,
-            v6only: None,
-            mark: None,
-            cgroup_id: None,
-            attrs: &[],
-        };
+        let mut rec = InetRecord::new(TcpState::Established, id);
         assert!(f.matches_inet(&rec));
         rec.id.dport = 4001;
         assert!(!f.matches_inet(&rec));
         let unix = UnixRecord {
-            sock_type: SockType::Stream,
-            state: TcpState::Established,
-            inode: 80,
-            cookie: 0,
-            name: UnixName::Unnamed,
-            vfs: None,
             peer: Some(4000),
-            rqlen: None,
-            icons: None,
-            shutdown: None,
-            uid: None,
-            attrs: &[],
+            ..UnixRecord::new(SockType::Stream, TcpState::Established, 80)
         };
         assert!(
             f.matches_unix(&unix, false),

@@ -295,13 +295,14 @@ fn u32_pair(a: &Attr<'_>) -> Result<(u32, u32)> {
 }
 
 impl<'a> UnixRecord<'a> {
-    /// Decodes the fixed part and the attributes this codec knows.
-    pub fn parse(view: &MsgView<'a>) -> Result<UnixRecord<'a>> {
-        let mut rec = UnixRecord {
-            sock_type: view.sock_type(),
-            state: view.state(),
-            inode: view.inode(),
-            cookie: view.cookie(),
+    /// A record with a type, state and inode and nothing else: unnamed, no
+    /// cookie, no attributes.
+    pub const fn new(sock_type: SockType, state: TcpState, inode: u32) -> UnixRecord<'a> {
+        UnixRecord {
+            sock_type,
+            state,
+            inode,
+            cookie: 0,
             name: UnixName::Unnamed,
             vfs: None,
             peer: None,
@@ -309,7 +310,16 @@ impl<'a> UnixRecord<'a> {
             icons: None,
             shutdown: None,
             uid: None,
+            attrs: &[],
+        }
+    }
+
+    /// Decodes the fixed part and the attributes this codec knows.
+    pub fn parse(view: &MsgView<'a>) -> Result<UnixRecord<'a>> {
+        let mut rec = UnixRecord {
+            cookie: view.cookie(),
             attrs: &view.buffer[MSG_LEN..],
+            ..UnixRecord::new(view.sock_type(), view.state(), view.inode())
         };
         for a in view.attrs() {
             let a = a?;
