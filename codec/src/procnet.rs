@@ -14,8 +14,6 @@ use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use byteorder::{ByteOrder, NativeEndian};
 
-#[cfg(test)]
-use crate::family;
 use crate::inet::{InetRecord, SockId, TcpState, Timer};
 use crate::{Error, Result};
 
