@@ -257,6 +257,73 @@ fn explain(table: Table, outcome: &Outcome) -> Option<String> {
     })
 }
 
+/// Dumps the unix table through the printer.
+fn unix_table<W: Write>(
+    sock: &mut DiagSocket,
+    buf: &mut [u8],
+    p: &mut Printer<'_, W>,
+) -> Result<Outcome, Fatal> {
+    // NAME, PEER and RQLEN give ss's columns; UID and VFS are cheap and
+    // feed -e and JSON.
+    let mut show =
+        unix::show::NAME | unix::show::PEER | unix::show::RQLEN | unix::show::UID | unix::show::VFS;
+    // Pending-connection lists grow with the backlog; only -e and JSON
+    // print them.
+    if p.opts.extended || p.opts.json {
+        show |= unix::show::ICONS;
+    }
+    let req = unix::ReqRepr::dump(p.opts.states.0, show);
+    dump(sock, buf, &req, |body| match body {
+        Body::Unix(rec) => p.unix(rec),
+        _ => Err(Fatal::Malformed(CodecError::BadFamily)),
+    })
+}
+
+/// Dumps one IP table, each selected family in turn, through the printer.
+fn inet_table<W: Write>(
+    sock: &mut DiagSocket,
+    buf: &mut [u8],
+    p: &mut Printer<'_, W>,
+    table: Table,
+) -> Result<Outcome, Fatal> {
+    let protocol = match table {
+        Table::Tcp => inet::proto::TCP,
+        Table::Udp => inet::proto::UDP,
+        _ => inet::proto::RAW,
+    };
+    let netid = format::inet_netid(protocol);
+    let ports = p.opts.ports;
+    // Contradicting port conditions match nothing: no dump at all.
+    if ports.never {
+        return Ok(Outcome::Done);
+    }
+    for family in p.opts.families() {
+        let mut req = inet::ReqRepr::dump(family, protocol, p.opts.states.0);
+        // Port conditions go into the socket id so the kernel skips
+        // everything else.
+        req.id.sport = ports.sport.unwrap_or(0);
+        req.id.dport = ports.dport.unwrap_or(0);
+        let mut outcome = dump(sock, buf, &req, |body| match body {
+            Body::Inet(rec) if rec.family == family => p.inet(netid, rec),
+            // A record of another family answers no question we asked;
+            // printing or skipping it would both mislead.
+            _ => Err(Fatal::Malformed(CodecError::BadFamily)),
+        })?;
+        // Many kernels ship without raw_diag; ss then reads /proc, and a
+        // user of ss expects the same list.
+        if table == Table::Raw
+            && matches!(outcome, Outcome::Failed(ENOENT) | Outcome::Refused(ENOENT))
+            && proc_raw(p, family)?
+        {
+            outcome = Outcome::Done;
+        }
+        if !matches!(outcome, Outcome::Done) {
+            return Ok(outcome);
+        }
+    }
+    Ok(Outcome::Done)
+}
+
 fn run(opts: &Options) -> Result<bool, Fatal> {
     let mut sock = DiagSocket::open()?;
     let mut buf = vec![0u8; netlink::RECV_BUF];
@@ -281,60 +348,9 @@ fn run(opts: &Options) -> Result<bool, Fatal> {
     }
     let mut all_ok = true;
     for &table in &opts.tables {
-        let outcome = if table == Table::Unix {
-            // NAME, PEER and RQLEN give ss's columns; UID, VFS and SHUTDOWN
-            // are cheap and feed -e and JSON.
-            let mut show = unix::show::NAME
-                | unix::show::PEER
-                | unix::show::RQLEN
-                | unix::show::UID
-                | unix::show::VFS;
-            // Pending-connection lists grow with the backlog; only -e and
-            // JSON print them.
-            if opts.extended || opts.json {
-                show |= unix::show::ICONS;
-            }
-            let req = unix::ReqRepr::dump(opts.states.0, show);
-            dump(&mut sock, &mut buf, &req, |body| match body {
-                Body::Unix(rec) => p.unix(rec),
-                _ => Err(Fatal::Malformed(CodecError::BadFamily)),
-            })?
-        } else {
-            let protocol = match table {
-                Table::Tcp => inet::proto::TCP,
-                Table::Udp => inet::proto::UDP,
-                _ => inet::proto::RAW,
-            };
-            let netid = format::inet_netid(protocol);
-            let mut outcome = Outcome::Done;
-            for family in opts.families() {
-                let mut req = inet::ReqRepr::dump(family, protocol, opts.states.0);
-                // Port conditions go into the socket id so the kernel skips
-                // everything else; a contradiction needs no dump at all.
-                if opts.ports.never {
-                    continue;
-                }
-                req.id.sport = opts.ports.sport.unwrap_or(0);
-                req.id.dport = opts.ports.dport.unwrap_or(0);
-                outcome = dump(&mut sock, &mut buf, &req, |body| match body {
-                    Body::Inet(rec) if rec.family == family => p.inet(netid, rec),
-                    // A record of another family answers no question we
-                    // asked; printing or skipping it would both mislead.
-                    _ => Err(Fatal::Malformed(CodecError::BadFamily)),
-                })?;
-                // Many kernels ship without raw_diag; ss then reads /proc,
-                // and a user of ss expects the same list.
-                if table == Table::Raw
-                    && matches!(outcome, Outcome::Failed(ENOENT) | Outcome::Refused(ENOENT))
-                    && proc_raw(&mut p, family)?
-                {
-                    outcome = Outcome::Done;
-                }
-                if !matches!(outcome, Outcome::Done) {
-                    break;
-                }
-            }
-            outcome
+        let outcome = match table {
+            Table::Unix => unix_table(&mut sock, &mut buf, &mut p)?,
+            _ => inet_table(&mut sock, &mut buf, &mut p, table)?,
         };
         if let Some(msg) = explain(table, &outcome) {
             // Keep stdout and stderr in order for a reader of both.
@@ -372,6 +388,33 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("sockdiag: {e}");
             ExitCode::from(1)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explain_names_the_missing_piece() {
+        assert_eq!(explain(Table::Tcp, &Outcome::Done), None);
+        let udp = explain(Table::Udp, &Outcome::Failed(ENOENT)).unwrap();
+        assert!(
+            udp.starts_with("udp: ")
+                && udp.contains("udp_diag")
+                && udp.contains("CONFIG_INET_UDP_DIAG")
+        );
+        let inet = explain(Table::Tcp, &Outcome::Refused(ENOENT)).unwrap();
+        assert!(inet.contains("inet_diag is missing") && inet.contains("CONFIG_INET_DIAG"));
+        let unix = explain(Table::Unix, &Outcome::Refused(ENOENT)).unwrap();
+        assert!(unix.contains("unix_diag is missing") && unix.contains("CONFIG_UNIX_DIAG"));
+        let perm = explain(Table::Raw, &Outcome::Refused(1)).unwrap();
+        assert_eq!(perm, "raw: permission denied by the kernel");
+        let other = explain(Table::Tcp, &Outcome::Refused(22)).unwrap();
+        assert!(other.contains("Invalid argument"), "{other}");
+        for msg in [udp, inet, unix, perm, other] {
+            assert!(!msg.contains('\n'), "one line: {msg}");
         }
     }
 }
