@@ -125,10 +125,10 @@ impl<'a> Iterator for Messages<'a> {
 
 /// Decodes every message of `datagram` into `out` and returns how many were
 /// added. When `out` fills up, returns [`crate::Error::CapacityExceeded`]:
-/// the messages pushed so far stay in `out`, the rest are not dropped
-/// silently but reported, and the caller can drain `out` and decode the
-/// datagram again from the message that did not fit (`out.len()` before the
-/// call plus the count it holds now tells how far it got).
+/// the messages that fit stay in `out` and nothing is dropped silently. To
+/// go on, drain `out` and continue with
+/// `Messages::new(datagram).skip(n)`, where `n` counts the messages taken
+/// so far.
 pub fn decode_into<'a, const N: usize>(
     datagram: &'a [u8],
     out: &mut Vec<Message<'a>, N>,
