@@ -23,8 +23,8 @@ pub enum Error {
     /// A message names an address family that does not fit where it appears
     /// (for example an `inet_diag_msg` claiming AF_UNIX).
     BadFamily,
-    /// A request or filter word the codec does not accept.
-    BadFilter,
+    /// A text line (a /proc table row) with a field that does not parse.
+    BadText,
 }
 
 impl Error {
@@ -37,7 +37,7 @@ impl Error {
             Error::BufferTooSmall => "output buffer too small",
             Error::CapacityExceeded => "output collection full",
             Error::BadFamily => "unexpected address family",
-            Error::BadFilter => "unsupported filter",
+            Error::BadText => "malformed text field",
         }
     }
 }

@@ -19,19 +19,19 @@ use crate::{Error, Result};
 
 fn hex_u32(s: &str) -> Result<u32> {
     if s.is_empty() || s.len() > 8 {
-        return Err(Error::BadLength);
+        return Err(Error::BadText);
     }
-    u32::from_str_radix(s, 16).map_err(|_| Error::BadLength)
+    u32::from_str_radix(s, 16).map_err(|_| Error::BadText)
 }
 
 /// `ADDR:PORT` with 8 (IPv4) or 32 (IPv6) hex digits of address.
 fn endpoint(s: &str) -> Result<(IpAddr, u16)> {
     let (addr, port) = s.split_once(':').ok_or(Error::Truncated)?;
-    let port = u16::try_from(hex_u32(port)?).map_err(|_| Error::BadLength)?;
+    let port = u16::try_from(hex_u32(port)?).map_err(|_| Error::BadText)?;
     let mut bytes = [0u8; 16];
     let words = addr.len() / 8;
     if !addr.len().is_multiple_of(8) || !(words == 1 || words == 4) || !addr.is_ascii() {
-        return Err(Error::BadLength);
+        return Err(Error::BadText);
     }
     for i in 0..words {
         let word = hex_u32(&addr[i * 8..i * 8 + 8])?;
@@ -55,20 +55,20 @@ pub fn parse_line(line: &str) -> Result<Option<InetRecord<'static>>> {
         return Ok(None);
     }
     if !slot.ends_with(':') {
-        return Err(Error::BadLength);
+        return Err(Error::BadText);
     }
     let (src, sport) = endpoint(next()?)?;
     let (dst, dport) = endpoint(next()?)?;
     if src.is_ipv4() != dst.is_ipv4() {
         return Err(Error::BadFamily);
     }
-    let state = u8::try_from(hex_u32(next()?)?).map_err(|_| Error::BadLength)?;
+    let state = u8::try_from(hex_u32(next()?)?).map_err(|_| Error::BadText)?;
     let (tx, rx) = next()?.split_once(':').ok_or(Error::Truncated)?;
     let (timer, _when) = next()?.split_once(':').ok_or(Error::Truncated)?;
     let retrans = hex_u32(next()?)?;
-    let uid: u32 = next()?.parse().map_err(|_| Error::BadLength)?;
+    let uid: u32 = next()?.parse().map_err(|_| Error::BadText)?;
     let _timeout = next()?;
-    let inode: u32 = next()?.parse().map_err(|_| Error::BadLength)?;
+    let inode: u32 = next()?.parse().map_err(|_| Error::BadText)?;
     // /proc has no cookie and no bound-device column.
     let id = SockId {
         sport,
@@ -78,7 +78,7 @@ pub fn parse_line(line: &str) -> Result<Option<InetRecord<'static>>> {
         ifindex: 0,
         cookie: 0,
     };
-    let timer = u8::try_from(hex_u32(timer)?).map_err(|_| Error::BadLength)?;
+    let timer = u8::try_from(hex_u32(timer)?).map_err(|_| Error::BadText)?;
     Ok(Some(InetRecord {
         timer: Timer::from(timer),
         retrans: u8::try_from(retrans).unwrap_or(u8::MAX),
