@@ -74,7 +74,8 @@ where
     let mut parser = lexopt::Parser::from_args(args);
     let mut tables = Vec::new();
     let (mut ipv4, mut ipv6) = (false, false);
-    let (mut listening, mut all) = (false, false);
+    // -l and -a each set the state selection; as in ss, the last one wins.
+    let mut preset: Option<StateSet> = None;
     let (mut header, mut extended, mut json) = (true, false, false);
     let mut words: Vec<String> = Vec::new();
 
@@ -96,8 +97,8 @@ where
             Short('x') | Long("unix") => add(&mut tables, Table::Unix),
             Short('4') | Long("ipv4") => ipv4 = true,
             Short('6') | Long("ipv6") => ipv6 = true,
-            Short('l') | Long("listening") => listening = true,
-            Short('a') | Long("all") => all = true,
+            Short('l') | Long("listening") => preset = Some(StateSet::LISTENING),
+            Short('a') | Long("all") => preset = Some(StateSet::ALL),
             Short('n') | Long("numeric") => {}
             Short('H') | Long("no-header") => header = false,
             Short('e') | Long("extended") => extended = true,
@@ -128,10 +129,8 @@ where
     // Print in ss's order whatever order the flags came in.
     tables.sort_by_key(|&t| t as u8);
 
-    let mut states = if all {
-        StateSet::ALL
-    } else if listening {
-        StateSet::LISTENING
+    let mut states = if let Some(set) = preset {
+        set
     } else if tables.iter().all(|&t| matches!(t, Table::Udp | Table::Raw)) {
         // ss's datagram tables on their own default to connected sockets
         // only; any stream table brings the wider connected set.
