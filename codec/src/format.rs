@@ -99,12 +99,15 @@ fn write_lossy<W: Write>(w: &mut W, bytes: &[u8]) -> fmt::Result {
     Ok(())
 }
 
-/// Counts what `write_lossy` would write, in chars, for padding.
-fn lossy_width(bytes: &[u8]) -> usize {
-    bytes
-        .utf8_chunks()
-        .map(|c| c.valid().chars().count() + usize::from(!c.invalid().is_empty()))
-        .sum()
+/// Counts the chars written through it, so a name's display width comes
+/// from the same code that writes it.
+struct CharCount(usize);
+
+impl Write for CharCount {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0 += s.chars().count();
+        Ok(())
+    }
 }
 
 /// An address as ss shows it, with the bracket, wildcard and `%ifname`
@@ -293,17 +296,6 @@ fn write_unix_name<W: Write>(w: &mut W, name: &UnixName<'_>) -> fmt::Result {
     }
 }
 
-fn unix_name_width(name: &UnixName<'_>) -> usize {
-    match *name {
-        UnixName::Unnamed => 1,
-        UnixName::Path(p) => lossy_width(p),
-        UnixName::Abstract(a) => {
-            1 + a.split(|&b| b == 0).map(lossy_width).sum::<usize>()
-                + a.iter().filter(|&&b| b == 0).count()
-        }
-    }
-}
-
 /// Recv-Q and Send-Q of a unix socket: RQLEN when the kernel sent it.
 pub fn unix_queues(rec: &UnixRecord<'_>) -> (u32, u32) {
     rec.rqlen.unwrap_or((0, 0))
@@ -314,7 +306,9 @@ pub fn unix_queues(rec: &UnixRecord<'_>) -> (u32, u32) {
 pub fn write_unix<W: Write>(w: &mut W, layout: &Layout, rec: &UnixRecord<'_>) -> fmt::Result {
     let (rq, sq) = unix_queues(rec);
     write_lead(w, layout, unix_netid(rec.sock_type), rec.state, rq, sq)?;
-    let pad = width::ADDR.saturating_sub(unix_name_width(&rec.name));
+    let mut name_width = CharCount(0);
+    write_unix_name(&mut name_width, &rec.name)?;
+    let pad = width::ADDR.saturating_sub(name_width.0);
     write!(w, "{:pad$}", "")?;
     write_unix_name(w, &rec.name)?;
     write!(w, " {:<p$} ", rec.inode, p = width::PORT)?;
