@@ -48,14 +48,34 @@ pub mod attr_kind {
     pub const SKMEMINFO: u16 = 7;
     /// `INET_DIAG_SHUTDOWN`: sent always; bit 0 receive, bit 1 send.
     pub const SHUTDOWN: u16 = 8;
+    /// `INET_DIAG_DCTCPINFO` (asked for with the VEGASINFO bit).
+    pub const DCTCPINFO: u16 = 9;
     /// `INET_DIAG_PROTOCOL`: raw sockets' protocol.
     pub const PROTOCOL: u16 = 10;
     /// `INET_DIAG_SKV6ONLY`
     pub const SKV6ONLY: u16 = 11;
+    /// `INET_DIAG_LOCALS`: SCTP local addresses.
+    pub const LOCALS: u16 = 12;
+    /// `INET_DIAG_PEERS`: SCTP peer addresses.
+    pub const PEERS: u16 = 13;
+    /// `INET_DIAG_PAD`: alignment filler.
+    pub const PAD: u16 = 14;
     /// `INET_DIAG_MARK` (CAP_NET_ADMIN only).
     pub const MARK: u16 = 15;
+    /// `INET_DIAG_BBRINFO` (asked for with the VEGASINFO bit).
+    pub const BBRINFO: u16 = 16;
+    /// `INET_DIAG_CLASS_ID` (asked for with the TCLASS bit).
+    pub const CLASS_ID: u16 = 17;
+    /// `INET_DIAG_MD5SIG` (with the INFO bit, CAP_NET_ADMIN only).
+    pub const MD5SIG: u16 = 18;
+    /// `INET_DIAG_ULP_INFO` (with the INFO bit).
+    pub const ULP_INFO: u16 = 19;
+    /// `INET_DIAG_SK_BPF_STORAGES`
+    pub const SK_BPF_STORAGES: u16 = 20;
     /// `INET_DIAG_CGROUP_ID`
     pub const CGROUP_ID: u16 = 21;
+    /// `INET_DIAG_SOCKOPT`
+    pub const SOCKOPT: u16 = 22;
 }
 
 /// Request attribute types (`INET_DIAG_REQ_*`).

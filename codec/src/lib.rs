@@ -17,15 +17,20 @@ pub mod dump;
 pub mod error;
 pub mod format;
 pub mod inet;
+pub mod inet_attr;
+pub mod mptcp;
 pub mod nlmsg;
 pub mod procnet;
 pub mod select;
+pub mod sock_diag;
+pub mod tcp;
+pub mod tls;
 pub mod unix;
 
 pub use error::{Error, Result};
 
 /// A byte range inside a fixed-layout structure: the one source of offsets.
-pub(crate) type Field = core::ops::Range<usize>;
+pub type Field = core::ops::Range<usize>;
 
 /// Address families as the kernel numbers them (`AF_*` in `linux/socket.h`).
 pub mod family {
