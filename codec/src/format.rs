@@ -10,7 +10,11 @@ use core::fmt::{self, Write};
 use core::net::IpAddr;
 
 use crate::inet::{self, InetRecord, TcpState, Timer};
+use crate::inet_attr::InetDetails;
 use crate::unix::{SockType, UnixName, UnixRecord};
+
+pub mod detail;
+pub use detail::Extras;
 
 mod width {
     pub const NETID: usize = 5;
@@ -228,6 +232,23 @@ pub fn write_inet<W: Write>(
     rec: &InetRecord<'_>,
     ifname: Option<&str>,
 ) -> fmt::Result {
+    write_inet_with(w, layout, netid, rec, ifname, &Extras::default(), None, 0)
+}
+
+/// [`write_inet`] with ss's optional parts: `extras` says which, `details`
+/// are the record's checked attributes (needed for `--tos`, `-m`, `-i`)
+/// and `protocol` the table dumped ([`inet::proto`]).
+#[allow(clippy::too_many_arguments)]
+pub fn write_inet_with<W: Write>(
+    w: &mut W,
+    layout: &Layout,
+    netid: &str,
+    rec: &InetRecord<'_>,
+    ifname: Option<&str>,
+    extras: &Extras<'_>,
+    details: Option<&InetDetails<'_>>,
+    protocol: u32,
+) -> fmt::Result {
     write_lead(w, layout, netid, rec.state, rec.rqueue, rec.wqueue)?;
     let v6only = rec.v6only.unwrap_or(false);
     let local = AddrText::inet(rec.id.src, ifname, v6only);
@@ -236,17 +257,11 @@ pub fn write_inet<W: Write>(
     write!(w, ":{:<p$} ", Port(rec.id.sport), p = width::PORT)?;
     write_padded_left(w, &peer.0, width::ADDR)?;
     write!(w, ":{}", Port(rec.id.dport))?;
+    // ss's -e implies -o: the timer comes first.
+    if layout.extended || extras.timer {
+        detail::write_timer(w, rec)?;
+    }
     if layout.extended {
-        // ss's -e implies -o: the timer comes first.
-        if rec.timer != Timer::Off {
-            write!(
-                w,
-                " timer:({},{},{})",
-                timer_name(rec.timer),
-                MsTimer(rec.expires),
-                rec.retrans
-            )?;
-        }
         if rec.uid != 0 {
             write!(w, " uid:{}", rec.uid)?;
         }
@@ -254,12 +269,21 @@ pub fn write_inet<W: Write>(
         if let Some(mark) = rec.mark.filter(|&m| m != 0) {
             write!(w, " fwmark:0x{mark:x}")?;
         }
+        detail::write_cgroup(w, rec.cgroup_id, extras.cgroup)?;
         if rec.family == crate::family::INET6 {
             if let Some(v6only) = rec.v6only {
                 write!(w, " v6only:{}", u8::from(v6only))?;
             }
         }
         write_shutdown(w, rec.shutdown)?;
+    }
+    if let Some(d) = details {
+        if extras.tos {
+            detail::write_tos(w, d)?;
+        }
+        if detail::has_detail_line(extras, rec, protocol) {
+            detail::write_detail_line(w, extras, rec, d, protocol)?;
+        }
     }
     w.write_char('\n')
 }
@@ -384,6 +408,18 @@ impl JsonArray {
         rec: &InetRecord<'_>,
         ifname: Option<&str>,
     ) -> fmt::Result {
+        self.inet_with(w, netid, rec, ifname, None)
+    }
+
+    /// [`JsonArray::inet`] plus every member of `details`.
+    pub fn inet_with<W: Write>(
+        &mut self,
+        w: &mut W,
+        netid: &str,
+        rec: &InetRecord<'_>,
+        ifname: Option<&str>,
+        details: Option<&InetDetails<'_>>,
+    ) -> fmt::Result {
         self.open(w)?;
         write!(
             w,
@@ -428,6 +464,9 @@ impl JsonArray {
         }
         if let Some(v) = rec.cgroup_id {
             write!(w, ",\"cgroup_id\":{v}")?;
+        }
+        if let Some(d) = details {
+            detail::write_json(w, d)?;
         }
         w.write_char('}')
     }

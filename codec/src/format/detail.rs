@@ -1,0 +1,1149 @@
+//! Per-socket details of inet sockets as ss 6.1 prints them (`-o`, `-e`,
+//! `--tos`, `-m`, `-i`) and as JSON members. ss's rules are kept: most
+//! fields appear only when non-zero, times are milliseconds printed with
+//! C's `%g`, rates are bits per second (`-n`: all digits; otherwise three
+//! significant digits and k/M/G/T).
+//!
+//! Fields that kernels newer than ss 6.1 added (`rcv_wnd`, `rehash`, the
+//! RTO totals, Accurate ECN counters) are not in the text; JSON has them.
+
+use core::fmt::{self, Write};
+
+use crate::inet::{proto, InetRecord, TcpState};
+use crate::inet_attr::{sockopt, InetDetails, SockAddrs};
+use crate::mptcp::{self, MptcpInfo, SubflowInfo};
+use crate::sock_diag::{idx, SkMemInfo};
+use crate::tcp::{opt, TcpInfo};
+use crate::tls::{TlsConf, TLS_1_2_VERSION, TLS_1_3_VERSION};
+
+use super::{json_str_body, write_lossy, MsTimer};
+
+/// What to print after the columns of an inet socket, beyond the
+/// [`super::Layout`]: ss's `-o`, `--tos`, `-m`, `-i`, `-n` and `-O`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Extras<'e> {
+    /// `-o`: the timer (`-e` shows it too).
+    pub timer: bool,
+    /// `--tos`: TOS, TCLASS and class id.
+    pub tos: bool,
+    /// `-m`: socket memory.
+    pub mem: bool,
+    /// `-i`: tcp_info, congestion control, ULP, MPTCP info.
+    pub info: bool,
+    /// `-n`: rates with all their digits.
+    pub numeric: bool,
+    /// `-O`: details on the socket's line instead of a second line.
+    pub one_line: bool,
+    /// `-e`: the cgroup path of `rec.cgroup_id`, as the runner found it
+    /// (`None`: not found, printed as ss does, `unreachable:ID`).
+    pub cgroup: Option<&'e str>,
+}
+
+/// C's `%.<prec>g` of a finite, non-negative value: `prec` significant
+/// digits, trailing zeros dropped, exponent form below 1e-4 or at 10^prec.
+pub struct G(pub f64, pub usize);
+
+impl fmt::Display for G {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (v, prec) = (self.0, self.1.max(1));
+        if v == 0.0 || !v.is_finite() {
+            return write!(f, "{v}");
+        }
+        // The exponent after rounding to `prec` digits decides the form,
+        // as C specifies; Rust's `{:e}` rounds the exact binary value like
+        // glibc does.
+        let mut sci: heapless::String<48> = heapless::String::new();
+        write!(sci, "{:.*e}", prec - 1, v)?;
+        let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
+        let exp: i32 = exp.parse().unwrap_or(0);
+        if exp < -4 || exp >= prec as i32 {
+            f.write_str(trim_zeros(mantissa))?;
+            let sign = if exp < 0 { '-' } else { '+' };
+            return write!(f, "e{sign}{:02}", exp.unsigned_abs());
+        }
+        let decimals = (prec as i32 - 1 - exp).max(0) as usize;
+        let mut fixed: heapless::String<48> = heapless::String::new();
+        write!(fixed, "{v:.decimals$}")?;
+        f.write_str(trim_zeros(&fixed))
+    }
+}
+
+fn trim_zeros(s: &str) -> &str {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        s
+    }
+}
+
+/// ss's `sprint_bw`: bits per second, `%.0f` with `-n`, else `%.3g` with
+/// a k/M/G/T suffix.
+pub struct Bw(pub f64, pub bool);
+
+impl fmt::Display for Bw {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Bw(bw, numeric) = *self;
+        if numeric {
+            return write!(f, "{bw:.0}");
+        }
+        for (scale, unit) in [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")] {
+            if bw >= scale {
+                return write!(f, "{}{unit}", G(bw / scale, 3));
+            }
+        }
+        write!(f, "{}", G(bw, 6))
+    }
+}
+
+/// Microseconds as ss's milliseconds (`%g` of us / 1000).
+fn ms(us: u32) -> G {
+    G(f64::from(us) / 1000.0, 6)
+}
+
+/// Writes `-e`'s cgroup member (ss: only for a non-zero id).
+pub(super) fn write_cgroup<W: Write>(
+    w: &mut W,
+    id: Option<u64>,
+    path: Option<&str>,
+) -> fmt::Result {
+    match (id.filter(|&i| i != 0), path) {
+        (Some(_), Some(p)) => write!(w, " cgroup:{p}"),
+        (Some(i), None) => write!(w, " cgroup:unreachable:{i:x}"),
+        (None, _) => Ok(()),
+    }
+}
+
+/// Writes `--tos`'s members (ss's `%#x`: `0` for zero, else `0x..`).
+pub(super) fn write_tos<W: Write>(w: &mut W, d: &InetDetails<'_>) -> fmt::Result {
+    if let Some(v) = d.tos {
+        write!(w, " tos:{}", Hash(u32::from(v)))?;
+    }
+    if let Some(v) = d.tclass {
+        write!(w, " tclass:{}", Hash(u32::from(v)))?;
+    }
+    if let Some(v) = d.class_id {
+        write!(w, " class_id:{}", Hash(v))?;
+    }
+    Ok(())
+}
+
+/// C's `%#x`.
+struct Hash(u32);
+
+impl fmt::Display for Hash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 == 0 {
+            f.write_str("0")
+        } else {
+            write!(f, "{:#x}", self.0)
+        }
+    }
+}
+
+/// Whether ss prints the detail line for this socket: with `-m`, or with
+/// `-i` unless the socket is UDP (a raw socket counts by its protocol).
+pub fn has_detail_line(extras: &Extras<'_>, rec: &InetRecord<'_>, protocol: u32) -> bool {
+    let kind = rec.protocol.map_or(protocol, u32::from);
+    extras.mem || (extras.info && kind != proto::UDP)
+}
+
+/// Writes the detail line (a newline and a tab first, unless one line):
+/// memory, then the protocol's INFO, MD5 keys and ULP info.
+pub fn write_detail_line<W: Write>(
+    w: &mut W,
+    extras: &Extras<'_>,
+    rec: &InetRecord<'_>,
+    d: &InetDetails<'_>,
+    protocol: u32,
+) -> fmt::Result {
+    if !extras.one_line {
+        w.write_str("\n\t")?;
+    }
+    match (d.skmem, d.meminfo) {
+        (Some(m), _) => write_skmem(w, &m)?,
+        (None, Some(m)) => write!(w, " mem:(r{},w{},f{},t{})", m.rmem, m.wmem, m.fmem, m.tmem)?,
+        (None, None) => {}
+    }
+    match protocol {
+        proto::SCTP => {
+            write_addrs(w, " locals:", d.locals)?;
+            write_addrs(w, " peers:", d.peers)?;
+        }
+        proto::MPTCP => {
+            if let Some(m) = d.mptcp_info() {
+                write_mptcp(w, &m)?;
+            }
+        }
+        _ => {
+            if let Some(t) = d.tcp_info() {
+                write_tcp(w, extras, rec, d, &t)?;
+            }
+            write_md5_ulp(w, d)?;
+        }
+    }
+    Ok(())
+}
+
+/// `skmem:(r..,rb..,t..,tb..,f..,w..,o..[,bl..][,d..])`; an entry the
+/// kernel did not send is left out.
+fn write_skmem<W: Write>(w: &mut W, m: &SkMemInfo<'_>) -> fmt::Result {
+    w.write_str(" skmem:(")?;
+    let names = ["r", "rb", "t", "tb", "f", "w", "o", "bl", "d"];
+    let mut first = true;
+    for (i, name) in names.iter().enumerate() {
+        if let Some(v) = m.get(i) {
+            write!(w, "{}{name}{v}", if first { "" } else { "," })?;
+            first = false;
+        }
+    }
+    w.write_char(')')
+}
+
+fn write_addrs<W: Write>(w: &mut W, label: &str, addrs: Option<SockAddrs<'_>>) -> fmt::Result {
+    let Some(addrs) = addrs else { return Ok(()) };
+    w.write_str(label)?;
+    for (i, a) in addrs.iter().enumerate() {
+        if i > 0 {
+            w.write_char(',')?;
+        }
+        if let Some((ip, _)) = a {
+            write!(w, "{ip}")?;
+        }
+    }
+    Ok(())
+}
+
+fn nz<W: Write>(w: &mut W, name: &str, v: impl Into<u64>) -> fmt::Result {
+    match v.into() {
+        0 => Ok(()),
+        v => write!(w, " {name}:{v}"),
+    }
+}
+
+fn nz_opt<W: Write>(w: &mut W, name: &str, v: Option<impl Into<u64>>) -> fmt::Result {
+    match v {
+        Some(v) => nz(w, name, v),
+        None => Ok(()),
+    }
+}
+
+/// ss's `tcp_show_info` + `tcp_stats_print`, in their order and rules.
+fn write_tcp<W: Write>(
+    w: &mut W,
+    x: &Extras<'_>,
+    rec: &InetRecord<'_>,
+    d: &InetDetails<'_>,
+    t: &TcpInfo<'_>,
+) -> fmt::Result {
+    let o = t.options();
+    if x.timer {
+        for (bit, name) in [
+            (opt::TIMESTAMPS, " ts"),
+            (opt::SACK, " sack"),
+            (opt::ECN, " ecn"),
+            (opt::ECN_SEEN, " ecnseen"),
+            (opt::SYN_DATA, " fastopen"),
+        ] {
+            if o & bit != 0 {
+                w.write_str(name)?;
+            }
+        }
+    }
+    if let Some(cong) = d.cong.filter(|c| !c.is_empty()) {
+        w.write_char(' ')?;
+        write_lossy(w, cong)?;
+    }
+    if o & opt::WSCALE != 0 {
+        write!(w, " wscale:{},{}", t.snd_wscale(), t.rcv_wscale())?;
+    }
+    if t.rto() != 0 && t.rto() != 3_000_000 {
+        write!(w, " rto:{}", ms(t.rto()))?;
+    }
+    nz(w, "backoff", t.backoff())?;
+    if t.rtt() != 0 {
+        write!(w, " rtt:{}/{}", ms(t.rtt()), ms(t.rttvar()))?;
+    }
+    if t.ato() != 0 {
+        write!(w, " ato:{}", ms(t.ato()))?;
+    }
+    nz(w, "mss", t.snd_mss())?;
+    nz(w, "pmtu", t.pmtu())?;
+    nz(w, "rcvmss", t.rcv_mss())?;
+    nz(w, "advmss", t.advmss())?;
+    nz(w, "cwnd", t.snd_cwnd())?;
+    if t.snd_ssthresh() < 0xffff {
+        nz(w, "ssthresh", t.snd_ssthresh())?;
+    }
+    nz_opt(w, "bytes_sent", t.bytes_sent())?;
+    nz_opt(w, "bytes_retrans", t.bytes_retrans())?;
+    nz_opt(w, "bytes_acked", t.bytes_acked())?;
+    nz_opt(w, "bytes_received", t.bytes_received())?;
+    nz_opt(w, "segs_out", t.segs_out())?;
+    nz_opt(w, "segs_in", t.segs_in())?;
+    nz_opt(w, "data_segs_out", t.data_segs_out())?;
+    nz_opt(w, "data_segs_in", t.data_segs_in())?;
+    if let Some(dc) = d.dctcp {
+        if dc.enabled != 0 {
+            write!(
+                w,
+                " dctcp:(ce_state:{},alpha:{},ab_ecn:{},ab_tot:{})",
+                dc.ce_state, dc.alpha, dc.ab_ecn, dc.ab_tot
+            )?;
+        } else {
+            w.write_str(" dctcp:fallback_mode")?;
+        }
+    }
+    if let Some(b) = d.bbr {
+        write!(
+            w,
+            " bbr:(bw:{}bps,mrtt:{}",
+            Bw(b.bw as f64 * 8.0, x.numeric),
+            ms(b.min_rtt)
+        )?;
+        if b.pacing_gain != 0 {
+            write!(w, ",pacing_gain:{}", G(f64::from(b.pacing_gain) / 256.0, 6))?;
+        }
+        if b.cwnd_gain != 0 {
+            write!(w, ",cwnd_gain:{}", G(f64::from(b.cwnd_gain) / 256.0, 6))?;
+        }
+        w.write_char(')')?;
+    }
+    // A delay-based algorithm's own RTT sample wins over the smoothed one.
+    let mut rtt = f64::from(t.rtt());
+    if let Some(v) = d.vegas {
+        if v.enabled != 0 && v.rtt != 0 && v.rtt != 0x7fff_ffff {
+            rtt = f64::from(v.rtt);
+        }
+    }
+    if rtt > 0.0 && t.snd_mss() != 0 && t.snd_cwnd() != 0 {
+        let bps = f64::from(t.snd_cwnd()) * f64::from(t.snd_mss()) * 8_000_000.0 / rtt;
+        write!(w, " send {}bps", Bw(bps, x.numeric))?;
+    }
+    nz(w, "lastsnd", t.last_data_sent())?;
+    nz(w, "lastrcv", t.last_data_recv())?;
+    nz(w, "lastack", t.last_ack_recv())?;
+    if let Some(p) = t.pacing_rate().filter(|&p| p != 0 && p != u64::MAX) {
+        write!(w, " pacing_rate {}bps", Bw(p as f64 * 8.0, x.numeric))?;
+        if let Some(m) = t.max_pacing_rate().filter(|&m| m != 0 && m != u64::MAX) {
+            write!(w, "/{}bps", Bw(m as f64 * 8.0, x.numeric))?;
+        }
+    }
+    if let Some(r) = t.delivery_rate().filter(|&r| r != 0) {
+        write!(w, " delivery_rate {}bps", Bw(r as f64 * 8.0, x.numeric))?;
+    }
+    nz_opt(w, "delivered", t.delivered())?;
+    nz_opt(w, "delivered_ce", t.delivered_ce())?;
+    if t.delivery_rate_app_limited() {
+        w.write_str(" app_limited")?;
+    }
+    if let Some(busy) = t.busy_time().filter(|&b| b != 0) {
+        write!(w, " busy:{}ms", busy / 1000)?;
+        for (name, v) in [
+            ("rwnd_limited", t.rwnd_limited()),
+            ("sndbuf_limited", t.sndbuf_limited()),
+        ] {
+            if let Some(v) = v.filter(|&v| v != 0) {
+                let pct = 100.0 * v as f64 / busy as f64;
+                write!(w, " {name}:{}ms({pct:.1}%)", v / 1000)?;
+            }
+        }
+    }
+    nz(w, "unacked", t.unacked())?;
+    if t.retrans() != 0 || t.total_retrans() != 0 {
+        write!(w, " retrans:{}/{}", t.retrans(), t.total_retrans())?;
+    }
+    nz(w, "lost", t.lost())?;
+    // A listener's sacked is its backlog limit, already in Send-Q.
+    if rec.state != TcpState::Listen {
+        nz(w, "sacked", t.sacked())?;
+    }
+    nz_opt(w, "dsack_dups", t.dsack_dups())?;
+    nz(w, "fackets", t.fackets())?;
+    if t.reordering() != 3 {
+        write!(w, " reordering:{}", t.reordering())?;
+    }
+    nz_opt(w, "reord_seen", t.reord_seen())?;
+    if t.rcv_rtt() != 0 {
+        write!(w, " rcv_rtt:{}", ms(t.rcv_rtt()))?;
+    }
+    nz(w, "rcv_space", t.rcv_space())?;
+    nz(w, "rcv_ssthresh", t.rcv_ssthresh())?;
+    nz_opt(w, "notsent", t.notsent_bytes())?;
+    if let Some(m) = t.min_rtt().filter(|&m| m != 0 && m != u32::MAX) {
+        write!(w, " minrtt:{}", ms(m))?;
+    }
+    nz_opt(w, "rcv_ooopack", t.rcv_ooopack())?;
+    nz_opt(w, "snd_wnd", t.snd_wnd())
+}
+
+/// ss's `print_escape_buf`: printable bytes as they are, the rest (and
+/// backslash, space, comma) as `\ooo`.
+fn write_escaped<W: Write>(w: &mut W, bytes: &[u8]) -> fmt::Result {
+    for &b in bytes {
+        if b.is_ascii_graphic() && b != b'\\' && b != b',' {
+            w.write_char(char::from(b))?;
+        } else {
+            write!(w, "\\{b:03o}")?;
+        }
+    }
+    Ok(())
+}
+
+fn write_md5_ulp<W: Write>(w: &mut W, d: &InetDetails<'_>) -> fmt::Result {
+    if let Some(sigs) = d.md5sig {
+        w.write_str(" md5keys:")?;
+        for (i, s) in sigs.iter().enumerate() {
+            if i > 0 {
+                w.write_char(',')?;
+            }
+            match s.addr {
+                Some(a) => write!(w, "{a}/{}=", s.prefix_len)?,
+                None => write!(w, "/{}=", s.prefix_len)?,
+            }
+            write_escaped(w, s.key)?;
+        }
+    }
+    let Some(ulp) = d.ulp else { return Ok(()) };
+    if let Some(name) = ulp.name {
+        w.write_str(" tcp-ulp-")?;
+        write_lossy(w, name)?;
+    }
+    if let Some(tls) = ulp.tls {
+        match tls.version {
+            Some(TLS_1_2_VERSION) => w.write_str(" version: 1.2")?,
+            Some(TLS_1_3_VERSION) => w.write_str(" version: 1.3")?,
+            Some(v) => write!(w, " version: unknown({v})")?,
+            None => {}
+        }
+        match tls.cipher {
+            Some(51) => w.write_str(" cipher: aes-gcm-128")?,
+            Some(52) => w.write_str(" cipher: aes-gcm-256")?,
+            _ => {}
+        }
+        for (name, conf) in [("rxconf", tls.rxconf), ("txconf", tls.txconf)] {
+            match conf {
+                Some(TlsConf::Base) => write!(w, " {name}: none")?,
+                Some(TlsConf::Sw) => write!(w, " {name}: sw")?,
+                Some(TlsConf::Hw) => write!(w, " {name}: hw")?,
+                Some(TlsConf::HwRecord) => write!(w, " {name}: hw-record")?,
+                Some(TlsConf::Unknown(v)) => write!(w, " {name}: unknown({v})")?,
+                None => {}
+            }
+        }
+    }
+    if let Some(sf) = ulp.mptcp.and_then(|n| SubflowInfo::parse(n).ok()) {
+        write_subflow(w, &sf)?;
+    }
+    Ok(())
+}
+
+fn write_subflow<W: Write>(w: &mut W, s: &SubflowInfo) -> fmt::Result {
+    if let Some(flags) = s.flags.filter(|&f| f != 0) {
+        w.write_str(" flags:")?;
+        for (bit, c) in "MmJjBbecv".chars().enumerate() {
+            if flags & (1 << bit) != 0 {
+                w.write_char(c)?;
+            }
+        }
+    }
+    if let (Some(tr), Some(tl), Some(ir), Some(il)) = (s.token_rem, s.token_loc, s.id_rem, s.id_loc)
+    {
+        write!(w, " token:{tr:04x}(id:{ir})/{tl:04x}(id:{il})")?;
+    }
+    if let Some(v) = s.map_seq {
+        write!(w, " seq:{v:x}")?;
+    }
+    if let Some(v) = s.map_sfseq {
+        write!(w, " sfseq:{v:x}")?;
+    }
+    if let Some(v) = s.ssn_offset {
+        write!(w, " ssnoff:{v:x}")?;
+    }
+    if let Some(v) = s.map_datalen {
+        write!(w, " maplen:{v:x}")?;
+    }
+    Ok(())
+}
+
+/// ss 6.1's `mptcp_stats_print`.
+fn write_mptcp<W: Write>(w: &mut W, m: &MptcpInfo<'_>) -> fmt::Result {
+    nz(w, "subflows", m.subflows())?;
+    nz(w, "add_addr_signal", m.add_addr_signal())?;
+    nz(w, "add_addr_accepted", m.add_addr_accepted())?;
+    nz(w, "subflows_max", m.subflows_max())?;
+    nz(w, "add_addr_signal_max", m.add_addr_signal_max())?;
+    nz(w, "add_addr_accepted_max", m.add_addr_accepted_max())?;
+    if m.flags() & mptcp::flag::FALLBACK != 0 {
+        w.write_str(" fallback")?;
+    }
+    if m.flags() & mptcp::flag::REMOTE_KEY_RECEIVED != 0 {
+        w.write_str(" remote_key")?;
+    }
+    for (name, v) in [
+        ("token", u64::from(m.token())),
+        ("write_seq", m.write_seq()),
+        ("snd_una", m.snd_una()),
+        ("rcv_nxt", m.rcv_nxt()),
+    ] {
+        if v != 0 {
+            write!(w, " {name}:{v:x}")?;
+        }
+    }
+    Ok(())
+}
+
+/// A JSON member `,"name":value` for a present value.
+fn jm<W: Write>(w: &mut W, name: &str, v: Option<impl fmt::Display>) -> fmt::Result {
+    match v {
+        Some(v) => write!(w, ",\"{name}\":{v}"),
+        None => Ok(()),
+    }
+}
+
+/// Writes the JSON members of the details (each starting with a comma),
+/// every decoded field under the kernel's name and in the kernel's unit.
+pub(super) fn write_json<W: Write>(w: &mut W, d: &InetDetails<'_>) -> fmt::Result {
+    if let Some(m) = d.meminfo {
+        write!(
+            w,
+            ",\"meminfo\":{{\"rmem\":{},\"wmem\":{},\"fmem\":{},\"tmem\":{}}}",
+            m.rmem, m.wmem, m.fmem, m.tmem
+        )?;
+    }
+    if let Some(m) = d.skmem {
+        w.write_str(",\"skmem\":{")?;
+        let names = [
+            "rmem_alloc",
+            "rcvbuf",
+            "wmem_alloc",
+            "sndbuf",
+            "fwd_alloc",
+            "wmem_queued",
+            "optmem",
+            "backlog",
+            "drops",
+        ];
+        for (i, v) in m.iter().enumerate() {
+            let sep = if i > 0 { "," } else { "" };
+            match names.get(i) {
+                Some(n) => write!(w, "{sep}\"{n}\":{v}")?,
+                None => write!(w, "{sep}\"entry_{i}\":{v}")?,
+            }
+        }
+        w.write_char('}')?;
+        debug_assert_eq!(names.len(), idx::DROPS + 1);
+    }
+    if let Some(c) = d.cong {
+        w.write_str(",\"congestion\":\"")?;
+        json_str_body(w, c)?;
+        w.write_char('"')?;
+    }
+    match d.info {
+        Some(crate::inet_attr::Info::Tcp(t)) => write_json_tcp(w, &t)?,
+        Some(crate::inet_attr::Info::Mptcp(m)) => write_json_mptcp(w, &m)?,
+        Some(crate::inet_attr::Info::Other(raw)) => write!(w, ",\"info_bytes\":{}", raw.len())?,
+        None => {}
+    }
+    if let Some(v) = d.vegas {
+        write!(
+            w,
+            ",\"vegas\":{{\"enabled\":{},\"rttcnt\":{},\"rtt\":{},\"minrtt\":{}}}",
+            v.enabled, v.rttcnt, v.rtt, v.minrtt
+        )?;
+    }
+    if let Some(v) = d.dctcp {
+        write!(
+            w,
+            ",\"dctcp\":{{\"enabled\":{},\"ce_state\":{},\"alpha\":{},\"ab_ecn\":{},\"ab_tot\":{}}}",
+            v.enabled, v.ce_state, v.alpha, v.ab_ecn, v.ab_tot
+        )?;
+    }
+    if let Some(b) = d.bbr {
+        write!(
+            w,
+            ",\"bbr\":{{\"bw\":{},\"min_rtt\":{},\"pacing_gain\":{},\"cwnd_gain\":{}}}",
+            b.bw, b.min_rtt, b.pacing_gain, b.cwnd_gain
+        )?;
+    }
+    jm(w, "tos", d.tos)?;
+    jm(w, "tclass", d.tclass)?;
+    jm(w, "class_id", d.class_id)?;
+    for (name, addrs) in [("sctp_locals", d.locals), ("sctp_peers", d.peers)] {
+        if let Some(addrs) = addrs {
+            write!(w, ",\"{name}\":[")?;
+            for (i, a) in addrs.iter().enumerate() {
+                let sep = if i > 0 { "," } else { "" };
+                match a {
+                    Some((ip, port)) => write!(w, "{sep}{{\"address\":\"{ip}\",\"port\":{port}}}")?,
+                    None => write!(w, "{sep}null")?,
+                }
+            }
+            w.write_char(']')?;
+        }
+    }
+    if let Some(sigs) = d.md5sig {
+        w.write_str(",\"md5sig\":[")?;
+        for (i, s) in sigs.iter().enumerate() {
+            write!(
+                w,
+                "{}{{\"family\":{},\"prefix_len\":{},",
+                if i > 0 { "," } else { "" },
+                s.family,
+                s.prefix_len
+            )?;
+            match s.addr {
+                Some(a) => write!(w, "\"address\":\"{a}\",\"key\":\"")?,
+                None => w.write_str("\"address\":null,\"key\":\"")?,
+            }
+            for b in s.key {
+                write!(w, "{b:02x}")?;
+            }
+            w.write_str("\"}")?;
+        }
+        w.write_char(']')?;
+    }
+    if let Some(u) = d.ulp {
+        w.write_str(",\"ulp\":{")?;
+        let mut sep = "";
+        if let Some(n) = u.name {
+            w.write_str("\"name\":\"")?;
+            json_str_body(w, n)?;
+            w.write_char('"')?;
+            sep = ",";
+        }
+        if let Some(t) = u.tls {
+            write!(
+                w,
+                "{sep}\"tls\":{{\"zc_ro_tx\":{},\"rx_no_pad\":{}",
+                t.zc_ro_tx, t.rx_no_pad
+            )?;
+            jm(w, "version", t.version)?;
+            jm(w, "cipher", t.cipher)?;
+            for (name, c) in [("txconf", t.txconf), ("rxconf", t.rxconf)] {
+                let text = match c {
+                    Some(TlsConf::Base) => "none",
+                    Some(TlsConf::Sw) => "sw",
+                    Some(TlsConf::Hw) => "hw",
+                    Some(TlsConf::HwRecord) => "hw-record",
+                    Some(TlsConf::Unknown(_)) => "unknown",
+                    None => continue,
+                };
+                write!(w, ",\"{name}\":\"{text}\"")?;
+            }
+            w.write_char('}')?;
+            sep = ",";
+        }
+        if let Some(s) = u.mptcp.and_then(|n| SubflowInfo::parse(n).ok()) {
+            write!(w, "{sep}\"mptcp\":{{\"present\":true")?;
+            jm(w, "token_rem", s.token_rem)?;
+            jm(w, "token_loc", s.token_loc)?;
+            jm(w, "relwrite_seq", s.relwrite_seq)?;
+            jm(w, "map_seq", s.map_seq)?;
+            jm(w, "map_sfseq", s.map_sfseq)?;
+            jm(w, "ssn_offset", s.ssn_offset)?;
+            jm(w, "map_datalen", s.map_datalen)?;
+            jm(w, "flags", s.flags)?;
+            jm(w, "id_rem", s.id_rem)?;
+            jm(w, "id_loc", s.id_loc)?;
+            w.write_char('}')?;
+        }
+        w.write_char('}')?;
+    }
+    if let Some(b) = d.bpf_storages {
+        write!(w, ",\"bpf_storages_bytes\":{}", b.len())?;
+    }
+    if let Some(s) = d.sockopt {
+        w.write_str(",\"sockopt\":[")?;
+        let mut first = true;
+        for (bit, name) in sockopt::NAMES.iter().enumerate() {
+            if s.0 & (1 << bit) != 0 {
+                write!(w, "{}\"{name}\"", if first { "" } else { "," })?;
+                first = false;
+            }
+        }
+        w.write_char(']')?;
+    }
+    let mut unknown = d.unknown().peekable();
+    if unknown.peek().is_some() {
+        w.write_str(",\"unknown_attrs\":[")?;
+        for (i, (kind, payload)) in unknown.enumerate() {
+            write!(
+                w,
+                "{}{{\"type\":{kind},\"hex\":\"",
+                if i > 0 { "," } else { "" }
+            )?;
+            for b in payload {
+                write!(w, "{b:02x}")?;
+            }
+            w.write_str("\"}")?;
+        }
+        w.write_char(']')?;
+    }
+    Ok(())
+}
+
+fn write_json_tcp<W: Write>(w: &mut W, t: &TcpInfo<'_>) -> fmt::Result {
+    write!(
+        w,
+        ",\"tcp_info\":{{\"bytes\":{},\"state\":{},\"ca_state\":{},\"retransmits\":{},\"probes\":{},\
+         \"backoff\":{},\"options\":{},\"snd_wscale\":{},\"rcv_wscale\":{},\
+         \"delivery_rate_app_limited\":{},\"fastopen_client_fail\":{}",
+        t.as_bytes().len(),
+        t.state(),
+        t.ca_state(),
+        t.retransmits(),
+        t.probes(),
+        t.backoff(),
+        t.options(),
+        t.snd_wscale(),
+        t.rcv_wscale(),
+        t.delivery_rate_app_limited(),
+        t.fastopen_client_fail()
+    )?;
+    for (name, v) in [
+        ("rto", t.rto()),
+        ("ato", t.ato()),
+        ("snd_mss", t.snd_mss()),
+        ("rcv_mss", t.rcv_mss()),
+        ("unacked", t.unacked()),
+        ("sacked", t.sacked()),
+        ("lost", t.lost()),
+        ("retrans", t.retrans()),
+        ("fackets", t.fackets()),
+        ("last_data_sent", t.last_data_sent()),
+        ("last_ack_sent", t.last_ack_sent()),
+        ("last_data_recv", t.last_data_recv()),
+        ("last_ack_recv", t.last_ack_recv()),
+        ("pmtu", t.pmtu()),
+        ("rcv_ssthresh", t.rcv_ssthresh()),
+        ("rtt", t.rtt()),
+        ("rttvar", t.rttvar()),
+        ("snd_ssthresh", t.snd_ssthresh()),
+        ("snd_cwnd", t.snd_cwnd()),
+        ("advmss", t.advmss()),
+        ("reordering", t.reordering()),
+        ("rcv_rtt", t.rcv_rtt()),
+        ("rcv_space", t.rcv_space()),
+        ("total_retrans", t.total_retrans()),
+    ] {
+        write!(w, ",\"{name}\":{v}")?;
+    }
+    for (name, v) in [
+        ("pacing_rate", t.pacing_rate()),
+        ("max_pacing_rate", t.max_pacing_rate()),
+        ("bytes_acked", t.bytes_acked()),
+        ("bytes_received", t.bytes_received()),
+        ("segs_out", t.segs_out().map(u64::from)),
+        ("segs_in", t.segs_in().map(u64::from)),
+        ("notsent_bytes", t.notsent_bytes().map(u64::from)),
+        ("min_rtt", t.min_rtt().map(u64::from)),
+        ("data_segs_in", t.data_segs_in().map(u64::from)),
+        ("data_segs_out", t.data_segs_out().map(u64::from)),
+        ("delivery_rate", t.delivery_rate()),
+        ("busy_time", t.busy_time()),
+        ("rwnd_limited", t.rwnd_limited()),
+        ("sndbuf_limited", t.sndbuf_limited()),
+        ("delivered", t.delivered().map(u64::from)),
+        ("delivered_ce", t.delivered_ce().map(u64::from)),
+        ("bytes_sent", t.bytes_sent()),
+        ("bytes_retrans", t.bytes_retrans()),
+        ("dsack_dups", t.dsack_dups().map(u64::from)),
+        ("reord_seen", t.reord_seen().map(u64::from)),
+        ("rcv_ooopack", t.rcv_ooopack().map(u64::from)),
+        ("snd_wnd", t.snd_wnd().map(u64::from)),
+        ("rcv_wnd", t.rcv_wnd().map(u64::from)),
+        ("rehash", t.rehash().map(u64::from)),
+        ("total_rto", t.total_rto().map(u64::from)),
+        (
+            "total_rto_recoveries",
+            t.total_rto_recoveries().map(u64::from),
+        ),
+        ("total_rto_time", t.total_rto_time().map(u64::from)),
+        ("received_ce", t.received_ce().map(u64::from)),
+        ("delivered_e1_bytes", t.delivered_e1_bytes().map(u64::from)),
+        ("delivered_e0_bytes", t.delivered_e0_bytes().map(u64::from)),
+        ("delivered_ce_bytes", t.delivered_ce_bytes().map(u64::from)),
+        ("received_e1_bytes", t.received_e1_bytes().map(u64::from)),
+        ("received_e0_bytes", t.received_e0_bytes().map(u64::from)),
+        ("received_ce_bytes", t.received_ce_bytes().map(u64::from)),
+        ("ecn_mode", t.ecn_mode().map(u64::from)),
+        ("accecn_opt_seen", t.accecn_opt_seen().map(u64::from)),
+        ("accecn_fail_mode", t.accecn_fail_mode().map(u64::from)),
+        ("options2", t.options2().map(u64::from)),
+    ] {
+        jm(w, name, v)?;
+    }
+    w.write_char('}')
+}
+
+fn write_json_mptcp<W: Write>(w: &mut W, m: &MptcpInfo<'_>) -> fmt::Result {
+    write!(
+        w,
+        ",\"mptcp_info\":{{\"subflows\":{},\"add_addr_signal\":{},\"add_addr_accepted\":{},\
+         \"subflows_max\":{},\"add_addr_signal_max\":{},\"add_addr_accepted_max\":{},\"flags\":{},\
+         \"token\":{},\"write_seq\":{},\"snd_una\":{},\"rcv_nxt\":{}",
+        m.subflows(),
+        m.add_addr_signal(),
+        m.add_addr_accepted(),
+        m.subflows_max(),
+        m.add_addr_signal_max(),
+        m.add_addr_accepted_max(),
+        m.flags(),
+        m.token(),
+        m.write_seq(),
+        m.snd_una(),
+        m.rcv_nxt()
+    )?;
+    jm(w, "local_addr_used", m.local_addr_used())?;
+    jm(w, "local_addr_max", m.local_addr_max())?;
+    jm(w, "csum_enabled", m.csum_enabled())?;
+    jm(w, "retransmits", m.retransmits())?;
+    jm(w, "bytes_retrans", m.bytes_retrans())?;
+    jm(w, "bytes_sent", m.bytes_sent())?;
+    jm(w, "bytes_received", m.bytes_received())?;
+    jm(w, "bytes_acked", m.bytes_acked())?;
+    jm(w, "subflows_total", m.subflows_total())?;
+    jm(w, "endp_laminar_max", m.endp_laminar_max())?;
+    jm(w, "last_data_sent", m.last_data_sent())?;
+    jm(w, "last_data_recv", m.last_data_recv())?;
+    jm(w, "last_ack_recv", m.last_ack_recv())?;
+    w.write_char('}')
+}
+
+/// The timer member (`-o`), shared with `-e`.
+pub(super) fn write_timer<W: Write>(w: &mut W, rec: &InetRecord<'_>) -> fmt::Result {
+    if rec.timer != crate::inet::Timer::Off {
+        write!(
+            w,
+            " timer:({},{},{})",
+            super::timer_name(rec.timer),
+            MsTimer(rec.expires),
+            rec.retrans
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attr;
+    use crate::inet::attr_kind;
+    use crate::inet_attr::tests::emit_all;
+    use heapless::String;
+
+    fn text(d: impl fmt::Display) -> String<64> {
+        let mut s = String::new();
+        write!(s, "{d}").unwrap();
+        s
+    }
+
+    /// Expected strings from C's printf (through Python's `%` operator).
+    #[test]
+    fn test_g() {
+        let cases: [(f64, &str); 14] = [
+            (0.024, "0.024"),
+            (204.0, "204"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (123456.0, "123456"),
+            (1234567.0, "1.23457e+06"),
+            (1234.5675, "1234.57"),
+            (0.5, "0.5"),
+            (100.0, "100"),
+            (3.14159265, "3.14159"),
+            (999999.5, "1e+06"),
+            (65.536, "65.536"),
+            (0.0, "0"),
+            (2.5, "2.5"),
+        ];
+        for (v, want) in cases {
+            assert_eq!(text(G(v, 6)).as_str(), want, "{v}");
+        }
+        let bw: [(f64, &str); 8] = [
+            (206336000000.0, "206G"),
+            (287825205440.0, "288G"),
+            (999.0, "999"),
+            (1000.0, "1k"),
+            (1234567.0, "1.23M"),
+            (99950.0, "100k"),
+            (8e12, "8T"),
+            (1.5e15, "1.5e+03T"),
+        ];
+        for (v, want) in bw {
+            assert_eq!(text(Bw(v, false)).as_str(), want, "{v}");
+        }
+        assert_eq!(text(Bw(1.5e20, true)).as_str(), "150000000000000000000");
+        assert_eq!(text(Bw(206336000000.0, true)).as_str(), "206336000000");
+        let mut s: String<16> = String::new();
+        write!(s, "{:.1}", 12.25f64).unwrap();
+        assert_eq!(s.as_str(), "12.2", "round half to even, as glibc");
+    }
+
+    /// A message as the kernel sends it for `-tinmeo --tos` on an
+    /// established loopback socket (values from a 6.18 capture), and the
+    /// words ss 6.1 prints for it.
+    #[test]
+    fn test_tcp_line() {
+        let mut tcp = [0u8; crate::tcp::KNOWN_LEN];
+        let put = |b: &mut [u8], at: usize, v: u32| b[at..at + 4].copy_from_slice(&v.to_ne_bytes());
+        let put64 =
+            |b: &mut [u8], at: usize, v: u64| b[at..at + 8].copy_from_slice(&v.to_ne_bytes());
+        tcp[0] = 1;
+        tcp[5] = opt::TIMESTAMPS | opt::SACK | opt::WSCALE;
+        tcp[6] = if cfg!(target_endian = "big") {
+            0xaa
+        } else {
+            0xaa
+        };
+        tcp[7] = if cfg!(target_endian = "big") { 0x80 } else { 1 };
+        put(&mut tcp, 8, 204_000); // rto
+        put(&mut tcp, 12, 40_000); // ato
+        put(&mut tcp, 16, 32768); // snd_mss
+        put(&mut tcp, 20, 34536); // rcv_mss
+        put(&mut tcp, 44, 856); // last_data_sent
+        put(&mut tcp, 52, 856);
+        put(&mut tcp, 56, 856);
+        put(&mut tcp, 60, 65536); // pmtu
+        put(&mut tcp, 64, 94841); // rcv_ssthresh
+        put(&mut tcp, 68, 20); // rtt
+        put(&mut tcp, 72, 10); // rttvar
+        put(&mut tcp, 76, 0x7fff_ffff); // snd_ssthresh: infinite
+        put(&mut tcp, 80, 10); // cwnd
+        put(&mut tcp, 84, 65464); // advmss
+        put(&mut tcp, 88, 3); // reordering
+        put(&mut tcp, 92, 22); // rcv_rtt
+        put(&mut tcp, 96, 65464); // rcv_space
+        put64(&mut tcp, 104, 46_823_040_000); // pacing_rate
+        put64(&mut tcp, 112, u64::MAX); // max_pacing_rate
+        put64(&mut tcp, 128, 100_000); // bytes_received
+        put(&mut tcp, 136, 2); // segs_out
+        put(&mut tcp, 140, 5); // segs_in
+        put(&mut tcp, 148, 20); // min_rtt
+        put(&mut tcp, 152, 3); // data_segs_in
+        put(&mut tcp, 192, 1); // delivered
+        put(&mut tcp, 228, 65536); // snd_wnd
+        put(&mut tcp, 232, 65536); // rcv_wnd: newer than ss 6.1, not printed
+        let mut skmem = [0u8; 36];
+        for (i, v) in [102496u32, 131072, 0, 3939840, 4000, 0, 0, 0, 0]
+            .iter()
+            .enumerate()
+        {
+            put(&mut skmem, 4 * i, *v);
+        }
+        let mut bbr = [0u8; 20];
+        put(&mut bbr, 8, 20);
+        let mut buf = [0u8; 512];
+        let n = emit_all(
+            &mut buf,
+            &[
+                (attr_kind::INFO, &tcp),
+                (attr_kind::CONG, b"bbr\0"),
+                (attr_kind::TOS, &[0]),
+                (attr_kind::TCLASS, &[0]),
+                (attr_kind::SKMEMINFO, &skmem),
+                (attr_kind::SHUTDOWN, &[0]),
+                (attr_kind::BBRINFO, &bbr),
+                (attr_kind::CLASS_ID, &0u32.to_ne_bytes()),
+                (attr_kind::CGROUP_ID, &1u64.to_ne_bytes()),
+            ],
+        );
+        let mut id = crate::inet::SockId::any(crate::family::INET6);
+        id.src = core::net::IpAddr::V6(core::net::Ipv6Addr::LOCALHOST);
+        id.dst = id.src;
+        id.sport = 40127;
+        id.dport = 48722;
+        id.cookie = 0xe6b96;
+        let rec = InetRecord {
+            rqueue: 99000,
+            inode: 1243017,
+            shutdown: Some(0),
+            cgroup_id: Some(1),
+            attrs: &buf[..n],
+            ..InetRecord::new(TcpState::Established, id)
+        };
+        let d = rec.details(proto::TCP).unwrap();
+        let extras = Extras {
+            timer: true,
+            tos: true,
+            mem: true,
+            info: true,
+            numeric: true,
+            one_line: false,
+            cgroup: Some("/"),
+        };
+        let mut s: String<1024> = String::new();
+        let layout = super::super::Layout {
+            netid: false,
+            state: true,
+            extended: true,
+        };
+        super::super::write_inet_with(
+            &mut s,
+            &layout,
+            "tcp",
+            &rec,
+            None,
+            &extras,
+            Some(&d),
+            proto::TCP,
+        )
+        .unwrap();
+        let (line, detail) = s.split_once("\n\t").unwrap();
+        let words: heapless::Vec<&str, 16> = line.split_whitespace().collect();
+        assert_eq!(
+            &words[..],
+            [
+                "ESTAB",
+                "99000",
+                "0",
+                "[::1]:40127",
+                "[::1]:48722",
+                "ino:1243017",
+                "sk:e6b96",
+                "cgroup:/",
+                "<->",
+                "tos:0",
+                "tclass:0",
+                "class_id:0"
+            ]
+        );
+        assert_eq!(
+            detail,
+            " skmem:(r102496,rb131072,t0,tb3939840,f4000,w0,o0,bl0,d0) ts sack bbr wscale:10,10 \
+             rto:204 rtt:0.02/0.01 ato:40 mss:32768 pmtu:65536 rcvmss:34536 advmss:65464 cwnd:10 \
+             bytes_received:100000 segs_out:2 segs_in:5 data_segs_in:3 bbr:(bw:0bps,mrtt:0.02) \
+             send 131072000000bps lastsnd:856 lastrcv:856 lastack:856 pacing_rate 374584320000bps \
+             delivered:1 app_limited rcv_rtt:0.022 rcv_space:65464 rcv_ssthresh:94841 minrtt:0.02 \
+             snd_wnd:65536\n"
+        );
+        // Without -o the options go; -O keeps everything on one line.
+        let mut s: String<1024> = String::new();
+        let one = Extras {
+            timer: false,
+            one_line: true,
+            numeric: false,
+            ..extras
+        };
+        super::super::write_inet_with(
+            &mut s,
+            &layout,
+            "tcp",
+            &rec,
+            None,
+            &one,
+            Some(&d),
+            proto::TCP,
+        )
+        .unwrap();
+        assert!(!s.contains('\t') && s.matches('\n').count() == 1);
+        assert!(s.contains(" skmem:(r102496,") && s.contains("<-> tos:0"));
+        assert!(s.contains(" bbr wscale:10,10 ") && !s.contains(" ts "));
+        assert!(s.contains(" send 131Gbps ") && s.contains(" pacing_rate 375Gbps "));
+    }
+
+    #[test]
+    fn test_ulp_md5_mptcp() {
+        let mut ulp = [0u8; 96];
+        let n = crate::tls::tests::tls_nest(&mut ulp);
+        let mut md5 = [0u8; 100];
+        md5[0] = crate::family::INET;
+        md5[1] = 32;
+        md5[2..4].copy_from_slice(&5u16.to_ne_bytes());
+        md5[4..8].copy_from_slice(&[127, 0, 0, 1]);
+        md5[20..25].copy_from_slice(b"a b,\\");
+        let mut buf = [0u8; 256];
+        let len = emit_all(
+            &mut buf,
+            &[(attr_kind::MD5SIG, &md5), (attr_kind::ULP_INFO, &ulp[..n])],
+        );
+        let rec = InetRecord {
+            attrs: &buf[..len],
+            ..InetRecord::new(
+                TcpState::Established,
+                crate::inet::SockId::any(crate::family::INET),
+            )
+        };
+        let d = rec.details(proto::TCP).unwrap();
+        let mut s: String<256> = String::new();
+        let x = Extras {
+            info: true,
+            ..Extras::default()
+        };
+        write_detail_line(&mut s, &x, &rec, &d, proto::TCP).unwrap();
+        assert_eq!(
+            s.as_str(),
+            "\n\t md5keys:127.0.0.1/32=a\\040b\\054\\134 tcp-ulp-tls version: 1.3 cipher: aes-gcm-256 \
+             rxconf: hw txconf: sw"
+        );
+        let mut j: String<512> = String::new();
+        write_json(&mut j, &d).unwrap();
+        assert!(j.contains("\"md5sig\":[{\"family\":2,\"prefix_len\":32,\"address\":\"127.0.0.1\",\"key\":\"6120622c5c\"}]"), "{j}");
+        assert!(j.contains("\"ulp\":{\"name\":\"tls\",\"tls\":{\"zc_ro_tx\":false,\"rx_no_pad\":true,\"version\":772,\"cipher\":52,\"txconf\":\"sw\",\"rxconf\":\"hw\"}}"), "{j}");
+
+        // An MPTCP socket: its INFO is mptcp_info.
+        let m = crate::mptcp::tests::info_96();
+        let mut buf2 = [0u8; 128];
+        let len = emit_all(&mut buf2, &[(attr_kind::INFO, &m)]);
+        let rec = InetRecord {
+            attrs: &buf2[..len],
+            ..rec
+        };
+        let d = rec.details(proto::MPTCP).unwrap();
+        s.clear();
+        write_detail_line(&mut s, &x, &rec, &d, proto::MPTCP).unwrap();
+        assert_eq!(
+            s.as_str(),
+            "\n\t subflows:1 add_addr_signal:2 add_addr_accepted:3 subflows_max:4 add_addr_signal_max:5 \
+             add_addr_accepted_max:6 remote_key token:abcd write_seq:100000001 snd_una:2 rcv_nxt:3"
+        );
+        let _ = attr::HEADER_LEN;
+    }
+
+    #[test]
+    fn test_tos_and_mem_fallback() {
+        let mut buf = [0u8; 64];
+        let mut mem = [0u8; 16];
+        mem[0..4].copy_from_slice(&5u32.to_ne_bytes());
+        let len = emit_all(
+            &mut buf,
+            &[
+                (attr_kind::MEMINFO, &mem),
+                (attr_kind::TOS, &[0x10]),
+                (attr_kind::CLASS_ID, &0x10001u32.to_ne_bytes()),
+            ],
+        );
+        let rec = InetRecord {
+            attrs: &buf[..len],
+            ..InetRecord::new(
+                TcpState::Close,
+                crate::inet::SockId::any(crate::family::INET),
+            )
+        };
+        let d = rec.details(proto::UDP).unwrap();
+        let mut s: String<128> = String::new();
+        write_tos(&mut s, &d).unwrap();
+        assert_eq!(s.as_str(), " tos:0x10 class_id:0x10001");
+        let x = Extras {
+            info: true,
+            ..Extras::default()
+        };
+        assert!(
+            !has_detail_line(&x, &rec, proto::UDP),
+            "ss: -i shows nothing for UDP"
+        );
+        let x = Extras {
+            mem: true,
+            one_line: true,
+            ..Extras::default()
+        };
+        assert!(has_detail_line(&x, &rec, proto::UDP));
+        s.clear();
+        write_detail_line(&mut s, &x, &rec, &d, proto::UDP).unwrap();
+        assert_eq!(s.as_str(), " mem:(r5,w0,f0,t0)");
+        s.clear();
+        write_cgroup(&mut s, Some(0x1f), None).unwrap();
+        write_cgroup(&mut s, Some(0), Some("/")).unwrap();
+        assert_eq!(s.as_str(), " cgroup:unreachable:1f");
+    }
+}
