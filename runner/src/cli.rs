@@ -29,6 +29,18 @@ pub struct Options {
     pub header: bool,
     pub extended: bool,
     pub json: bool,
+    /// Inet details: -o, -i, -m, --tos, and -n for rates.
+    pub details: Details,
+}
+
+/// ss's per-socket detail options.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Details {
+    pub timer: bool,
+    pub info: bool,
+    pub mem: bool,
+    pub tos: bool,
+    pub numeric: bool,
 }
 
 /// How parsing ended without options to run.
@@ -49,7 +61,9 @@ List sockets through the kernel's sock_diag interface, like ss.
   -w, --raw          RAW sockets            -l, --listening listening and unconnected
   -x, --unix         UNIX sockets           -a, --all       every state
   -n, --numeric      accepted; names are never resolved
-  -e, --extended     uid, inode, cookie, v6only, shutdown
+  -e, --extended     uid, inode, cookie, cgroup, v6only, shutdown
+  -o, --options      timers                 -i, --info      TCP internals
+  -m, --memory       socket memory          --tos           TOS, TCLASS, class id
   -H, --no-header    no header line         -j, --json      a JSON array
   -h, --help         this text              -V, --version   version
 
@@ -78,6 +92,7 @@ where
     let mut preset: Option<StateSet> = None;
     let (mut header, mut extended, mut json) = (true, false, false);
     let mut words: Vec<String> = Vec::new();
+    let mut details = Details::default();
 
     let add = |tables: &mut Vec<Table>, t: Table| {
         if !tables.contains(&t) {
@@ -99,7 +114,11 @@ where
             Short('6') | Long("ipv6") => ipv6 = true,
             Short('l') | Long("listening") => preset = Some(StateSet::LISTENING),
             Short('a') | Long("all") => preset = Some(StateSet::ALL),
-            Short('n') | Long("numeric") => {}
+            Short('n') | Long("numeric") => details.numeric = true,
+            Short('o') | Long("options") => details.timer = true,
+            Short('i') | Long("info") => details.info = true,
+            Short('m') | Long("memory") => details.mem = true,
+            Long("tos") => details.tos = true,
             Short('H') | Long("no-header") => header = false,
             Short('e') | Long("extended") => extended = true,
             Short('j') | Long("json") => json = true,
@@ -182,6 +201,7 @@ where
         header,
         extended,
         json,
+        details,
     })
 }
 
@@ -244,6 +264,20 @@ mod tests {
         assert_eq!(o.states, StateSet(StateSet::ALL.0 & !(1 << 10)));
         assert!(usage_err(&["state", "bogus"]).contains("bogus"));
         assert!(usage_err(&["state"]).contains("state"));
+    }
+
+    #[test]
+    fn details() {
+        let o = opts(&["-tinmo", "--tos"]);
+        let want = Details {
+            timer: true,
+            info: true,
+            mem: true,
+            tos: true,
+            numeric: true,
+        };
+        assert_eq!(o.details, want);
+        assert_eq!(opts(&["-t"]).details, Details::default());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! datagram to sockdiag-codec, which decodes and formats it. Records are
 //! printed as they arrive; nothing is allocated per socket.
 
+mod cgroups;
 mod cli;
 mod ifnames;
 mod netlink;
@@ -105,19 +106,70 @@ struct Printer<'o, W: Write> {
     layout: Layout,
     json: Option<JsonArray>,
     ifnames: ifnames::IfNames,
+    cgroups: cgroups::Cgroups,
 }
 
 impl<W: Write> Printer<'_, W> {
-    fn inet(&mut self, netid: &str, rec: &InetRecord<'_>) -> Result<(), Fatal> {
+    /// Prints one inet record of the `protocol` table; `None` for a record
+    /// read from /proc, which carries no attributes and, as in ss, gets no
+    /// detail line.
+    fn inet(
+        &mut self,
+        netid: &str,
+        protocol: Option<u32>,
+        rec: &InetRecord<'_>,
+    ) -> Result<(), Fatal> {
         // The kernel ignores states for RAW, and filtering again costs
         // nothing, so every record passes the same test ss applies.
         if !self.opts.states.contains(rec.state) || !self.opts.ports.matches_inet(rec) {
             return Ok(());
         }
         let ifname = self.ifnames.name(rec.id.ifindex);
+        let d = &self.opts.details;
+        // Details are checked only when something prints them, so a plain
+        // listing stays as cheap as before.
+        let details = match protocol {
+            Some(proto) if d.info || d.mem || d.tos || self.opts.json => {
+                Some(rec.details(proto).map_err(Fatal::Malformed)?)
+            }
+            _ => None,
+        };
+        let cgroup = match rec.cgroup_id {
+            Some(id) if self.opts.extended && id != 0 && self.json.is_none() => {
+                self.cgroups.path(id)
+            }
+            _ => None,
+        };
+        let extras = format::Extras {
+            timer: d.timer,
+            tos: d.tos,
+            mem: d.mem,
+            info: d.info,
+            numeric: d.numeric,
+            one_line: false,
+            cgroup,
+        };
+        // ss prints a /proc line with no -e or -o members either.
+        let layout = Layout {
+            extended: self.layout.extended && protocol.is_some(),
+            ..self.layout
+        };
+        let extras = format::Extras {
+            timer: extras.timer && protocol.is_some(),
+            ..extras
+        };
         let r = match &mut self.json {
-            Some(j) => j.inet(&mut self.out, netid, rec, ifname),
-            None => format::write_inet(&mut self.out, &self.layout, netid, rec, ifname),
+            Some(j) => j.inet_with(&mut self.out, netid, rec, ifname, details.as_ref()),
+            None => format::write_inet_with(
+                &mut self.out,
+                &layout,
+                netid,
+                rec,
+                ifname,
+                &extras,
+                details.as_ref(),
+                protocol.unwrap_or(0),
+            ),
         };
         self.out.check(r)
     }
@@ -221,7 +273,7 @@ fn proc_raw<W: Write>(p: &mut Printer<'_, W>, family: u8) -> Result<bool, Fatal>
         let rec = sockdiag_codec::procnet::parse_line(&line)
             .map_err(|e| Fatal::Proc(path, number, ProcError::Malformed(e)))?;
         if let Some(rec) = rec {
-            p.inet(format::inet_netid(inet::proto::RAW), &rec)?;
+            p.inet(format::inet_netid(inet::proto::RAW), None, &rec)?;
         }
     }
     Ok(true)
@@ -279,6 +331,25 @@ fn unix_table<W: Write>(
     })
 }
 
+/// The `idiag_ext` bits ss sends for its options: `-m` MEMINFO and
+/// SKMEMINFO, `-i` INFO, VEGASINFO (which also brings DCTCP and BBR info)
+/// and CONG, `--tos` TOS and TCLASS (which also brings CLASS_ID). `-e`
+/// needs none: SHUTDOWN, MARK, CGROUP_ID and SOCKOPT always come.
+fn ext_bits(d: &cli::Details) -> u8 {
+    use inet::{attr_kind as k, ext_bit};
+    let mut ext = 0;
+    if d.mem {
+        ext |= ext_bit(k::MEMINFO) | ext_bit(k::SKMEMINFO);
+    }
+    if d.info {
+        ext |= ext_bit(k::INFO) | ext_bit(k::VEGASINFO) | ext_bit(k::CONG);
+    }
+    if d.tos {
+        ext |= ext_bit(k::TOS) | ext_bit(k::TCLASS);
+    }
+    ext
+}
+
 /// Dumps one IP table, each selected family in turn, through the printer.
 fn inet_table<W: Write>(
     sock: &mut DiagSocket,
@@ -299,12 +370,13 @@ fn inet_table<W: Write>(
     }
     for family in p.opts.families() {
         let mut req = inet::ReqRepr::dump(family, protocol, p.opts.states.0);
+        req.ext = ext_bits(&p.opts.details);
         // Port conditions go into the socket id so the kernel skips
         // everything else.
         req.id.sport = ports.sport.unwrap_or(0);
         req.id.dport = ports.dport.unwrap_or(0);
         let mut outcome = dump(sock, buf, &req, |body| match body {
-            Body::Inet(rec) if rec.family == family => p.inet(netid, rec),
+            Body::Inet(rec) if rec.family == family => p.inet(netid, Some(protocol), rec),
             // A record of another family answers no question we asked;
             // printing or skipping it would both mislead.
             _ => Err(Fatal::Malformed(CodecError::BadFamily)),
@@ -341,6 +413,7 @@ fn run(opts: &Options) -> Result<bool, Fatal> {
         },
         json: opts.json.then(JsonArray::new),
         ifnames: ifnames::IfNames::default(),
+        cgroups: cgroups::Cgroups::default(),
     };
     if opts.header && !opts.json {
         let r = format::write_header(&mut p.out, &p.layout);
@@ -395,6 +468,18 @@ fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ext_bits_as_ss_sends_them() {
+        let none = cli::Details::default();
+        assert_eq!(ext_bits(&none), 0);
+        let m = cli::Details { mem: true, ..none };
+        assert_eq!(ext_bits(&m), 0x01 | 0x40);
+        let i = cli::Details { info: true, ..none };
+        assert_eq!(ext_bits(&i), 0x02 | 0x04 | 0x08);
+        let t = cli::Details { tos: true, ..none };
+        assert_eq!(ext_bits(&t), 0x10 | 0x20);
+    }
 
     #[test]
     fn explain_names_the_missing_piece() {
