@@ -135,7 +135,7 @@ pub struct SockAddrs<'a>(&'a [u8]);
 impl<'a> SockAddrs<'a> {
     /// Accepts a whole number of `sockaddr_storage` entries.
     pub fn new_checked(bytes: &'a [u8]) -> Result<SockAddrs<'a>> {
-        if bytes.is_empty() || bytes.len() % SOCKADDR_STORAGE_LEN != 0 {
+        if bytes.is_empty() || !bytes.len().is_multiple_of(SOCKADDR_STORAGE_LEN) {
             return Err(Error::BadAttribute);
         }
         Ok(SockAddrs(bytes))

@@ -44,7 +44,7 @@ pub struct SkMemInfo<'a>(&'a [u8]);
 impl<'a> SkMemInfo<'a> {
     /// Accepts any non-empty whole number of `u32` entries.
     pub fn new_checked(bytes: &'a [u8]) -> Result<SkMemInfo<'a>> {
-        if bytes.is_empty() || bytes.len() % 4 != 0 {
+        if bytes.is_empty() || !bytes.len().is_multiple_of(4) {
             return Err(Error::BadAttribute);
         }
         Ok(SkMemInfo(bytes))

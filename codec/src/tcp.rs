@@ -447,7 +447,7 @@ pub struct Md5Sigs<'a>(&'a [u8]);
 impl<'a> Md5Sigs<'a> {
     /// Accepts a non-empty whole number of entries.
     pub fn new_checked(bytes: &'a [u8]) -> Result<Md5Sigs<'a>> {
-        if bytes.is_empty() || bytes.len() % MD5SIG_LEN != 0 {
+        if bytes.is_empty() || !bytes.len().is_multiple_of(MD5SIG_LEN) {
             return Err(Error::BadAttribute);
         }
         Ok(Md5Sigs(bytes))

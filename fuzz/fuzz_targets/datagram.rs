@@ -27,6 +27,24 @@ fuzz_target!(|data: &[u8]| {
             Body::Inet(rec) => {
                 let _ = format::write_inet(&mut Sink, &layout, "tcp", &rec, Some("lo"));
                 let _ = json.inet(&mut Sink, "tcp", &rec, None);
+                // Every detail attribute, read as each protocol's INFO.
+                let extras = format::Extras {
+                    timer: true,
+                    tos: true,
+                    mem: true,
+                    info: true,
+                    numeric: data.len() % 2 == 0,
+                    one_line: data.len() % 3 == 0,
+                    cgroup: None,
+                };
+                for proto in [6, 17, 132, 262] {
+                    if let Ok(d) = rec.details(proto) {
+                        let _ = format::write_inet_with(
+                            &mut Sink, &layout, "tcp", &rec, None, &extras, Some(&d), proto,
+                        );
+                        let _ = json.inet_with(&mut Sink, "tcp", &rec, None, Some(&d));
+                    }
+                }
             }
             Body::Unix(rec) => {
                 let _ = format::write_unix(&mut Sink, &layout, &rec);
