@@ -470,7 +470,10 @@ pub(crate) mod tests {
     /// an error value, never a panic.
     #[test]
     fn test_truncated() {
-        let full: [(u16, usize); 16] = [
+        let full: [(u16, usize); 19] = [
+            (attr_kind::PROTOCOL, 1),
+            (attr_kind::SKV6ONLY, 1),
+            (attr_kind::MARK, 4),
             (attr_kind::MEMINFO, 16),
             (attr_kind::INFO, crate::tcp::MIN_LEN),
             (attr_kind::VEGASINFO, 16),
