@@ -1038,6 +1038,47 @@ mod tests {
         assert!(s.contains(" send 131Gbps ") && s.contains(" pacing_rate 375Gbps "));
     }
 
+    /// An older kernel's shorter tcp_info prints what it has and nothing
+    /// for the fields it lacks (not a zero, not a guess).
+    #[test]
+    fn test_tcp_info_sizes() {
+        let full = crate::tcp::tests::info_6_18();
+        for len in crate::tcp::HISTORICAL_LENS {
+            let mut buf = [0u8; 320];
+            let n = emit_all(&mut buf, &[(attr_kind::INFO, &full[..len])]);
+            let rec = InetRecord {
+                attrs: &buf[..n],
+                ..InetRecord::new(
+                    TcpState::Established,
+                    crate::inet::SockId::any(crate::family::INET),
+                )
+            };
+            let d = rec.details(proto::TCP).unwrap();
+            let mut s: String<1024> = String::new();
+            let x = Extras {
+                info: true,
+                numeric: true,
+                ..Extras::default()
+            };
+            write_detail_line(&mut s, &x, &rec, &d, proto::TCP).unwrap();
+            assert!(s.contains(" mss:17 "), "{len}: {s}");
+            assert_eq!(s.contains(" pacing_rate "), len >= 120, "{len}: {s}");
+            assert_eq!(s.contains(" bytes_acked:"), len >= 136, "{len}: {s}");
+            assert_eq!(s.contains(" segs_in:"), len >= 144, "{len}: {s}");
+            assert_eq!(s.contains(" minrtt:"), len >= 160, "{len}: {s}");
+            assert_eq!(s.contains(" delivery_rate "), len >= 168, "{len}: {s}");
+            assert_eq!(s.contains(" busy:"), len >= 192, "{len}: {s}");
+            assert_eq!(s.contains(" delivered:"), len >= 200, "{len}: {s}");
+            assert_eq!(s.contains(" bytes_sent:"), len >= 224, "{len}: {s}");
+            assert_eq!(s.contains(" snd_wnd:"), len >= 232, "{len}: {s}");
+            assert!(!s.contains("rcv_wnd"), "newer than ss 6.1: {s}");
+            let mut j: String<4096> = String::new();
+            write_json(&mut j, &d).unwrap();
+            assert_eq!(j.contains("\"rcv_wnd\":233"), len >= 240, "{len}: {j}");
+            assert_eq!(j.contains("\"options2\""), len >= 280, "{len}: {j}");
+        }
+    }
+
     #[test]
     fn test_ulp_md5_mptcp() {
         let mut ulp = [0u8; 96];
