@@ -2,11 +2,12 @@
 //! same sockets, and on each the same words, leaving out only those that
 //! move between two runs (the `last*` ages and the timer's time left).
 
+use std::io::ErrorKind;
 use std::io::{Read, Write};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpStream};
 
 use sockdiag_tests::{describe_differences, sockdiag, ss, tcp_listener, wait_for, Run};
-use socket2::SockRef;
+use socket2::{Domain, Protocol, SockRef, Socket, Type};
 
 /// One socket: its line and its detail line joined, words with the moving
 /// values blanked, so two listings can be compared as sorted lists.
@@ -56,9 +57,11 @@ fn compare(flags: &str, filters: &[String]) {
             theirs.extend(records(&b));
         }
         assert!(mine.len() >= 2, "the test's sockets are listed: {mine:?}");
-        if flags.contains('i') {
+        if flags.contains('m') {
             let detailed = mine.iter().filter(|r| r.contains("|| skmem:(")).count();
-            assert!(detailed >= 2, "detail lines with memory and info: {mine:?}");
+            assert!(detailed >= 2, "detail lines with memory: {mine:?}");
+        }
+        if flags.contains('i') {
             assert!(mine.iter().any(|r| r.contains(" cwnd:")), "{mine:?}");
         }
         match describe_differences(&mine, &theirs) {
@@ -119,4 +122,40 @@ fn tinmeo_matches_ss_v6_with_tclass() {
         let b = records(&ss(&["-tinmeo", "--tos", "-H", &f]));
         describe_differences(&a, &b).map_or(Ok(()), Err)
     });
+}
+
+/// An MPTCP connection's TCP subflows carry ULP info: `-ti` shows
+/// `tcp-ulp-mptcp flags: token: seq: sfseq: ssnoff: maplen:` as ss does.
+#[test]
+fn mptcp_subflows_match_ss() {
+    let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let listener = match Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::MPTCP)) {
+        Ok(s) => s,
+        Err(e)
+            if matches!(e.raw_os_error(), Some(libc::EPROTONOSUPPORT | libc::EINVAL))
+                || e.kind() == ErrorKind::Unsupported =>
+        {
+            // Only a kernel without MPTCP may refuse; say which.
+            let enabled = std::fs::read_to_string("/proc/sys/net/mptcp/enabled");
+            assert!(
+                enabled.map_or(true, |v| v.trim() == "0"),
+                "MPTCP is enabled but socket() failed: {e}"
+            );
+            return;
+        }
+        Err(e) => panic!("MPTCP socket: {e}"),
+    };
+    listener.bind(&addr.into()).unwrap();
+    listener.listen(4).unwrap();
+    let port = listener.local_addr().unwrap().as_socket().unwrap().port();
+    let client = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::MPTCP)).unwrap();
+    client.connect(&listener.local_addr().unwrap()).unwrap();
+    let (server, _) = listener.accept().unwrap();
+    let (mut client, mut server) = (TcpStream::from(client), TcpStream::from(server));
+    exchange(&mut client, &mut server, 5000);
+    exchange(&mut server, &mut client, 2);
+    let filters = [format!("sport = :{port}"), format!("dport = :{port}")];
+    compare("-tin", &filters);
+    let run = sockdiag(&["-tinH", &filters[1]]);
+    assert!(run.success().contains(" tcp-ulp-mptcp flags:M"), "{run}");
 }
