@@ -17,9 +17,12 @@ pub mod dump;
 pub mod error;
 pub mod format;
 pub mod inet;
+pub mod netlink;
 pub mod nlmsg;
+pub mod packet;
 pub mod procnet;
 pub mod select;
+pub mod skmem;
 pub mod unix;
 
 pub use error::{Error, Result};
