@@ -23,6 +23,7 @@ pub mod packet;
 pub mod procnet;
 pub mod select;
 pub mod skmem;
+pub mod sockstat;
 pub mod unix;
 
 pub use error::{Error, Result};

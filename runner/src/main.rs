@@ -7,20 +7,27 @@
 mod cli;
 mod ifnames;
 mod netlink;
+mod procs;
+mod query;
+mod summary;
 
 use std::fmt;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use sockdiag_codec::dump::{Body, Messages};
-use sockdiag_codec::format::{self, JsonArray, Layout};
+use sockdiag_codec::format::{self, Extras, JsonArray, Layout};
 use sockdiag_codec::inet::{self, InetRecord};
+use sockdiag_codec::netlink::NetlinkRecord;
 use sockdiag_codec::nlmsg::Request;
-use sockdiag_codec::unix::{self, UnixRecord};
+use sockdiag_codec::packet::PacketRecord;
+use sockdiag_codec::unix::{self, SockType, UnixRecord};
 use sockdiag_codec::Error as CodecError;
+use sockdiag_codec::{netlink as nl, packet};
 
 use cli::{Exit, Options, Table};
 use netlink::{DiagSocket, NetError};
+use query::Db;
 
 /// A failure that ends the run.
 enum Fatal {
@@ -105,6 +112,32 @@ struct Printer<'o, W: Write> {
     layout: Layout,
     json: Option<JsonArray>,
     ifnames: ifnames::IfNames,
+    /// `-p`: socket holders, indexed once before the first dump.
+    procs: Option<procs::ProcIndex>,
+    /// Reused for netlink port owners' /proc/PID/stat.
+    stat_buf: Vec<u8>,
+}
+
+/// What a line adds from outside the record: the holders of `inode` when
+/// `-p` asked for them, and the switches.
+fn extras<'x>(
+    opts: &Options,
+    procs: Option<&'x procs::ProcIndex>,
+    inode: u32,
+    users: &'x mut [Option<procs::Users<'x>>; 2],
+) -> Extras<'x> {
+    let mut e = Extras {
+        memory: opts.memory,
+        oneline: opts.oneline,
+        numeric: opts.numeric,
+        ..Extras::NONE
+    };
+    if let Some(index) = procs {
+        let [text, json] = users;
+        e.process = text.insert(index.text(inode));
+        e.process_json = json.insert(index.json(inode));
+    }
+    e
 }
 
 impl<W: Write> Printer<'_, W> {
@@ -115,22 +148,87 @@ impl<W: Write> Printer<'_, W> {
             return Ok(());
         }
         let ifname = self.ifnames.name(rec.id.ifindex);
+        let mut users = [None, None];
+        let extras = extras(self.opts, self.procs.as_ref(), rec.inode, &mut users);
         let r = match &mut self.json {
-            Some(j) => j.inet(&mut self.out, netid, rec, ifname),
-            None => format::write_inet(&mut self.out, &self.layout, netid, rec, ifname),
+            Some(j) => j.inet_with(&mut self.out, netid, rec, ifname, &extras),
+            None => {
+                format::write_inet_with(&mut self.out, &self.layout, netid, rec, ifname, &extras)
+            }
         };
         self.out.check(r)
     }
 
     fn unix(&mut self, rec: &UnixRecord<'_>) -> Result<(), Fatal> {
-        if !self.opts.states.contains(rec.state)
+        let db = match rec.sock_type {
+            SockType::Stream => Db::UnixStream,
+            SockType::SeqPacket => Db::UnixSeq,
+            // ss counts any other type as a datagram socket.
+            SockType::Dgram | SockType::Unknown(_) => Db::UnixDgram,
+        };
+        if !self.opts.selection.has(db)
+            || !self.opts.states.contains(rec.state)
             || !self.opts.ports.matches_unix(rec, self.opts.unix_by_name)
         {
             return Ok(());
         }
+        let mut users = [None, None];
+        let extras = extras(self.opts, self.procs.as_ref(), rec.inode, &mut users);
         let r = match &mut self.json {
-            Some(j) => j.unix(&mut self.out, rec),
-            None => format::write_unix(&mut self.out, &self.layout, rec),
+            Some(j) => j.unix_with(&mut self.out, rec, &extras),
+            None => format::write_unix_with(&mut self.out, &self.layout, rec, &extras),
+        };
+        self.out.check(r)
+    }
+
+    fn netlink(&mut self, rec: &NetlinkRecord<'_>) -> Result<(), Fatal> {
+        // Port conditions are inet and unix words; ss applies them to
+        // netlink port ids, which sockdiag does not.
+        let pid = rec.portid as i32;
+        // Like ss, name the process whose pid is the port id, unless -n.
+        let owner = if !self.opts.numeric && pid > 0 {
+            procs::comm_of(rec.portid, &mut self.stat_buf)
+        } else {
+            None
+        };
+        let mut users = [None, None];
+        let extras = extras(self.opts, self.procs.as_ref(), rec.inode, &mut users);
+        let r = match &mut self.json {
+            Some(j) => j.netlink(&mut self.out, rec, &extras),
+            // ss shows no users:(...) for netlink sockets (the port already
+            // names the process); JSON carries them.
+            None => format::write_netlink(
+                &mut self.out,
+                &self.layout,
+                rec,
+                owner,
+                &Extras {
+                    process: &"",
+                    ..extras
+                },
+            ),
+        };
+        self.out.check(r)
+    }
+
+    fn packet(&mut self, rec: &PacketRecord<'_>) -> Result<(), Fatal> {
+        let db = if rec.sock_type == 3 {
+            Db::PacketRaw
+        } else {
+            Db::PacketDgram
+        };
+        if !self.opts.selection.has(db) {
+            return Ok(());
+        }
+        let ifname = match rec.ifindex() {
+            0 => None,
+            i => self.ifnames.name(i),
+        };
+        let mut users = [None, None];
+        let extras = extras(self.opts, self.procs.as_ref(), rec.inode, &mut users);
+        let r = match &mut self.json {
+            Some(j) => j.packet(&mut self.out, rec, ifname, &extras),
+            None => format::write_packet(&mut self.out, &self.layout, rec, ifname, &extras),
         };
         self.out.check(r)
     }
@@ -182,7 +280,19 @@ fn diag_module(table: Table) -> (&'static str, &'static str) {
         Table::Udp => ("udp_diag", "CONFIG_INET_UDP_DIAG"),
         Table::Raw => ("raw_diag", "CONFIG_INET_RAW_DIAG"),
         Table::Unix => ("unix_diag", "CONFIG_UNIX_DIAG"),
+        Table::Netlink => ("netlink_diag", "CONFIG_NETLINK_DIAG"),
+        Table::Packet => ("packet_diag", "CONFIG_PACKET_DIAG"),
+        Table::Sctp => ("sctp_diag", "CONFIG_INET_SCTP_DIAG"),
+        Table::Mptcp => ("mptcp_diag", "CONFIG_INET_MPTCP_DIAG"),
     }
+}
+
+/// True for the tables served through inet_diag.
+fn is_inet(table: Table) -> bool {
+    matches!(
+        table,
+        Table::Tcp | Table::Udp | Table::Raw | Table::Sctp | Table::Mptcp
+    )
 }
 
 fn table_name(table: Table) -> &'static str {
@@ -191,6 +301,10 @@ fn table_name(table: Table) -> &'static str {
         Table::Udp => "udp",
         Table::Raw => "raw",
         Table::Unix => "unix",
+        Table::Netlink => "netlink",
+        Table::Packet => "packet",
+        Table::Sctp => "sctp",
+        Table::Mptcp => "mptcp",
     }
 }
 
@@ -241,7 +355,7 @@ fn explain(table: Table, outcome: &Outcome) -> Option<String> {
     Some(match errno {
         // NLMSG_ERROR/ENOENT: sock_diag has no handler for the family, so
         // for IP tables inet_diag itself is missing.
-        ENOENT if refused && table != Table::Unix => format!(
+        ENOENT if refused && is_inet(table) => format!(
             "{name}: the kernel cannot dump {name} sockets: inet_diag is missing \
              (CONFIG_INET_DIAG; modprobe inet_diag {module})"
         ),
@@ -272,9 +386,53 @@ fn unix_table<W: Write>(
     if p.opts.extended || p.opts.json {
         show |= unix::show::ICONS;
     }
+    if p.opts.memory || p.opts.json {
+        show |= unix::show::MEMINFO;
+    }
     let req = unix::ReqRepr::dump(p.opts.states.0, show);
     dump(sock, buf, &req, |body| match body {
         Body::Unix(rec) => p.unix(rec),
+        _ => Err(Fatal::Malformed(CodecError::BadFamily)),
+    })
+}
+
+/// Dumps the netlink table through the printer.
+fn netlink_table<W: Write>(
+    sock: &mut DiagSocket,
+    buf: &mut [u8],
+    p: &mut Printer<'_, W>,
+) -> Result<Outcome, Fatal> {
+    // Netlink sockets are always UNCONN to ss: other states show nothing.
+    if !p.opts.states.contains(inet::TcpState::Close) {
+        return Ok(Outcome::Done);
+    }
+    let req = nl::ReqRepr::dump(nl::show::MEMINFO | nl::show::GROUPS | nl::show::FLAGS);
+    dump(sock, buf, &req, |body| match body {
+        Body::Netlink(rec) => p.netlink(rec),
+        _ => Err(Fatal::Malformed(CodecError::BadFamily)),
+    })
+}
+
+/// Dumps the packet table through the printer.
+fn packet_table<W: Write>(
+    sock: &mut DiagSocket,
+    buf: &mut [u8],
+    p: &mut Printer<'_, W>,
+) -> Result<Outcome, Fatal> {
+    if !p.opts.states.contains(inet::TcpState::Close) {
+        return Ok(Outcome::Done);
+    }
+    // What ss asks for; MCLIST only feeds JSON.
+    let mut show = packet::show::INFO
+        | packet::show::MEMINFO
+        | packet::show::FILTER
+        | packet::show::RING_CFG
+        | packet::show::FANOUT;
+    if p.opts.json {
+        show |= packet::show::MCLIST;
+    }
+    dump(sock, buf, &packet::ReqRepr::dump(show), |body| match body {
+        Body::Packet(rec) => p.packet(rec),
         _ => Err(Fatal::Malformed(CodecError::BadFamily)),
     })
 }
@@ -289,6 +447,8 @@ fn inet_table<W: Write>(
     let protocol = match table {
         Table::Tcp => inet::proto::TCP,
         Table::Udp => inet::proto::UDP,
+        Table::Sctp => inet::proto::SCTP,
+        Table::Mptcp => inet::proto::MPTCP,
         _ => inet::proto::RAW,
     };
     let netid = format::inet_netid(protocol);
@@ -325,6 +485,23 @@ fn inet_table<W: Write>(
 }
 
 fn run(opts: &Options) -> Result<bool, Fatal> {
+    if opts.summary {
+        let mut text = String::new();
+        match summary::read() {
+            Ok(s) => {
+                // Writing into a String cannot fail.
+                let _ = s.write(&mut text);
+                print!("{text}");
+            }
+            Err(e) => {
+                eprintln!("sockdiag: {e}");
+                return Ok(false);
+            }
+        }
+        if opts.summary_only {
+            return Ok(true);
+        }
+    }
     let mut sock = DiagSocket::open()?;
     let mut buf = vec![0u8; netlink::RECV_BUF];
     let stdout = io::stdout().lock();
@@ -341,6 +518,8 @@ fn run(opts: &Options) -> Result<bool, Fatal> {
         },
         json: opts.json.then(JsonArray::new),
         ifnames: ifnames::IfNames::default(),
+        procs: opts.processes.then(procs::ProcIndex::build),
+        stat_buf: Vec::new(),
     };
     if opts.header && !opts.json {
         let r = format::write_header(&mut p.out, &p.layout);
@@ -350,8 +529,17 @@ fn run(opts: &Options) -> Result<bool, Fatal> {
     for &table in &opts.tables {
         let outcome = match table {
             Table::Unix => unix_table(&mut sock, &mut buf, &mut p)?,
+            Table::Netlink => netlink_table(&mut sock, &mut buf, &mut p)?,
+            Table::Packet => packet_table(&mut sock, &mut buf, &mut p)?,
             _ => inet_table(&mut sock, &mut buf, &mut p, table)?,
         };
+        // SCTP and MPTCP come with every listing; like ss, say nothing
+        // when their diag module is missing unless they were asked for.
+        let optional =
+            matches!(table, Table::Sctp | Table::Mptcp) && !opts.selection.explicit(table);
+        if optional && matches!(outcome, Outcome::Failed(ENOENT) | Outcome::Refused(ENOENT)) {
+            continue;
+        }
         if let Some(msg) = explain(table, &outcome) {
             // Keep stdout and stderr in order for a reader of both.
             p.out.flush()?;
@@ -378,6 +566,10 @@ fn main() -> ExitCode {
             eprintln!("sockdiag: {msg}");
             eprintln!("{}", cli::USAGE.lines().next().unwrap_or(""));
             return ExitCode::from(2);
+        }
+        Err(Exit::Nothing(msg)) => {
+            eprintln!("sockdiag: {msg}.");
+            return ExitCode::SUCCESS;
         }
     };
     match run(&opts) {
