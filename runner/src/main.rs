@@ -601,11 +601,21 @@ mod tests {
         assert!(inet.contains("inet_diag is missing") && inet.contains("CONFIG_INET_DIAG"));
         let unix = explain(Table::Unix, &Outcome::Refused(ENOENT)).unwrap();
         assert!(unix.contains("unix_diag is missing") && unix.contains("CONFIG_UNIX_DIAG"));
+        // Netlink and packet have no inet_diag behind them: a refusal names
+        // their own module.
+        let nl = explain(Table::Netlink, &Outcome::Refused(ENOENT)).unwrap();
+        assert!(nl.starts_with("netlink: ") && nl.contains("netlink_diag is missing"));
+        let pk = explain(Table::Packet, &Outcome::Refused(ENOENT)).unwrap();
+        assert!(pk.contains("packet_diag is missing") && pk.contains("CONFIG_PACKET_DIAG"));
+        let sctp = explain(Table::Sctp, &Outcome::Failed(ENOENT)).unwrap();
+        assert!(sctp.contains("sctp_diag") && sctp.contains("CONFIG_INET_SCTP_DIAG"));
+        let mptcp = explain(Table::Mptcp, &Outcome::Failed(ENOENT)).unwrap();
+        assert!(mptcp.contains("mptcp_diag"));
         let perm = explain(Table::Raw, &Outcome::Refused(1)).unwrap();
         assert_eq!(perm, "raw: permission denied by the kernel");
         let other = explain(Table::Tcp, &Outcome::Refused(22)).unwrap();
         assert!(other.contains("Invalid argument"), "{other}");
-        for msg in [udp, inet, unix, perm, other] {
+        for msg in [udp, inet, unix, nl, pk, sctp, mptcp, perm, other] {
             assert!(!msg.contains('\n'), "one line: {msg}");
         }
     }
