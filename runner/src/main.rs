@@ -182,8 +182,15 @@ impl<W: Write> Printer<'_, W> {
     }
 
     fn netlink(&mut self, rec: &NetlinkRecord<'_>) -> Result<(), Fatal> {
-        // Port conditions are inet and unix words; ss applies them to
-        // netlink port ids, which sockdiag does not.
+        // As in ss, `sport` compares the port id, and a netlink socket has
+        // no remote port for `dport` to match.
+        let ports = self.opts.ports;
+        if ports.never
+            || ports.dport.is_some()
+            || ports.sport.is_some_and(|p| u32::from(p) != rec.portid)
+        {
+            return Ok(());
+        }
         let pid = rec.portid as i32;
         // Like ss, name the process whose pid is the port id, unless -n.
         let owner = if !self.opts.numeric && pid > 0 {
@@ -217,7 +224,14 @@ impl<W: Write> Printer<'_, W> {
         } else {
             Db::PacketDgram
         };
-        if !self.opts.selection.has(db) {
+        // As in ss, `sport` compares the interface index and `dport` a
+        // remote port that is always 0.
+        let ports = self.opts.ports;
+        if !self.opts.selection.has(db)
+            || ports.never
+            || ports.sport.is_some_and(|p| u32::from(p) != rec.ifindex())
+            || ports.dport.is_some_and(|p| p != 0)
+        {
             return Ok(());
         }
         let ifname = match rec.ifindex() {
