@@ -5,6 +5,7 @@
 //! implies (`-4` alone means every IPv4 table; `-t` alone both families).
 
 use sockdiag_codec::family;
+use sockdiag_codec::inet::TcpState;
 use sockdiag_codec::select::StateSet;
 
 use crate::cli::Table;
@@ -39,8 +40,10 @@ const ALL_DBS: [Db; 11] = [
     Db::Sctp,
 ];
 
-const CLOSE: u32 = 1 << 7;
-const ESTAB: u32 = 1 << 1;
+/// Netlink and packet sockets are always UNCONN to ss; so are unbound
+/// unix datagram sockets.
+const CLOSE: u32 = TcpState::Close.mask();
+const ESTAB: u32 = TcpState::Established.mask();
 
 impl Db {
     pub const fn bit(self) -> u16 {
