@@ -131,7 +131,11 @@ where
             Long("netlink") => q.family(af::NETLINK),
             Short('4') | Long("ipv4") => q.family(af::INET),
             Short('6') | Long("ipv6") => q.family(af::INET6),
-            Short('f') | Long("family") => q.family_name(&text(parser.value())?).map_err(usage)?,
+            Short('f') | Long("family") => match text(parser.value())?.as_str() {
+                // As in ss, `-f help` shows the usage.
+                "help" => return Err(Exit::Info(USAGE.to_string())),
+                name => q.family_name(name).map_err(usage)?,
+            },
             Short('A') | Long("query") | Long("socket") => {
                 q.query(&text(parser.value())?).map_err(usage)?
             }
