@@ -5,7 +5,9 @@
 use heapless::Vec;
 
 use crate::inet::InetRecord;
+use crate::netlink::NetlinkRecord;
 use crate::nlmsg::{self, kind, HeaderRepr, Packet};
+use crate::packet::PacketRecord;
 use crate::unix::UnixRecord;
 use crate::{align4, family, Result};
 
@@ -16,8 +18,12 @@ pub enum Body<'a> {
     Inet(InetRecord<'a>),
     /// A unix socket.
     Unix(UnixRecord<'a>),
-    /// A diag record of a family this codec does not decode yet (netlink,
-    /// packet, ...): the family byte and the raw payload.
+    /// A netlink socket.
+    Netlink(NetlinkRecord<'a>),
+    /// A packet (AF_PACKET) socket.
+    Packet(PacketRecord<'a>),
+    /// A diag record of a family this codec does not decode (vsock, tipc,
+    /// xdp, ...): the family byte and the raw payload.
     OtherDiag {
         /// The `*_diag_msg` family byte.
         family: u8,
@@ -64,6 +70,8 @@ fn decode<'a>(packet: &Packet<&'a [u8]>) -> Result<Option<Message<'a>>> {
                 Body::Inet(InetRecord::parse_bytes(payload)?)
             }
             Some(&family::UNIX) => Body::Unix(UnixRecord::parse_bytes(payload)?),
+            Some(&family::NETLINK) => Body::Netlink(NetlinkRecord::parse_bytes(payload)?),
+            Some(&family::PACKET) => Body::Packet(PacketRecord::parse_bytes(payload)?),
             Some(&other) => Body::OtherDiag {
                 family: other,
                 payload,
@@ -168,7 +176,7 @@ mod tests {
     }
 
     /// A datagram as the kernel packs it: two TCP records, a NOOP, a unix
-    /// record, a netlink-family record and DONE.
+    /// record, a netlink record, a packet record, a vsock record and DONE.
     fn datagram() -> ([u8; 512], usize) {
         let mut buf = [0u8; 512];
         let mut at = 0;
@@ -192,13 +200,17 @@ mod tests {
         unix[1] = 2;
         unix[2] = 7;
         push_msg(&mut buf, &mut at, kind::SOCK_DIAG_BY_FAMILY, 5, &unix);
-        push_msg(
-            &mut buf,
-            &mut at,
-            kind::SOCK_DIAG_BY_FAMILY,
-            5,
-            &[family::NETLINK, 3, 0],
-        );
+        let mut netlink = [0u8; 28];
+        netlink[0] = family::NETLINK;
+        netlink[1] = 3;
+        netlink[4..8].copy_from_slice(&4242u32.to_ne_bytes());
+        push_msg(&mut buf, &mut at, kind::SOCK_DIAG_BY_FAMILY, 5, &netlink);
+        let mut packet = [0u8; 16];
+        packet[0] = family::PACKET;
+        packet[1] = 3;
+        packet[2..4].copy_from_slice(&0x88b5u16.to_ne_bytes());
+        push_msg(&mut buf, &mut at, kind::SOCK_DIAG_BY_FAMILY, 5, &packet);
+        push_msg(&mut buf, &mut at, kind::SOCK_DIAG_BY_FAMILY, 5, &[40, 1, 0]);
         push_msg(&mut buf, &mut at, kind::DONE, 5, &0i32.to_ne_bytes());
         (buf, at)
     }
@@ -224,11 +236,19 @@ mod tests {
             Body::Unix(u) => assert_eq!(u.state, TcpState::Close),
             other => panic!("{other:?}"),
         }
+        match it.next().unwrap().unwrap().body {
+            Body::Netlink(n) => assert_eq!((n.sock_type, n.portid), (3, 4242)),
+            other => panic!("{other:?}"),
+        }
+        match it.next().unwrap().unwrap().body {
+            Body::Packet(p) => assert_eq!((p.sock_type, p.protocol), (3, 0x88b5)),
+            other => panic!("{other:?}"),
+        }
         assert!(matches!(
             it.next().unwrap().unwrap().body,
             Body::OtherDiag {
-                family: family::NETLINK,
-                payload: [16, 3, 0]
+                family: 40,
+                payload: [40, 1, 0]
             }
         ));
         assert!(matches!(
@@ -277,7 +297,7 @@ mod tests {
             }
             assert!(errs <= 1, "prefix {cut}");
             if cut == len {
-                assert_eq!((ok, errs), (5, 0));
+                assert_eq!((ok, errs), (7, 0));
             }
         }
         // A cut inside the first record is an error, not a silent skip.
@@ -308,7 +328,7 @@ mod tests {
     fn test_decode_into() {
         let (buf, len) = datagram();
         let mut out: Vec<Message, 8> = Vec::new();
-        assert_eq!(decode_into(&buf[..len], &mut out), Ok(5));
+        assert_eq!(decode_into(&buf[..len], &mut out), Ok(7));
         let mut small: Vec<Message, 3> = Vec::new();
         assert_eq!(
             decode_into(&buf[..len], &mut small),

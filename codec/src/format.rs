@@ -11,6 +11,9 @@ use core::net::IpAddr;
 
 use crate::inet::{self, InetRecord, TcpState, Timer};
 use crate::inet_attr::InetDetails;
+use crate::netlink::{NetlinkRecord, NetlinkState};
+use crate::packet::{self, FanoutType, PacketRecord};
+use crate::sock_diag::{idx as sk, SkMemInfo};
 use crate::unix::{SockType, UnixName, UnixRecord};
 
 pub mod detail;
@@ -232,12 +235,13 @@ pub fn write_inet<W: Write>(
     rec: &InetRecord<'_>,
     ifname: Option<&str>,
 ) -> fmt::Result {
-    write_inet_with(w, layout, netid, rec, ifname, &Extras::default(), None, 0)
+    write_inet_with(w, layout, netid, rec, ifname, &Extras::NONE, None, 0)
 }
 
-/// [`write_inet`] with ss's optional parts: `extras` says which, `details`
-/// are the record's checked attributes (needed for `--tos`, `-m`, `-i`)
-/// and `protocol` the table dumped ([`inet::proto`]).
+/// [`write_inet`] with ss's optional parts: `extras` says which (and
+/// carries what the runner adds, `-p`), `details` are the record's checked
+/// attributes (needed for `--tos`, `-m`, `-i`) and `protocol` the table
+/// dumped ([`inet::proto`]).
 #[allow(clippy::too_many_arguments)]
 pub fn write_inet_with<W: Write>(
     w: &mut W,
@@ -257,7 +261,8 @@ pub fn write_inet_with<W: Write>(
     write!(w, ":{:<p$} ", Port(rec.id.sport), p = width::PORT)?;
     write_padded_left(w, &peer.0, width::ADDR)?;
     write!(w, ":{}", Port(rec.id.dport))?;
-    // ss's -e implies -o: the timer comes first.
+    write!(w, "{}", extras.process)?;
+    // ss's -e implies -o: the timer follows the process column.
     if layout.extended || extras.timer {
         detail::write_timer(w, rec)?;
     }
@@ -328,6 +333,16 @@ pub fn unix_queues(rec: &UnixRecord<'_>) -> (u32, u32) {
 /// Writes one unix socket as a table line: name and inode on the local
 /// side, `*` and the peer's inode on the remote side.
 pub fn write_unix<W: Write>(w: &mut W, layout: &Layout, rec: &UnixRecord<'_>) -> fmt::Result {
+    write_unix_with(w, layout, rec, &Extras::NONE)
+}
+
+/// [`write_unix`] with what the runner adds (`-p`, `-m`).
+pub fn write_unix_with<W: Write>(
+    w: &mut W,
+    layout: &Layout,
+    rec: &UnixRecord<'_>,
+    extras: &Extras<'_>,
+) -> fmt::Result {
     let (rq, sq) = unix_queues(rec);
     write_lead(w, layout, unix_netid(rec.sock_type), rec.state, rq, sq)?;
     let mut name_width = CharCount(0);
@@ -338,6 +353,10 @@ pub fn write_unix<W: Write>(w: &mut W, layout: &Layout, rec: &UnixRecord<'_>) ->
     write!(w, " {:<p$} ", rec.inode, p = width::PORT)?;
     write_padded_left(w, "*", width::ADDR)?;
     write!(w, " {}", rec.peer.unwrap_or(0))?;
+    write!(w, "{}", extras.process)?;
+    if let Some(m) = rec.meminfo.filter(|_| extras.memory) {
+        write_skmem(w, &m)?;
+    }
     if layout.extended {
         // ss shows no uid, inode or cookie for unix sockets here; it shows
         // the shutdown state, the bound file and the pending connections.
@@ -408,16 +427,18 @@ impl JsonArray {
         rec: &InetRecord<'_>,
         ifname: Option<&str>,
     ) -> fmt::Result {
-        self.inet_with(w, netid, rec, ifname, None)
+        self.inet_with(w, netid, rec, ifname, &Extras::NONE, None)
     }
 
-    /// [`JsonArray::inet`] plus every member of `details`.
+    /// [`JsonArray::inet`] plus what the runner adds (`users`) and every
+    /// member of `details`.
     pub fn inet_with<W: Write>(
         &mut self,
         w: &mut W,
         netid: &str,
         rec: &InetRecord<'_>,
         ifname: Option<&str>,
+        extras: &Extras<'_>,
         details: Option<&InetDetails<'_>>,
     ) -> fmt::Result {
         self.open(w)?;
@@ -468,11 +489,22 @@ impl JsonArray {
         if let Some(d) = details {
             detail::write_json(w, d)?;
         }
+        write!(w, "{}", extras.process_json)?;
         w.write_char('}')
     }
 
     /// Writes one unix socket object.
     pub fn unix<W: Write>(&mut self, w: &mut W, rec: &UnixRecord<'_>) -> fmt::Result {
+        self.unix_with(w, rec, &Extras::NONE)
+    }
+
+    /// [`JsonArray::unix`] with what the runner adds (`users`).
+    pub fn unix_with<W: Write>(
+        &mut self,
+        w: &mut W,
+        rec: &UnixRecord<'_>,
+        extras: &Extras<'_>,
+    ) -> fmt::Result {
         self.open(w)?;
         let (rq, sq) = unix_queues(rec);
         write!(
@@ -511,6 +543,10 @@ impl JsonArray {
         if let Some(v) = rec.shutdown {
             write!(w, ",\"shutdown\":{v}")?;
         }
+        if let Some(m) = rec.meminfo {
+            json_skmem(w, &m)?;
+        }
+        write!(w, "{}", extras.process_json)?;
         w.write_char('}')
     }
 }
@@ -521,6 +557,507 @@ struct JsonEscape<'w, W: Write>(&'w mut W);
 impl<W: Write> Write for JsonEscape<'_, W> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         json_str_body(self.0, s.as_bytes())
+    }
+}
+
+/// Writes ss's ` skmem:(r..,rb..,t..,tb..,f..,w..,o..,bl..,d..)`; entries
+/// an older kernel did not send are left out.
+pub fn write_skmem<W: Write>(w: &mut W, m: &SkMemInfo<'_>) -> fmt::Result {
+    const NAMES: [(usize, &str); 9] = [
+        (sk::RMEM_ALLOC, "r"),
+        (sk::RCVBUF, "rb"),
+        (sk::WMEM_ALLOC, "t"),
+        (sk::SNDBUF, "tb"),
+        (sk::FWD_ALLOC, "f"),
+        (sk::WMEM_QUEUED, "w"),
+        (sk::OPTMEM, "o"),
+        (sk::BACKLOG, "bl"),
+        (sk::DROPS, "d"),
+    ];
+    w.write_str(" skmem:(")?;
+    let mut first = true;
+    for (i, name) in NAMES {
+        if let Some(v) = m.get(i) {
+            write!(w, "{}{name}{v}", if first { "" } else { "," })?;
+            first = false;
+        }
+    }
+    w.write_char(')')
+}
+
+/// Writes `,"skmem":{...}` with the entries the kernel sent, by their
+/// `SK_MEMINFO_*` names in lower case (bytes, drops in packets).
+pub fn json_skmem<W: Write>(w: &mut W, m: &SkMemInfo<'_>) -> fmt::Result {
+    const NAMES: [&str; sk::DROPS + 1] = [
+        "rmem_alloc",
+        "rcvbuf",
+        "wmem_alloc",
+        "sndbuf",
+        "fwd_alloc",
+        "wmem_queued",
+        "optmem",
+        "backlog",
+        "drops",
+    ];
+    w.write_str(",\"skmem\":{")?;
+    for (i, v) in m.iter().enumerate() {
+        let sep = if i > 0 { "," } else { "" };
+        // An entry from a kernel newer than this table keeps its index.
+        match NAMES.get(i) {
+            Some(n) => write!(w, "{sep}\"{n}\":{v}")?,
+            None => write!(w, "{sep}\"entry_{i}\":{v}")?,
+        }
+    }
+    w.write_char('}')
+}
+
+/// ss's name for a netlink protocol (iproute2's `nl_protos` table).
+pub const fn netlink_proto_name(protocol: u8) -> Option<&'static str> {
+    Some(match protocol {
+        0 => "rtnl",
+        1 => "unused",
+        2 => "usersock",
+        3 => "fw",
+        4 => "tcpdiag",
+        5 => "nflog",
+        6 => "xfrm",
+        7 => "selinux",
+        8 => "iscsi",
+        9 => "audit",
+        10 => "fiblookup",
+        11 => "connector",
+        12 => "nft",
+        13 => "ip6fw",
+        14 => "dec-rt",
+        15 => "uevent",
+        16 => "genl",
+        18 => "scsi-trans",
+        19 => "ecryptfs",
+        20 => "rdma",
+        21 => "crypto",
+        _ => return None,
+    })
+}
+
+/// ss's name for an ethertype (iproute2's `ll_proto` table; the first
+/// name wins where the table has two).
+pub const fn ll_proto_name(protocol: u16) -> Option<&'static str> {
+    Some(match protocol {
+        0x0001 => "802_3",
+        0x0002 => "ax25",
+        0x0003 => "all",
+        0x0004 => "802_2",
+        0x0005 => "snap",
+        0x0006 => "ddcmp",
+        0x0007 => "wan_ppp",
+        0x0008 => "ppp_mp",
+        0x0009 => "localtalk",
+        0x000c => "can",
+        0x0010 => "ppptalk",
+        0x0011 => "tr_802_2",
+        0x0015 => "mobitex",
+        0x0016 => "control",
+        0x0017 => "irda",
+        0x0018 => "econet",
+        0x0060 => "loop",
+        0x0200 => "pup",
+        0x0201 => "pupat",
+        0x0800 => "ip",
+        0x0805 => "x25",
+        0x0806 => "arp",
+        0x08ff => "bpq",
+        0x0a00 => "ieeepup",
+        0x0a01 => "ieeepupat",
+        0x6000 => "dec",
+        0x6001 => "dna_dl",
+        0x6002 => "dna_rc",
+        0x6003 => "dna_rt",
+        0x6004 => "lat",
+        0x6005 => "diag",
+        0x6006 => "cust",
+        0x6007 => "sca",
+        0x6558 => "teb",
+        0x8035 => "rarp",
+        0x809b => "atalk",
+        0x80f3 => "aarp",
+        0x8100 => "802.1Q",
+        0x8137 => "ipx",
+        0x86dd => "ipv6",
+        0x8847 => "mpls_uc",
+        0x8848 => "mpls_mc",
+        0x884c => "atmmpoa",
+        0x8863 => "ppp_disc",
+        0x8864 => "ppp_ses",
+        0x8884 => "atmfate",
+        0x8892 => "profinet",
+        0x88a2 => "aoe",
+        0x88a4 => "ethercat",
+        0x88a8 => "802.1ad",
+        0x88ca => "tipc",
+        0x88cc => "LLDP",
+        _ => return None,
+    })
+}
+
+/// Writes `d` padded with spaces to `width` chars, on the left (`right`
+/// aligned) or on the right; the width is measured by writing `d` once.
+fn write_aligned<W: Write>(
+    w: &mut W,
+    d: &dyn fmt::Display,
+    width: usize,
+    right: bool,
+) -> fmt::Result {
+    let mut n = CharCount(0);
+    write!(n, "{d}")?;
+    let pad = width.saturating_sub(n.0);
+    if right {
+        write!(w, "{:pad$}{d}", "")
+    } else {
+        write!(w, "{d}{:pad$}", "")
+    }
+}
+
+/// A netlink protocol as ss prints it: the name, or the number with `-n`
+/// or when the table has none.
+struct NlProto(u8, bool);
+
+impl fmt::Display for NlProto {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match netlink_proto_name(self.0) {
+            Some(name) if !self.1 => f.write_str(name),
+            _ => write!(f, "{}", self.0),
+        }
+    }
+}
+
+/// A netlink port id as ss prints it: `*` for -1, `kernel` for 0, and
+/// `comm/pid` when a process of that pid exists (`owner`); port ids are
+/// C ints to ss, so large ones show as negative numbers.
+struct NlPort<'a> {
+    portid: u32,
+    owner: Option<&'a str>,
+    numeric: bool,
+}
+
+impl fmt::Display for NlPort<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pid = self.portid as i32;
+        match (pid, self.owner) {
+            (-1, _) => f.write_char('*'),
+            (0, _) if !self.numeric => f.write_str("kernel"),
+            (_, Some(comm)) if !self.numeric && pid > 0 => write!(f, "{comm}/{pid}"),
+            _ => write!(f, "{pid}"),
+        }
+    }
+}
+
+/// Writes one netlink socket as ss does: Netid `nl`, always `UNCONN`,
+/// queues from MEMINFO, `protocol:port` on the local side, the destination
+/// `group:port` of a connected socket or `*` on the peer side. `owner` is
+/// the command name of the process whose pid equals the port id, if any
+/// (the runner reads it from /proc; ss does the same).
+pub fn write_netlink<W: Write>(
+    w: &mut W,
+    layout: &Layout,
+    rec: &NetlinkRecord<'_>,
+    owner: Option<&str>,
+    extras: &Extras<'_>,
+) -> fmt::Result {
+    write_lead(w, layout, "nl", TcpState::Close, rec.rqueue(), rec.wqueue())?;
+    write_aligned(w, &NlProto(rec.protocol, extras.numeric), width::ADDR, true)?;
+    w.write_char(':')?;
+    let port = NlPort {
+        portid: rec.portid,
+        owner,
+        numeric: extras.numeric,
+    };
+    write_aligned(w, &port, width::PORT, false)?;
+    w.write_char(' ')?;
+    if rec.state == NetlinkState::Connected {
+        write_aligned(w, &(rec.dst_group as i32), width::ADDR, true)?;
+        write!(w, ":{}", rec.dst_portid as i32)?;
+    } else {
+        write_padded_left(w, "*", width::ADDR)?;
+    }
+    // ss shows no processes for netlink sockets: the port already names one.
+    if layout.extended {
+        let groups = rec.groups.map_or(0, |g| g.low32());
+        // ss 6.1 prints sk and cb as 0: the diag message has neither.
+        write!(w, " sk=0 cb=0 groups=0x{groups:08x}")?;
+    }
+    if let Some(m) = rec.meminfo.filter(|_| extras.memory) {
+        w.write_char('\t')?;
+        write_skmem(w, &m)?;
+    }
+    w.write_char('\n')
+}
+
+/// A packet socket's protocol as ss prints it: `*` for ETH_P_ALL, the
+/// name, or `[number]` (always with `-n`).
+struct LlProto(u16, bool);
+
+impl fmt::Display for LlProto {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match ll_proto_name(self.0) {
+            _ if self.0 == packet::ETH_P_ALL => f.write_char('*'),
+            Some(name) if !self.1 => f.write_str(name),
+            _ => write!(f, "[{}]", self.0),
+        }
+    }
+}
+
+/// The interface a packet socket is bound to: `*` for none, its name, or
+/// `ifN` when the name is unknown (as iproute2 does).
+struct LlIface<'a>(u32, Option<&'a str>);
+
+impl fmt::Display for LlIface<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LlIface(0, _) => f.write_char('*'),
+            LlIface(_, Some(name)) => f.write_str(name),
+            LlIface(i, None) => write!(f, "if{i}"),
+        }
+    }
+}
+
+/// ss's name of a fanout mode.
+fn fanout_name<W: Write>(w: &mut W, mode: FanoutType) -> fmt::Result {
+    match mode {
+        FanoutType::Hash => w.write_str("hash"),
+        FanoutType::Lb => w.write_str("lb"),
+        FanoutType::Cpu => w.write_str("cpu"),
+        FanoutType::Rollover => w.write_str("roll"),
+        FanoutType::Random => w.write_str("random"),
+        FanoutType::QueueMapping => w.write_str("qm"),
+        FanoutType::Cbpf => write!(w, "0x{:x}", 6),
+        FanoutType::Ebpf => write!(w, "0x{:x}", 7),
+        FanoutType::Unknown(t) => write!(w, "0x{t:x}"),
+    }
+}
+
+fn write_packet_ring<W: Write>(w: &mut W, name: &str, r: &packet::Ring) -> fmt::Result {
+    write!(
+        w,
+        "{name}(blk_size:{},blk_nr:{},frm_size:{},frm_nr:{},tmo:{},features:0x{:x})",
+        r.block_size as i32,
+        r.block_nr as i32,
+        r.frame_size as i32,
+        r.frame_nr as i32,
+        r.retire_tmo as i32,
+        r.features
+    )
+}
+
+/// Writes one packet socket as ss does: Netid `p_raw` or `p_dgr`, always
+/// `UNCONN`, Recv-Q from MEMINFO and Send-Q 0, `protocol:interface` on the
+/// local side and `*` on the peer side. With `-e`, ss's detail lines
+/// (`ver`, `cpy_thresh`, `flags(...)`, rings, fanout) follow on indented
+/// lines, or on the same line with `-O`. `ifname` names `rec.ifindex()`.
+pub fn write_packet<W: Write>(
+    w: &mut W,
+    layout: &Layout,
+    rec: &PacketRecord<'_>,
+    ifname: Option<&str>,
+    extras: &Extras<'_>,
+) -> fmt::Result {
+    write_lead(
+        w,
+        layout,
+        packet_netid(rec.sock_type),
+        TcpState::Close,
+        rec.rqueue(),
+        0,
+    )?;
+    write_aligned(w, &LlProto(rec.protocol, extras.numeric), width::ADDR, true)?;
+    w.write_char(':')?;
+    write_aligned(w, &LlIface(rec.ifindex(), ifname), width::PORT, false)?;
+    w.write_char(' ')?;
+    write_padded_left(w, "*", width::ADDR)?;
+    write!(w, "{}", extras.process)?;
+    let sep = if extras.oneline { " " } else { "\n\t" };
+    if layout.extended {
+        if let Some(uid) = rec.uid.filter(|&u| u != 0) {
+            write!(w, " uid:{uid}")?;
+        }
+        write!(w, " ino:{} sk:{:x}", rec.inode, rec.cookie)?;
+        if let Some(info) = rec.info {
+            write!(
+                w,
+                "{sep}ver:{} cpy_thresh:{} flags( ",
+                info.version as i32, info.copy_thresh as i32
+            )?;
+            const FLAGS: [(u32, &str); 5] = [
+                (packet::info_flag::RUNNING, "running"),
+                (packet::info_flag::AUXDATA, " auxdata"),
+                (packet::info_flag::ORIGDEV, " origdev"),
+                (packet::info_flag::VNETHDR, " vnethdr"),
+                (packet::info_flag::LOSS, " loss"),
+            ];
+            for (bit, name) in FLAGS {
+                if info.flags & bit != 0 {
+                    w.write_str(name)?;
+                }
+            }
+            if info.flags == 0 {
+                w.write_char('0')?;
+            }
+            w.write_str(" )")?;
+        }
+        if let Some(r) = rec.rx_ring {
+            w.write_str(sep)?;
+            write_packet_ring(w, "ring_rx", &r)?;
+        }
+        if let Some(r) = rec.tx_ring {
+            w.write_str(sep)?;
+            write_packet_ring(w, "ring_tx", &r)?;
+        }
+        if let Some(f) = rec.fanout {
+            write!(w, "{sep}fanout(id:{},type:", f.id)?;
+            fanout_name(w, f.mode)?;
+            w.write_char(')')?;
+        }
+    }
+    if let Some(m) = rec.meminfo.filter(|_| extras.memory) {
+        write_skmem(w, &m)?;
+    }
+    w.write_char('\n')
+}
+
+/// The Netid ss prints for a packet socket.
+pub const fn packet_netid(sock_type: u8) -> &'static str {
+    // SOCK_RAW is 3; ss calls everything else a datagram socket.
+    if sock_type == 3 {
+        "p_raw"
+    } else {
+        "p_dgr"
+    }
+}
+
+impl JsonArray {
+    /// Writes one netlink socket object (fields in the README).
+    pub fn netlink<W: Write>(
+        &mut self,
+        w: &mut W,
+        rec: &NetlinkRecord<'_>,
+        extras: &Extras<'_>,
+    ) -> fmt::Result {
+        self.open(w)?;
+        write!(
+            w,
+            "{{\"netid\":\"nl\",\"state\":\"UNCONN\",\"recv_q\":{},\"send_q\":{},\"protocol\":{}",
+            rec.rqueue(),
+            rec.wqueue(),
+            rec.protocol
+        )?;
+        if let Some(name) = netlink_proto_name(rec.protocol) {
+            write!(w, ",\"protocol_name\":\"{name}\"")?;
+        }
+        write!(
+            w,
+            ",\"portid\":{},\"connected\":{},\"dst_portid\":{},\"dst_group\":{},\"inode\":{},\"cookie\":{}",
+            rec.portid,
+            rec.state == NetlinkState::Connected,
+            rec.dst_portid,
+            rec.dst_group,
+            rec.inode,
+            rec.cookie
+        )?;
+        if let Some(g) = rec.groups {
+            write!(w, ",\"groups\":{}", g.low32())?;
+        }
+        if let Some(v) = rec.flags {
+            write!(w, ",\"flags\":{v}")?;
+        }
+        if let Some(m) = rec.meminfo {
+            json_skmem(w, &m)?;
+        }
+        write!(w, "{}", extras.process_json)?;
+        w.write_char('}')
+    }
+
+    /// Writes one packet socket object (fields in the README).
+    pub fn packet<W: Write>(
+        &mut self,
+        w: &mut W,
+        rec: &PacketRecord<'_>,
+        ifname: Option<&str>,
+        extras: &Extras<'_>,
+    ) -> fmt::Result {
+        self.open(w)?;
+        write!(
+            w,
+            "{{\"netid\":\"{}\",\"state\":\"UNCONN\",\"recv_q\":{},\"send_q\":0,\"protocol\":{}",
+            packet_netid(rec.sock_type),
+            rec.rqueue(),
+            rec.protocol
+        )?;
+        if let Some(name) = ll_proto_name(rec.protocol) {
+            write!(w, ",\"protocol_name\":\"{name}\"")?;
+        }
+        write!(w, ",\"ifindex\":{}", rec.ifindex())?;
+        if let Some(name) = ifname.filter(|_| rec.ifindex() != 0) {
+            w.write_str(",\"interface\":\"")?;
+            json_str_body(w, name.as_bytes())?;
+            w.write_char('"')?;
+        }
+        write!(w, ",\"inode\":{},\"cookie\":{}", rec.inode, rec.cookie)?;
+        if let Some(v) = rec.uid {
+            write!(w, ",\"uid\":{v}")?;
+        }
+        if let Some(i) = rec.info {
+            write!(
+                w,
+                ",\"version\":{},\"copy_thresh\":{},\"flags\":{}",
+                i.version, i.copy_thresh, i.flags
+            )?;
+        }
+        for (name, ring) in [("rx_ring", rec.rx_ring), ("tx_ring", rec.tx_ring)] {
+            if let Some(r) = ring {
+                write!(
+                    w,
+                    ",\"{name}\":{{\"block_size\":{},\"block_nr\":{},\"frame_size\":{},\"frame_nr\":{},\
+                     \"retire_tmo\":{},\"sizeof_priv\":{},\"features\":{}}}",
+                    r.block_size,
+                    r.block_nr,
+                    r.frame_size,
+                    r.frame_nr,
+                    r.retire_tmo,
+                    r.sizeof_priv,
+                    r.features
+                )?;
+            }
+        }
+        if let Some(f) = rec.fanout {
+            write!(w, ",\"fanout\":{{\"id\":{},\"type\":\"", f.id)?;
+            fanout_name(w, f.mode)?;
+            write!(w, "\",\"raw\":{}}}", f.raw)?;
+        }
+        if let Some(mc) = rec.mclist {
+            w.write_str(",\"mclist\":[")?;
+            for (i, e) in mc.iter().enumerate() {
+                write!(
+                    w,
+                    "{}{{\"ifindex\":{},\"count\":{},\"type\":{},\"addr\":\"",
+                    if i > 0 { "," } else { "" },
+                    e.ifindex,
+                    e.count,
+                    e.mr_type
+                )?;
+                for (j, b) in e.addr.iter().enumerate() {
+                    write!(w, "{}{b:02x}", if j > 0 { ":" } else { "" })?;
+                }
+                w.write_str("\"}")?;
+            }
+            w.write_char(']')?;
+        }
+        if let Some(f) = rec.filter {
+            write!(w, ",\"filter_len\":{}", f.len())?;
+        }
+        if let Some(m) = rec.meminfo {
+            json_skmem(w, &m)?;
+        }
+        write!(w, "{}", extras.process_json)?;
+        w.write_char('}')
     }
 }
 
@@ -731,5 +1268,195 @@ mod tests {
             squash(&s),
             "Recv-Q Send-Q Local Address:Port Peer Address:Port Process"
         );
+    }
+
+    fn netlink_rec(buf: &mut [u8; 96], state: u8, portid: u32) -> NetlinkRecord<'_> {
+        buf.fill(0);
+        buf[0] = crate::family::NETLINK;
+        buf[1] = 3;
+        buf[2] = 4;
+        buf[3] = state;
+        buf[4..8].copy_from_slice(&portid.to_ne_bytes());
+        buf[8..12].copy_from_slice(&0u32.to_ne_bytes());
+        buf[12..16].copy_from_slice(&0u32.to_ne_bytes());
+        buf[16..20].copy_from_slice(&99u32.to_ne_bytes());
+        // MEMINFO (type 0) with 9 entries, then GROUPS (type 1) = group 1.
+        buf[28..30].copy_from_slice(&40u16.to_ne_bytes());
+        buf[30..32].copy_from_slice(&0u16.to_ne_bytes());
+        for i in 0..9u32 {
+            let at = 32 + i as usize * 4;
+            buf[at..at + 4].copy_from_slice(&(i * 10).to_ne_bytes());
+        }
+        buf[68..70].copy_from_slice(&12u16.to_ne_bytes());
+        buf[70..72].copy_from_slice(&1u16.to_ne_bytes());
+        buf[72..80].copy_from_slice(&1u64.to_ne_bytes());
+        NetlinkRecord::parse_bytes(&buf[..80]).unwrap()
+    }
+
+    #[test]
+    fn test_netlink_line() {
+        let layout = Layout {
+            netid: true,
+            state: true,
+            extended: false,
+        };
+        let mut buf = [0u8; 96];
+        let r = netlink_rec(&mut buf, 0, 4242);
+        let mut s: String<256> = String::new();
+        write_netlink(&mut s, &layout, &r, Some("ss"), &Extras::NONE).unwrap();
+        assert_eq!(squash(&s), "nl UNCONN 0 20 tcpdiag:ss/4242 *");
+        let numeric = Extras {
+            numeric: true,
+            memory: true,
+            ..Extras::NONE
+        };
+        s.clear();
+        write_netlink(&mut s, &Layout::default(), &r, Some("ss"), &numeric).unwrap();
+        assert_eq!(
+            squash(&s),
+            "0 20 4:4242 * skmem:(r0,rb10,t20,tb30,f40,w50,o60,bl70,d80)"
+        );
+        let mut buf = [0u8; 96];
+        let r = netlink_rec(&mut buf, 1, 0x9c0f_a1ec);
+        s.clear();
+        let ext = Layout {
+            extended: true,
+            ..layout
+        };
+        write_netlink(&mut s, &ext, &r, None, &Extras::NONE).unwrap();
+        assert_eq!(
+            squash(&s),
+            "nl UNCONN 0 20 tcpdiag:-1676697108 0:0 sk=0 cb=0 groups=0x00000001"
+        );
+        let mut buf = [0u8; 96];
+        let r = netlink_rec(&mut buf, 0, 0);
+        s.clear();
+        write_netlink(&mut s, &layout, &r, None, &Extras::NONE).unwrap();
+        assert_eq!(squash(&s), "nl UNCONN 0 20 tcpdiag:kernel *");
+        let mut buf = [0u8; 96];
+        let r = netlink_rec(&mut buf, 0, u32::MAX);
+        s.clear();
+        write_netlink(&mut s, &layout, &r, None, &Extras::NONE).unwrap();
+        assert_eq!(squash(&s), "nl UNCONN 0 20 tcpdiag:* *");
+        let mut j: String<512> = String::new();
+        let mut arr = JsonArray::new();
+        arr.netlink(&mut j, &r, &Extras::NONE).unwrap();
+        assert!(j.starts_with(
+            "[\n{\"netid\":\"nl\",\"state\":\"UNCONN\",\"recv_q\":0,\"send_q\":20,\"protocol\":4,\
+             \"protocol_name\":\"tcpdiag\",\"portid\":4294967295,\"connected\":false"
+        ), "{j}");
+        assert!(j.ends_with(",\"groups\":1,\"skmem\":{\"rmem_alloc\":0,\"rcvbuf\":10,\"wmem_alloc\":20,\"sndbuf\":30,\"fwd_alloc\":40,\"wmem_queued\":50,\"optmem\":60,\"backlog\":70,\"drops\":80}}"), "{j}");
+    }
+
+    #[test]
+    fn test_packet_line() {
+        let mut b = [0u8; 128];
+        b[0] = crate::family::PACKET;
+        b[1] = 3;
+        b[2..4].copy_from_slice(&0x0800u16.to_ne_bytes());
+        b[4..8].copy_from_slice(&1234u32.to_ne_bytes());
+        b[8..12].copy_from_slice(&0xe6b9bu32.to_ne_bytes());
+        // INFO: ifindex 1, version 0, copy_thresh 0, flags RUNNING.
+        b[16..18].copy_from_slice(&28u16.to_ne_bytes());
+        b[18..20].copy_from_slice(&0u16.to_ne_bytes());
+        b[20..24].copy_from_slice(&1u32.to_ne_bytes());
+        b[40..44].copy_from_slice(&1u32.to_ne_bytes());
+        // FANOUT: id 5, type roll.
+        b[44..46].copy_from_slice(&8u16.to_ne_bytes());
+        b[46..48].copy_from_slice(&4u16.to_ne_bytes());
+        b[48..52].copy_from_slice(&(5u32 | (3 << 16)).to_ne_bytes());
+        let r = PacketRecord::parse_bytes(&b[..52]).unwrap();
+        let layout = Layout {
+            netid: true,
+            state: true,
+            extended: false,
+        };
+        let mut s: String<256> = String::new();
+        write_packet(&mut s, &layout, &r, Some("lo"), &Extras::NONE).unwrap();
+        assert_eq!(squash(&s), "p_raw UNCONN 0 0 ip:lo *");
+        let numeric = Extras {
+            numeric: true,
+            ..Extras::NONE
+        };
+        s.clear();
+        write_packet(&mut s, &layout, &r, None, &numeric).unwrap();
+        assert_eq!(squash(&s), "p_raw UNCONN 0 0 [2048]:if1 *");
+        let ext = Layout {
+            extended: true,
+            ..layout
+        };
+        s.clear();
+        write_packet(&mut s, &ext, &r, Some("lo"), &Extras::NONE).unwrap();
+        assert_eq!(
+            s.as_str()
+                .lines()
+                .map(squash)
+                .collect::<heapless::Vec<_, 4>>(),
+            [
+                "p_raw UNCONN 0 0 ip:lo * ino:1234 sk:e6b9b",
+                "ver:0 cpy_thresh:0 flags( running )",
+                "fanout(id:5,type:roll)"
+            ]
+        );
+        let oneline = Extras {
+            oneline: true,
+            ..Extras::NONE
+        };
+        s.clear();
+        write_packet(&mut s, &ext, &r, Some("lo"), &oneline).unwrap();
+        assert_eq!(
+            squash(&s),
+            "p_raw UNCONN 0 0 ip:lo * ino:1234 sk:e6b9b ver:0 cpy_thresh:0 flags( running ) fanout(id:5,type:roll)"
+        );
+        assert_eq!(
+            format_args_str(LlProto(packet::ETH_P_ALL, true)).as_str(),
+            "*"
+        );
+        assert_eq!(format_args_str(LlProto(0x88b5, false)).as_str(), "[34997]");
+        assert_eq!(format_args_str(LlProto(0x86dd, false)).as_str(), "ipv6");
+        assert_eq!(packet_netid(2), "p_dgr");
+        let mut j: String<512> = String::new();
+        let mut arr = JsonArray::new();
+        arr.packet(&mut j, &r, Some("lo"), &Extras::NONE).unwrap();
+        assert_eq!(
+            j.as_str(),
+            "[\n{\"netid\":\"p_raw\",\"state\":\"UNCONN\",\"recv_q\":0,\"send_q\":0,\"protocol\":2048,\
+             \"protocol_name\":\"ip\",\"ifindex\":1,\"interface\":\"lo\",\"inode\":1234,\"cookie\":945051,\
+             \"version\":0,\"copy_thresh\":0,\"flags\":1,\"fanout\":{\"id\":5,\"type\":\"roll\",\"raw\":196613}}"
+        );
+    }
+
+    fn format_args_str(d: impl fmt::Display) -> String<32> {
+        let mut s = String::new();
+        write!(s, "{d}").unwrap();
+        s
+    }
+
+    #[test]
+    fn test_process_and_skmem() {
+        let u = UnixRecord {
+            rqlen: Some((0, 0)),
+            ..UnixRecord::new(SockType::Stream, TcpState::Established, 7)
+        };
+        let extras = Extras {
+            process: &" users:((\"x\",pid=1,fd=3))",
+            process_json: &",\"users\":[]",
+            ..Extras::NONE
+        };
+        let mut s: String<256> = String::new();
+        write_unix_with(&mut s, &Layout::default(), &u, &extras).unwrap();
+        assert_eq!(squash(&s), "0 0 * 7 * 0 users:((\"x\",pid=1,fd=3))");
+        let mut j: String<512> = String::new();
+        JsonArray::new().unix_with(&mut j, &u, &extras).unwrap();
+        assert!(j.ends_with(",\"users\":[]}"), "{j}");
+        // Seven entries from an older kernel: no bl, no d.
+        let mut raw = [0u8; 28];
+        for i in 0..7u32 {
+            raw[i as usize * 4..i as usize * 4 + 4].copy_from_slice(&(i + 1).to_ne_bytes());
+        }
+        let m = SkMemInfo::new_checked(&raw).unwrap();
+        s.clear();
+        write_skmem(&mut s, &m).unwrap();
+        assert_eq!(s.as_str(), " skmem:(r1,rb2,t3,tb4,f5,w6,o7)");
     }
 }

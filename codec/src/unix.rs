@@ -8,6 +8,7 @@ use byteorder::{ByteOrder, NativeEndian};
 use crate::attr::{Attr, Attrs};
 use crate::inet::TcpState;
 use crate::nlmsg::Request;
+use crate::sock_diag::SkMemInfo;
 use crate::{family, Error, Result};
 
 /// Show flags (`UDIAG_SHOW_*`): which attributes the reply carries.
@@ -246,6 +247,8 @@ pub struct UnixRecord<'a> {
     pub rqlen: Option<(u32, u32)>,
     /// `UNIX_DIAG_ICONS`: inodes of connections waiting on a listener.
     pub icons: Option<Inodes<'a>>,
+    /// `UNIX_DIAG_MEMINFO`: the `SK_MEMINFO` array, any length.
+    pub meminfo: Option<SkMemInfo<'a>>,
     /// `UNIX_DIAG_SHUTDOWN`
     pub shutdown: Option<u8>,
     /// `UNIX_DIAG_UID`
@@ -308,13 +311,15 @@ impl<'a> UnixRecord<'a> {
             peer: None,
             rqlen: None,
             icons: None,
+            meminfo: None,
             shutdown: None,
             uid: None,
             attrs: &[],
         }
     }
 
-    /// Decodes the fixed part and the attributes this codec knows.
+    /// Decodes the fixed part and the attributes this codec knows; an
+    /// unknown attribute is skipped (it stays in `attrs`).
     pub fn parse(view: &MsgView<'a>) -> Result<UnixRecord<'a>> {
         let mut rec = UnixRecord {
             cookie: view.cookie(),
@@ -329,6 +334,7 @@ impl<'a> UnixRecord<'a> {
                 attr_kind::PEER => rec.peer = Some(a.u32_ne()?),
                 attr_kind::RQLEN => rec.rqlen = Some(u32_pair(&a)?),
                 attr_kind::ICONS => rec.icons = Some(Inodes::new_checked(a.payload())?),
+                attr_kind::MEMINFO => rec.meminfo = Some(SkMemInfo::new_checked(a.payload())?),
                 attr_kind::SHUTDOWN => rec.shutdown = Some(a.u8()?),
                 attr_kind::UID => rec.uid = Some(a.u32_ne()?),
                 _ => {}
@@ -395,6 +401,68 @@ mod tests {
         assert_eq!(icons.len(), 2);
         assert!(icons.iter().eq([41, 42]));
         assert_eq!(Inodes::new_checked(&[0; 5]), Err(Error::BadAttribute));
+    }
+
+    #[test]
+    fn test_every_attribute() {
+        // A connected stream socket: VFS, PEER, 7 meminfo entries (an older
+        // kernel), SHUTDOWN, UID and a type from a future kernel.
+        let mut b = [0u8; 128];
+        b[0] = family::UNIX;
+        b[1] = 1;
+        b[2] = 1;
+        b[4..8].copy_from_slice(&500u32.to_ne_bytes());
+        let mut at = MSG_LEN;
+        let mut vfs = [0u8; 8];
+        vfs[0..4].copy_from_slice(&1234u32.to_ne_bytes());
+        vfs[4..8].copy_from_slice(&((254u32 << 20) | 3).to_ne_bytes());
+        push_attr(&mut b, &mut at, attr_kind::VFS, &vfs);
+        push_attr(&mut b, &mut at, attr_kind::PEER, &501u32.to_ne_bytes());
+        let mut mem = [0u8; 28];
+        for i in 0..7u32 {
+            mem[i as usize * 4..i as usize * 4 + 4].copy_from_slice(&(i + 10).to_ne_bytes());
+        }
+        push_attr(&mut b, &mut at, attr_kind::MEMINFO, &mem);
+        push_attr(&mut b, &mut at, attr_kind::SHUTDOWN, &[2]);
+        push_attr(&mut b, &mut at, attr_kind::UID, &0u32.to_ne_bytes());
+        push_attr(&mut b, &mut at, 31, &[7, 7]);
+        let rec = UnixRecord::parse_bytes(&b[..at]).unwrap();
+        assert_eq!(rec.vfs, Some((1234, (254 << 20) | 3)));
+        assert_eq!(rec.peer, Some(501));
+        let mem = rec.meminfo.unwrap();
+        assert_eq!((mem.len(), mem.get(0), mem.get(6)), (7, Some(10), Some(16)));
+        assert_eq!(mem.get(crate::sock_diag::idx::DROPS), None);
+        assert_eq!((rec.shutdown, rec.uid), (Some(2), Some(0)));
+        assert_eq!((rec.rqlen, rec.icons), (None, None));
+        let unknown = Attrs::new(rec.attrs)
+            .map(Result::unwrap)
+            .find(|a| a.kind() == 31)
+            .unwrap();
+        assert_eq!(unknown.payload(), &[7, 7]);
+        // Each known attribute with a short payload is an error value.
+        for kind in [
+            attr_kind::VFS,
+            attr_kind::PEER,
+            attr_kind::ICONS,
+            attr_kind::RQLEN,
+            attr_kind::MEMINFO,
+            attr_kind::UID,
+        ] {
+            let mut b = [0u8; MSG_LEN + 8];
+            b[0] = family::UNIX;
+            let mut at = MSG_LEN;
+            push_attr(&mut b, &mut at, kind, &[1, 2, 3]);
+            assert_eq!(
+                UnixRecord::parse_bytes(&b[..at]),
+                Err(Error::BadAttribute),
+                "attribute {kind}"
+            );
+        }
+        let mut b = [0u8; MSG_LEN + 8];
+        b[0] = family::UNIX;
+        let mut at = MSG_LEN;
+        push_attr(&mut b, &mut at, attr_kind::SHUTDOWN, &[]);
+        assert_eq!(UnixRecord::parse_bytes(&b[..at]), Err(Error::BadAttribute));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use core::fmt;
 
 use libfuzzer_sys::fuzz_target;
 use sockdiag_codec::dump::{Body, Messages};
-use sockdiag_codec::format::{self, JsonArray, Layout};
+use sockdiag_codec::format::{self, Extras, JsonArray, Layout};
 
 /// Discards output; formatting cost and panics are what matter here.
 struct Sink;
@@ -21,6 +21,8 @@ impl fmt::Write for Sink {
 fuzz_target!(|data: &[u8]| {
     let layout = Layout { netid: true, state: true, extended: true };
     let mut json = JsonArray::new();
+    // Every optional part on: skmem, names (not numeric), one line.
+    let extras = Extras { memory: true, oneline: data.len() % 2 == 0, ..Extras::NONE };
     for msg in Messages::new(data) {
         let Ok(msg) = msg else { break };
         match msg.body {
@@ -31,24 +33,32 @@ fuzz_target!(|data: &[u8]| {
                 let extras = format::Extras {
                     timer: true,
                     tos: true,
-                    mem: true,
+                    memory: true,
                     info: true,
                     numeric: data.len() % 2 == 0,
-                    one_line: data.len() % 3 == 0,
-                    cgroup: None,
+                    oneline: data.len() % 3 == 0,
+                    ..format::Extras::NONE
                 };
                 for proto in [6, 17, 132, 262] {
                     if let Ok(d) = rec.details(proto) {
                         let _ = format::write_inet_with(
                             &mut Sink, &layout, "tcp", &rec, None, &extras, Some(&d), proto,
                         );
-                        let _ = json.inet_with(&mut Sink, "tcp", &rec, None, Some(&d));
+                        let _ = json.inet_with(&mut Sink, "tcp", &rec, None, &extras, Some(&d));
                     }
                 }
             }
             Body::Unix(rec) => {
-                let _ = format::write_unix(&mut Sink, &layout, &rec);
+                let _ = format::write_unix_with(&mut Sink, &layout, &rec, &extras);
                 let _ = json.unix(&mut Sink, &rec);
+            }
+            Body::Netlink(rec) => {
+                let _ = format::write_netlink(&mut Sink, &layout, &rec, Some("comm"), &extras);
+                let _ = json.netlink(&mut Sink, &rec, &extras);
+            }
+            Body::Packet(rec) => {
+                let _ = format::write_packet(&mut Sink, &layout, &rec, None, &extras);
+                let _ = json.packet(&mut Sink, &rec, Some("lo"), &extras);
             }
             _ => {}
         }

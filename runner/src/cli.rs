@@ -6,21 +6,27 @@ use std::ffi::OsString;
 
 use sockdiag_codec::select::{PortFilter, StateSet};
 
+use crate::query::{Db, Query, Selection};
+
 /// The tables sockdiag can dump, in the order ss prints them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Table {
+    Netlink,
+    Packet,
     Unix,
     Raw,
     Udp,
     Tcp,
+    Sctp,
+    Mptcp,
 }
 
 /// Everything the command line asked for.
 #[derive(Debug, Clone)]
 pub struct Options {
     pub tables: Vec<Table>,
-    pub ipv4: bool,
-    pub ipv6: bool,
+    /// Which tables, unix and packet types and families, by ss's rules.
+    pub selection: Selection,
     pub states: StateSet,
     pub ports: PortFilter,
     /// Unix was asked for by name (`-x`); ss then reads port conditions as
@@ -29,17 +35,29 @@ pub struct Options {
     pub header: bool,
     pub extended: bool,
     pub json: bool,
-    /// Inet details: -o, -i, -m, --tos, and -n for rates.
+    /// Per-socket details: -o, -i, -m, --tos, and -n.
     pub details: Details,
+    /// `-p`: the processes that hold each socket.
+    pub processes: bool,
+    /// `-O`: details on the socket's own line.
+    pub oneline: bool,
+    /// `-s`: the summary first; `summary_only` when nothing else was asked.
+    pub summary: bool,
+    pub summary_only: bool,
 }
 
 /// ss's per-socket detail options.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Details {
+    /// `-o`: timers.
     pub timer: bool,
+    /// `-i`: tcp_info, congestion control.
     pub info: bool,
-    pub mem: bool,
+    /// `-m`: socket memory (skmem).
+    pub memory: bool,
+    /// `--tos`: TOS, TCLASS, class id.
     pub tos: bool,
+    /// `-n`: rates with all digits; netlink and packet protocols as numbers.
     pub numeric: bool,
 }
 
@@ -50,6 +68,9 @@ pub enum Exit {
     Info(String),
     /// A usage error: one line naming the problem, exit 2.
     Usage(String),
+    /// Nothing to show (ss: "no socket tables to show with such filter"):
+    /// this line on stderr, exit 0.
+    Nothing(&'static str),
 }
 
 pub const USAGE: &str = "\
@@ -60,14 +81,22 @@ List sockets through the kernel's sock_diag interface, like ss.
   -u, --udp          UDP sockets            -6, --ipv6      IPv6 only
   -w, --raw          RAW sockets            -l, --listening listening and unconnected
   -x, --unix         UNIX sockets           -a, --all       every state
-  -n, --numeric      accepted; names are never resolved
+  -0, --packet       PACKET sockets         -M, --mptcp     MPTCP sockets
+  -S, --sctp         SCTP sockets               --netlink   NETLINK sockets
+  -f, --family=FAMILY  inet, inet6, link, unix, netlink
+  -A, --query=LIST   tables: all inet inet6 tcp mptcp udp raw sctp unix unix_stream
+                     unix_dgram unix_seqpacket packet packet_raw packet_dgram
+                     netlink; !NAME removes one
+  -n, --numeric      protocols as numbers, rates in full (ports always are numbers)
   -e, --extended     uid, inode, cookie, cgroup, v6only, shutdown
   -o, --options      timers                 -i, --info      TCP internals
   -m, --memory       socket memory          --tos           TOS, TCLASS, class id
+  -p, --processes    processes using each socket
+  -O, --oneline      details on one line    -s, --summary   socket counts
   -H, --no-header    no header line         -j, --json      a JSON array
   -h, --help         this text              -V, --version   version
 
-No table option: all four. States: established syn-sent syn-recv fin-wait-1
+No table option: all tables. States: established syn-sent syn-recv fin-wait-1
 fin-wait-2 time-wait closed close-wait last-ack listening closing, and the
 groups all connected synchronized bucket big.
 FILTER: sport = :PORT, dport = :PORT, joined by 'and' (pushed into the kernel).
@@ -86,18 +115,18 @@ where
     use lexopt::prelude::*;
 
     let mut parser = lexopt::Parser::from_args(args);
-    let mut tables = Vec::new();
-    let (mut ipv4, mut ipv6) = (false, false);
-    // -l and -a each set the state selection; as in ss, the last one wins.
-    let mut preset: Option<StateSet> = None;
+    use sockdiag_codec::family as af;
+
+    let mut q = Query::default();
     let (mut header, mut extended, mut json) = (true, false, false);
+    let (mut processes, mut oneline, mut summary) = (false, false, false);
     let mut words: Vec<String> = Vec::new();
     let mut details = Details::default();
 
-    let add = |tables: &mut Vec<Table>, t: Table| {
-        if !tables.contains(&t) {
-            tables.push(t);
-        }
+    let text = |v: Result<OsString, lexopt::Error>| -> Result<String, Exit> {
+        v.map_err(|e| usage(e.to_string()))?
+            .into_string()
+            .map_err(|v| usage(format!("argument {v:?} is not valid UTF-8")))
     };
     loop {
         let arg = match parser.next() {
@@ -106,19 +135,36 @@ where
             Err(e) => return Err(usage(e.to_string())),
         };
         match arg {
-            Short('t') | Long("tcp") => add(&mut tables, Table::Tcp),
-            Short('u') | Long("udp") => add(&mut tables, Table::Udp),
-            Short('w') | Long("raw") => add(&mut tables, Table::Raw),
-            Short('x') | Long("unix") => add(&mut tables, Table::Unix),
-            Short('4') | Long("ipv4") => ipv4 = true,
-            Short('6') | Long("ipv6") => ipv6 = true,
-            Short('l') | Long("listening") => preset = Some(StateSet::LISTENING),
-            Short('a') | Long("all") => preset = Some(StateSet::ALL),
+            Short('t') | Long("tcp") => q.table(Db::Tcp),
+            Short('u') | Long("udp") => q.table(Db::Udp),
+            Short('w') | Long("raw") => q.table(Db::Raw),
+            Short('M') | Long("mptcp") => q.table(Db::Mptcp),
+            Short('S') | Long("sctp") => q.table(Db::Sctp),
+            Short('x') | Long("unix") => q.family(af::UNIX),
+            Short('0') | Long("packet") => q.family(af::PACKET),
+            Long("netlink") => q.family(af::NETLINK),
+            Short('4') | Long("ipv4") => q.family(af::INET),
+            Short('6') | Long("ipv6") => q.family(af::INET6),
+            Short('f') | Long("family") => match text(parser.value())?.as_str() {
+                // As in ss, `-f help` shows the usage.
+                "help" => return Err(Exit::Info(USAGE.to_string())),
+                name => q.family_name(name).map_err(usage)?,
+            },
+            Short('A') | Long("query") | Long("socket") => {
+                q.query(&text(parser.value())?).map_err(usage)?
+            }
+            // -l and -a each set the state selection; as in ss, the last
+            // one wins.
+            Short('l') | Long("listening") => q.state_filter = StateSet::LISTENING.0,
+            Short('a') | Long("all") => q.state_filter = StateSet::ALL.0,
             Short('n') | Long("numeric") => details.numeric = true,
             Short('o') | Long("options") => details.timer = true,
             Short('i') | Long("info") => details.info = true,
-            Short('m') | Long("memory") => details.mem = true,
+            Short('m') | Long("memory") => details.memory = true,
             Long("tos") => details.tos = true,
+            Short('p') | Long("processes") => processes = true,
+            Short('O') | Long("oneline") => oneline = true,
+            Short('s') | Long("summary") => summary = true,
             Short('H') | Long("no-header") => header = false,
             Short('e') | Long("extended") => extended = true,
             Short('j') | Long("json") => json = true,
@@ -137,26 +183,7 @@ where
         }
     }
 
-    let unix_by_name = tables.contains(&Table::Unix);
-    if tables.is_empty() {
-        tables = vec![Table::Unix, Table::Raw, Table::Udp, Table::Tcp];
-        // Like ss: -4 or -6 alone means the IP tables only.
-        if ipv4 || ipv6 {
-            tables.retain(|&t| t != Table::Unix);
-        }
-    }
-    // Print in ss's order whatever order the flags came in.
-    tables.sort_by_key(|&t| t as u8);
-
-    let mut states = if let Some(set) = preset {
-        set
-    } else if tables.iter().all(|&t| matches!(t, Table::Udp | Table::Raw)) {
-        // ss's datagram tables on their own default to connected sockets
-        // only; any stream table brings the wider connected set.
-        StateSet::ESTABLISHED
-    } else {
-        StateSet::CONNECTED
-    };
+    let mut states = StateSet(q.state_filter);
     let mut rest: &[String] = &words;
     let mut saw_state = false;
     while let [keyword, tail @ ..] = rest {
@@ -182,6 +209,17 @@ where
         };
         rest = tail;
     }
+    q.state_filter = states.0;
+    let selection = q.finish();
+    let states = selection.states;
+    if states.0 == 0 {
+        return Err(Exit::Nothing("no socket states to show with such filter"));
+    }
+    let tables = selection.tables();
+    if tables.is_empty() {
+        return Err(Exit::Nothing("no socket tables to show with such filter"));
+    }
+    let unix_by_name = selection.unix_named();
     let refs: Vec<&str> = rest.iter().map(String::as_str).collect();
     let ports = PortFilter::parse(&refs).map_err(|e| {
         if e.word.is_empty() {
@@ -192,9 +230,9 @@ where
     })?;
 
     Ok(Options {
+        summary_only: summary && selection.defaulted && words.is_empty(),
         tables,
-        ipv4,
-        ipv6,
+        selection,
         states,
         ports,
         unix_by_name,
@@ -202,6 +240,9 @@ where
         extended,
         json,
         details,
+        processes,
+        oneline,
+        summary,
     })
 }
 
@@ -209,17 +250,12 @@ impl Options {
     /// ss shows the Netid column when more than one table is listed; unix
     /// counts as three (stream, datagram, seqpacket).
     pub fn show_netid(&self) -> bool {
-        self.tables.len() > 1 || self.tables == [Table::Unix]
+        self.selection.show_netid()
     }
 
     /// The IP families to dump, in ss's order.
     pub fn families(&self) -> Vec<u8> {
-        use sockdiag_codec::family::{INET, INET6};
-        match (self.ipv4, self.ipv6) {
-            (true, false) => vec![INET],
-            (false, true) => vec![INET6],
-            _ => vec![INET, INET6],
-        }
+        self.selection.inet_families()
     }
 }
 
@@ -242,6 +278,7 @@ mod tests {
     fn clusters_and_defaults() {
         let o = opts(&["-tuwxanH"]);
         assert_eq!(o.tables, [Table::Unix, Table::Raw, Table::Udp, Table::Tcp]);
+        assert!(o.details.numeric);
         assert_eq!(o.states, StateSet::ALL);
         assert!(!o.header);
         assert!(opts(&[]).show_netid());
@@ -249,11 +286,45 @@ mod tests {
         assert_eq!(o.states, StateSet::CONNECTED);
         assert!(!o.show_netid());
         assert!(opts(&["-x"]).show_netid());
-        assert_eq!(opts(&["-4"]).tables, [Table::Raw, Table::Udp, Table::Tcp]);
+        assert_eq!(
+            opts(&["-4"]).tables,
+            [
+                Table::Raw,
+                Table::Udp,
+                Table::Tcp,
+                Table::Sctp,
+                Table::Mptcp
+            ]
+        );
         assert_eq!(
             opts(&["-6", "-t"]).families(),
             [sockdiag_codec::family::INET6]
         );
+    }
+
+    #[test]
+    fn tables_and_switches() {
+        let o = opts(&["-0", "-a", "-pOms"]);
+        assert_eq!(o.tables, [Table::Packet]);
+        assert!(o.processes && o.oneline && o.details.memory && o.summary && !o.summary_only);
+        assert!(opts(&["-s"]).summary_only);
+        assert!(!opts(&["-s", "-t"]).summary_only);
+        assert_eq!(opts(&["--netlink"]).tables, [Table::Netlink]);
+        assert_eq!(opts(&["-f", "link"]).tables, [Table::Packet]);
+        assert_eq!(opts(&["--family=unix"]).tables, [Table::Unix]);
+        assert_eq!(opts(&["-M"]).tables, [Table::Mptcp]);
+        assert_eq!(opts(&["-S"]).tables, [Table::Sctp]);
+        let o = opts(&["-A", "tcp,netlink", "-a"]);
+        assert_eq!(o.tables, [Table::Netlink, Table::Tcp]);
+        assert_eq!(o.states, StateSet::ALL);
+        assert_eq!(opts(&["--query=unix,!unix_dgram"]).tables, [Table::Unix]);
+        assert!(usage_err(&["-A", "tcp,nope"]).contains("'nope'"));
+        assert!(usage_err(&["-f", "vsock"]).contains("'vsock'"));
+        assert!(usage_err(&["-A"]).contains("-A"));
+        assert!(matches!(
+            parse(["-A", "tcp,!tcp"]),
+            Err(Exit::Nothing(m)) if m.contains("no socket tables")
+        ));
     }
 
     #[test]
@@ -272,7 +343,7 @@ mod tests {
         let want = Details {
             timer: true,
             info: true,
-            mem: true,
+            memory: true,
             tos: true,
             numeric: true,
         };
@@ -288,7 +359,7 @@ mod tests {
         let o = opts(&["-t", "state", "listening", "sport = :22"]);
         assert_eq!(o.ports.sport, Some(22));
         assert!(usage_err(&["sport = :1 or dport = :2"]).contains("'or'"));
-        assert!(usage_err(&["-p"]).contains("-p"));
+        assert!(usage_err(&["-Z"]).contains("-Z"));
         assert!(usage_err(&["--bogus"]).contains("--bogus"));
     }
 }

@@ -8,20 +8,27 @@ mod cgroups;
 mod cli;
 mod ifnames;
 mod netlink;
+mod procs;
+mod query;
+mod summary;
 
 use std::fmt;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use sockdiag_codec::dump::{Body, Messages};
-use sockdiag_codec::format::{self, JsonArray, Layout};
+use sockdiag_codec::format::{self, Extras, JsonArray, Layout};
 use sockdiag_codec::inet::{self, InetRecord};
+use sockdiag_codec::netlink::NetlinkRecord;
 use sockdiag_codec::nlmsg::Request;
-use sockdiag_codec::unix::{self, UnixRecord};
+use sockdiag_codec::packet::PacketRecord;
+use sockdiag_codec::unix::{self, SockType, UnixRecord};
 use sockdiag_codec::Error as CodecError;
+use sockdiag_codec::{netlink as nl, packet};
 
 use cli::{Exit, Options, Table};
 use netlink::{DiagSocket, NetError};
+use query::Db;
 
 /// A failure that ends the run.
 enum Fatal {
@@ -107,6 +114,36 @@ struct Printer<'o, W: Write> {
     json: Option<JsonArray>,
     ifnames: ifnames::IfNames,
     cgroups: cgroups::Cgroups,
+    /// `-p`: socket holders, indexed once before the first dump.
+    procs: Option<procs::ProcIndex>,
+    /// Reused for netlink port owners' /proc/PID/stat.
+    stat_buf: Vec<u8>,
+}
+
+/// What a line adds from outside the record: the switches, and the holders
+/// of `inode` when `-p` asked for them.
+fn extras<'x>(
+    opts: &Options,
+    procs: Option<&'x procs::ProcIndex>,
+    inode: u32,
+    users: &'x mut [Option<procs::Users<'x>>; 2],
+) -> Extras<'x> {
+    let d = &opts.details;
+    let mut e = Extras {
+        timer: d.timer,
+        tos: d.tos,
+        memory: d.memory,
+        info: d.info,
+        numeric: d.numeric,
+        oneline: opts.oneline,
+        ..Extras::NONE
+    };
+    if let Some(index) = procs {
+        let [text, json] = users;
+        e.process = text.insert(index.text(inode));
+        e.process_json = json.insert(index.json(inode));
+    }
+    e
 }
 
 impl<W: Write> Printer<'_, W> {
@@ -129,37 +166,27 @@ impl<W: Write> Printer<'_, W> {
         // Details are checked only when something prints them, so a plain
         // listing stays as cheap as before.
         let details = match protocol {
-            Some(proto) if d.info || d.mem || d.tos || self.opts.json => {
+            Some(proto) if d.info || d.memory || d.tos || self.opts.json => {
                 Some(rec.details(proto).map_err(Fatal::Malformed)?)
             }
             _ => None,
         };
-        let cgroup = match rec.cgroup_id {
+        let mut users = [None, None];
+        let mut extras = extras(self.opts, self.procs.as_ref(), rec.inode, &mut users);
+        extras.cgroup = match rec.cgroup_id {
             Some(id) if self.opts.extended && id != 0 && self.json.is_none() => {
                 self.cgroups.path(id)
             }
             _ => None,
-        };
-        let extras = format::Extras {
-            timer: d.timer,
-            tos: d.tos,
-            mem: d.mem,
-            info: d.info,
-            numeric: d.numeric,
-            one_line: false,
-            cgroup,
         };
         // ss prints a /proc line with no -e or -o members either.
         let layout = Layout {
             extended: self.layout.extended && protocol.is_some(),
             ..self.layout
         };
-        let extras = format::Extras {
-            timer: extras.timer && protocol.is_some(),
-            ..extras
-        };
+        extras.timer &= protocol.is_some();
         let r = match &mut self.json {
-            Some(j) => j.inet_with(&mut self.out, netid, rec, ifname, details.as_ref()),
+            Some(j) => j.inet_with(&mut self.out, netid, rec, ifname, &extras, details.as_ref()),
             None => format::write_inet_with(
                 &mut self.out,
                 &layout,
@@ -175,14 +202,89 @@ impl<W: Write> Printer<'_, W> {
     }
 
     fn unix(&mut self, rec: &UnixRecord<'_>) -> Result<(), Fatal> {
-        if !self.opts.states.contains(rec.state)
+        let db = match rec.sock_type {
+            SockType::Stream => Db::UnixStream,
+            SockType::SeqPacket => Db::UnixSeq,
+            // ss counts any other type as a datagram socket.
+            SockType::Dgram | SockType::Unknown(_) => Db::UnixDgram,
+        };
+        if !self.opts.selection.has(db)
+            || !self.opts.states.contains(rec.state)
             || !self.opts.ports.matches_unix(rec, self.opts.unix_by_name)
         {
             return Ok(());
         }
+        let mut users = [None, None];
+        let extras = extras(self.opts, self.procs.as_ref(), rec.inode, &mut users);
         let r = match &mut self.json {
-            Some(j) => j.unix(&mut self.out, rec),
-            None => format::write_unix(&mut self.out, &self.layout, rec),
+            Some(j) => j.unix_with(&mut self.out, rec, &extras),
+            None => format::write_unix_with(&mut self.out, &self.layout, rec, &extras),
+        };
+        self.out.check(r)
+    }
+
+    fn netlink(&mut self, rec: &NetlinkRecord<'_>) -> Result<(), Fatal> {
+        // As in ss, `sport` compares the port id, and a netlink socket has
+        // no remote port for `dport` to match.
+        let ports = self.opts.ports;
+        if ports.never
+            || ports.dport.is_some()
+            || ports.sport.is_some_and(|p| u32::from(p) != rec.portid)
+        {
+            return Ok(());
+        }
+        let pid = rec.portid as i32;
+        // Like ss, name the process whose pid is the port id, unless -n.
+        let owner = if !self.opts.details.numeric && pid > 0 {
+            procs::comm_of(rec.portid, &mut self.stat_buf)
+        } else {
+            None
+        };
+        let mut users = [None, None];
+        let extras = extras(self.opts, self.procs.as_ref(), rec.inode, &mut users);
+        let r = match &mut self.json {
+            Some(j) => j.netlink(&mut self.out, rec, &extras),
+            // ss shows no users:(...) for netlink sockets (the port already
+            // names the process); JSON carries them.
+            None => format::write_netlink(
+                &mut self.out,
+                &self.layout,
+                rec,
+                owner,
+                &Extras {
+                    process: &"",
+                    ..extras
+                },
+            ),
+        };
+        self.out.check(r)
+    }
+
+    fn packet(&mut self, rec: &PacketRecord<'_>) -> Result<(), Fatal> {
+        let db = if rec.sock_type == 3 {
+            Db::PacketRaw
+        } else {
+            Db::PacketDgram
+        };
+        // As in ss, `sport` compares the interface index and `dport` a
+        // remote port that is always 0.
+        let ports = self.opts.ports;
+        if !self.opts.selection.has(db)
+            || ports.never
+            || ports.sport.is_some_and(|p| u32::from(p) != rec.ifindex())
+            || ports.dport.is_some_and(|p| p != 0)
+        {
+            return Ok(());
+        }
+        let ifname = match rec.ifindex() {
+            0 => None,
+            i => self.ifnames.name(i),
+        };
+        let mut users = [None, None];
+        let extras = extras(self.opts, self.procs.as_ref(), rec.inode, &mut users);
+        let r = match &mut self.json {
+            Some(j) => j.packet(&mut self.out, rec, ifname, &extras),
+            None => format::write_packet(&mut self.out, &self.layout, rec, ifname, &extras),
         };
         self.out.check(r)
     }
@@ -234,7 +336,19 @@ fn diag_module(table: Table) -> (&'static str, &'static str) {
         Table::Udp => ("udp_diag", "CONFIG_INET_UDP_DIAG"),
         Table::Raw => ("raw_diag", "CONFIG_INET_RAW_DIAG"),
         Table::Unix => ("unix_diag", "CONFIG_UNIX_DIAG"),
+        Table::Netlink => ("netlink_diag", "CONFIG_NETLINK_DIAG"),
+        Table::Packet => ("packet_diag", "CONFIG_PACKET_DIAG"),
+        Table::Sctp => ("sctp_diag", "CONFIG_INET_SCTP_DIAG"),
+        Table::Mptcp => ("mptcp_diag", "CONFIG_INET_MPTCP_DIAG"),
     }
+}
+
+/// True for the tables served through inet_diag.
+fn is_inet(table: Table) -> bool {
+    matches!(
+        table,
+        Table::Tcp | Table::Udp | Table::Raw | Table::Sctp | Table::Mptcp
+    )
 }
 
 fn table_name(table: Table) -> &'static str {
@@ -243,6 +357,10 @@ fn table_name(table: Table) -> &'static str {
         Table::Udp => "udp",
         Table::Raw => "raw",
         Table::Unix => "unix",
+        Table::Netlink => "netlink",
+        Table::Packet => "packet",
+        Table::Sctp => "sctp",
+        Table::Mptcp => "mptcp",
     }
 }
 
@@ -293,7 +411,7 @@ fn explain(table: Table, outcome: &Outcome) -> Option<String> {
     Some(match errno {
         // NLMSG_ERROR/ENOENT: sock_diag has no handler for the family, so
         // for IP tables inet_diag itself is missing.
-        ENOENT if refused && table != Table::Unix => format!(
+        ENOENT if refused && is_inet(table) => format!(
             "{name}: the kernel cannot dump {name} sockets: inet_diag is missing \
              (CONFIG_INET_DIAG; modprobe inet_diag {module})"
         ),
@@ -324,6 +442,9 @@ fn unix_table<W: Write>(
     if p.opts.extended || p.opts.json {
         show |= unix::show::ICONS;
     }
+    if p.opts.details.memory || p.opts.json {
+        show |= unix::show::MEMINFO;
+    }
     let req = unix::ReqRepr::dump(p.opts.states.0, show);
     dump(sock, buf, &req, |body| match body {
         Body::Unix(rec) => p.unix(rec),
@@ -338,7 +459,7 @@ fn unix_table<W: Write>(
 fn ext_bits(d: &cli::Details) -> u8 {
     use inet::{attr_kind as k, ext_bit};
     let mut ext = 0;
-    if d.mem {
+    if d.memory {
         ext |= ext_bit(k::MEMINFO) | ext_bit(k::SKMEMINFO);
     }
     if d.info {
@@ -348,6 +469,47 @@ fn ext_bits(d: &cli::Details) -> u8 {
         ext |= ext_bit(k::TOS) | ext_bit(k::TCLASS);
     }
     ext
+}
+
+/// Dumps the netlink table through the printer.
+fn netlink_table<W: Write>(
+    sock: &mut DiagSocket,
+    buf: &mut [u8],
+    p: &mut Printer<'_, W>,
+) -> Result<Outcome, Fatal> {
+    // Netlink sockets are always UNCONN to ss: other states show nothing.
+    if !p.opts.states.contains(inet::TcpState::Close) {
+        return Ok(Outcome::Done);
+    }
+    let req = nl::ReqRepr::dump(nl::show::MEMINFO | nl::show::GROUPS | nl::show::FLAGS);
+    dump(sock, buf, &req, |body| match body {
+        Body::Netlink(rec) => p.netlink(rec),
+        _ => Err(Fatal::Malformed(CodecError::BadFamily)),
+    })
+}
+
+/// Dumps the packet table through the printer.
+fn packet_table<W: Write>(
+    sock: &mut DiagSocket,
+    buf: &mut [u8],
+    p: &mut Printer<'_, W>,
+) -> Result<Outcome, Fatal> {
+    if !p.opts.states.contains(inet::TcpState::Close) {
+        return Ok(Outcome::Done);
+    }
+    // What ss asks for; MCLIST only feeds JSON.
+    let mut show = packet::show::INFO
+        | packet::show::MEMINFO
+        | packet::show::FILTER
+        | packet::show::RING_CFG
+        | packet::show::FANOUT;
+    if p.opts.json {
+        show |= packet::show::MCLIST;
+    }
+    dump(sock, buf, &packet::ReqRepr::dump(show), |body| match body {
+        Body::Packet(rec) => p.packet(rec),
+        _ => Err(Fatal::Malformed(CodecError::BadFamily)),
+    })
 }
 
 /// Dumps one IP table, each selected family in turn, through the printer.
@@ -360,6 +522,8 @@ fn inet_table<W: Write>(
     let protocol = match table {
         Table::Tcp => inet::proto::TCP,
         Table::Udp => inet::proto::UDP,
+        Table::Sctp => inet::proto::SCTP,
+        Table::Mptcp => inet::proto::MPTCP,
         _ => inet::proto::RAW,
     };
     let netid = format::inet_netid(protocol);
@@ -397,6 +561,23 @@ fn inet_table<W: Write>(
 }
 
 fn run(opts: &Options) -> Result<bool, Fatal> {
+    if opts.summary {
+        let mut text = String::new();
+        match summary::read() {
+            Ok(s) => {
+                // Writing into a String cannot fail.
+                let _ = s.write(&mut text);
+                print!("{text}");
+            }
+            Err(e) => {
+                eprintln!("sockdiag: {e}");
+                return Ok(false);
+            }
+        }
+        if opts.summary_only {
+            return Ok(true);
+        }
+    }
     let mut sock = DiagSocket::open()?;
     let mut buf = vec![0u8; netlink::RECV_BUF];
     let stdout = io::stdout().lock();
@@ -414,6 +595,8 @@ fn run(opts: &Options) -> Result<bool, Fatal> {
         json: opts.json.then(JsonArray::new),
         ifnames: ifnames::IfNames::default(),
         cgroups: cgroups::Cgroups::default(),
+        procs: opts.processes.then(procs::ProcIndex::build),
+        stat_buf: Vec::new(),
     };
     if opts.header && !opts.json {
         let r = format::write_header(&mut p.out, &p.layout);
@@ -423,8 +606,17 @@ fn run(opts: &Options) -> Result<bool, Fatal> {
     for &table in &opts.tables {
         let outcome = match table {
             Table::Unix => unix_table(&mut sock, &mut buf, &mut p)?,
+            Table::Netlink => netlink_table(&mut sock, &mut buf, &mut p)?,
+            Table::Packet => packet_table(&mut sock, &mut buf, &mut p)?,
             _ => inet_table(&mut sock, &mut buf, &mut p, table)?,
         };
+        // SCTP and MPTCP come with every listing; like ss, say nothing
+        // when their diag module is missing unless they were asked for.
+        let optional =
+            matches!(table, Table::Sctp | Table::Mptcp) && !opts.selection.explicit(table);
+        if optional && matches!(outcome, Outcome::Failed(ENOENT) | Outcome::Refused(ENOENT)) {
+            continue;
+        }
         if let Some(msg) = explain(table, &outcome) {
             // Keep stdout and stderr in order for a reader of both.
             p.out.flush()?;
@@ -452,6 +644,10 @@ fn main() -> ExitCode {
             eprintln!("{}", cli::USAGE.lines().next().unwrap_or(""));
             return ExitCode::from(2);
         }
+        Err(Exit::Nothing(msg)) => {
+            eprintln!("sockdiag: {msg}.");
+            return ExitCode::SUCCESS;
+        }
     };
     match run(&opts) {
         Ok(true) => ExitCode::SUCCESS,
@@ -473,7 +669,7 @@ mod tests {
     fn ext_bits_as_ss_sends_them() {
         let none = cli::Details::default();
         assert_eq!(ext_bits(&none), 0);
-        let m = cli::Details { mem: true, ..none };
+        let m = cli::Details { memory: true, ..none };
         assert_eq!(ext_bits(&m), 0x01 | 0x40);
         let i = cli::Details { info: true, ..none };
         assert_eq!(ext_bits(&i), 0x02 | 0x04 | 0x08);
@@ -494,11 +690,21 @@ mod tests {
         assert!(inet.contains("inet_diag is missing") && inet.contains("CONFIG_INET_DIAG"));
         let unix = explain(Table::Unix, &Outcome::Refused(ENOENT)).unwrap();
         assert!(unix.contains("unix_diag is missing") && unix.contains("CONFIG_UNIX_DIAG"));
+        // Netlink and packet have no inet_diag behind them: a refusal names
+        // their own module.
+        let nl = explain(Table::Netlink, &Outcome::Refused(ENOENT)).unwrap();
+        assert!(nl.starts_with("netlink: ") && nl.contains("netlink_diag is missing"));
+        let pk = explain(Table::Packet, &Outcome::Refused(ENOENT)).unwrap();
+        assert!(pk.contains("packet_diag is missing") && pk.contains("CONFIG_PACKET_DIAG"));
+        let sctp = explain(Table::Sctp, &Outcome::Failed(ENOENT)).unwrap();
+        assert!(sctp.contains("sctp_diag") && sctp.contains("CONFIG_INET_SCTP_DIAG"));
+        let mptcp = explain(Table::Mptcp, &Outcome::Failed(ENOENT)).unwrap();
+        assert!(mptcp.contains("mptcp_diag"));
         let perm = explain(Table::Raw, &Outcome::Refused(1)).unwrap();
         assert_eq!(perm, "raw: permission denied by the kernel");
         let other = explain(Table::Tcp, &Outcome::Refused(22)).unwrap();
         assert!(other.contains("Invalid argument"), "{other}");
-        for msg in [udp, inet, unix, perm, other] {
+        for msg in [udp, inet, unix, nl, pk, sctp, mptcp, perm, other] {
             assert!(!msg.contains('\n'), "one line: {msg}");
         }
     }

@@ -12,31 +12,74 @@ use core::fmt::{self, Write};
 use crate::inet::{proto, InetRecord, TcpState};
 use crate::inet_attr::{sockopt, InetDetails, SockAddrs};
 use crate::mptcp::{self, MptcpInfo, SubflowInfo};
-use crate::sock_diag::{idx, SkMemInfo};
 use crate::tcp::{opt, TcpInfo};
 use crate::tls::{TlsConf, TLS_1_2_VERSION, TLS_1_3_VERSION};
 
 use super::{json_str_body, write_lossy, MsTimer};
 
-/// What to print after the columns of an inet socket, beyond the
-/// [`super::Layout`]: ss's `-o`, `--tos`, `-m`, `-i`, `-n` and `-O`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// What a line carries besides the record and the [`super::Layout`]: ss's
+/// switches (`-o`, `--tos`, `-m`, `-i`, `-n`, `-O`) and what the runner
+/// finds outside the kernel's answer (cgroup paths for `-e`, processes for
+/// `-p`). Each table uses the parts that apply to it.
+#[derive(Clone, Copy)]
 pub struct Extras<'e> {
     /// `-o`: the timer (`-e` shows it too).
     pub timer: bool,
     /// `--tos`: TOS, TCLASS and class id.
     pub tos: bool,
     /// `-m`: socket memory.
-    pub mem: bool,
+    pub memory: bool,
     /// `-i`: tcp_info, congestion control, ULP, MPTCP info.
     pub info: bool,
-    /// `-n`: rates with all their digits.
+    /// `-n`: rates with all their digits; netlink protocols, port owners
+    /// and packet protocols as numbers.
     pub numeric: bool,
     /// `-O`: details on the socket's line instead of a second line.
-    pub one_line: bool,
+    pub oneline: bool,
     /// `-e`: the cgroup path of `rec.cgroup_id`, as the runner found it
     /// (`None`: not found, printed as ss does, `unreachable:ID`).
     pub cgroup: Option<&'e str>,
+    /// Written right after the peer column (ss's ` users:((...))`); may
+    /// write nothing.
+    pub process: &'e dyn fmt::Display,
+    /// Written into a JSON object before its `}` (`,"users":[...]`); may
+    /// write nothing.
+    pub process_json: &'e dyn fmt::Display,
+}
+
+impl Extras<'_> {
+    /// Nothing added.
+    pub const NONE: Extras<'static> = Extras {
+        timer: false,
+        tos: false,
+        memory: false,
+        info: false,
+        numeric: false,
+        oneline: false,
+        cgroup: None,
+        process: &"",
+        process_json: &"",
+    };
+}
+
+impl Default for Extras<'_> {
+    fn default() -> Self {
+        Extras::NONE
+    }
+}
+
+impl fmt::Debug for Extras<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Extras")
+            .field("timer", &self.timer)
+            .field("tos", &self.tos)
+            .field("memory", &self.memory)
+            .field("info", &self.info)
+            .field("numeric", &self.numeric)
+            .field("oneline", &self.oneline)
+            .field("cgroup", &self.cgroup)
+            .finish_non_exhaustive()
+    }
 }
 
 /// C's `%.<prec>g` of a finite, non-negative value: `prec` significant
@@ -144,7 +187,7 @@ impl fmt::Display for Hash {
 /// `-i` unless the socket is UDP (a raw socket counts by its protocol).
 pub fn has_detail_line(extras: &Extras<'_>, rec: &InetRecord<'_>, protocol: u32) -> bool {
     let kind = rec.protocol.map_or(protocol, u32::from);
-    extras.mem || (extras.info && kind != proto::UDP)
+    extras.memory || (extras.info && kind != proto::UDP)
 }
 
 /// Writes the detail line (a newline and a tab first, unless one line):
@@ -156,11 +199,11 @@ pub fn write_detail_line<W: Write>(
     d: &InetDetails<'_>,
     protocol: u32,
 ) -> fmt::Result {
-    if !extras.one_line {
+    if !extras.oneline {
         w.write_str("\n\t")?;
     }
     match (d.skmem, d.meminfo) {
-        (Some(m), _) => write_skmem(w, &m)?,
+        (Some(m), _) => super::write_skmem(w, &m)?,
         (None, Some(m)) => write!(w, " mem:(r{},w{},f{},t{})", m.rmem, m.wmem, m.fmem, m.tmem)?,
         (None, None) => {}
     }
@@ -182,21 +225,6 @@ pub fn write_detail_line<W: Write>(
         }
     }
     Ok(())
-}
-
-/// `skmem:(r..,rb..,t..,tb..,f..,w..,o..[,bl..][,d..])`; an entry the
-/// kernel did not send is left out.
-fn write_skmem<W: Write>(w: &mut W, m: &SkMemInfo<'_>) -> fmt::Result {
-    w.write_str(" skmem:(")?;
-    let names = ["r", "rb", "t", "tb", "f", "w", "o", "bl", "d"];
-    let mut first = true;
-    for (i, name) in names.iter().enumerate() {
-        if let Some(v) = m.get(i) {
-            write!(w, "{}{name}{v}", if first { "" } else { "," })?;
-            first = false;
-        }
-    }
-    w.write_char(')')
 }
 
 fn write_addrs<W: Write>(w: &mut W, label: &str, addrs: Option<SockAddrs<'_>>) -> fmt::Result {
@@ -511,27 +539,7 @@ pub(super) fn write_json<W: Write>(w: &mut W, d: &InetDetails<'_>) -> fmt::Resul
         )?;
     }
     if let Some(m) = d.skmem {
-        w.write_str(",\"skmem\":{")?;
-        let names = [
-            "rmem_alloc",
-            "rcvbuf",
-            "wmem_alloc",
-            "sndbuf",
-            "fwd_alloc",
-            "wmem_queued",
-            "optmem",
-            "backlog",
-            "drops",
-        ];
-        for (i, v) in m.iter().enumerate() {
-            let sep = if i > 0 { "," } else { "" };
-            match names.get(i) {
-                Some(n) => write!(w, "{sep}\"{n}\":{v}")?,
-                None => write!(w, "{sep}\"entry_{i}\":{v}")?,
-            }
-        }
-        w.write_char('}')?;
-        debug_assert_eq!(names.len(), idx::DROPS + 1);
+        super::json_skmem(w, &m)?;
     }
     if let Some(c) = d.cong {
         w.write_str(",\"congestion\":\"")?;
@@ -962,11 +970,12 @@ mod tests {
         let extras = Extras {
             timer: true,
             tos: true,
-            mem: true,
+            memory: true,
             info: true,
             numeric: true,
-            one_line: false,
+            oneline: false,
             cgroup: Some("/"),
+            ..Extras::NONE
         };
         let mut s: String<1024> = String::new();
         let layout = super::super::Layout {
@@ -1017,7 +1026,7 @@ mod tests {
         let mut s: String<1024> = String::new();
         let one = Extras {
             timer: false,
-            one_line: true,
+            oneline: true,
             numeric: false,
             ..extras
         };
@@ -1170,8 +1179,8 @@ mod tests {
             "ss: -i shows nothing for UDP"
         );
         let x = Extras {
-            mem: true,
-            one_line: true,
+            memory: true,
+            oneline: true,
             ..Extras::default()
         };
         assert!(has_detail_line(&x, &rec, proto::UDP));

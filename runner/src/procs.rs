@@ -1,0 +1,260 @@
+//! `-p`: which processes hold each socket. One walk over /proc/*/fd builds
+//! an index sorted by socket inode; each printed socket then costs a binary
+//! search and no allocation. The walk allocates in proportion to the open
+//! file descriptors, never per printed socket, and is linear in processes
+//! and descriptors.
+//!
+//! Like ss, a process is shown with the command name from /proc/PID/stat
+//! (up to the first `)`), and the holders of one socket are listed most
+//! recently found first: highest pid, then highest fd.
+
+use std::fmt;
+use std::fs;
+use std::io::Read;
+use std::os::unix::ffi::OsStrExt;
+
+/// One open descriptor of a socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Holder {
+    pub inode: u32,
+    pub pid: u32,
+    pub fd: u32,
+    /// Where the command name sits in [`ProcIndex::names`].
+    name: (u32, u32),
+}
+
+/// Every socket descriptor of every process this user may look at.
+#[derive(Debug, Default)]
+pub struct ProcIndex {
+    holders: Vec<Holder>,
+    names: String,
+}
+
+/// The number in a /proc directory name, if it is all digits.
+fn number(name: &[u8]) -> Option<u32> {
+    if name.is_empty() || !name.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(name).ok()?.parse().ok()
+}
+
+/// The inode in a descriptor's link text `socket:[12345]`.
+pub fn socket_inode(link: &[u8]) -> Option<u32> {
+    let inner = link.strip_prefix(b"socket:[")?.strip_suffix(b"]")?;
+    number(inner)
+}
+
+/// The command name in a /proc/PID/stat line, `PID (name) state ...`, cut
+/// at the first `)` as ss cuts it.
+pub fn stat_comm(stat: &[u8]) -> Option<&[u8]> {
+    let open = stat.iter().position(|&b| b == b'(')?;
+    let rest = &stat[open + 1..];
+    let close = rest.iter().position(|&b| b == b')')?;
+    Some(&rest[..close])
+}
+
+impl ProcIndex {
+    /// Walks /proc. Processes that vanish or refuse access (another user's,
+    /// without privilege) are skipped, as ss skips them.
+    pub fn build() -> ProcIndex {
+        let mut index = ProcIndex::default();
+        let Ok(procs) = fs::read_dir("/proc") else {
+            return index;
+        };
+        let mut stat = Vec::with_capacity(512);
+        for proc_entry in procs.flatten() {
+            let Some(pid) = number(proc_entry.file_name().as_bytes()) else {
+                continue;
+            };
+            let dir = proc_entry.path();
+            let Ok(fds) = fs::read_dir(dir.join("fd")) else {
+                continue;
+            };
+            let mut name: Option<(u32, u32)> = None;
+            for fd_entry in fds.flatten() {
+                let Some(fd) = number(fd_entry.file_name().as_bytes()) else {
+                    continue;
+                };
+                let Ok(link) = fs::read_link(fd_entry.path()) else {
+                    continue;
+                };
+                let Some(inode) = socket_inode(link.as_os_str().as_bytes()) else {
+                    continue;
+                };
+                // The name is read once per process, and only for
+                // processes that hold a socket.
+                let name = *name.get_or_insert_with(|| index.add_name(&dir, &mut stat));
+                index.holders.push(Holder {
+                    inode,
+                    pid,
+                    fd,
+                    name,
+                });
+            }
+        }
+        // ss lists the last found first; a stable sort keeps that order
+        // among the holders of one socket.
+        index.holders.reverse();
+        index.holders.sort_by_key(|h| h.inode);
+        index
+    }
+
+    fn add_name(&mut self, dir: &std::path::Path, stat: &mut Vec<u8>) -> (u32, u32) {
+        stat.clear();
+        let read = fs::File::open(dir.join("stat")).and_then(|mut f| f.read_to_end(stat));
+        let comm = read
+            .ok()
+            .and_then(|_| stat_comm(stat))
+            .map(String::from_utf8_lossy)
+            .unwrap_or_default();
+        let start = self.names.len();
+        self.names.push_str(&comm);
+        (start as u32, comm.len() as u32)
+    }
+
+    /// The holders of the socket with `inode` (none for inode 0).
+    pub fn holders(&self, inode: u32) -> &[Holder] {
+        if inode == 0 {
+            return &[];
+        }
+        let start = self.holders.partition_point(|h| h.inode < inode);
+        let end = start + self.holders[start..].partition_point(|h| h.inode == inode);
+        &self.holders[start..end]
+    }
+
+    /// The command name of a holder.
+    pub fn name(&self, h: &Holder) -> &str {
+        let (start, len) = (h.name.0 as usize, h.name.1 as usize);
+        self.names.get(start..start + len).unwrap_or("")
+    }
+
+    /// ss's ` users:(("comm",pid=N,fd=M),...)` for `inode`, or nothing.
+    pub fn text(&self, inode: u32) -> Users<'_> {
+        Users {
+            index: self,
+            holders: self.holders(inode),
+            json: false,
+        }
+    }
+
+    /// `,"users":[{"comm":"...","pid":N,"fd":M},...]` for `inode`.
+    pub fn json(&self, inode: u32) -> Users<'_> {
+        Users {
+            index: self,
+            holders: self.holders(inode),
+            json: true,
+        }
+    }
+}
+
+/// The holders of one socket, written as ss writes them or as JSON.
+pub struct Users<'a> {
+    index: &'a ProcIndex,
+    holders: &'a [Holder],
+    json: bool,
+}
+
+impl fmt::Display for Users<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.json {
+            f.write_str(",\"users\":[")?;
+            for (i, h) in self.holders.iter().enumerate() {
+                f.write_str(if i > 0 {
+                    ",{\"comm\":\""
+                } else {
+                    "{\"comm\":\""
+                })?;
+                for c in self.index.name(h).chars() {
+                    match c {
+                        '"' => f.write_str("\\\"")?,
+                        '\\' => f.write_str("\\\\")?,
+                        c if (c as u32) < 0x20 => write!(f, "\\u{:04x}", c as u32)?,
+                        c => write!(f, "{c}")?,
+                    }
+                }
+                write!(f, "\",\"pid\":{},\"fd\":{}}}", h.pid, h.fd)?;
+            }
+            return f.write_str("]");
+        }
+        if self.holders.is_empty() {
+            return Ok(());
+        }
+        f.write_str(" users:(")?;
+        for (i, h) in self.holders.iter().enumerate() {
+            write!(
+                f,
+                "{}(\"{}\",pid={},fd={})",
+                if i > 0 { "," } else { "" },
+                self.index.name(h),
+                h.pid,
+                h.fd
+            )?;
+        }
+        f.write_str(")")
+    }
+}
+
+/// The command name of process `pid`, for netlink port ids, read into
+/// `buf` (reused across calls: no allocation once it is large enough).
+pub fn comm_of(pid: u32, buf: &mut Vec<u8>) -> Option<&str> {
+    use std::io::Write;
+    let mut path = [0u8; 32];
+    let len = {
+        let mut cursor = std::io::Cursor::new(&mut path[..]);
+        write!(cursor, "/proc/{pid}/stat").ok()?;
+        cursor.position() as usize
+    };
+    let path = std::str::from_utf8(&path[..len]).ok()?;
+    buf.clear();
+    fs::File::open(path).ok()?.read_to_end(buf).ok()?;
+    std::str::from_utf8(stat_comm(buf)?).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::fd::AsRawFd;
+
+    #[test]
+    fn parses_links_and_stat() {
+        assert_eq!(socket_inode(b"socket:[12345]"), Some(12345));
+        assert_eq!(socket_inode(b"socket:[]"), None);
+        assert_eq!(socket_inode(b"pipe:[12345]"), None);
+        assert_eq!(socket_inode(b"socket:[12a]"), None);
+        assert_eq!(stat_comm(b"42 (a b) S 1"), Some(&b"a b"[..]));
+        // ss stops at the first ')'.
+        assert_eq!(stat_comm(b"42 (a)b) S 1"), Some(&b"a"[..]));
+        assert_eq!(stat_comm(b"42 a"), None);
+    }
+
+    #[test]
+    fn finds_our_own_socket() {
+        let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let fd = sock.as_raw_fd() as u32;
+        let link = fs::read_link(format!("/proc/self/fd/{fd}")).unwrap();
+        let inode = socket_inode(link.as_os_str().as_bytes()).unwrap();
+        let index = ProcIndex::build();
+        let me = std::process::id();
+        let ours: Vec<_> = index
+            .holders(inode)
+            .iter()
+            .filter(|h| h.pid == me)
+            .collect();
+        assert_eq!(ours.len(), 1, "{:?}", index.holders(inode));
+        assert_eq!(ours[0].fd, fd);
+        let mut buf = Vec::new();
+        let comm = comm_of(me, &mut buf).unwrap().to_string();
+        assert_eq!(index.name(ours[0]), comm);
+        let text = index.text(inode).to_string();
+        assert!(
+            text.contains(&format!("(\"{comm}\",pid={me},fd={fd})")),
+            "{text}"
+        );
+        assert!(index
+            .json(inode)
+            .to_string()
+            .contains(&format!("\"pid\":{me},\"fd\":{fd}}}")));
+        assert_eq!(index.text(0).to_string(), "");
+        assert_eq!(index.json(0).to_string(), ",\"users\":[]");
+    }
+}

@@ -1,0 +1,23 @@
+//! `-s`: ss's socket summary. The counters come from /proc/net/sockstat,
+//! /proc/net/sockstat6 and /proc/net/snmp; sockdiag-codec parses and lays
+//! them out.
+
+use std::fs;
+
+use sockdiag_codec::sockstat::Summary;
+
+/// Reads the counters. A missing sockstat (no /proc) is an error naming
+/// the file; a missing sockstat6 (no IPv6) or snmp leaves zeros, as in ss.
+pub fn read() -> Result<Summary, String> {
+    let mut s = Summary::default();
+    let v4 =
+        fs::read_to_string("/proc/net/sockstat").map_err(|e| format!("/proc/net/sockstat: {e}"))?;
+    v4.lines().for_each(|l| s.feed_sockstat(l));
+    if let Ok(v6) = fs::read_to_string("/proc/net/sockstat6") {
+        v6.lines().for_each(|l| s.feed_sockstat(l));
+    }
+    if let Ok(snmp) = fs::read_to_string("/proc/net/snmp") {
+        snmp.lines().for_each(|l| s.feed_snmp(l));
+    }
+    Ok(s)
+}
