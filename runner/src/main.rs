@@ -7,11 +7,13 @@
 mod cli;
 mod ifnames;
 mod netlink;
+mod resolve;
 
 use std::fmt;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
+use sockdiag_codec::bytecode::{self, Entry, FilteredReq};
 use sockdiag_codec::dump::{Body, Messages};
 use sockdiag_codec::format::{self, JsonArray, Layout};
 use sockdiag_codec::inet::{self, InetRecord};
@@ -105,13 +107,20 @@ struct Printer<'o, W: Write> {
     layout: Layout,
     json: Option<JsonArray>,
     ifnames: ifnames::IfNames,
+    /// ss's user-space `autobound`: a local port in this range.
+    ephemeral: (u16, u16),
 }
 
 impl<W: Write> Printer<'_, W> {
     fn inet(&mut self, netid: &str, rec: &InetRecord<'_>) -> Result<(), Fatal> {
-        // The kernel ignores states for RAW, and filtering again costs
-        // nothing, so every record passes the same test ss applies.
-        if !self.opts.states.contains(rec.state) || !self.opts.ports.matches_inet(rec) {
+        // The kernel ignores states for RAW, and /proc has no bytecode. ss
+        // also runs the expression again on what the kernel sent, with its
+        // own `autobound` (an ephemeral port); so does sockdiag.
+        let (lo, hi) = self.ephemeral;
+        let auto = (lo..=hi).contains(&rec.id.sport);
+        if !self.opts.states.contains(rec.state)
+            || !self.opts.filter.eval(&Entry::from_record(rec, auto))
+        {
             return Ok(());
         }
         let ifname = self.ifnames.name(rec.id.ifindex);
@@ -123,9 +132,7 @@ impl<W: Write> Printer<'_, W> {
     }
 
     fn unix(&mut self, rec: &UnixRecord<'_>) -> Result<(), Fatal> {
-        if !self.opts.states.contains(rec.state)
-            || !self.opts.ports.matches_unix(rec, self.opts.unix_by_name)
-        {
+        if !self.opts.states.contains(rec.state) || !self.opts.filter.eval_unix(rec) {
             return Ok(());
         }
         let r = match &mut self.json {
@@ -292,17 +299,15 @@ fn inet_table<W: Write>(
         _ => inet::proto::RAW,
     };
     let netid = format::inet_netid(protocol);
-    let ports = p.opts.ports;
-    // Contradicting port conditions match nothing: no dump at all.
-    if ports.never {
-        return Ok(Outcome::Done);
-    }
+    // The kernel runs the filter; an expression it cannot run (a unix
+    // pattern) is left to the user-space test alone.
+    let mut program = [0u8; bytecode::MAX_PROGRAM_LEN];
+    let len = bytecode::compile(&p.opts.filter, &mut program).unwrap_or(0);
     for family in p.opts.families() {
-        let mut req = inet::ReqRepr::dump(family, protocol, p.opts.states.0);
-        // Port conditions go into the socket id so the kernel skips
-        // everything else.
-        req.id.sport = ports.sport.unwrap_or(0);
-        req.id.dport = ports.dport.unwrap_or(0);
+        let req = FilteredReq {
+            req: inet::ReqRepr::dump(family, protocol, p.opts.states.0),
+            bytecode: &program[..len],
+        };
         let mut outcome = dump(sock, buf, &req, |body| match body {
             Body::Inet(rec) if rec.family == family => p.inet(netid, rec),
             // A record of another family answers no question we asked;
@@ -341,6 +346,7 @@ fn run(opts: &Options) -> Result<bool, Fatal> {
         },
         json: opts.json.then(JsonArray::new),
         ifnames: ifnames::IfNames::default(),
+        ephemeral: resolve::ephemeral_range(),
     };
     if opts.header && !opts.json {
         let r = format::write_header(&mut p.out, &p.layout);
