@@ -55,7 +55,16 @@ impl Resolve for SysResolver {
         if rel.split('/').any(|part| part == "..") {
             return None;
         }
-        let meta = fs::metadata(format!("/sys/fs/cgroup/{rel}")).ok()?;
+        // The cgroup v2 mount: /sys/fs/cgroup, or /sys/fs/cgroup/unified on
+        // hybrid systems.
+        let mounts = fs::read_to_string("/proc/mounts").unwrap_or_default();
+        let root = mounts
+            .lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>())
+            .find(|w| w.get(2) == Some(&"cgroup2"))
+            .and_then(|w| w.get(1).map(|m| m.to_string()))
+            .unwrap_or_else(|| "/sys/fs/cgroup".into());
+        let meta = fs::metadata(format!("{root}/{rel}")).ok()?;
         meta.is_dir().then(|| meta.ino())
     }
 }
