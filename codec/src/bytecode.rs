@@ -541,7 +541,7 @@ fn emit_pred(p: &Pred, buf: &mut [u8], pos: usize) -> core::result::Result<usize
             op[field::HC_FAMILY] = fam;
             op[field::HC_PREFIX] = prefix_len;
             op[field::HC_PREFIX + 1..field::HC_PORT.start].fill(0);
-            let port = port.map_or(-1, i32::from);
+            let port = port.map_or(-1, |p| p as i32);
             NativeEndian::write_i32(&mut op[field::HC_PORT], port);
             op[field::HC_ADDR..].copy_from_slice(&addr[..alen]);
             len

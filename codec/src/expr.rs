@@ -43,8 +43,9 @@ pub struct HostCond {
     pub family: u8,
     /// Prefix length in bits; 0 matches any address.
     pub prefix_len: u8,
-    /// `None`: any port.
-    pub port: Option<u16>,
+    /// `None`: any port. ss reads a C `int`, so values above 65535 are
+    /// taken (they match no inet socket, but can be a unix inode).
+    pub port: Option<u32>,
     /// Network order; IPv4 uses the first 4 bytes.
     pub addr: [u8; 16],
 }
@@ -66,7 +67,10 @@ pub enum Pred {
         end: End,
         /// `>=` rather than `<=`.
         ge: bool,
-        /// The port; -1 in unix mode, where ss leaves it unset.
+        /// The port; -1 in unix mode, where ss leaves it unset. An inet
+        /// socket's port is compared with it clamped to 0..=65535, which is
+        /// what the compiled op carries (ss truncates it to 16 bits
+        /// instead); a unix inode is compared with it as it is.
         port: i32,
     },
     /// `autobound`: the kernel picked the local port.
@@ -401,7 +405,7 @@ impl<'a> Parser<'a, '_> {
                     // compare with -1, which the kernel reads as 65535.
                     let port = match (this.opts.unix, this.port_any(v)) {
                         (true, _) => -1,
-                        (false, Ok(Some(p))) => i32::from(p),
+                        (false, Ok(Some(p))) => p as i32,
                         (false, Ok(None)) => {
                             return Err(this.error(Some(v), "a port number to compare with"))
                         }
@@ -500,24 +504,21 @@ impl<'a> Parser<'a, '_> {
     }
 
     /// A port text (`80`, `0x50`, `ssh`), `None` for `*` or empty (any).
-    fn port_any(&self, v: Word<'a>) -> Result<Option<u16>, ParseError> {
+    fn port_any(&self, v: Word<'a>) -> Result<Option<u32>, ParseError> {
         let text = v.text.strip_prefix(':').unwrap_or(v.text);
         self.port_text(v, text)
     }
 
-    fn port_text(&self, v: Word<'a>, text: &str) -> Result<Option<u16>, ParseError> {
+    fn port_text(&self, v: Word<'a>, text: &str) -> Result<Option<u32>, ParseError> {
         if text.is_empty() || text.starts_with('*') {
             return Ok(None);
         }
         let port = number(text)
-            .and_then(|n| u16::try_from(n).ok())
-            .or_else(|| self.opts.resolve.service(text));
-        port.map(Some).ok_or_else(|| {
-            self.error(
-                Some(v),
-                "a port number from 0 to 65535 (or a known service name)",
-            )
-        })
+            .filter(|&n| n <= i32::MAX as u64)
+            .map(|n| n as u32)
+            .or_else(|| self.opts.resolve.service(text).map(u32::from));
+        port.map(Some)
+            .ok_or_else(|| self.error(Some(v), "a port number (or a known service name)"))
     }
 
     /// ss's `parse_hostcond`: a unix pattern in unix mode, else an address
@@ -782,7 +783,7 @@ impl Expr {
             Pred::Host { end, cond } => host_matches(
                 cond.family,
                 cond.prefix_len,
-                cond.port.map_or(-1, i32::from),
+                cond.port.map_or(-1, |p| p as i32),
                 &cond.addr,
                 end,
                 e,
@@ -1003,9 +1004,11 @@ mod tests {
         let e = err("sport=:80");
         assert_eq!(e.offset, 0);
         assert!(e.expected.contains("spaces"));
-        let e = err("dport = :70000");
-        assert_eq!((e.offset, e.len), (8, 6));
-        assert!(e.expected.contains("65535"));
+        let e = err("dport = :3000000000");
+        assert_eq!((e.offset, e.len), (8, 11));
+        assert!(e.expected.contains("port number"));
+        // As in ss, a port beyond 65535 is taken and matches no inet socket.
+        assert!(!parse("dport = :70000").eval(&entry(0, 70000u32 as u16)));
         assert_eq!(err("sport = :ssh").offset, 8);
         assert_eq!(err("src 1.2.3.4/33").offset, 4);
         assert_eq!(err("src ::1").offset, 4, "IPv6 needs brackets, as in ss");
