@@ -217,7 +217,7 @@ fn on_boundary(prog: &[u8], target: usize) -> bool {
             return true;
         }
         let yes = byte_at(prog, pos + field::YES) as usize;
-        if yes < OP_LEN || yes % 4 != 0 {
+        if yes < OP_LEN || !yes.is_multiple_of(4) {
             return false;
         }
         pos += yes;
@@ -284,7 +284,7 @@ impl<'a> Program<'a> {
             }
             if c != code::NOP {
                 let no = NativeEndian::read_u16(&op[field::NO]) as usize;
-                if no < min_len || no > len + 4 || no % 4 != 0 {
+                if no < min_len || no > len + 4 || !no.is_multiple_of(4) {
                     return err(pos, AuditErrorKind::BadNo);
                 }
                 if no < len && !on_boundary(bytes, len - no) {
@@ -292,7 +292,7 @@ impl<'a> Program<'a> {
                 }
             }
             let yes = op[field::YES] as usize;
-            if yes < min_len || yes > len + 4 || yes % 4 != 0 {
+            if yes < min_len || yes > len + 4 || !yes.is_multiple_of(4) {
                 return err(pos, AuditErrorKind::BadYes);
             }
             pos += yes;

@@ -851,7 +851,8 @@ impl Expr {
                             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b)))
             }
             Pred::Dev(i) => i == 0,
-            Pred::Mark { mark, mask } => 0 & mask == mark,
+            // A unix socket has no mark: 0 & mask is 0.
+            Pred::Mark { mark, .. } => mark == 0,
             Pred::Cgroup(id) => id == 0,
             Pred::UnixPath { end, start, stop } => {
                 let pat = self

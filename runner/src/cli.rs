@@ -309,8 +309,13 @@ mod tests {
             e.contains("at the end") && e.contains("expected a condition"),
             "{e}"
         );
-        let e = usage_err(&["sport", "=", ":99999"]);
-        assert!(e.contains("':99999' (byte 8)"), "{e}");
+        let e = usage_err(&["sport", "=", ":http-nonexistent"]);
+        assert!(e.contains("':http-nonexistent' (byte 8)"), "{e}");
+        let e = usage_err(&["(sport", "=", ":1)"]);
+        assert!(
+            e.contains("'(sport' (byte 0)") && e.contains("spaces"),
+            "{e}"
+        );
         // With -x an address condition leaves the unix table alone.
         assert_eq!(opts(&["-xt", "src", "/run/*"]).tables, [Table::Unix]);
         assert_eq!(
