@@ -229,6 +229,37 @@ fn expressions_match_ss() {
     );
 }
 
+/// State clauses before the expression select states as in ss.
+#[test]
+fn states_and_expressions_match_ss() {
+    let pop = Population::open();
+    let f = pop.fixed;
+    let exprs = [
+        format!("( dport = :{f} or sport = :{f} )"),
+        "src 127.0.0.0/8 or src [::1]".to_string(),
+    ];
+    for expr in &exprs {
+        for states in [
+            &["state", "established"][..],
+            &["exclude", "listening"],
+            &["state", "listening", "state", "established"],
+        ] {
+            let args: Vec<&str> = ["-tuanH"]
+                .into_iter()
+                .chain(states.iter().copied())
+                .chain([expr.as_str()])
+                .collect();
+            let (ours, theirs) = (sockdiag(&args), ss(&args));
+            ours.success();
+            let (a, b) = (keys(&pop.owned, &ours), keys(&pop.owned, &theirs));
+            assert!(!a.is_empty(), "{args:?}");
+            if let Some(d) = describe_differences(&a, &b) {
+                panic!("{args:?}:\n{d}");
+            }
+        }
+    }
+}
+
 /// ss reads the expression from a file with -F; so does sockdiag.
 #[test]
 fn filter_file_matches_words() {
