@@ -10,11 +10,59 @@ use sockdiag_codec::bytecode::{self, Entry, Program};
 use sockdiag_codec::expr::{Expr, ParseOptions};
 
 const WORDS: &[&str] = &[
-    "sport", "dport", "src", "dst", "autobound", "fwmark", "cgroup", "dev", "and", "or",
-    "not", "!", "&", "&&", "|", "||", "(", ")", "(", ")", "=", "==", "!=", "<", "<=", ">",
-    ">=", "eq", "ne", "lt", "le", "gt", "ge", "geq", "leq", "neq", ":*", "*", ":80", "80",
-    "127.0.0.1", "127.0.0.0/8", "10.1.2.3:443", "0.0.0.0/0", "[::1]", "[::ffff:127.0.0.1]",
-    "[::ffff:127.0.0.0/104]:80", "[fe80::/10]", "[::/0]:*", "*:22", ":22", "0x10/0xf0", "7",
+    "sport",
+    "dport",
+    "src",
+    "dst",
+    "autobound",
+    "fwmark",
+    "cgroup",
+    "dev",
+    "and",
+    "or",
+    "not",
+    "!",
+    "&",
+    "&&",
+    "|",
+    "||",
+    "(",
+    ")",
+    "(",
+    ")",
+    "=",
+    "==",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "geq",
+    "leq",
+    "neq",
+    ":*",
+    "*",
+    ":80",
+    "80",
+    "127.0.0.1",
+    "127.0.0.0/8",
+    "10.1.2.3:443",
+    "0.0.0.0/0",
+    "[::1]",
+    "[::ffff:127.0.0.1]",
+    "[::ffff:127.0.0.0/104]:80",
+    "[fe80::/10]",
+    "[::/0]:*",
+    "*:22",
+    ":22",
+    "0x10/0xf0",
+    "7",
 ];
 
 fn word(u: &mut Unstructured<'_>, out: &mut String) -> Result<()> {
@@ -24,7 +72,14 @@ fn word(u: &mut Unstructured<'_>, out: &mut String) -> Result<()> {
         1 => out.push_str(&format!("0x{:x}", u.int_in_range(0u32..=300)?)),
         2 => {
             let a: [u8; 4] = u.arbitrary()?;
-            out.push_str(&format!("{}.{}.{}.{}/{}", a[0] % 4, a[1] % 2, 0, a[3] % 3, a[2] % 33));
+            out.push_str(&format!(
+                "{}.{}.{}.{}/{}",
+                a[0] % 4,
+                a[1] % 2,
+                0,
+                a[3] % 3,
+                a[2] % 33
+            ));
         }
         _ => out.push_str(u.choose(WORDS)?),
     }
@@ -70,7 +125,9 @@ fuzz_target!(|data: &[u8]| {
             break;
         }
     }
-    let Ok(expr) = Expr::parse(&text, &ParseOptions::inet()) else { return };
+    let Ok(expr) = Expr::parse(&text, &ParseOptions::inet()) else {
+        return;
+    };
     let mut buf = [0u8; bytecode::MAX_PROGRAM_LEN];
     let len = bytecode::compile(&expr, &mut buf).expect("inet expressions compile");
     if len == 0 {

@@ -25,16 +25,27 @@ impl Resolve for Names {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = core::str::from_utf8(data) else { return };
+    let Ok(text) = core::str::from_utf8(data) else {
+        return;
+    };
     for unix in [false, true] {
-        let opts = ParseOptions { unix, resolve: &Names };
-        let Ok(expr) = Expr::parse(text, &opts) else { continue };
+        let opts = ParseOptions {
+            unix,
+            resolve: &Names,
+        };
+        let Ok(expr) = Expr::parse(text, &opts) else {
+            continue;
+        };
         let mut buf = [0u8; bytecode::MAX_PROGRAM_LEN];
         match bytecode::compile(&expr, &mut buf) {
             Ok(n) if n > 0 => {
                 let p = Program::new_checked(&buf[..n])
                     .unwrap_or_else(|e| panic!("{text:?} compiled to a refused program: {e}"));
-                let e = Entry { sport: 22, ifindex: 1, ..Entry::default() };
+                let e = Entry {
+                    sport: 22,
+                    ifindex: 1,
+                    ..Entry::default()
+                };
                 assert_eq!(p.run(&e), expr.eval(&e), "{text:?}");
             }
             Ok(_) => assert!(expr.is_empty()),
