@@ -13,8 +13,10 @@
 //! instead of panicking.
 
 pub mod attr;
+pub mod bytecode;
 pub mod dump;
 pub mod error;
+pub mod expr;
 pub mod format;
 pub mod inet;
 pub mod inet_attr;

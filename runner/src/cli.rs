@@ -4,7 +4,8 @@
 
 use std::ffi::OsString;
 
-use sockdiag_codec::select::{PortFilter, StateSet};
+use sockdiag_codec::expr::{Expr, ParseOptions};
+use sockdiag_codec::select::StateSet;
 
 use crate::query::{Db, Query, Selection};
 
@@ -28,10 +29,8 @@ pub struct Options {
     /// Which tables, unix and packet types and families, by ss's rules.
     pub selection: Selection,
     pub states: StateSet,
-    pub ports: PortFilter,
-    /// Unix was asked for by name (`-x`); ss then reads port conditions as
-    /// name patterns, which match no unix socket.
-    pub unix_by_name: bool,
+    /// The filter expression; empty matches everything.
+    pub filter: Expr,
     pub header: bool,
     pub extended: bool,
     pub json: bool,
@@ -94,12 +93,14 @@ List sockets through the kernel's sock_diag interface, like ss.
   -p, --processes    processes using each socket
   -O, --oneline      details on one line    -s, --summary   socket counts
   -H, --no-header    no header line         -j, --json      a JSON array
+  -F, --filter FILE  read the filter expression from FILE ('-': stdin)
   -h, --help         this text              -V, --version   version
 
 No table option: all tables. States: established syn-sent syn-recv fin-wait-1
 fin-wait-2 time-wait closed close-wait last-ack listening closing, and the
 groups all connected synchronized bucket big.
-FILTER: sport = :PORT, dport = :PORT, joined by 'and' (pushed into the kernel).
+FILTER: ss's expressions: sport/dport = != < <= > >= :PORT, src/dst ADDR[/LEN][:PORT],
+dev, fwmark, cgroup, autobound; and or not ( ); run in the kernel for IP tables.
 Example: sockdiag -tl sport = :8081   (Recv-Q: accept queue, Send-Q: backlog)";
 
 fn usage(msg: impl Into<String>) -> Exit {
@@ -121,6 +122,7 @@ where
     let (mut header, mut extended, mut json) = (true, false, false);
     let (mut processes, mut oneline, mut summary) = (false, false, false);
     let mut words: Vec<String> = Vec::new();
+    let mut filter_file: Option<OsString> = None;
     let mut details = Details::default();
 
     let text = |v: Result<OsString, lexopt::Error>| -> Result<String, Exit> {
@@ -168,6 +170,12 @@ where
             Short('H') | Long("no-header") => header = false,
             Short('e') | Long("extended") => extended = true,
             Short('j') | Long("json") => json = true,
+            Short('F') | Long("filter") => {
+                if filter_file.is_some() {
+                    return Err(usage("more than one filter file"));
+                }
+                filter_file = Some(parser.value().map_err(|e| usage(e.to_string()))?);
+            }
             Short('h') | Long("help") => return Err(Exit::Info(USAGE.to_string())),
             Short('V') | Long("version") => {
                 return Err(Exit::Info(format!(
@@ -215,27 +223,62 @@ where
     if states.0 == 0 {
         return Err(Exit::Nothing("no socket states to show with such filter"));
     }
-    let tables = selection.tables();
+    let mut tables = selection.tables();
     if tables.is_empty() {
         return Err(Exit::Nothing("no socket tables to show with such filter"));
     }
     let unix_by_name = selection.unix_named();
-    let refs: Vec<&str> = rest.iter().map(String::as_str).collect();
-    let ports = PortFilter::parse(&refs).map_err(|e| {
-        if e.word.is_empty() {
-            usage(format!("filter: {} at the end", e.reason))
+    // ss reads the words first, then the file's lines, as one token
+    // stream; a line starting with '#' (or, in ss, '0') is skipped.
+    let mut text = rest.join(" ");
+    if let Some(path) = &filter_file {
+        let content = if path == "-" {
+            std::io::read_to_string(std::io::stdin())
         } else {
-            usage(format!("filter: '{}': {}", e.word, e.reason))
+            std::fs::read_to_string(path)
+        }
+        .map_err(|e| {
+            usage(format!(
+                "cannot read filter file {}: {e}",
+                path.to_string_lossy()
+            ))
+        })?;
+        for line in content.lines().filter(|l| !l.starts_with(['#', '0'])) {
+            text.push(' ');
+            text.push_str(line);
+        }
+    }
+    let resolver = crate::resolve::SysResolver {
+        tcp: tables.contains(&Table::Tcp),
+        udp: tables.contains(&Table::Udp),
+    };
+    let parse_opts = ParseOptions {
+        unix: unix_by_name,
+        resolve: &resolver,
+    };
+    let filter = Expr::parse(&text, &parse_opts).map_err(|e| {
+        let word = text.get(e.offset..e.offset + e.len).unwrap_or("");
+        if word.is_empty() {
+            usage(format!("filter: at the end: expected {}", e.expected))
+        } else {
+            usage(format!(
+                "filter: '{word}' (byte {}): expected {}",
+                e.offset, e.expected
+            ))
         }
     })?;
+    // With -x, ss reads addresses and ports as unix names and then lists
+    // the unix table only.
+    if unix_by_name && filter.has_host_conditions() {
+        tables.retain(|&t| t == Table::Unix);
+    }
 
     Ok(Options {
-        summary_only: summary && selection.defaulted && words.is_empty(),
+        summary_only: summary && selection.defaulted && text.trim().is_empty(),
         tables,
         selection,
         states,
-        ports,
-        unix_by_name,
+        filter,
         header,
         extended,
         json,
@@ -354,11 +397,36 @@ mod tests {
     #[test]
     fn filters() {
         let o = opts(&["-tl", "sport", "=", ":8081"]);
-        assert_eq!(o.ports.sport, Some(8081));
+        assert!(!o.filter.is_empty());
         assert_eq!(o.states, StateSet::LISTENING);
-        let o = opts(&["-t", "state", "listening", "sport = :22"]);
-        assert_eq!(o.ports.sport, Some(22));
-        assert!(usage_err(&["sport = :1 or dport = :2"]).contains("'or'"));
+        let o = opts(&[
+            "-t",
+            "state",
+            "listening",
+            "sport = :22 or",
+            "dport",
+            "<",
+            ":9",
+        ]);
+        assert!(!o.filter.is_empty());
+        let e = usage_err(&["sport = :1 or"]);
+        assert!(
+            e.contains("at the end") && e.contains("expected a condition"),
+            "{e}"
+        );
+        let e = usage_err(&["sport", "=", ":http-nonexistent"]);
+        assert!(e.contains("':http-nonexistent' (byte 8)"), "{e}");
+        let e = usage_err(&["(sport", "=", ":1)"]);
+        assert!(
+            e.contains("'(sport' (byte 0)") && e.contains("spaces"),
+            "{e}"
+        );
+        // With -x an address condition leaves the unix table alone.
+        assert_eq!(opts(&["-xt", "src", "/run/*"]).tables, [Table::Unix]);
+        assert_eq!(
+            opts(&["-xt", "autobound"]).tables,
+            [Table::Unix, Table::Tcp]
+        );
         assert!(usage_err(&["-Z"]).contains("-Z"));
         assert!(usage_err(&["--bogus"]).contains("--bogus"));
     }

@@ -10,12 +10,14 @@ mod ifnames;
 mod netlink;
 mod procs;
 mod query;
+mod resolve;
 mod summary;
 
 use std::fmt;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
+use sockdiag_codec::bytecode::{self, Entry, FilteredReq};
 use sockdiag_codec::dump::{Body, Messages};
 use sockdiag_codec::format::{self, Extras, JsonArray, Layout};
 use sockdiag_codec::inet::{self, InetRecord};
@@ -118,6 +120,8 @@ struct Printer<'o, W: Write> {
     procs: Option<procs::ProcIndex>,
     /// Reused for netlink port owners' /proc/PID/stat.
     stat_buf: Vec<u8>,
+    /// ss's user-space `autobound`: a local port in this range.
+    ephemeral: (u16, u16),
 }
 
 /// What a line adds from outside the record: the switches, and the holders
@@ -156,9 +160,14 @@ impl<W: Write> Printer<'_, W> {
         protocol: Option<u32>,
         rec: &InetRecord<'_>,
     ) -> Result<(), Fatal> {
-        // The kernel ignores states for RAW, and filtering again costs
-        // nothing, so every record passes the same test ss applies.
-        if !self.opts.states.contains(rec.state) || !self.opts.ports.matches_inet(rec) {
+        // The kernel ignores states for RAW, and /proc has no bytecode. ss
+        // also runs the expression again on what the kernel sent, with its
+        // own `autobound` (an ephemeral port); so does sockdiag.
+        let (lo, hi) = self.ephemeral;
+        let auto = (lo..=hi).contains(&rec.id.sport);
+        if !self.opts.states.contains(rec.state)
+            || !self.opts.filter.eval(&Entry::from_record(rec, auto))
+        {
             return Ok(());
         }
         let ifname = self.ifnames.name(rec.id.ifindex);
@@ -210,7 +219,7 @@ impl<W: Write> Printer<'_, W> {
         };
         if !self.opts.selection.has(db)
             || !self.opts.states.contains(rec.state)
-            || !self.opts.ports.matches_unix(rec, self.opts.unix_by_name)
+            || !self.opts.filter.eval_unix(rec)
         {
             return Ok(());
         }
@@ -226,11 +235,7 @@ impl<W: Write> Printer<'_, W> {
     fn netlink(&mut self, rec: &NetlinkRecord<'_>) -> Result<(), Fatal> {
         // As in ss, `sport` compares the port id, and a netlink socket has
         // no remote port for `dport` to match.
-        let ports = self.opts.ports;
-        if ports.never
-            || ports.dport.is_some()
-            || ports.sport.is_some_and(|p| u32::from(p) != rec.portid)
-        {
+        if !self.opts.filter.eval_ports(i64::from(rec.portid), -1) {
             return Ok(());
         }
         let pid = rec.portid as i32;
@@ -268,11 +273,7 @@ impl<W: Write> Printer<'_, W> {
         };
         // As in ss, `sport` compares the interface index and `dport` a
         // remote port that is always 0.
-        let ports = self.opts.ports;
-        if !self.opts.selection.has(db)
-            || ports.never
-            || ports.sport.is_some_and(|p| u32::from(p) != rec.ifindex())
-            || ports.dport.is_some_and(|p| p != 0)
+        if !self.opts.selection.has(db) || !self.opts.filter.eval_ports(i64::from(rec.ifindex()), 0)
         {
             return Ok(());
         }
@@ -527,18 +528,17 @@ fn inet_table<W: Write>(
         _ => inet::proto::RAW,
     };
     let netid = format::inet_netid(protocol);
-    let ports = p.opts.ports;
-    // Contradicting port conditions match nothing: no dump at all.
-    if ports.never {
-        return Ok(Outcome::Done);
-    }
+    // The kernel runs the filter; an expression it cannot run (a unix
+    // pattern) is left to the user-space test alone.
+    let mut program = [0u8; bytecode::MAX_PROGRAM_LEN];
+    let len = bytecode::compile(&p.opts.filter, &mut program).unwrap_or(0);
     for family in p.opts.families() {
         let mut req = inet::ReqRepr::dump(family, protocol, p.opts.states.0);
         req.ext = ext_bits(&p.opts.details);
-        // Port conditions go into the socket id so the kernel skips
-        // everything else.
-        req.id.sport = ports.sport.unwrap_or(0);
-        req.id.dport = ports.dport.unwrap_or(0);
+        let req = FilteredReq {
+            req,
+            bytecode: &program[..len],
+        };
         let mut outcome = dump(sock, buf, &req, |body| match body {
             Body::Inet(rec) if rec.family == family => p.inet(netid, Some(protocol), rec),
             // A record of another family answers no question we asked;
@@ -597,6 +597,7 @@ fn run(opts: &Options) -> Result<bool, Fatal> {
         cgroups: cgroups::Cgroups::default(),
         procs: opts.processes.then(procs::ProcIndex::build),
         stat_buf: Vec::new(),
+        ephemeral: resolve::ephemeral_range(),
     };
     if opts.header && !opts.json {
         let r = format::write_header(&mut p.out, &p.layout);
@@ -669,7 +670,10 @@ mod tests {
     fn ext_bits_as_ss_sends_them() {
         let none = cli::Details::default();
         assert_eq!(ext_bits(&none), 0);
-        let m = cli::Details { memory: true, ..none };
+        let m = cli::Details {
+            memory: true,
+            ..none
+        };
         assert_eq!(ext_bits(&m), 0x01 | 0x40);
         let i = cli::Details { info: true, ..none };
         assert_eq!(ext_bits(&i), 0x02 | 0x04 | 0x08);

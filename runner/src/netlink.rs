@@ -79,7 +79,8 @@ impl DiagSocket {
     /// Sends one request and returns its sequence number; replies carry it.
     pub fn send<R: Request>(&mut self, request: &R) -> Result<u32, NetError> {
         self.seq = self.seq.wrapping_add(1);
-        let mut buf = [0u8; 256];
+        // Room for a request with the largest filter program.
+        let mut buf = [0u8; 4096];
         let len = nlmsg::emit_request(&mut buf, self.seq, request)
             .map_err(|_| NetError::Sys("request too large", Errno::MSGSIZE))?;
         let sent = retry(|| rustix::net::send(&self.fd, &buf[..len], SendFlags::empty()))

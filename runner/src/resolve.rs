@@ -1,0 +1,81 @@
+//! The names a filter expression may use that only the system knows:
+//! service names (`sport = :ssh`, from /etc/services, as ss's
+//! getservbyname), interface names (`dev = lo`, from sysfs) and cgroup
+//! paths (`cgroup = /system.slice`, the directory's inode on the cgroup v2
+//! mount, which is the cgroup id on 64-bit kernels). Plus the ephemeral
+//! port range that ss's user-space `autobound` test reads.
+
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+
+use sockdiag_codec::expr::Resolve;
+
+/// Resolves names for the tables being listed (a service name is looked up
+/// for TCP when TCP is listed, for UDP when UDP is, as in ss).
+pub struct SysResolver {
+    pub tcp: bool,
+    pub udp: bool,
+}
+
+impl Resolve for SysResolver {
+    fn service(&self, name: &str) -> Option<u16> {
+        let text = fs::read_to_string("/etc/services").ok()?;
+        let find = |proto: &str| {
+            text.lines().find_map(|line| {
+                let line = line.split('#').next().unwrap_or("");
+                let mut words = line.split_whitespace();
+                let first = words.next()?;
+                let (port, p) = words.next()?.split_once('/')?;
+                let named = first == name || words.any(|alias| alias == name);
+                (named && p == proto).then(|| port.parse().ok()).flatten()
+            })
+        };
+        let udp = self.udp.then(|| find("udp")).flatten();
+        let tcp = self.tcp.then(|| find("tcp")).flatten();
+        match (udp, tcp) {
+            // ss: "ambiguous port"; refuse rather than guess.
+            (Some(u), Some(t)) if u != t => None,
+            (u, t) => u.or(t),
+        }
+    }
+
+    fn device(&self, name: &str) -> Option<u32> {
+        if name.contains('/') || name.starts_with('.') {
+            return None;
+        }
+        fs::read_to_string(format!("/sys/class/net/{name}/ifindex"))
+            .ok()?
+            .trim()
+            .parse()
+            .ok()
+    }
+
+    fn cgroup(&self, path: &str) -> Option<u64> {
+        let rel = path.trim_start_matches('/');
+        if rel.split('/').any(|part| part == "..") {
+            return None;
+        }
+        // The cgroup v2 mount: /sys/fs/cgroup, or /sys/fs/cgroup/unified on
+        // hybrid systems.
+        let mounts = fs::read_to_string("/proc/mounts").unwrap_or_default();
+        let root = mounts
+            .lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>())
+            .find(|w| w.get(2) == Some(&"cgroup2"))
+            .and_then(|w| w.get(1).map(|m| m.to_string()))
+            .unwrap_or_else(|| "/sys/fs/cgroup".into());
+        let meta = fs::metadata(format!("{root}/{rel}")).ok()?;
+        meta.is_dir().then(|| meta.ino())
+    }
+}
+
+/// `/proc/sys/net/ipv4/ip_local_port_range`, or ss's fallback 1024-4999.
+pub fn ephemeral_range() -> (u16, u16) {
+    fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|t| {
+            let mut w = t.split_whitespace().map(|n| n.parse().ok());
+            Some((w.next()??, w.next()??))
+        })
+        .unwrap_or((1024, 4999))
+}
