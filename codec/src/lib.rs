@@ -13,6 +13,7 @@
 //! instead of panicking.
 
 pub mod attr;
+pub mod capture;
 pub mod dump;
 pub mod error;
 pub mod format;
