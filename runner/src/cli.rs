@@ -3,6 +3,7 @@
 //! expression in any number of words.
 
 use std::ffi::OsString;
+use std::path::PathBuf;
 
 use sockdiag_codec::select::{PortFilter, StateSet};
 
@@ -29,6 +30,10 @@ pub struct Options {
     pub header: bool,
     pub extended: bool,
     pub json: bool,
+    /// `--dump-raw FILE`: also record every request and reply to FILE.
+    pub dump_raw: Option<PathBuf>,
+    /// `--decode FILE`: read the replies from FILE instead of the kernel.
+    pub decode: Option<PathBuf>,
 }
 
 /// How parsing ended without options to run.
@@ -52,6 +57,9 @@ List sockets through the kernel's sock_diag interface, like ss.
   -e, --extended     uid, inode, cookie, v6only, shutdown
   -H, --no-header    no header line         -j, --json      a JSON array
   -h, --help         this text              -V, --version   version
+  --dump-raw FILE    also save every request and reply to FILE
+  --decode FILE      print a saved dump instead of asking the kernel
+                     (same options as the --dump-raw run)
 
 No table option: all four. States: established syn-sent syn-recv fin-wait-1
 fin-wait-2 time-wait closed close-wait last-ack listening closing, and the
@@ -61,6 +69,13 @@ Example: sockdiag -tl sport = :8081   (Recv-Q: accept queue, Send-Q: backlog)";
 
 fn usage(msg: impl Into<String>) -> Exit {
     Exit::Usage(msg.into())
+}
+
+fn file_value(parser: &mut lexopt::Parser, option: &str) -> Result<PathBuf, Exit> {
+    parser
+        .value()
+        .map(PathBuf::from)
+        .map_err(|_| usage(format!("{option} needs a file name")))
 }
 
 /// Parses the arguments after the program name.
@@ -78,6 +93,7 @@ where
     let mut preset: Option<StateSet> = None;
     let (mut header, mut extended, mut json) = (true, false, false);
     let mut words: Vec<String> = Vec::new();
+    let (mut dump_raw, mut decode) = (None, None);
 
     let add = |tables: &mut Vec<Table>, t: Table| {
         if !tables.contains(&t) {
@@ -103,6 +119,8 @@ where
             Short('H') | Long("no-header") => header = false,
             Short('e') | Long("extended") => extended = true,
             Short('j') | Long("json") => json = true,
+            Long("dump-raw") => dump_raw = Some(file_value(&mut parser, "--dump-raw")?),
+            Long("decode") => decode = Some(file_value(&mut parser, "--decode")?),
             Short('h') | Long("help") => return Err(Exit::Info(USAGE.to_string())),
             Short('V') | Long("version") => {
                 return Err(Exit::Info(format!(
@@ -182,6 +200,8 @@ where
         header,
         extended,
         json,
+        dump_raw,
+        decode,
     })
 }
 
@@ -256,5 +276,9 @@ mod tests {
         assert!(usage_err(&["sport = :1 or dport = :2"]).contains("'or'"));
         assert!(usage_err(&["-p"]).contains("-p"));
         assert!(usage_err(&["--bogus"]).contains("--bogus"));
+        let o = opts(&["-t", "--dump-raw", "a.cap", "--decode=b.cap"]);
+        assert_eq!(o.dump_raw, Some(PathBuf::from("a.cap")));
+        assert_eq!(o.decode, Some(PathBuf::from("b.cap")));
+        assert!(usage_err(&["--decode"]).contains("--decode needs a file name"));
     }
 }

@@ -7,6 +7,7 @@
 mod cli;
 mod ifnames;
 mod netlink;
+mod source;
 
 use std::fmt;
 use std::io::{self, BufWriter, Write};
@@ -20,7 +21,8 @@ use sockdiag_codec::unix::{self, UnixRecord};
 use sockdiag_codec::Error as CodecError;
 
 use cli::{Exit, Options, Table};
-use netlink::{DiagSocket, NetError};
+use netlink::NetError;
+use source::{Source, SourceError};
 
 /// A failure that ends the run.
 enum Fatal {
@@ -33,9 +35,11 @@ enum Fatal {
         want: u32,
     },
     /// A /proc table line that could not be read or decoded.
-    Proc(&'static str, usize, ProcError),
+    Proc(&'static str, usize, CodecError),
     /// Writing the output failed (a closed pipe ends quietly).
     Output(io::Error),
+    /// The capture file of --decode or --dump-raw, in one line.
+    Capture(String),
 }
 
 impl fmt::Display for Fatal {
@@ -46,23 +50,25 @@ impl fmt::Display for Fatal {
             Fatal::Sequence { got, want } => {
                 write!(f, "reply with sequence number {got}, expected {want}")
             }
-            Fatal::Proc(path, line, ProcError::Io(e)) => write!(f, "{path}: line {line}: {e}"),
-            Fatal::Proc(path, line, ProcError::Malformed(e)) => {
-                write!(f, "{path}: line {line}: {e}")
-            }
+            Fatal::Proc(path, line, e) => write!(f, "{path}: line {line}: {e}"),
             Fatal::Output(e) => write!(f, "cannot write output: {e}"),
+            Fatal::Capture(msg) => f.write_str(msg),
         }
     }
-}
-
-enum ProcError {
-    Io(io::Error),
-    Malformed(CodecError),
 }
 
 impl From<NetError> for Fatal {
     fn from(e: NetError) -> Fatal {
         Fatal::Net(e)
+    }
+}
+
+impl From<SourceError> for Fatal {
+    fn from(e: SourceError) -> Fatal {
+        match e {
+            SourceError::Net(e) => Fatal::Net(e),
+            SourceError::Capture(msg) => Fatal::Capture(msg),
+        }
     }
 }
 
@@ -147,14 +153,14 @@ enum Outcome {
 
 /// Sends one dump request and streams its records through `each`.
 fn dump<R: Request>(
-    sock: &mut DiagSocket,
+    src: &mut Source,
     buf: &mut [u8],
     request: &R,
     mut each: impl FnMut(&Body<'_>) -> Result<(), Fatal>,
 ) -> Result<Outcome, Fatal> {
-    let seq = sock.send(request)?;
+    let seq = src.send(request)?;
     loop {
-        let datagram = sock.recv(buf)?;
+        let datagram = src.recv(buf)?;
         for msg in Messages::new(datagram) {
             let msg = msg.map_err(Fatal::Malformed)?;
             if msg.header.seq != seq {
@@ -197,29 +203,27 @@ fn table_name(table: Table) -> &'static str {
 const ENOENT: i32 = 2;
 
 /// Lists raw sockets of `family` from /proc/net/raw{,6}. Returns false when
-/// the file cannot be opened (no /proc), so the caller reports the missing
+/// there is no such file (no /proc), so the caller reports the missing
 /// raw_diag instead.
-fn proc_raw<W: Write>(p: &mut Printer<'_, W>, family: u8) -> Result<bool, Fatal> {
-    use std::io::BufRead;
-    let path = if family == sockdiag_codec::family::INET6 {
+fn proc_raw<W: Write>(src: &mut Source, p: &mut Printer<'_, W>, family: u8) -> Result<bool, Fatal> {
+    let ipv6 = family == sockdiag_codec::family::INET6;
+    let path = if ipv6 {
         "/proc/net/raw6"
     } else {
         "/proc/net/raw"
     };
-    let Ok(file) = std::fs::File::open(path) else {
+    let Some(text) = src.proc_raw(ipv6)? else {
         return Ok(false);
     };
-    let mut reader = io::BufReader::new(file);
-    let mut line = String::new();
-    for number in 1.. {
-        line.clear();
-        match reader.read_line(&mut line) {
-            Ok(0) => break,
-            Ok(_) => {}
-            Err(e) => return Err(Fatal::Proc(path, number, ProcError::Io(e))),
+    // The kernel writes ASCII; a bad byte is reported on its line.
+    for (number, line) in text.split(|&b| b == b'\n').enumerate() {
+        if line.is_empty() {
+            continue;
         }
-        let rec = sockdiag_codec::procnet::parse_line(&line)
-            .map_err(|e| Fatal::Proc(path, number, ProcError::Malformed(e)))?;
+        let rec = std::str::from_utf8(line)
+            .map_err(|_| sockdiag_codec::Error::BadText)
+            .and_then(sockdiag_codec::procnet::parse_line)
+            .map_err(|e| Fatal::Proc(path, number + 1, e))?;
         if let Some(rec) = rec {
             p.inet(format::inet_netid(inet::proto::RAW), &rec)?;
         }
@@ -259,7 +263,7 @@ fn explain(table: Table, outcome: &Outcome) -> Option<String> {
 
 /// Dumps the unix table through the printer.
 fn unix_table<W: Write>(
-    sock: &mut DiagSocket,
+    src: &mut Source,
     buf: &mut [u8],
     p: &mut Printer<'_, W>,
 ) -> Result<Outcome, Fatal> {
@@ -273,7 +277,7 @@ fn unix_table<W: Write>(
         show |= unix::show::ICONS;
     }
     let req = unix::ReqRepr::dump(p.opts.states.0, show);
-    dump(sock, buf, &req, |body| match body {
+    dump(src, buf, &req, |body| match body {
         Body::Unix(rec) => p.unix(rec),
         _ => Err(Fatal::Malformed(CodecError::BadFamily)),
     })
@@ -281,7 +285,7 @@ fn unix_table<W: Write>(
 
 /// Dumps one IP table, each selected family in turn, through the printer.
 fn inet_table<W: Write>(
-    sock: &mut DiagSocket,
+    src: &mut Source,
     buf: &mut [u8],
     p: &mut Printer<'_, W>,
     table: Table,
@@ -303,7 +307,7 @@ fn inet_table<W: Write>(
         // everything else.
         req.id.sport = ports.sport.unwrap_or(0);
         req.id.dport = ports.dport.unwrap_or(0);
-        let mut outcome = dump(sock, buf, &req, |body| match body {
+        let mut outcome = dump(src, buf, &req, |body| match body {
             Body::Inet(rec) if rec.family == family => p.inet(netid, rec),
             // A record of another family answers no question we asked;
             // printing or skipping it would both mislead.
@@ -313,7 +317,7 @@ fn inet_table<W: Write>(
         // user of ss expects the same list.
         if table == Table::Raw
             && matches!(outcome, Outcome::Failed(ENOENT) | Outcome::Refused(ENOENT))
-            && proc_raw(p, family)?
+            && proc_raw(src, p, family)?
         {
             outcome = Outcome::Done;
         }
@@ -325,7 +329,7 @@ fn inet_table<W: Write>(
 }
 
 fn run(opts: &Options) -> Result<bool, Fatal> {
-    let mut sock = DiagSocket::open()?;
+    let mut src = Source::open(opts.decode.as_deref(), opts.dump_raw.as_deref())?;
     let mut buf = vec![0u8; netlink::RECV_BUF];
     let stdout = io::stdout().lock();
     let mut p = Printer {
@@ -349,8 +353,8 @@ fn run(opts: &Options) -> Result<bool, Fatal> {
     let mut all_ok = true;
     for &table in &opts.tables {
         let outcome = match table {
-            Table::Unix => unix_table(&mut sock, &mut buf, &mut p)?,
-            _ => inet_table(&mut sock, &mut buf, &mut p, table)?,
+            Table::Unix => unix_table(&mut src, &mut buf, &mut p)?,
+            _ => inet_table(&mut src, &mut buf, &mut p, table)?,
         };
         if let Some(msg) = explain(table, &outcome) {
             // Keep stdout and stderr in order for a reader of both.
@@ -363,6 +367,7 @@ fn run(opts: &Options) -> Result<bool, Fatal> {
         let r = j.finish(&mut p.out);
         p.out.check(r)?;
     }
+    src.finish()?;
     p.out.flush()?;
     Ok(all_ok)
 }
