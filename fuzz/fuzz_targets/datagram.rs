@@ -1,39 +1,8 @@
-//! Any bytes as one received datagram: walk every message, and push every
-//! record through both output formats, as the runner does. The codec promises
-//! no panic and no endless loop on any input; this checks it.
+//! Any bytes as one received datagram: walk every message, decode it with
+//! every typed decoder and view, and push every record through both output
+//! formats, as the runner does (see `sockdiag_codec_fuzz::datagram`).
 #![no_main]
 
-use core::fmt;
-
 use libfuzzer_sys::fuzz_target;
-use sockdiag_codec::dump::{Body, Messages};
-use sockdiag_codec::format::{self, JsonArray, Layout};
 
-/// Discards output; formatting cost and panics are what matter here.
-struct Sink;
-
-impl fmt::Write for Sink {
-    fn write_str(&mut self, _: &str) -> fmt::Result {
-        Ok(())
-    }
-}
-
-fuzz_target!(|data: &[u8]| {
-    let layout = Layout { netid: true, state: true, extended: true };
-    let mut json = JsonArray::new();
-    for msg in Messages::new(data) {
-        let Ok(msg) = msg else { break };
-        match msg.body {
-            Body::Inet(rec) => {
-                let _ = format::write_inet(&mut Sink, &layout, "tcp", &rec, Some("lo"));
-                let _ = json.inet(&mut Sink, "tcp", &rec, None);
-            }
-            Body::Unix(rec) => {
-                let _ = format::write_unix(&mut Sink, &layout, &rec);
-                let _ = json.unix(&mut Sink, &rec);
-            }
-            _ => {}
-        }
-    }
-    let _ = json.finish(&mut Sink);
-});
+fuzz_target!(|data: &[u8]| sockdiag_codec_fuzz::datagram(data));
