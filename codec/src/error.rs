@@ -25,6 +25,13 @@ pub enum Error {
     BadFamily,
     /// A text line (a /proc table row) with a field that does not parse.
     BadText,
+    /// A capture file without the capture magic: not a `--dump-raw` file.
+    NotACapture,
+    /// A capture written on a host of the other byte order; its netlink
+    /// payloads are in that host's order and cannot be decoded here.
+    ForeignByteOrder,
+    /// A capture file of a format version this codec does not know.
+    UnsupportedVersion,
 }
 
 impl Error {
@@ -38,6 +45,11 @@ impl Error {
             Error::CapacityExceeded => "output collection full",
             Error::BadFamily => "unexpected address family",
             Error::BadText => "malformed text field",
+            Error::NotACapture => "not a sockdiag capture file (bad magic)",
+            Error::ForeignByteOrder => {
+                "capture written on a host of the other byte order; decode it on such a host"
+            }
+            Error::UnsupportedVersion => "capture file of an unknown format version",
         }
     }
 }

@@ -191,6 +191,20 @@ pub enum Timer {
     Unknown(u8),
 }
 
+impl Timer {
+    /// The number the kernel uses.
+    pub const fn raw(self) -> u8 {
+        match self {
+            Timer::Off => 0,
+            Timer::Retransmit => 1,
+            Timer::Keepalive => 2,
+            Timer::TimeWait => 3,
+            Timer::Probe => 4,
+            Timer::Unknown(v) => v,
+        }
+    }
+}
+
 impl From<u8> for Timer {
     fn from(raw: u8) -> Timer {
         match raw {
@@ -352,6 +366,33 @@ impl ReqRepr {
 
     fn protocol_attr(&self) -> bool {
         self.protocol > 0xff
+    }
+
+    /// Reads a request back from the payload of a `SOCK_DIAG_BY_FAMILY`
+    /// message and its header `flags`: the view a recorded or a fuzzed
+    /// request is checked through. `INET_DIAG_REQ_PROTOCOL` wins over the
+    /// `u8` field; other request attributes are skipped.
+    pub fn parse(payload: &[u8], flags: u16) -> Result<ReqRepr> {
+        if payload.len() < REQ_LEN {
+            return Err(Error::Truncated);
+        }
+        let family = payload[req_field::FAMILY];
+        let mut protocol = u32::from(payload[req_field::PROTOCOL]);
+        for a in Attrs::new(&payload[REQ_LEN..]) {
+            let a = a?;
+            if a.kind() == req_attr::PROTOCOL {
+                protocol = a.u32_ne()?;
+            }
+        }
+        Ok(ReqRepr {
+            family,
+            protocol,
+            ext: payload[req_field::EXT],
+            raw_protocol: payload[req_field::RAW_PROTOCOL],
+            states: NativeEndian::read_u32(&payload[req_field::STATES]),
+            id: SockId::parse(&payload[req_field::ID], family)?,
+            dump: flags & crate::nlmsg::flags::DUMP == crate::nlmsg::flags::DUMP,
+        })
     }
 }
 
@@ -590,6 +631,38 @@ impl<'a> InetRecord<'a> {
     pub fn parse_bytes(payload: &'a [u8]) -> Result<InetRecord<'a>> {
         InetRecord::parse(&MsgView::new_checked(payload)?)
     }
+
+    /// Bytes [`InetRecord::emit`] writes: the fixed part and `attrs`.
+    pub fn buffer_len(&self) -> usize {
+        MSG_LEN.saturating_add(self.attrs.len())
+    }
+
+    /// Writes the record as an `inet_diag_msg` payload into the front of
+    /// `buf` and returns its length. Attributes are copied from `attrs`, the
+    /// bytes the typed attribute fields were decoded from; those fields are
+    /// not encoded again. Addresses must be of `family`.
+    pub fn emit(&self, buf: &mut [u8]) -> Result<usize> {
+        let len = self.buffer_len();
+        let buf = buf.get_mut(..len).ok_or(Error::BufferTooSmall)?;
+        let v4 = |a: &IpAddr| a.is_ipv4();
+        match self.family {
+            family::INET if v4(&self.id.src) && v4(&self.id.dst) => {}
+            family::INET6 if !v4(&self.id.src) && !v4(&self.id.dst) => {}
+            _ => return Err(Error::BadFamily),
+        }
+        buf[msg_field::FAMILY] = self.family;
+        buf[msg_field::STATE] = self.state.raw();
+        buf[msg_field::TIMER] = self.timer.raw();
+        buf[msg_field::RETRANS] = self.retrans;
+        self.id.emit(&mut buf[msg_field::ID]);
+        NativeEndian::write_u32(&mut buf[msg_field::EXPIRES], self.expires);
+        NativeEndian::write_u32(&mut buf[msg_field::RQUEUE], self.rqueue);
+        NativeEndian::write_u32(&mut buf[msg_field::WQUEUE], self.wqueue);
+        NativeEndian::write_u32(&mut buf[msg_field::UID], self.uid);
+        NativeEndian::write_u32(&mut buf[msg_field::INODE], self.inode);
+        buf[MSG_LEN..].copy_from_slice(self.attrs);
+        Ok(len)
+    }
 }
 
 #[cfg(test)]
@@ -756,5 +829,47 @@ mod tests {
             );
         }
         assert_eq!(nlmsg::HEADER_LEN + REQ_LEN, 72);
+    }
+
+    #[test]
+    fn test_record_emit() {
+        let b = listener_v4();
+        let rec = InetRecord::parse_bytes(&b).unwrap();
+        let mut out = [0xa5u8; 100];
+        assert_eq!(rec.emit(&mut out), Ok(b.len()));
+        assert_eq!(&out[..b.len()], &b[..]);
+        assert_eq!(InetRecord::parse_bytes(&out[..b.len()]), Ok(rec));
+        for short in 0..b.len() {
+            assert_eq!(rec.emit(&mut out[..short]), Err(Error::BufferTooSmall));
+        }
+        let mixed = InetRecord {
+            family: family::INET6,
+            ..rec
+        };
+        assert_eq!(mixed.emit(&mut out), Err(Error::BadFamily));
+    }
+
+    #[test]
+    fn test_request_parse() {
+        for protocol in [proto::TCP, proto::MPTCP] {
+            let mut req = ReqRepr::dump(family::INET6, protocol, 1 << 10);
+            req.ext = 0xff;
+            req.raw_protocol = 9;
+            req.id.sport = 8081;
+            req.id.src = IpAddr::V6(Ipv6Addr::LOCALHOST);
+            let mut buf = [0xa5u8; 100];
+            let len = emit_request(&mut buf, 77, &req).unwrap();
+            let packet = nlmsg::Packet::new_checked(&buf[..len]).unwrap();
+            assert_eq!(ReqRepr::parse(packet.payload(), packet.flags()), Ok(req));
+            for cut in 0..REQ_LEN {
+                assert_eq!(
+                    ReqRepr::parse(&packet.payload()[..cut], packet.flags()),
+                    Err(Error::Truncated)
+                );
+            }
+        }
+        let mut bytes = [0u8; REQ_LEN];
+        bytes[0] = family::UNIX;
+        assert_eq!(ReqRepr::parse(&bytes, 0), Err(Error::BadFamily));
     }
 }

@@ -14,6 +14,7 @@
 
 pub mod attr;
 pub mod bytecode;
+pub mod capture;
 pub mod dump;
 pub mod error;
 pub mod expr;

@@ -62,6 +62,18 @@ pub enum SockType {
     Unknown(u8),
 }
 
+impl SockType {
+    /// The number the kernel uses.
+    pub const fn raw(self) -> u8 {
+        match self {
+            SockType::Stream => 1,
+            SockType::Dgram => 2,
+            SockType::SeqPacket => 5,
+            SockType::Unknown(v) => v,
+        }
+    }
+}
+
 impl From<u8> for SockType {
     fn from(raw: u8) -> SockType {
         match raw {
@@ -115,6 +127,26 @@ impl ReqRepr {
             dump: true,
         }
     }
+
+    /// Reads a request back from the payload of a `SOCK_DIAG_BY_FAMILY`
+    /// message and its header `flags`.
+    pub fn parse(payload: &[u8], flags: u16) -> Result<ReqRepr> {
+        if payload.len() < REQ_LEN {
+            return Err(Error::Truncated);
+        }
+        if payload[req_field::FAMILY] != family::UNIX {
+            return Err(Error::BadFamily);
+        }
+        let lo = NativeEndian::read_u32(&payload[req_field::COOKIE_LO]) as u64;
+        let hi = NativeEndian::read_u32(&payload[req_field::COOKIE_HI]) as u64;
+        Ok(ReqRepr {
+            states: NativeEndian::read_u32(&payload[req_field::STATES]),
+            inode: NativeEndian::read_u32(&payload[req_field::INO]),
+            show: NativeEndian::read_u32(&payload[req_field::SHOW]),
+            cookie: lo | (hi << 32),
+            dump: flags & crate::nlmsg::flags::DUMP == crate::nlmsg::flags::DUMP,
+        })
+    }
 }
 
 impl Request for ReqRepr {
@@ -147,6 +179,7 @@ mod msg_field {
     pub const FAMILY: usize = 0;
     pub const TYPE: usize = 1;
     pub const STATE: usize = 2;
+    pub const PAD: usize = 3;
     pub const INO: Field = 4..8;
     pub const COOKIE_LO: Field = 8..12;
     pub const COOKIE_HI: Field = 12..16;
@@ -347,6 +380,28 @@ impl<'a> UnixRecord<'a> {
     pub fn parse_bytes(payload: &'a [u8]) -> Result<UnixRecord<'a>> {
         UnixRecord::parse(&MsgView::new_checked(payload)?)
     }
+
+    /// Bytes [`UnixRecord::emit`] writes: the fixed part and `attrs`.
+    pub fn buffer_len(&self) -> usize {
+        MSG_LEN.saturating_add(self.attrs.len())
+    }
+
+    /// Writes the record as a `unix_diag_msg` payload into the front of
+    /// `buf` and returns its length. Attributes are copied from `attrs`; the
+    /// typed attribute fields are not encoded again.
+    pub fn emit(&self, buf: &mut [u8]) -> Result<usize> {
+        let len = self.buffer_len();
+        let buf = buf.get_mut(..len).ok_or(Error::BufferTooSmall)?;
+        buf[msg_field::FAMILY] = family::UNIX;
+        buf[msg_field::TYPE] = self.sock_type.raw();
+        buf[msg_field::STATE] = self.state.raw();
+        buf[msg_field::PAD] = 0;
+        NativeEndian::write_u32(&mut buf[msg_field::INO], self.inode);
+        NativeEndian::write_u32(&mut buf[msg_field::COOKIE_LO], self.cookie as u32);
+        NativeEndian::write_u32(&mut buf[msg_field::COOKIE_HI], (self.cookie >> 32) as u32);
+        buf[MSG_LEN..].copy_from_slice(self.attrs);
+        Ok(len)
+    }
 }
 
 #[cfg(test)]
@@ -529,5 +584,38 @@ mod tests {
                 Err(Error::BufferTooSmall)
             );
         }
+    }
+
+    #[test]
+    fn test_record_emit() {
+        let (b, len) = listener();
+        let rec = UnixRecord::parse_bytes(&b[..len]).unwrap();
+        let mut out = [0xa5u8; 96];
+        assert_eq!(rec.emit(&mut out), Ok(len));
+        assert_eq!(&out[..len], &b[..len]);
+        assert_eq!(UnixRecord::parse_bytes(&out[..len]), Ok(rec));
+        for short in 0..len {
+            assert_eq!(rec.emit(&mut out[..short]), Err(Error::BufferTooSmall));
+        }
+    }
+
+    #[test]
+    fn test_request_parse() {
+        let mut req = ReqRepr::dump(0x5, show::NAME | show::UID);
+        req.cookie = 0x1_0000_0002;
+        let mut buf = [0xa5u8; 64];
+        let len = emit_request(&mut buf, 3, &req).unwrap();
+        let packet = crate::nlmsg::Packet::new_checked(&buf[..len]).unwrap();
+        assert_eq!(ReqRepr::parse(packet.payload(), packet.flags()), Ok(req));
+        assert_eq!(
+            ReqRepr::parse(&packet.payload()[..REQ_LEN - 1], packet.flags()),
+            Err(Error::Truncated)
+        );
+        let mut bad = buf;
+        bad[16] = family::INET;
+        assert_eq!(
+            ReqRepr::parse(&bad[16..len], packet.flags()),
+            Err(Error::BadFamily)
+        );
     }
 }

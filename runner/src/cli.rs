@@ -3,6 +3,7 @@
 //! expression in any number of words.
 
 use std::ffi::OsString;
+use std::path::PathBuf;
 
 use sockdiag_codec::expr::{Expr, ParseOptions};
 use sockdiag_codec::select::StateSet;
@@ -43,6 +44,10 @@ pub struct Options {
     /// `-s`: the summary first; `summary_only` when nothing else was asked.
     pub summary: bool,
     pub summary_only: bool,
+    /// `--dump-raw FILE`: also record every request and reply to FILE.
+    pub dump_raw: Option<PathBuf>,
+    /// `--decode FILE`: read the replies from FILE instead of the kernel.
+    pub decode: Option<PathBuf>,
 }
 
 /// ss's per-socket detail options.
@@ -95,6 +100,9 @@ List sockets through the kernel's sock_diag interface, like ss.
   -H, --no-header    no header line         -j, --json      a JSON array
   -F, --filter FILE  read the filter expression from FILE ('-': stdin)
   -h, --help         this text              -V, --version   version
+  --dump-raw FILE    also save every request and reply to FILE
+  --decode FILE      print a saved dump instead of asking the kernel
+                     (same options as the --dump-raw run)
 
 No table option: all tables. States: established syn-sent syn-recv fin-wait-1
 fin-wait-2 time-wait closed close-wait last-ack listening closing, and the
@@ -107,6 +115,13 @@ fn usage(msg: impl Into<String>) -> Exit {
     Exit::Usage(msg.into())
 }
 
+fn file_value(parser: &mut lexopt::Parser, option: &str) -> Result<PathBuf, Exit> {
+    parser
+        .value()
+        .map(PathBuf::from)
+        .map_err(|_| usage(format!("{option} needs a file name")))
+}
+
 /// Parses the arguments after the program name.
 pub fn parse<I>(args: I) -> Result<Options, Exit>
 where
@@ -117,6 +132,7 @@ where
 
     let mut parser = lexopt::Parser::from_args(args);
     use sockdiag_codec::family as af;
+    let (mut dump_raw, mut decode) = (None, None);
 
     let mut q = Query::default();
     let (mut header, mut extended, mut json) = (true, false, false);
@@ -176,6 +192,8 @@ where
                 }
                 filter_file = Some(parser.value().map_err(|e| usage(e.to_string()))?);
             }
+            Long("dump-raw") => dump_raw = Some(file_value(&mut parser, "--dump-raw")?),
+            Long("decode") => decode = Some(file_value(&mut parser, "--decode")?),
             Short('h') | Long("help") => return Err(Exit::Info(USAGE.to_string())),
             Short('V') | Long("version") => {
                 return Err(Exit::Info(format!(
@@ -286,6 +304,8 @@ where
         processes,
         oneline,
         summary,
+        dump_raw,
+        decode,
     })
 }
 
@@ -429,5 +449,9 @@ mod tests {
         );
         assert!(usage_err(&["-Z"]).contains("-Z"));
         assert!(usage_err(&["--bogus"]).contains("--bogus"));
+        let o = opts(&["-t", "--dump-raw", "a.cap", "--decode=b.cap"]);
+        assert_eq!(o.dump_raw, Some(PathBuf::from("a.cap")));
+        assert_eq!(o.decode, Some(PathBuf::from("b.cap")));
+        assert!(usage_err(&["--decode"]).contains("--decode needs a file name"));
     }
 }

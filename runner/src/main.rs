@@ -11,6 +11,7 @@ mod netlink;
 mod procs;
 mod query;
 mod resolve;
+mod source;
 mod summary;
 
 use std::fmt;
@@ -29,8 +30,9 @@ use sockdiag_codec::Error as CodecError;
 use sockdiag_codec::{netlink as nl, packet};
 
 use cli::{Exit, Options, Table};
-use netlink::{DiagSocket, NetError};
+use netlink::NetError;
 use query::Db;
+use source::{Source, SourceError};
 
 /// A failure that ends the run.
 enum Fatal {
@@ -43,9 +45,11 @@ enum Fatal {
         want: u32,
     },
     /// A /proc table line that could not be read or decoded.
-    Proc(&'static str, usize, ProcError),
+    Proc(&'static str, usize, CodecError),
     /// Writing the output failed (a closed pipe ends quietly).
     Output(io::Error),
+    /// The capture file of --decode or --dump-raw, in one line.
+    Capture(String),
 }
 
 impl fmt::Display for Fatal {
@@ -56,23 +60,25 @@ impl fmt::Display for Fatal {
             Fatal::Sequence { got, want } => {
                 write!(f, "reply with sequence number {got}, expected {want}")
             }
-            Fatal::Proc(path, line, ProcError::Io(e)) => write!(f, "{path}: line {line}: {e}"),
-            Fatal::Proc(path, line, ProcError::Malformed(e)) => {
-                write!(f, "{path}: line {line}: {e}")
-            }
+            Fatal::Proc(path, line, e) => write!(f, "{path}: line {line}: {e}"),
             Fatal::Output(e) => write!(f, "cannot write output: {e}"),
+            Fatal::Capture(msg) => f.write_str(msg),
         }
     }
-}
-
-enum ProcError {
-    Io(io::Error),
-    Malformed(CodecError),
 }
 
 impl From<NetError> for Fatal {
     fn from(e: NetError) -> Fatal {
         Fatal::Net(e)
+    }
+}
+
+impl From<SourceError> for Fatal {
+    fn from(e: SourceError) -> Fatal {
+        match e {
+            SourceError::Net(e) => Fatal::Net(e),
+            SourceError::Capture(msg) => Fatal::Capture(msg),
+        }
     }
 }
 
@@ -302,14 +308,14 @@ enum Outcome {
 
 /// Sends one dump request and streams its records through `each`.
 fn dump<R: Request>(
-    sock: &mut DiagSocket,
+    src: &mut Source,
     buf: &mut [u8],
     request: &R,
     mut each: impl FnMut(&Body<'_>) -> Result<(), Fatal>,
 ) -> Result<Outcome, Fatal> {
-    let seq = sock.send(request)?;
+    let seq = src.send(request)?;
     loop {
-        let datagram = sock.recv(buf)?;
+        let datagram = src.recv(buf)?;
         for msg in Messages::new(datagram) {
             let msg = msg.map_err(Fatal::Malformed)?;
             if msg.header.seq != seq {
@@ -368,29 +374,27 @@ fn table_name(table: Table) -> &'static str {
 const ENOENT: i32 = 2;
 
 /// Lists raw sockets of `family` from /proc/net/raw{,6}. Returns false when
-/// the file cannot be opened (no /proc), so the caller reports the missing
+/// there is no such file (no /proc), so the caller reports the missing
 /// raw_diag instead.
-fn proc_raw<W: Write>(p: &mut Printer<'_, W>, family: u8) -> Result<bool, Fatal> {
-    use std::io::BufRead;
-    let path = if family == sockdiag_codec::family::INET6 {
+fn proc_raw<W: Write>(src: &mut Source, p: &mut Printer<'_, W>, family: u8) -> Result<bool, Fatal> {
+    let ipv6 = family == sockdiag_codec::family::INET6;
+    let path = if ipv6 {
         "/proc/net/raw6"
     } else {
         "/proc/net/raw"
     };
-    let Ok(file) = std::fs::File::open(path) else {
+    let Some(text) = src.proc_raw(ipv6)? else {
         return Ok(false);
     };
-    let mut reader = io::BufReader::new(file);
-    let mut line = String::new();
-    for number in 1.. {
-        line.clear();
-        match reader.read_line(&mut line) {
-            Ok(0) => break,
-            Ok(_) => {}
-            Err(e) => return Err(Fatal::Proc(path, number, ProcError::Io(e))),
+    // The kernel writes ASCII; a bad byte is reported on its line.
+    for (number, line) in text.split(|&b| b == b'\n').enumerate() {
+        if line.is_empty() {
+            continue;
         }
-        let rec = sockdiag_codec::procnet::parse_line(&line)
-            .map_err(|e| Fatal::Proc(path, number, ProcError::Malformed(e)))?;
+        let rec = std::str::from_utf8(line)
+            .map_err(|_| sockdiag_codec::Error::BadText)
+            .and_then(sockdiag_codec::procnet::parse_line)
+            .map_err(|e| Fatal::Proc(path, number + 1, e))?;
         if let Some(rec) = rec {
             p.inet(format::inet_netid(inet::proto::RAW), None, &rec)?;
         }
@@ -430,7 +434,7 @@ fn explain(table: Table, outcome: &Outcome) -> Option<String> {
 
 /// Dumps the unix table through the printer.
 fn unix_table<W: Write>(
-    sock: &mut DiagSocket,
+    src: &mut Source,
     buf: &mut [u8],
     p: &mut Printer<'_, W>,
 ) -> Result<Outcome, Fatal> {
@@ -447,7 +451,7 @@ fn unix_table<W: Write>(
         show |= unix::show::MEMINFO;
     }
     let req = unix::ReqRepr::dump(p.opts.states.0, show);
-    dump(sock, buf, &req, |body| match body {
+    dump(src, buf, &req, |body| match body {
         Body::Unix(rec) => p.unix(rec),
         _ => Err(Fatal::Malformed(CodecError::BadFamily)),
     })
@@ -474,7 +478,7 @@ fn ext_bits(d: &cli::Details) -> u8 {
 
 /// Dumps the netlink table through the printer.
 fn netlink_table<W: Write>(
-    sock: &mut DiagSocket,
+    src: &mut Source,
     buf: &mut [u8],
     p: &mut Printer<'_, W>,
 ) -> Result<Outcome, Fatal> {
@@ -483,7 +487,7 @@ fn netlink_table<W: Write>(
         return Ok(Outcome::Done);
     }
     let req = nl::ReqRepr::dump(nl::show::MEMINFO | nl::show::GROUPS | nl::show::FLAGS);
-    dump(sock, buf, &req, |body| match body {
+    dump(src, buf, &req, |body| match body {
         Body::Netlink(rec) => p.netlink(rec),
         _ => Err(Fatal::Malformed(CodecError::BadFamily)),
     })
@@ -491,7 +495,7 @@ fn netlink_table<W: Write>(
 
 /// Dumps the packet table through the printer.
 fn packet_table<W: Write>(
-    sock: &mut DiagSocket,
+    src: &mut Source,
     buf: &mut [u8],
     p: &mut Printer<'_, W>,
 ) -> Result<Outcome, Fatal> {
@@ -507,7 +511,7 @@ fn packet_table<W: Write>(
     if p.opts.json {
         show |= packet::show::MCLIST;
     }
-    dump(sock, buf, &packet::ReqRepr::dump(show), |body| match body {
+    dump(src, buf, &packet::ReqRepr::dump(show), |body| match body {
         Body::Packet(rec) => p.packet(rec),
         _ => Err(Fatal::Malformed(CodecError::BadFamily)),
     })
@@ -515,7 +519,7 @@ fn packet_table<W: Write>(
 
 /// Dumps one IP table, each selected family in turn, through the printer.
 fn inet_table<W: Write>(
-    sock: &mut DiagSocket,
+    src: &mut Source,
     buf: &mut [u8],
     p: &mut Printer<'_, W>,
     table: Table,
@@ -539,7 +543,7 @@ fn inet_table<W: Write>(
             req,
             bytecode: &program[..len],
         };
-        let mut outcome = dump(sock, buf, &req, |body| match body {
+        let mut outcome = dump(src, buf, &req, |body| match body {
             Body::Inet(rec) if rec.family == family => p.inet(netid, Some(protocol), rec),
             // A record of another family answers no question we asked;
             // printing or skipping it would both mislead.
@@ -549,7 +553,7 @@ fn inet_table<W: Write>(
         // user of ss expects the same list.
         if table == Table::Raw
             && matches!(outcome, Outcome::Failed(ENOENT) | Outcome::Refused(ENOENT))
-            && proc_raw(p, family)?
+            && proc_raw(src, p, family)?
         {
             outcome = Outcome::Done;
         }
@@ -578,7 +582,7 @@ fn run(opts: &Options) -> Result<bool, Fatal> {
             return Ok(true);
         }
     }
-    let mut sock = DiagSocket::open()?;
+    let mut src = Source::open(opts.decode.as_deref(), opts.dump_raw.as_deref())?;
     let mut buf = vec![0u8; netlink::RECV_BUF];
     let stdout = io::stdout().lock();
     let mut p = Printer {
@@ -606,10 +610,10 @@ fn run(opts: &Options) -> Result<bool, Fatal> {
     let mut all_ok = true;
     for &table in &opts.tables {
         let outcome = match table {
-            Table::Unix => unix_table(&mut sock, &mut buf, &mut p)?,
-            Table::Netlink => netlink_table(&mut sock, &mut buf, &mut p)?,
-            Table::Packet => packet_table(&mut sock, &mut buf, &mut p)?,
-            _ => inet_table(&mut sock, &mut buf, &mut p, table)?,
+            Table::Unix => unix_table(&mut src, &mut buf, &mut p)?,
+            Table::Netlink => netlink_table(&mut src, &mut buf, &mut p)?,
+            Table::Packet => packet_table(&mut src, &mut buf, &mut p)?,
+            _ => inet_table(&mut src, &mut buf, &mut p, table)?,
         };
         // SCTP and MPTCP come with every listing; like ss, say nothing
         // when their diag module is missing unless they were asked for.
@@ -629,6 +633,7 @@ fn run(opts: &Options) -> Result<bool, Fatal> {
         let r = j.finish(&mut p.out);
         p.out.check(r)?;
     }
+    src.finish()?;
     p.out.flush()?;
     Ok(all_ok)
 }

@@ -7,7 +7,6 @@ use std::os::fd::OwnedFd;
 use rustix::io::Errno;
 use rustix::net::netlink::{self, SocketAddrNetlink};
 use rustix::net::{AddressFamily, RecvFlags, SendFlags, SocketFlags, SocketType};
-use sockdiag_codec::nlmsg::{self, Request};
 
 /// The kernel sends at most 32 KiB minus overhead per dump datagram; a
 /// smaller buffer would truncate and lose records.
@@ -45,7 +44,6 @@ impl std::fmt::Display for NetError {
 /// A sock_diag socket connected to the kernel.
 pub struct DiagSocket {
     fd: OwnedFd,
-    seq: u32,
 }
 
 fn retry<T>(mut f: impl FnMut() -> rustix::io::Result<T>) -> rustix::io::Result<T> {
@@ -73,22 +71,17 @@ impl DiagSocket {
         // other processes' netlink sockets.
         rustix::net::connect(&fd, &SocketAddrNetlink::new(0, 0))
             .map_err(|e| NetError::Sys("cannot connect the netlink socket", e))?;
-        Ok(DiagSocket { fd, seq: 0 })
+        Ok(DiagSocket { fd })
     }
 
-    /// Sends one request and returns its sequence number; replies carry it.
-    pub fn send<R: Request>(&mut self, request: &R) -> Result<u32, NetError> {
-        self.seq = self.seq.wrapping_add(1);
-        // Room for a request with the largest filter program.
-        let mut buf = [0u8; 4096];
-        let len = nlmsg::emit_request(&mut buf, self.seq, request)
-            .map_err(|_| NetError::Sys("request too large", Errno::MSGSIZE))?;
-        let sent = retry(|| rustix::net::send(&self.fd, &buf[..len], SendFlags::empty()))
+    /// Sends one framed request.
+    pub fn send(&self, request: &[u8]) -> Result<(), NetError> {
+        let sent = retry(|| rustix::net::send(&self.fd, request, SendFlags::empty()))
             .map_err(|e| NetError::Sys("cannot send the request to the kernel", e))?;
-        if sent != len {
+        if sent != request.len() {
             return Err(NetError::Sys("short send to the kernel", Errno::MSGSIZE));
         }
-        Ok(self.seq)
+        Ok(())
     }
 
     /// Receives one datagram from the kernel into `buf` and returns its

@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""Rebuilds the fuzz seed corpus from the running kernel (run as root).
+
+Opens a few sockets of every kind, sends sock_diag requests the runner does
+not send (every extension bit, every show flag, the netlink and packet
+families, a family without a handler) and stores each reply datagram as a
+seed: fuzz/corpus/{datagram,decode_into,roundtrip_record}/<name>-<n>. It
+also writes one capture file per request (the format of codec/src/capture.rs)
+to fuzz/corpus/capture/, /proc/net table samples to fuzz/corpus/procnet/,
+and request payloads to fuzz/corpus/roundtrip_request/.
+
+Usage: python3 fuzz/capture-corpus.py   (from the repository root)
+"""
+import os
+import socket
+import struct
+import tempfile
+
+CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
+SOCK_DIAG, BY_FAMILY = 4, 20
+DONE, ERROR = 3, 2
+ALL_STATES = 0xFFFFFFFF
+NO_COOKIE = struct.pack("=II", 0xFFFFFFFF, 0xFFFFFFFF)
+
+
+def inet_req(family, proto, ext):
+    # inet_diag_req_v2: family, protocol, ext, pad, states, sockid (48 bytes).
+    sockid = bytes(4 + 32) + struct.pack("=I", 0) + NO_COOKIE
+    return struct.pack("=BBBBI", family, proto, ext, 0, ALL_STATES) + sockid
+
+
+def unix_req(show):
+    # unix_diag_req: family, protocol, pad, states, ino, show, cookie.
+    return struct.pack("=BBHIII", 1, 0, 0, ALL_STATES, 0, show) + NO_COOKIE
+
+
+def family_req(family, protocol, show):
+    # netlink_diag_req / packet_diag_req: family, protocol, pad, ino, show, cookie.
+    return struct.pack("=BBHII", family, protocol, 0, 0, show) + NO_COOKIE
+
+
+REQUESTS = [
+    ("tcp4-ext-ff", inet_req(socket.AF_INET, 6, 0xFF)),
+    ("tcp6-ext-ff", inet_req(socket.AF_INET6, 6, 0xFF)),
+    ("udp4-ext-ff", inet_req(socket.AF_INET, 17, 0xFF)),
+    ("udp6-ext-ff", inet_req(socket.AF_INET6, 17, 0xFF)),
+    # Without raw_diag the kernel answers DONE carrying -ENOENT.
+    ("raw4", inet_req(socket.AF_INET, 255, 0xFF)),
+    ("unix-all-show", unix_req(0x7F)),
+    ("netlink-all-show", family_req(16, 255, 0xF)),
+    ("packet-all-show", family_req(17, 0, 0x3F)),
+    # No sock_diag handler for AF_AX25: NLMSG_ERROR carrying -ENOENT.
+    ("error-family3", inet_req(3, 6, 0)),
+]
+
+
+def message(payload, seq):
+    return struct.pack("=IHHII", 16 + len(payload), BY_FAMILY, 0x301, seq, 0) + payload
+
+
+def ends(datagram):
+    off = 0
+    while off + 16 <= len(datagram):
+        length, kind = struct.unpack_from("=IH", datagram, off)
+        if kind in (DONE, ERROR):
+            return True
+        if length < 16:
+            return True
+        off += (length + 3) & ~3
+    return False
+
+
+def dump(sock, request, seq):
+    sock.send(request)
+    out = []
+    while True:
+        d = sock.recv(65536)
+        out.append(d)
+        if ends(d):
+            return out
+
+
+def capture_file(records):
+    out = b"SDIAGCAP" + struct.pack("=IHH", 0x01020304, 1, 0)
+    for kind, data in records:
+        out += struct.pack("=HHI", kind, 0, len(data)) + data
+    return out
+
+
+def write(target, name, data):
+    d = os.path.join(CORPUS, target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def sockets(tmp):
+    """Something to list in every table; kept open while dumping."""
+    keep = []
+    for fam, addr in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+        l = socket.socket(fam, socket.SOCK_STREAM)
+        l.bind((addr, 0))
+        l.listen(4)
+        c = socket.create_connection(l.getsockname()[:2])
+        a, _ = l.accept()
+        pending = socket.create_connection(l.getsockname()[:2])
+        u = socket.socket(fam, socket.SOCK_DGRAM)
+        u.bind((addr, 0))
+        u.connect(l.getsockname()[:2])
+        keep += [l, c, a, pending, u]
+    keep.append(socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP))
+    keep.append(socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3)))
+    path = os.path.join(tmp, "seed.sock")
+    ul = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    ul.bind(path)
+    ul.listen(4)
+    keep += [ul, socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)]
+    keep[-1].connect(path)  # pending: fills UNIX_DIAG_ICONS
+    ua = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    ua.bind(b"\0sockdiag-seed\x01\"")
+    ua.listen(1)
+    keep += [ua, *socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)]
+    return keep
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        keep = sockets(tmp)
+        sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, SOCK_DIAG)
+        sock.bind((0, 0))
+        for seq, (name, payload) in enumerate(REQUESTS, 1):
+            request = message(payload, seq)
+            replies = dump(sock, request, seq)
+            # Two datagrams at most: a seed is for its shapes, not its bulk.
+            replies = replies[:2]
+            for n, d in enumerate(replies):
+                for target in ("datagram", "decode_into", "roundtrip_record"):
+                    write(target, f"{name}-{n}", d)
+            write("capture", f"{name}.cap", capture_file([(1, request)] + [(2, d) for d in replies]))
+            write("roundtrip_request", name, payload)
+        for table in ("raw", "raw6", "tcp", "udp6", "unix"):
+            with open(f"/proc/net/{table}", "rb") as f:
+                lines = f.read().splitlines(keepends=True)[:8]
+            write("procnet", table, b"".join(lines))
+            if table in ("raw", "raw6"):
+                kind = 3 if table == "raw" else 4
+                write("capture", f"proc-{table}.cap", capture_file([(kind, b"".join(lines))]))
+        del keep
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,202 @@
+//! What every fuzz target shares: walking a datagram the way the runner
+//! does and touching every accessor of what comes out, so each target is a
+//! few lines. The pattern for a new decoder: add its calls to [`message`]
+//! (or a sibling function here), then a target in `fuzz_targets/` that feeds
+//! it, a `[[bin]]` in Cargo.toml, and seeds in `corpus/<target>/`.
+//!
+//! Beyond "no panic, no endless loop", the checks here are: the JSON the
+//! formatter streams is valid JSON, and views agree with the records built
+//! from them.
+
+use core::fmt::{self, Write};
+
+use sockdiag_codec::attr::Attrs;
+use sockdiag_codec::dump::{Body, Message, Messages};
+use sockdiag_codec::format::{self, Extras, JsonArray, Layout};
+use sockdiag_codec::inet::{self, InetRecord};
+use sockdiag_codec::nlmsg::{self, Packet};
+use sockdiag_codec::unix::{self, UnixRecord};
+
+/// Discards output; formatting cost and panics are what matter here.
+pub struct Sink;
+
+impl Write for Sink {
+    fn write_str(&mut self, _: &str) -> fmt::Result {
+        Ok(())
+    }
+}
+
+/// The layouts the runner can ask for.
+const LAYOUTS: [Layout; 2] = [
+    Layout {
+        netid: true,
+        state: true,
+        extended: true,
+    },
+    Layout {
+        netid: false,
+        state: false,
+        extended: false,
+    },
+];
+
+/// Every attribute in `bytes`, with every typed read tried on each.
+pub fn attrs(bytes: &[u8]) {
+    for a in Attrs::new(bytes) {
+        let Ok(a) = a else { break };
+        let _ = (a.kind(), a.raw_kind(), a.len(), a.is_empty(), a.payload());
+        let _ = (a.u8(), a.u32_ne(), a.u64_ne());
+    }
+}
+
+/// Every optional part of a line on; `numeric` and `oneline` vary.
+fn all_extras(variant: usize) -> Extras<'static> {
+    Extras {
+        timer: true,
+        tos: true,
+        memory: true,
+        info: true,
+        numeric: variant % 2 == 0,
+        oneline: variant % 3 == 0,
+        ..Extras::NONE
+    }
+}
+
+/// One inet record through both output formats, with its detail
+/// attributes read as each protocol's (tcp_info, sctp, mptcp...).
+pub fn inet_record(rec: &InetRecord<'_>, json: &mut JsonArray, out: &mut String) {
+    for layout in &LAYOUTS {
+        let _ = format::write_inet(&mut Sink, layout, "tcp", rec, Some("lo"));
+    }
+    let _ = json.inet(out, "tcp", rec, Some("eth\"0\\"));
+    let extras = all_extras(rec.attrs.len());
+    for proto in [
+        inet::proto::TCP,
+        inet::proto::UDP,
+        inet::proto::SCTP,
+        inet::proto::MPTCP,
+    ] {
+        if let Ok(d) = rec.details(proto) {
+            let _ = format::write_inet_with(
+                &mut Sink,
+                &LAYOUTS[0],
+                "tcp",
+                rec,
+                None,
+                &extras,
+                Some(&d),
+                proto,
+            );
+            let _ =
+                format::JsonArray::new().inet_with(&mut Sink, "tcp", rec, None, &extras, Some(&d));
+        }
+    }
+    let _ = (rec.state.mask(), rec.timer.raw());
+    attrs(rec.attrs);
+}
+
+/// One unix record through both output formats and every accessor.
+pub fn unix_record(rec: &UnixRecord<'_>, json: &mut JsonArray, out: &mut String) {
+    for layout in &LAYOUTS {
+        let _ = format::write_unix(&mut Sink, layout, rec);
+    }
+    let _ = json.unix(out, rec);
+    let _ = format::unix_queues(rec);
+    if let Some(icons) = rec.icons {
+        assert_eq!(icons.iter().count(), icons.len());
+        assert_eq!(icons.is_empty(), icons.len() == 0);
+    }
+    let _ = (rec.sock_type.raw(), rec.state.mask());
+    attrs(rec.attrs);
+}
+
+/// One decoded message, whatever it carries.
+pub fn message(msg: &Message<'_>, json: &mut JsonArray, out: &mut String) {
+    match &msg.body {
+        Body::Inet(rec) => inet_record(rec, json, out),
+        Body::Unix(rec) => unix_record(rec, json, out),
+        Body::Netlink(rec) => {
+            let extras = all_extras(rec.attrs.len());
+            for layout in &LAYOUTS {
+                let _ = format::write_netlink(&mut Sink, layout, rec, Some("comm"), &extras);
+            }
+            let _ = json.netlink(out, rec, &extras);
+            attrs(rec.attrs);
+        }
+        Body::Packet(rec) => {
+            let extras = all_extras(rec.attrs.len());
+            for layout in &LAYOUTS {
+                let _ = format::write_packet(&mut Sink, layout, rec, None, &extras);
+            }
+            let _ = json.packet(out, rec, Some("lo"), &extras);
+            attrs(rec.attrs);
+        }
+        Body::OtherDiag { payload, .. } => attrs(payload),
+        Body::Error { errno } | Body::Done { errno } => {
+            let _ = errno.checked_neg();
+        }
+    }
+}
+
+/// The views under the records: each `SOCK_DIAG_BY_FAMILY` payload through
+/// both message views, whatever family it claims, and the records built
+/// from a view must equal the ones [`Messages`] yields.
+fn views(datagram: &[u8]) {
+    let mut rest = datagram;
+    while let Ok(packet) = Packet::new_checked(rest) {
+        let _ = (
+            packet.len(),
+            packet.is_empty(),
+            packet.flags(),
+            packet.seq(),
+        );
+        let payload = packet.payload();
+        if packet.msg_type() == nlmsg::kind::SOCK_DIAG_BY_FAMILY {
+            if let Ok(v) = inet::MsgView::new_checked(payload) {
+                let _ = (v.family(), v.state(), v.timer(), v.retrans(), v.id());
+                let _ = (v.expires(), v.rqueue(), v.wqueue(), v.uid(), v.inode());
+                for a in v.attrs() {
+                    let _ = a.map(|a| a.payload());
+                }
+                if let Ok(r) = InetRecord::parse(&v) {
+                    assert_eq!(InetRecord::parse_bytes(payload), Ok(r));
+                }
+            }
+            if let Ok(v) = unix::MsgView::new_checked(payload) {
+                let _ = (v.sock_type(), v.state(), v.inode(), v.cookie());
+                for a in v.attrs() {
+                    let _ = a.map(|a| a.payload());
+                }
+                if let Ok(r) = UnixRecord::parse(&v) {
+                    assert_eq!(UnixRecord::parse_bytes(payload), Ok(r));
+                }
+            }
+        }
+        let step = (packet.len() as usize + 3) & !3;
+        match rest.get(step..) {
+            Some(r) if step > 0 => rest = r,
+            _ => break,
+        }
+    }
+}
+
+/// A whole datagram as the runner handles it: every message through
+/// [`message`], then the JSON array closed and checked for validity.
+pub fn datagram(data: &[u8]) {
+    views(data);
+    let mut json = JsonArray::new();
+    let mut out = String::new();
+    for msg in Messages::new(data) {
+        let Ok(msg) = msg else { break };
+        message(&msg, &mut json, &mut out);
+    }
+    let _ = json.finish(&mut out);
+    check_json(&out);
+}
+
+/// Panics unless `text` is one valid JSON value.
+pub fn check_json(text: &str) {
+    if let Err(e) = serde_json::from_str::<serde_json::Value>(text) {
+        panic!("invalid JSON ({e}):\n{text}");
+    }
+}

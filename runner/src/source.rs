@@ -1,0 +1,259 @@
+//! Where datagrams come from: the kernel, or a capture file written by an
+//! earlier `--dump-raw` run (format in `sockdiag_codec::capture`). The dump
+//! loop talks to a [`Source`] and cannot tell the two apart, so `--decode`
+//! prints exactly what the live run printed.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::iter::Peekable;
+use std::path::{Path, PathBuf};
+
+use sockdiag_codec::capture::{self, Capture, Kind, Records};
+use sockdiag_codec::nlmsg::{self, Packet, Request};
+use sockdiag_codec::{family, format, inet};
+
+use crate::netlink::{DiagSocket, NetError};
+
+/// Why a source failed: the kernel, or the capture file (a whole line).
+pub enum SourceError {
+    Net(NetError),
+    Capture(String),
+}
+
+enum Origin {
+    Kernel(DiagSocket),
+    Replay(Replay),
+}
+
+/// The datagram source of one run, optionally recording what passes.
+pub struct Source {
+    origin: Origin,
+    recorder: Option<Recorder>,
+    seq: u32,
+}
+
+/// A capture file being replayed.
+struct Replay {
+    path: PathBuf,
+    records: Peekable<Records<'static>>,
+    requests: usize,
+}
+
+/// A capture file being written (`--dump-raw`).
+struct Recorder {
+    path: PathBuf,
+    out: BufWriter<File>,
+}
+
+fn file_error(path: &Path, what: impl std::fmt::Display) -> SourceError {
+    SourceError::Capture(format!("{}: {what}", path.display()))
+}
+
+impl Recorder {
+    fn create(path: &Path) -> Result<Recorder, SourceError> {
+        let file =
+            File::create(path).map_err(|e| file_error(path, format!("cannot create: {e}")))?;
+        let mut r = Recorder {
+            path: path.to_owned(),
+            out: BufWriter::new(file),
+        };
+        let mut header = [0u8; capture::HEADER_LEN];
+        let len = capture::emit_header(&mut header).map_err(|e| file_error(path, e))?;
+        r.write(&header[..len])?;
+        Ok(r)
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), SourceError> {
+        self.out
+            .write_all(bytes)
+            .map_err(|e| file_error(&self.path, format!("cannot write: {e}")))
+    }
+
+    fn record(&mut self, kind: Kind, data: &[u8]) -> Result<(), SourceError> {
+        let mut header = [0u8; capture::RECORD_HEADER_LEN];
+        capture::emit_record_header(&mut header, kind, data.len())
+            .map_err(|e| file_error(&self.path, e))?;
+        self.write(&header)?;
+        self.write(data)
+    }
+}
+
+/// A request in words: "tcp IPv6 dump", "unix dump", ...
+fn describe(request: &[u8]) -> String {
+    let Ok(packet) = Packet::new_checked(request) else {
+        return "a malformed request".into();
+    };
+    let payload = packet.payload();
+    match payload.first().copied() {
+        Some(family::UNIX) => "a unix dump".into(),
+        Some(f @ (family::INET | family::INET6)) => {
+            let v = if f == family::INET { "IPv4" } else { "IPv6" };
+            match inet::ReqRepr::parse(payload, packet.flags()) {
+                Ok(r) => format!(
+                    "a {} {v} dump of states {:#x}",
+                    format::inet_netid(r.protocol),
+                    r.states
+                ),
+                Err(_) => format!("an {v} dump"),
+            }
+        }
+        Some(f) => format!("a dump of family {f}"),
+        None => "an empty request".into(),
+    }
+}
+
+impl Replay {
+    fn open(path: &Path) -> Result<Replay, SourceError> {
+        let bytes =
+            std::fs::read(path).map_err(|e| file_error(path, format!("cannot read: {e}")))?;
+        // Read once, kept to the end of the run; records borrow from it.
+        let bytes: &'static [u8] = bytes.leak();
+        let cap = Capture::new_checked(bytes).map_err(|e| file_error(path, e))?;
+        // Find a bad record before printing anything.
+        let mut check = cap.records();
+        while let Some(r) = check.next() {
+            if let Err(e) = r {
+                return Err(file_error(
+                    path,
+                    format!("record at byte {}: {e}", check.offset()),
+                ));
+            }
+        }
+        Ok(Replay {
+            path: path.to_owned(),
+            records: cap.records().peekable(),
+            requests: 0,
+        })
+    }
+
+    fn next(&mut self, want: Kind) -> Result<&'static [u8], SourceError> {
+        match self.records.next() {
+            Some(Ok(r)) if r.kind == want => Ok(r.data),
+            Some(Ok(r)) => Err(file_error(
+                &self.path,
+                format!(
+                    "record at byte {} is {:?}, expected {want:?} after request {} \
+                     (was it made with other options?)",
+                    r.offset, r.kind, self.requests
+                ),
+            )),
+            Some(Err(e)) => Err(file_error(&self.path, e)),
+            None => Err(file_error(
+                &self.path,
+                format!(
+                    "ends before the {want:?} this run expects after request {}",
+                    self.requests
+                ),
+            )),
+        }
+    }
+}
+
+impl Source {
+    /// The kernel, or the file of `--decode`; recording to `--dump-raw`.
+    pub fn open(decode: Option<&Path>, dump_raw: Option<&Path>) -> Result<Source, SourceError> {
+        let origin = match decode {
+            Some(path) => Origin::Replay(Replay::open(path)?),
+            None => Origin::Kernel(DiagSocket::open().map_err(SourceError::Net)?),
+        };
+        let recorder = dump_raw.map(Recorder::create).transpose()?;
+        Ok(Source {
+            origin,
+            recorder,
+            seq: 0,
+        })
+    }
+
+    /// Sends one request (a replay checks it is the one recorded) and
+    /// returns its sequence number; replies carry it.
+    pub fn send<R: Request>(&mut self, request: &R) -> Result<u32, SourceError> {
+        self.seq = self.seq.wrapping_add(1);
+        // Room for a request with the largest filter program.
+        let mut buf = [0u8; 4096];
+        let len = nlmsg::emit_request(&mut buf, self.seq, request)
+            .map_err(|e| SourceError::Capture(format!("cannot build the request: {e}")))?;
+        let bytes = &buf[..len];
+        match &mut self.origin {
+            Origin::Kernel(sock) => sock.send(bytes).map_err(SourceError::Net)?,
+            Origin::Replay(replay) => {
+                replay.requests += 1;
+                let recorded = replay.next(Kind::Request)?;
+                if recorded != bytes {
+                    return Err(file_error(
+                        &replay.path,
+                        format!(
+                            "request {} was {}, this run asks for {} \
+                             (decode with the options of the --dump-raw run)",
+                            replay.requests,
+                            describe(recorded),
+                            describe(bytes)
+                        ),
+                    ));
+                }
+            }
+        }
+        if let Some(r) = &mut self.recorder {
+            r.record(Kind::Request, bytes)?;
+        }
+        Ok(self.seq)
+    }
+
+    /// The next datagram answering the last request.
+    pub fn recv<'b>(&mut self, buf: &'b mut [u8]) -> Result<&'b [u8], SourceError> {
+        let datagram: &'b [u8] = match &mut self.origin {
+            Origin::Kernel(sock) => sock.recv(buf).map_err(SourceError::Net)?,
+            Origin::Replay(replay) => replay.next(Kind::Datagram)?,
+        };
+        if let Some(r) = &mut self.recorder {
+            r.record(Kind::Datagram, datagram)?;
+        }
+        Ok(datagram)
+    }
+
+    /// The text of /proc/net/raw (or raw6 for IPv6), `None` when there is
+    /// none to read (no /proc; or not in the capture).
+    pub fn proc_raw(&mut self, ipv6: bool) -> Result<Option<Vec<u8>>, SourceError> {
+        let (kind, path) = if ipv6 {
+            (Kind::ProcNetRaw6, "/proc/net/raw6")
+        } else {
+            (Kind::ProcNetRaw, "/proc/net/raw")
+        };
+        let text = match &mut self.origin {
+            // Unreadable is missing: the caller then names raw_diag.
+            Origin::Kernel(_) => match std::fs::read(path) {
+                Ok(t) => t,
+                Err(_) => return Ok(None),
+            },
+            Origin::Replay(replay) => match replay.records.peek() {
+                Some(Ok(r)) if r.kind == kind => replay.next(kind)?.to_vec(),
+                _ => return Ok(None),
+            },
+        };
+        if let Some(r) = &mut self.recorder {
+            r.record(kind, &text)?;
+        }
+        Ok(Some(text))
+    }
+
+    /// Ends the run: flushes the recording; a replay must have been used up.
+    pub fn finish(&mut self) -> Result<(), SourceError> {
+        if let Origin::Replay(replay) = &mut self.origin {
+            if let Some(Ok(r)) = replay.records.peek() {
+                return Err(file_error(
+                    &replay.path,
+                    format!(
+                        "record at byte {} is more than this run reads \
+                         (decode with the options of the --dump-raw run)",
+                        r.offset
+                    ),
+                ));
+            }
+        }
+        if let Some(r) = &mut self.recorder {
+            r.out
+                .flush()
+                .map_err(|e| file_error(&r.path, format!("cannot write: {e}")))?;
+        }
+        Ok(())
+    }
+}
