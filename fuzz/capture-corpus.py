@@ -7,7 +7,9 @@ families, a family without a handler) and stores each reply datagram as a
 seed: fuzz/corpus/{datagram,decode_into,roundtrip_record}/<name>-<n>. It
 also writes one capture file per request (the format of codec/src/capture.rs)
 to fuzz/corpus/capture/, /proc/net table samples to fuzz/corpus/procnet/,
-and request payloads to fuzz/corpus/roundtrip_request/.
+request payloads to fuzz/corpus/roundtrip_request/, the attributes of TCP
+and UDP records to fuzz/corpus/inet_details/, the summary's /proc files to
+fuzz/corpus/sockstat/ and filter expressions to fuzz/corpus/expr_parse/.
 
 Usage: python3 fuzz/capture-corpus.py   (from the repository root)
 """
@@ -94,6 +96,38 @@ def write(target, name, data):
         f.write(data)
 
 
+def inet_details_seeds(name, datagram):
+    """The attributes of each inet message, behind the selector byte the
+    inet_details target reads (bit 0: IPv6, the rest: the state)."""
+    off, i = 0, 0
+    while off + 16 <= len(datagram) and i < 3:
+        length, kind = struct.unpack_from("=IH", datagram, off)
+        if length < 16 or off + length > len(datagram):
+            break
+        payload = datagram[off + 16 : off + length]
+        if kind == 20 and len(payload) >= 72:
+            family, state = payload[0], payload[1]
+            sel = (state << 1) | (1 if family == socket.AF_INET6 else 0)
+            write("inet_details", f"{name}-{i}", bytes([sel & 0xFF]) + payload[72:])
+            i += 1
+        off += (length + 3) & ~3
+
+
+# Filter expressions in ss's vocabulary, one per seed of expr_parse.
+EXPRESSIONS = [
+    "sport = :8081",
+    "( dport = :443 or sport = :443 )",
+    "dst 127.0.0.1/8 and not sport < :1024",
+    "src [::1]:22 || dst [::ffff:127.0.0.1]",
+    "autobound",
+    "fwmark = 0x10/0xff",
+    "dev = 1 and cgroup = 1",
+    "sport >= :1000 sport le :2000 ! dport eq :*",
+    "src *:80 or dst *",
+    "src /run/* or src @abstract",
+]
+
+
 def sockets(tmp):
     """Something to list in every table; kept open while dumping."""
     keep = []
@@ -138,6 +172,9 @@ def main():
                     write(target, f"{name}-{n}", d)
             write("capture", f"{name}.cap", capture_file([(1, request)] + [(2, d) for d in replies]))
             write("roundtrip_request", name, payload)
+            if name.startswith(("tcp", "udp")):
+                for n, d in enumerate(replies):
+                    inet_details_seeds(f"{name}-{n}", d)
         for table in ("raw", "raw6", "tcp", "udp6", "unix"):
             with open(f"/proc/net/{table}", "rb") as f:
                 lines = f.read().splitlines(keepends=True)[:8]
@@ -145,6 +182,13 @@ def main():
             if table in ("raw", "raw6"):
                 kind = 3 if table == "raw" else 4
                 write("capture", f"proc-{table}.cap", capture_file([(kind, b"".join(lines))]))
+        summary = b""
+        for table in ("sockstat", "sockstat6", "snmp"):
+            with open(f"/proc/net/{table}", "rb") as f:
+                summary += f.read()
+        write("sockstat", "proc", summary)
+        for n, e in enumerate(EXPRESSIONS):
+            write("expr_parse", f"expr-{n}", e.encode())
         del keep
 
 

@@ -87,8 +87,7 @@ pub fn inet_record(rec: &InetRecord<'_>, json: &mut JsonArray, out: &mut String)
                 Some(&d),
                 proto,
             );
-            let _ =
-                format::JsonArray::new().inet_with(&mut Sink, "tcp", rec, None, &extras, Some(&d));
+            let _ = json.inet_with(out, "tcp", rec, None, &extras, Some(&d));
         }
     }
     let _ = (rec.state.mask(), rec.timer.raw());
