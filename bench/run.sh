@@ -41,9 +41,11 @@ inns() { ip netns exec "$ns" "$@"; }
 # Peak RSS in KiB of one run, output discarded. GNU time forks, so the
 # child starts small; a launcher that uses vfork (python's subprocess)
 # would hand its own peak to the child's ru_maxrss at exec.
+# The highest of three runs: page-granular RSS moves by a few pages.
 peak_rss() {
     if [ -x /usr/bin/time ]; then
-        inns /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1
+        for _ in 1 2 3; do inns /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; done |
+            sort -n | tail -1
     else
         echo "n/a (apt-get install time)"
     fi
