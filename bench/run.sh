@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Times sockdiag against ss and against the floor (a dump whose messages are
+# only counted) on a socket farm in a private network namespace, checks that
+# both tools print the same lines, and measures peak RSS.
+#
+#   bench/run.sh [TCP_SOCKETS...]      default: 10000 100000 (run as root)
+#
+# Env: SOCKDIAG_BENCH_SHARED (default ../shared/bench beside the repo),
+# SOCKDIAG_BIN (default: the static release-small build), RUNS (default 7).
+# Needs: ip, ss, hyperfine, python3, cargo, GNU time (/usr/bin/time, for RSS).
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+shared=${SOCKDIAG_BENCH_SHARED:-$repo/../shared/bench}
+runs=${RUNS:-7}
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000)
+for tool in ip ss hyperfine python3 cargo; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }
+done
+
+out=$repo/target/bench
+mkdir -p "$out"
+if [ -z "${SOCKDIAG_BIN:-}" ]; then
+    (cd "$repo" && cargo build -q --profile release-small -p sockdiag \
+        --target x86_64-unknown-linux-musl)
+    SOCKDIAG_BIN=$repo/target/x86_64-unknown-linux-musl/release-small/sockdiag
+fi
+cargo build -q --release --manifest-path "$shared/floor/Cargo.toml" --target-dir "$out/floor"
+floor=$out/floor/release/floor
+sd=$SOCKDIAG_BIN
+
+ns=sockdiag-bench-$$
+farm=
+cleanup() {
+    [ -n "$farm" ] && kill "$farm" 2>/dev/null && wait "$farm" 2>/dev/null
+    ip netns del "$ns" 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+inns() { ip netns exec "$ns" "$@"; }
+
+# Peak RSS in KiB of one run, output discarded. GNU time forks, so the
+# child starts small; a launcher that uses vfork (python's subprocess)
+# would hand its own peak to the child's ru_maxrss at exec.
+# The highest of three runs: page-granular RSS moves by a few pages.
+peak_rss() {
+    if [ -x /usr/bin/time ]; then
+        for _ in 1 2 3; do inns /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; done |
+            sort -n | tail -1
+    else
+        echo "n/a (apt-get install time)"
+    fi
+}
+
+# Table lines without the header, spacing normalised. ss pads columns and
+# appends a Process column; sockdiag's widths are fixed.
+normal() { tail -n +2 | tr -s ' \t' ' ' | sed 's/ $//'; }
+
+# Compares sockdiag and ss on ARGS; with FIRST=1 only each record's first
+# line (ss -i continues a record on indented lines). Fails the run on a
+# difference, so a fast wrong answer cannot pass.
+compare() {
+    local a=$out/sockdiag.txt b=$out/ss.txt
+    inns "$sd" "$@" | normal >"$a"
+    inns ss "$@" | normal >"$b"
+    if [ "${FIRST:-0}" = 1 ]; then
+        grep -v '^ ' "$a" >"$a.1" || true; mv "$a.1" "$a"
+        grep -v '^ ' "$b" >"$b.1" || true; mv "$b.1" "$b"
+    fi
+    local n
+    n=$(wc -l <"$a")
+    if cmp -s "$a" "$b"; then
+        echo "  same output: $* ($n lines, same order)"
+    elif cmp -s <(sort "$a") <(sort "$b"); then
+        echo "  same output: $* ($n lines, after sorting: the order differs)"
+    else
+        echo "  OUTPUT DIFFERS: $*" >&2
+        diff <(sort "$a") <(sort "$b") | head -20 >&2
+        exit 1
+    fi
+}
+
+bench_size() {
+    local tcp=$1 conns listen udp unix
+    # Two sockets per pair; the rest listeners. UDP and UNIX at a tenth.
+    listen=$((tcp / 100)); conns=$(((tcp - listen) / 2)); udp=$((tcp / 20)); unix=$((tcp / 20))
+    ip netns add "$ns"
+    rm -f "$out/farm.json"
+    # Not through inns: $! must be python itself (ip netns exec execs it),
+    # so that kill reaches the farm, which then stops its workers.
+    ip netns exec "$ns" python3 "$shared/sockfarm.py" --listen "$listen" --conns "$conns" \
+        --udp "$udp" --unix "$unix" --fill 8081:64:17 --ready "$out/farm.json" \
+        >"$out/farm.log" 2>&1 &
+    farm=$!
+    while [ ! -s "$out/farm.json" ]; do
+        kill -0 "$farm" 2>/dev/null || { echo "bench: sockfarm died" >&2; exit 1; }
+        sleep 0.5
+    done
+    local count
+    count=$(inns "$floor" tcp)
+    echo "== farm: $count TCP sockets (floor's count), $udp UDP, $((2 * unix)) UNIX"
+
+    compare -tan
+    compare -xa
+    # -n here: ss -tl names port 8081 after /etc/services (tproxy).
+    compare -tln 'sport = :8081'
+    local with_i=1
+    if inns "$sd" -tani >/dev/null 2>"$out/i.err"; then
+        FIRST=1 compare -tani
+    else
+        with_i=0
+        echo "  sockdiag -tani: not supported yet ($(head -1 "$out/i.err")); timing ss -tani alone"
+    fi
+
+    local cmds=(
+        "$floor tcp" "$sd -tan" "ss -tan"
+        "$sd -xa" "ss -xa"
+        "$sd -tl 'sport = :8081'" "ss -tl 'sport = :8081'"
+    )
+    [ $with_i = 1 ] && cmds+=("$sd -tani")
+    cmds+=("ss -tani")
+    inns hyperfine -N --runs "$runs" --warmup 1 --style basic \
+        --export-json "$out/times-$tcp.json" "${cmds[@]}" >"$out/hyperfine-$tcp.log" 2>&1 ||
+        { cat "$out/hyperfine-$tcp.log" >&2; exit 1; }
+    : >"$out/rss-$tcp.txt"
+    for c in "${cmds[@]}"; do
+        eval "set -- $c"
+        printf '%s\t%s\n' "$c" "$(peak_rss "$@")" >>"$out/rss-$tcp.txt"
+    done
+    python3 - "$out/times-$tcp.json" "$out/rss-$tcp.txt" "$sd" "$floor" <<'EOF'
+import json, statistics, sys
+times = {r["command"]: statistics.median(r["times"]) for r in json.load(open(sys.argv[1]))["results"]}
+rss = dict(l.rstrip("\n").split("\t") for l in open(sys.argv[2]))
+sd, floor = sys.argv[3], sys.argv[4]
+name = lambda c: c.replace(sd, "sockdiag").replace(floor, "floor")
+print(f"  {'command':34} {'median ms':>10} {'peak RSS KiB':>13}")
+for c, t in times.items():
+    print(f"  {name(c):34} {t * 1000:10.1f} {rss[c]:>13}")
+def ratio(a, b):
+    if a in times and b in times:
+        print(f"  {name(a):>26} / {name(b):26} = {times[a] / times[b]:.2f}")
+print("  ratios:")
+ratio(f"{sd} -tan", f"{floor} tcp")
+ratio(f"{sd} -tan", "ss -tan")
+ratio("ss -tan", f"{floor} tcp")
+ratio(f"{sd} -tani", "ss -tani")
+ratio(f"{sd} -xa", "ss -xa")
+ratio(f"{sd} -tl 'sport = :8081'", "ss -tl 'sport = :8081'")
+EOF
+    kill "$farm"; wait "$farm" 2>/dev/null || true; farm=
+    ip netns del "$ns"
+}
+
+echo "sockdiag: $sd ($(stat -c %s "$sd") bytes); medians of $runs runs"
+for size in "${sizes[@]}"; do
+    bench_size "$size"
+done
