@@ -6,7 +6,7 @@
 #   bench/run.sh [TCP_SOCKETS...]      default: 10000 100000 (run as root)
 #
 # Env: SOCKDIAG_BENCH_SHARED (default ../shared/bench beside the repo),
-# SOCKDIAG_BIN (default: the static release-small build), RUNS (default 7).
+# SOCKDIAG_BIN (default: the static build, `cargo +nightly static`), RUNS (default 7).
 # Needs: ip, ss, hyperfine, python3, cargo, GNU time (/usr/bin/time, for RSS).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,8 +21,14 @@ done
 out=$repo/target/bench
 mkdir -p "$out"
 if [ -z "${SOCKDIAG_BIN:-}" ]; then
-    (cd "$repo" && cargo build -q --profile release-small -p sockdiag \
-        --target x86_64-unknown-linux-musl)
+    # The binary the README ships: nightly's size build when nightly is
+    # there, the stable musl build of the same profile otherwise.
+    if rustup run nightly true 2>/dev/null; then
+        (cd "$repo" && cargo +nightly -q static)
+    else
+        (cd "$repo" && cargo build -q --profile release-small -p sockdiag \
+            --target x86_64-unknown-linux-musl)
+    fi
     SOCKDIAG_BIN=$repo/target/x86_64-unknown-linux-musl/release-small/sockdiag
 fi
 cargo build -q --release --manifest-path "$shared/floor/Cargo.toml" --target-dir "$out/floor"

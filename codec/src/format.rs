@@ -117,31 +117,128 @@ impl Write for CharCount {
     }
 }
 
-/// An address as ss shows it, with the bracket, wildcard and `%ifname`
-/// rules, rendered into a fixed buffer so it can be padded.
-struct AddrText(heapless::String<80>);
-
-impl AddrText {
-    fn inet(addr: IpAddr, ifname: Option<&str>, v6only: bool) -> AddrText {
-        let mut s = heapless::String::new();
-        // Writing into a fixed string fails only on overflow, which 80 bytes
-        // rule out for an address plus a 15-byte interface name; a longer
-        // name is cut, not a panic.
-        let _ = match addr {
-            IpAddr::V4(a) => write!(s, "{a}"),
-            // ss shows a dual-stack wildcard as `*`, a v6-only one as `[::]`.
-            IpAddr::V6(a) if a.is_unspecified() && !v6only => s.write_char('*'),
-            IpAddr::V6(a) => write!(s, "[{a}]"),
-        };
-        if let Some(name) = ifname {
-            let _ = write!(s, "%{name}");
+/// Dotted quad, without `Ipv4Addr`'s `Display` (which goes through the
+/// padding machinery for every address).
+fn write_ipv4<W: Write>(w: &mut W, a: core::net::Ipv4Addr) -> fmt::Result {
+    for (i, octet) in a.octets().into_iter().enumerate() {
+        if i > 0 {
+            w.write_char('.')?;
         }
-        AddrText(s)
+        w.write_str(Dec::new(octet.into()).as_str())?;
+    }
+    Ok(())
+}
+
+/// Writes an address as ss shows it, with the bracket, wildcard and
+/// `%ifname` rules, right-aligned in `width` chars. The width of an IPv4
+/// address is counted from its octets, so the common case is formatted
+/// once, straight into the output.
+fn write_inet_addr<W: Write>(
+    w: &mut W,
+    addr: IpAddr,
+    ifname: Option<&str>,
+    v6only: bool,
+    width: usize,
+) -> fmt::Result {
+    let if_len = ifname.map_or(0, |n| 1 + n.chars().count());
+    match addr {
+        IpAddr::V4(a) => {
+            let digits: usize = a
+                .octets()
+                .iter()
+                .map(|&o| 1 + usize::from(o >= 10) + usize::from(o >= 100))
+                .sum();
+            pad(w, width.saturating_sub(digits + 3 + if_len))?;
+            write_ipv4(w, a)?;
+        }
+        // ss shows a dual-stack wildcard as `*`, a v6-only one as `[::]`.
+        IpAddr::V6(a) if a.is_unspecified() && !v6only => {
+            pad(w, width.saturating_sub(1 + if_len))?;
+            w.write_char('*')?;
+        }
+        IpAddr::V6(a) => {
+            let mut n = CharCount(0);
+            write!(n, "[{a}]")?;
+            pad(w, width.saturating_sub(n.0 + if_len))?;
+            write!(w, "[{a}]")?;
+        }
+    }
+    if let Some(name) = ifname {
+        w.write_char('%')?;
+        w.write_str(name)?;
+    }
+    Ok(())
+}
+
+/// Spaces to pad with: `core::fmt`'s width machinery writes fill one char
+/// at a time, which costs more than the rest of a plain line.
+const SPACES: &str = "                                ";
+
+fn pad<W: Write>(w: &mut W, mut n: usize) -> fmt::Result {
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        w.write_str(&SPACES[..k])?;
+        n -= k;
+    }
+    Ok(())
+}
+
+/// `text` right-aligned in `width` chars (`{:>width$}`).
+fn write_padded_left<W: Write>(w: &mut W, text: &str, width: usize) -> fmt::Result {
+    pad(w, width.saturating_sub(text.chars().count()))?;
+    w.write_str(text)
+}
+
+/// `text` left-aligned in `width` chars (`{:<width$}`).
+fn write_padded_right<W: Write>(w: &mut W, text: &str, width: usize) -> fmt::Result {
+    w.write_str(text)?;
+    pad(w, width.saturating_sub(text.chars().count()))
+}
+
+/// An unsigned number's decimal digits on the stack, so a column can be
+/// padded by its length without a second formatting pass.
+struct Dec {
+    buf: [u8; 20],
+    start: usize,
+}
+
+impl Dec {
+    fn new(mut v: u64) -> Dec {
+        let mut buf = [b'0'; 20];
+        let mut start = buf.len();
+        // Two digits per division: half the divisions of one at a time.
+        while v >= 100 && start >= 2 {
+            let pair = (v % 100) as u8;
+            v /= 100;
+            start -= 2;
+            buf[start] = b'0' + pair / 10;
+            buf[start + 1] = b'0' + pair % 10;
+        }
+        if v >= 10 && start >= 2 {
+            start -= 2;
+            buf[start] = b'0' + (v / 10) as u8;
+            buf[start + 1] = b'0' + (v % 10) as u8;
+        } else if start >= 1 {
+            start -= 1;
+            buf[start] = b'0' + v as u8;
+        }
+        Dec { buf, start }
+    }
+
+    fn as_str(&self) -> &str {
+        // ASCII digits only: the check cannot fail.
+        core::str::from_utf8(&self.buf[self.start..]).unwrap_or("")
     }
 }
 
-fn write_padded_left<W: Write>(w: &mut W, text: &str, width: usize) -> fmt::Result {
-    write!(w, "{text:>width$}")
+/// A port column: the number, or `*` for 0.
+fn port_text(port: u16, dec: &mut Dec) -> &str {
+    if port == 0 {
+        "*"
+    } else {
+        *dec = Dec::new(u64::from(port));
+        dec.as_str()
+    }
 }
 
 /// Writes the header line.
@@ -175,12 +272,17 @@ fn write_lead<W: Write>(
     sq: u32,
 ) -> fmt::Result {
     if layout.netid {
-        write!(w, "{netid:<n$} ", n = width::NETID)?;
+        write_padded_right(w, netid, width::NETID)?;
+        w.write_char(' ')?;
     }
     if layout.state {
-        write!(w, "{:<s$} ", state_name(state), s = width::STATE)?;
+        write_padded_right(w, state_name(state), width::STATE)?;
+        w.write_char(' ')?;
     }
-    write!(w, "{rq:<q$} {sq:<q$} ", q = width::QUEUE)
+    write_padded_right(w, Dec::new(rq.into()).as_str(), width::QUEUE)?;
+    w.write_char(' ')?;
+    write_padded_right(w, Dec::new(sq.into()).as_str(), width::QUEUE)?;
+    w.write_char(' ')
 }
 
 /// A timer's remaining time as ss prints it: minutes, seconds and
@@ -213,19 +315,6 @@ impl fmt::Display for MsTimer {
     }
 }
 
-/// A port as ss prints it with `-n`: the number, or `*` for 0.
-struct Port(u16);
-
-impl fmt::Display for Port {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0 == 0 {
-            f.pad("*")
-        } else {
-            fmt::Display::fmt(&self.0, f)
-        }
-    }
-}
-
 /// Writes one inet socket as a table line. `ifname` is the name of
 /// `rec.id.ifindex` when it is non-zero (the runner looks it up).
 pub fn write_inet<W: Write>(
@@ -255,12 +344,14 @@ pub fn write_inet_with<W: Write>(
 ) -> fmt::Result {
     write_lead(w, layout, netid, rec.state, rec.rqueue, rec.wqueue)?;
     let v6only = rec.v6only.unwrap_or(false);
-    let local = AddrText::inet(rec.id.src, ifname, v6only);
-    let peer = AddrText::inet(rec.id.dst, None, v6only);
-    write_padded_left(w, &local.0, width::ADDR)?;
-    write!(w, ":{:<p$} ", Port(rec.id.sport), p = width::PORT)?;
-    write_padded_left(w, &peer.0, width::ADDR)?;
-    write!(w, ":{}", Port(rec.id.dport))?;
+    let mut dec = Dec::new(0);
+    write_inet_addr(w, rec.id.src, ifname, v6only, width::ADDR)?;
+    w.write_char(':')?;
+    write_padded_right(w, port_text(rec.id.sport, &mut dec), width::PORT)?;
+    w.write_char(' ')?;
+    write_inet_addr(w, rec.id.dst, None, v6only, width::ADDR)?;
+    w.write_char(':')?;
+    w.write_str(port_text(rec.id.dport, &mut dec))?;
     write!(w, "{}", extras.process)?;
     // ss's -e implies -o: the timer follows the process column.
     if layout.extended || extras.timer {
@@ -347,12 +438,14 @@ pub fn write_unix_with<W: Write>(
     write_lead(w, layout, unix_netid(rec.sock_type), rec.state, rq, sq)?;
     let mut name_width = CharCount(0);
     write_unix_name(&mut name_width, &rec.name)?;
-    let pad = width::ADDR.saturating_sub(name_width.0);
-    write!(w, "{:pad$}", "")?;
+    pad(w, width::ADDR.saturating_sub(name_width.0))?;
     write_unix_name(w, &rec.name)?;
-    write!(w, " {:<p$} ", rec.inode, p = width::PORT)?;
+    w.write_char(' ')?;
+    write_padded_right(w, Dec::new(rec.inode.into()).as_str(), width::PORT)?;
+    w.write_char(' ')?;
     write_padded_left(w, "*", width::ADDR)?;
-    write!(w, " {}", rec.peer.unwrap_or(0))?;
+    w.write_char(' ')?;
+    w.write_str(Dec::new(rec.peer.unwrap_or(0).into()).as_str())?;
     write!(w, "{}", extras.process)?;
     if let Some(m) = rec.meminfo.filter(|_| extras.memory) {
         write_skmem(w, &m)?;
@@ -1066,6 +1159,34 @@ mod tests {
     use super::*;
     use core::net::{Ipv4Addr, Ipv6Addr};
     use heapless::String;
+
+    /// The hand-rolled digits and padding agree with `core::fmt`'s.
+    #[test]
+    fn test_fast_text() {
+        for v in [0, 1, 9, 10, 99, 100, 65535, 4_294_967_295, u64::MAX] {
+            let mut want: String<24> = String::new();
+            write!(want, "{v}").unwrap();
+            assert_eq!(Dec::new(v).as_str(), want.as_str());
+        }
+        for a in [
+            [0, 0, 0, 0],
+            [127, 0, 0, 1],
+            [255, 255, 255, 255],
+            [10, 200, 3, 40],
+        ] {
+            let (mut got, mut want): (String<16>, String<16>) = (String::new(), String::new());
+            write_ipv4(&mut got, Ipv4Addr::from(a)).unwrap();
+            write!(want, "{}", Ipv4Addr::from(a)).unwrap();
+            assert_eq!(got, want);
+        }
+        for (text, width) in [("", 3), ("ab", 3), ("abcd", 3), ("é", 2), ("x", 40)] {
+            let (mut got, mut want): (String<128>, String<128>) = (String::new(), String::new());
+            write_padded_left(&mut got, text, width).unwrap();
+            write_padded_right(&mut got, text, width).unwrap();
+            write!(want, "{text:>width$}{text:<width$}").unwrap();
+            assert_eq!(got, want);
+        }
+    }
 
     fn rec(family: u8, src: IpAddr, sport: u16, state: TcpState) -> InetRecord<'static> {
         let mut id = inet::SockId::any(family);

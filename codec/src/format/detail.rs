@@ -94,7 +94,9 @@ impl fmt::Display for G {
         }
         // The exponent after rounding to `prec` digits decides the form,
         // as C specifies; Rust's `{:e}` rounds the exact binary value like
-        // glibc does.
+        // glibc does. Its digits are also the fixed form's digits (the
+        // rounding position is the same), so one float conversion serves
+        // both forms: the fixed one only moves the decimal point.
         let mut sci: heapless::String<48> = heapless::String::new();
         write!(sci, "{:.*e}", prec - 1, v)?;
         let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
@@ -104,11 +106,67 @@ impl fmt::Display for G {
             let sign = if exp < 0 { '-' } else { '+' };
             return write!(f, "e{sign}{:02}", exp.unsigned_abs());
         }
-        let decimals = (prec as i32 - 1 - exp).max(0) as usize;
-        let mut fixed: heapless::String<48> = heapless::String::new();
-        write!(fixed, "{v:.decimals$}")?;
-        f.write_str(trim_zeros(&fixed))
+        let mut digits: heapless::Vec<u8, 48> = heapless::Vec::new();
+        for b in mantissa.bytes().filter(u8::is_ascii_digit) {
+            digits.push(b).map_err(|_| fmt::Error)?;
+        }
+        write_fixed(f, &digits, exp)
     }
+}
+
+/// %g's fixed form from the rounded significant digits (ASCII) and the
+/// exponent of the first one, -4 <= `exp` < the digit count: the decimal
+/// point moves, trailing zeros go.
+fn write_fixed<W: Write>(f: &mut W, digits: &[u8], exp: i32) -> fmt::Result {
+    // 0 <= exp: `exp + 1` integer digits; exp < 0: "0." and `-exp - 1`
+    // zeros before the digits.
+    let int_len = usize::try_from(exp + 1).unwrap_or(0);
+    let (int, frac) = digits.split_at(int_len.min(digits.len()));
+    let frac_len = frac.iter().rposition(|&b| b != b'0').map_or(0, |i| i + 1);
+    if int.is_empty() {
+        f.write_char('0')?;
+    }
+    f.write_str(core::str::from_utf8(int).map_err(|_| fmt::Error)?)?;
+    if frac_len > 0 {
+        f.write_char('.')?;
+        for _ in exp + 1..0 {
+            f.write_char('0')?;
+        }
+        f.write_str(core::str::from_utf8(&frac[..frac_len]).map_err(|_| fmt::Error)?)?;
+    }
+    Ok(())
+}
+
+/// ss's `%g` of a BBR gain, `raw / 256`. Such a value has an exact
+/// decimal form of at most 8 decimals (1/256 = 0.00390625), so rounding it
+/// to 6 significant digits is integer work; an exact tie, or a value that
+/// needs the exponent form, takes [`G`]'s float path.
+fn write_gain<W: Write>(w: &mut W, raw: u32) -> fmt::Result {
+    let float = |w: &mut W| write!(w, "{}", G(f64::from(raw) / 256.0, 6));
+    // value * 10^8, exact.
+    let n = u64::from(raw) * 390_625;
+    if n == 0 {
+        return float(w);
+    }
+    let len = super::Dec::new(n).as_str().len() as u32;
+    let (mut q, mut exp) = if len > 6 {
+        let p = 10u64.pow(len - 6);
+        let (q, r) = (n / p, n % p);
+        if 2 * r == p {
+            return float(w);
+        }
+        (q + u64::from(2 * r > p), len as i32 - 9)
+    } else {
+        (n * 10u64.pow(6 - len), len as i32 - 9)
+    };
+    if q == 1_000_000 {
+        q = 100_000;
+        exp += 1;
+    }
+    if !(-4..6).contains(&exp) {
+        return float(w);
+    }
+    write_fixed(w, super::Dec::new(q).as_str().as_bytes(), exp)
 }
 
 fn trim_zeros(s: &str) -> &str {
@@ -127,6 +185,18 @@ impl fmt::Display for Bw {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Bw(bw, numeric) = *self;
         if numeric {
+            // `%.0f`: below 2^52 the integer part and the fraction split
+            // exactly, so a value off a tie rounds with integer arithmetic
+            // (a float conversion per rate is most of what -in costs); a
+            // tie or a larger value takes the float path.
+            if (0.0..4_503_599_627_370_496.0).contains(&bw) {
+                let int = bw as u64;
+                let frac = bw - int as f64;
+                if frac != 0.5 {
+                    let int = if frac > 0.5 { int + 1 } else { int };
+                    return f.write_str(super::Dec::new(int).as_str());
+                }
+            }
             return write!(f, "{bw:.0}");
         }
         for (scale, unit) in [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")] {
@@ -139,8 +209,44 @@ impl fmt::Display for Bw {
 }
 
 /// Microseconds as ss's milliseconds (`%g` of us / 1000).
-fn ms(us: u32) -> G {
-    G(f64::from(us) / 1000.0, 6)
+struct Ms(u32);
+
+impl fmt::Display for Ms {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_ms(f, self.0)
+    }
+}
+
+/// [`Ms`] written straight to `w`, without `core::fmt`'s argument
+/// machinery (a detail line has half a dozen of them).
+fn write_ms<W: Write>(f: &mut W, us: u32) -> fmt::Result {
+    // Below a second, us / 1000 has at most 6 significant digits, so
+    // %g rounds nothing and prints the exact decimal: integer
+    // arithmetic gives the same text without a float conversion, which
+    // is most of what -i costs per socket.
+    if us >= 1_000_000 {
+        return write!(f, "{}", G(f64::from(us) / 1000.0, 6));
+    }
+    let (int, frac) = (us / 1000, us % 1000);
+    f.write_str(super::Dec::new(int.into()).as_str())?;
+    if frac != 0 {
+        // Three decimals with their leading zeros, trailing ones cut.
+        let digits = [
+            b'0' + (frac / 100) as u8,
+            b'0' + (frac / 10 % 10) as u8,
+            b'0' + (frac % 10) as u8,
+        ];
+        let len = digits.iter().rposition(|&d| d != b'0').map_or(0, |i| i + 1);
+        f.write_char('.')?;
+        for &d in &digits[..len] {
+            f.write_char(char::from(d))?;
+        }
+    }
+    Ok(())
+}
+
+fn ms(us: u32) -> Ms {
+    Ms(us)
 }
 
 /// Writes `-e`'s cgroup member (ss: only for a non-zero id).
@@ -241,10 +347,14 @@ fn write_addrs<W: Write>(w: &mut W, label: &str, addrs: Option<SockAddrs<'_>>) -
     Ok(())
 }
 
-fn nz<W: Write>(w: &mut W, name: &str, v: impl Into<u64>) -> fmt::Result {
+/// ` name:value` when the value is not 0 (`label` is " name:").
+fn nz<W: Write>(w: &mut W, label: &str, v: impl Into<u64>) -> fmt::Result {
     match v.into() {
         0 => Ok(()),
-        v => write!(w, " {name}:{v}"),
+        v => {
+            w.write_str(label)?;
+            w.write_str(super::Dec::new(v).as_str())
+        }
     }
 }
 
@@ -285,31 +395,36 @@ fn write_tcp<W: Write>(
         write!(w, " wscale:{},{}", t.snd_wscale(), t.rcv_wscale())?;
     }
     if t.rto() != 0 && t.rto() != 3_000_000 {
-        write!(w, " rto:{}", ms(t.rto()))?;
+        w.write_str(" rto:")?;
+        write_ms(w, t.rto())?;
     }
-    nz(w, "backoff", t.backoff())?;
+    nz(w, " backoff:", t.backoff())?;
     if t.rtt() != 0 {
-        write!(w, " rtt:{}/{}", ms(t.rtt()), ms(t.rttvar()))?;
+        w.write_str(" rtt:")?;
+        write_ms(w, t.rtt())?;
+        w.write_char('/')?;
+        write_ms(w, t.rttvar())?;
     }
     if t.ato() != 0 {
-        write!(w, " ato:{}", ms(t.ato()))?;
+        w.write_str(" ato:")?;
+        write_ms(w, t.ato())?;
     }
-    nz(w, "mss", t.snd_mss())?;
-    nz(w, "pmtu", t.pmtu())?;
-    nz(w, "rcvmss", t.rcv_mss())?;
-    nz(w, "advmss", t.advmss())?;
-    nz(w, "cwnd", t.snd_cwnd())?;
+    nz(w, " mss:", t.snd_mss())?;
+    nz(w, " pmtu:", t.pmtu())?;
+    nz(w, " rcvmss:", t.rcv_mss())?;
+    nz(w, " advmss:", t.advmss())?;
+    nz(w, " cwnd:", t.snd_cwnd())?;
     if t.snd_ssthresh() < 0xffff {
-        nz(w, "ssthresh", t.snd_ssthresh())?;
+        nz(w, " ssthresh:", t.snd_ssthresh())?;
     }
-    nz_opt(w, "bytes_sent", t.bytes_sent())?;
-    nz_opt(w, "bytes_retrans", t.bytes_retrans())?;
-    nz_opt(w, "bytes_acked", t.bytes_acked())?;
-    nz_opt(w, "bytes_received", t.bytes_received())?;
-    nz_opt(w, "segs_out", t.segs_out())?;
-    nz_opt(w, "segs_in", t.segs_in())?;
-    nz_opt(w, "data_segs_out", t.data_segs_out())?;
-    nz_opt(w, "data_segs_in", t.data_segs_in())?;
+    nz_opt(w, " bytes_sent:", t.bytes_sent())?;
+    nz_opt(w, " bytes_retrans:", t.bytes_retrans())?;
+    nz_opt(w, " bytes_acked:", t.bytes_acked())?;
+    nz_opt(w, " bytes_received:", t.bytes_received())?;
+    nz_opt(w, " segs_out:", t.segs_out())?;
+    nz_opt(w, " segs_in:", t.segs_in())?;
+    nz_opt(w, " data_segs_out:", t.data_segs_out())?;
+    nz_opt(w, " data_segs_in:", t.data_segs_in())?;
     if let Some(dc) = d.dctcp {
         if dc.enabled != 0 {
             write!(
@@ -329,10 +444,12 @@ fn write_tcp<W: Write>(
             ms(b.min_rtt)
         )?;
         if b.pacing_gain != 0 {
-            write!(w, ",pacing_gain:{}", G(f64::from(b.pacing_gain) / 256.0, 6))?;
+            w.write_str(",pacing_gain:")?;
+            write_gain(w, b.pacing_gain)?;
         }
         if b.cwnd_gain != 0 {
-            write!(w, ",cwnd_gain:{}", G(f64::from(b.cwnd_gain) / 256.0, 6))?;
+            w.write_str(",cwnd_gain:")?;
+            write_gain(w, b.cwnd_gain)?;
         }
         w.write_char(')')?;
     }
@@ -347,9 +464,9 @@ fn write_tcp<W: Write>(
         let bps = f64::from(t.snd_cwnd()) * f64::from(t.snd_mss()) * 8_000_000.0 / rtt;
         write!(w, " send {}bps", Bw(bps, x.numeric))?;
     }
-    nz(w, "lastsnd", t.last_data_sent())?;
-    nz(w, "lastrcv", t.last_data_recv())?;
-    nz(w, "lastack", t.last_ack_recv())?;
+    nz(w, " lastsnd:", t.last_data_sent())?;
+    nz(w, " lastrcv:", t.last_data_recv())?;
+    nz(w, " lastack:", t.last_ack_recv())?;
     if let Some(p) = t.pacing_rate().filter(|&p| p != 0 && p != u64::MAX) {
         write!(w, " pacing_rate {}bps", Bw(p as f64 * 8.0, x.numeric))?;
         if let Some(m) = t.max_pacing_rate().filter(|&m| m != 0 && m != u64::MAX) {
@@ -359,8 +476,8 @@ fn write_tcp<W: Write>(
     if let Some(r) = t.delivery_rate().filter(|&r| r != 0) {
         write!(w, " delivery_rate {}bps", Bw(r as f64 * 8.0, x.numeric))?;
     }
-    nz_opt(w, "delivered", t.delivered())?;
-    nz_opt(w, "delivered_ce", t.delivered_ce())?;
+    nz_opt(w, " delivered:", t.delivered())?;
+    nz_opt(w, " delivered_ce:", t.delivered_ce())?;
     if t.delivery_rate_app_limited() {
         w.write_str(" app_limited")?;
     }
@@ -376,32 +493,34 @@ fn write_tcp<W: Write>(
             }
         }
     }
-    nz(w, "unacked", t.unacked())?;
+    nz(w, " unacked:", t.unacked())?;
     if t.retrans() != 0 || t.total_retrans() != 0 {
         write!(w, " retrans:{}/{}", t.retrans(), t.total_retrans())?;
     }
-    nz(w, "lost", t.lost())?;
+    nz(w, " lost:", t.lost())?;
     // A listener's sacked is its backlog limit, already in Send-Q.
     if rec.state != TcpState::Listen {
-        nz(w, "sacked", t.sacked())?;
+        nz(w, " sacked:", t.sacked())?;
     }
-    nz_opt(w, "dsack_dups", t.dsack_dups())?;
-    nz(w, "fackets", t.fackets())?;
+    nz_opt(w, " dsack_dups:", t.dsack_dups())?;
+    nz(w, " fackets:", t.fackets())?;
     if t.reordering() != 3 {
         write!(w, " reordering:{}", t.reordering())?;
     }
-    nz_opt(w, "reord_seen", t.reord_seen())?;
+    nz_opt(w, " reord_seen:", t.reord_seen())?;
     if t.rcv_rtt() != 0 {
-        write!(w, " rcv_rtt:{}", ms(t.rcv_rtt()))?;
+        w.write_str(" rcv_rtt:")?;
+        write_ms(w, t.rcv_rtt())?;
     }
-    nz(w, "rcv_space", t.rcv_space())?;
-    nz(w, "rcv_ssthresh", t.rcv_ssthresh())?;
-    nz_opt(w, "notsent", t.notsent_bytes())?;
+    nz(w, " rcv_space:", t.rcv_space())?;
+    nz(w, " rcv_ssthresh:", t.rcv_ssthresh())?;
+    nz_opt(w, " notsent:", t.notsent_bytes())?;
     if let Some(m) = t.min_rtt().filter(|&m| m != 0 && m != u32::MAX) {
-        write!(w, " minrtt:{}", ms(m))?;
+        w.write_str(" minrtt:")?;
+        write_ms(w, m)?;
     }
-    nz_opt(w, "rcv_ooopack", t.rcv_ooopack())?;
-    nz_opt(w, "snd_wnd", t.snd_wnd())
+    nz_opt(w, " rcv_ooopack:", t.rcv_ooopack())?;
+    nz_opt(w, " snd_wnd:", t.snd_wnd())
 }
 
 /// ss's `print_escape_buf`: printable bytes as they are, the rest (and
@@ -495,12 +614,12 @@ fn write_subflow<W: Write>(w: &mut W, s: &SubflowInfo) -> fmt::Result {
 
 /// ss 6.1's `mptcp_stats_print`.
 fn write_mptcp<W: Write>(w: &mut W, m: &MptcpInfo<'_>) -> fmt::Result {
-    nz(w, "subflows", m.subflows())?;
-    nz(w, "add_addr_signal", m.add_addr_signal())?;
-    nz(w, "add_addr_accepted", m.add_addr_accepted())?;
-    nz(w, "subflows_max", m.subflows_max())?;
-    nz(w, "add_addr_signal_max", m.add_addr_signal_max())?;
-    nz(w, "add_addr_accepted_max", m.add_addr_accepted_max())?;
+    nz(w, " subflows:", m.subflows())?;
+    nz(w, " add_addr_signal:", m.add_addr_signal())?;
+    nz(w, " add_addr_accepted:", m.add_addr_accepted())?;
+    nz(w, " subflows_max:", m.subflows_max())?;
+    nz(w, " add_addr_signal_max:", m.add_addr_signal_max())?;
+    nz(w, " add_addr_accepted_max:", m.add_addr_accepted_max())?;
     if m.flags() & mptcp::flag::FALLBACK != 0 {
         w.write_str(" fallback")?;
     }
@@ -868,6 +987,38 @@ mod tests {
         for (v, want) in cases {
             assert_eq!(text(G(v, 6)).as_str(), want, "{v}");
         }
+        // The fixed form moves the decimal point of the exponent form's
+        // digits; C's definition formats the value again with `prec - 1 -
+        // exp` decimals. Both agree.
+        let mut v = 0.000_012_345_678_9_f64;
+        while v < 1e7 {
+            for prec in [3, 6] {
+                let mut sci: String<48> = String::new();
+                write!(sci, "{:.*e}", prec - 1, v).unwrap();
+                let exp: i32 = sci.split_once('e').unwrap().1.parse().unwrap();
+                if (-4..prec as i32).contains(&exp) {
+                    let mut fixed: String<48> = String::new();
+                    let decimals = (prec as i32 - 1 - exp) as usize;
+                    write!(fixed, "{v:.decimals$}").unwrap();
+                    assert_eq!(text(G(v, prec)).as_str(), trim_zeros(&fixed), "{v} {prec}");
+                }
+            }
+            v *= 1.0137;
+        }
+        // The integer path for BBR gains agrees with %g of raw / 256.
+        for raw in (0..70_000).chain([u32::MAX / 3, u32::MAX]) {
+            let mut got: String<48> = String::new();
+            write_gain(&mut got, raw).unwrap();
+            assert_eq!(got, text(G(f64::from(raw) / 256.0, 6)), "{raw}");
+        }
+        // The integer path for milliseconds agrees with %g of us / 1000.
+        for us in (0..3000).chain([999_999, 1_000_000, 1_234_567, 4_294_967_295]) {
+            let via_float = text(G(f64::from(us) / 1000.0, 6));
+            assert_eq!(text(Ms(us)).as_str(), via_float.as_str(), "{us}");
+        }
+        for us in (0..1_000_000).step_by(997) {
+            assert_eq!(text(Ms(us)), text(G(f64::from(us) / 1000.0, 6)), "{us}");
+        }
         let bw: [(f64, &str); 8] = [
             (206336000000.0, "206G"),
             (287825205440.0, "288G"),
@@ -882,6 +1033,16 @@ mod tests {
             assert_eq!(text(Bw(v, false)).as_str(), want, "{v}");
         }
         assert_eq!(text(Bw(1.5e20, true)).as_str(), "150000000000000000000");
+        // The integer path rounds as `{:.0}` does.
+        let mut v = 0.25_f64;
+        while v < 1e17 {
+            for x in [v, v.floor(), v.floor() + 0.5, v + 0.49, v + 0.51] {
+                let mut want: String<48> = String::new();
+                write!(want, "{x:.0}").unwrap();
+                assert_eq!(text(Bw(x, true)), want, "{x}");
+            }
+            v = v * 1.37 + 0.3;
+        }
         assert_eq!(text(Bw(206336000000.0, true)).as_str(), "206336000000");
         let mut s: String<16> = String::new();
         write!(s, "{:.1}", 12.25f64).unwrap();
