@@ -47,11 +47,14 @@ inns() { ip netns exec "$ns" "$@"; }
 # Peak RSS in KiB of one run, output discarded. GNU time forks, so the
 # child starts small; a launcher that uses vfork (python's subprocess)
 # would hand its own peak to the child's ru_maxrss at exec.
-# The highest of three runs: page-granular RSS moves by a few pages.
+# The median of nine runs: the same command's peak moves by up to 150 KiB
+# from run to run (start-up, address layout) even on an empty table, so
+# the highest of a few runs measures that noise, not the sockets.
 peak_rss() {
     if [ -x /usr/bin/time ]; then
-        for _ in 1 2 3; do inns /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; done |
-            sort -n | tail -1
+        for _ in 1 2 3 4 5 6 7 8 9; do
+            inns /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1
+        done | sort -n | sed -n 5p
     else
         echo "n/a (apt-get install time)"
     fi

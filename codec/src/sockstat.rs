@@ -95,13 +95,20 @@ impl Summary {
     /// Writes the summary exactly as ss 6.1 lays it out.
     pub fn write<W: Write>(&self, w: &mut W) -> fmt::Result {
         let s = self;
+        // The counters are the kernel's, but they arrive as text: sums
+        // saturate rather than overflow on a value no kernel sends.
+        let add = |a: i64, b: i64| a.saturating_add(b);
+        let sub = |a: i64, b: i64| a.saturating_sub(b);
         writeln!(w, "Total: {}", s.sockets)?;
         writeln!(
             w,
             "TCP:   {} (estab {}, closed {}, orphaned {}, timewait {})",
-            s.tcp_alloc + s.tcp_timewait,
+            add(s.tcp_alloc, s.tcp_timewait),
             s.tcp_estab,
-            s.tcp_alloc - (s.tcp4_inuse + s.tcp6_inuse - s.tcp_timewait),
+            sub(
+                s.tcp_alloc,
+                sub(add(s.tcp4_inuse, s.tcp6_inuse), s.tcp_timewait)
+            ),
             s.tcp_orphans,
             s.tcp_timewait
         )?;
@@ -113,13 +120,13 @@ impl Summary {
             ("TCP", s.tcp4_inuse, s.tcp6_inuse),
             (
                 "INET",
-                s.raw4 + s.udp4 + s.tcp4_inuse,
-                s.raw6 + s.udp6 + s.tcp6_inuse,
+                add(add(s.raw4, s.udp4), s.tcp4_inuse),
+                add(add(s.raw6, s.udp6), s.tcp6_inuse),
             ),
             ("FRAG", s.frag4, s.frag6),
         ];
         for (name, v4, v6) in rows {
-            writeln!(w, "{name}\t  {:<9} {:<9} {:<9}", v4 + v6, v4, v6)?;
+            writeln!(w, "{name}\t  {:<9} {:<9} {:<9}", add(v4, v6), v4, v6)?;
         }
         writeln!(w)
     }
@@ -207,5 +214,34 @@ Udp: 5
         s.feed_snmp("Tcp:");
         assert_eq!(s.tcp4_inuse, 0);
         assert_eq!(s.tcp_estab, 0);
+    }
+
+    /// Found by the `sockstat` fuzz target: counters near `i64::MAX` made
+    /// the sums overflow (a panic in a debug build, a wrong figure in a
+    /// release one). The fixture is the fuzzer's input as it was found.
+    #[test]
+    fn test_fuzz_add_overflow() {
+        let input = include_bytes!("../tests/fixtures/fuzz-sockstat-add-overflow.bin");
+        let text = core::str::from_utf8(input).unwrap();
+        let mut s = Summary::default();
+        for line in text.lines() {
+            s.feed_sockstat(line);
+            s.feed_snmp(line);
+        }
+        let mut out: String<1024> = String::new();
+        s.write(&mut out).unwrap();
+        // Sums saturate instead of wrapping into nonsense.
+        let huge = Summary {
+            tcp_alloc: i64::MAX,
+            tcp_timewait: 5,
+            tcp4_inuse: i64::MIN,
+            ..Summary::default()
+        };
+        out.clear();
+        huge.write(&mut out).unwrap();
+        assert!(
+            out.starts_with(&"Total: 0\nTCP:   9223372036854775807 "[..]),
+            "{out}"
+        );
     }
 }
