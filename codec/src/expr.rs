@@ -830,18 +830,6 @@ impl Expr {
         let inode = i64::from(rec.inode);
         let peer = i64::from(rec.peer.unwrap_or(0));
         self.eval_with(root, &mut |p| match *p {
-            Pred::Host { end, cond } => {
-                let mine = if end == End::Src { inode } else { peer };
-                cond.port.is_none_or(|port| i64::from(port) == mine) && cond.prefix_len == 0
-            }
-            Pred::PortCmp { end, ge, port } => {
-                let mine = if end == End::Src { inode } else { peer };
-                if ge {
-                    mine >= i64::from(port)
-                } else {
-                    mine <= i64::from(port)
-                }
-            }
             Pred::Auto => {
                 unnamed
                     || (name.len() == 6
@@ -850,10 +838,6 @@ impl Expr {
                             .iter()
                             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b)))
             }
-            Pred::Dev(i) => i == 0,
-            // A unix socket has no mark: 0 & mask is 0.
-            Pred::Mark { mark, .. } => mark == 0,
-            Pred::Cgroup(id) => id == 0,
             Pred::UnixPath { end, start, stop } => {
                 let pat = self
                     .patterns
@@ -862,6 +846,8 @@ impl Expr {
                 let subject: &[u8] = if end == End::Src { &name } else { &[] };
                 fnmatch(pat, subject)
             }
+            // Ports are the inodes; no mark, interface or cgroup.
+            _ => ports_only(p, inode, peer),
         })
     }
 
@@ -873,24 +859,32 @@ impl Expr {
     /// cgroup are 0.
     pub fn eval_ports(&self, local: i64, remote: i64) -> bool {
         let Some(root) = self.root else { return true };
-        self.eval_with(root, &mut |p| match *p {
-            Pred::Host { end, cond } => {
-                let mine = if end == End::Src { local } else { remote };
-                cond.port.is_none_or(|port| i64::from(port) == mine) && cond.prefix_len == 0
+        self.eval_with(root, &mut |p| ports_only(p, local, remote))
+    }
+}
+
+/// A predicate on a socket known only by two numbers (ss's `lport` and
+/// `rport`): a host condition matches on its port alone when it names no
+/// address; `autobound` and unix patterns never match; interface, mark
+/// (0 & mask is 0) and cgroup are 0.
+fn ports_only(p: &Pred, local: i64, remote: i64) -> bool {
+    match *p {
+        Pred::Host { end, cond } => {
+            let mine = if end == End::Src { local } else { remote };
+            cond.port.is_none_or(|port| i64::from(port) == mine) && cond.prefix_len == 0
+        }
+        Pred::PortCmp { end, ge, port } => {
+            let mine = if end == End::Src { local } else { remote };
+            if ge {
+                mine >= i64::from(port)
+            } else {
+                mine <= i64::from(port)
             }
-            Pred::PortCmp { end, ge, port } => {
-                let mine = if end == End::Src { local } else { remote };
-                if ge {
-                    mine >= i64::from(port)
-                } else {
-                    mine <= i64::from(port)
-                }
-            }
-            Pred::Auto | Pred::UnixPath { .. } => false,
-            Pred::Dev(i) => i == 0,
-            Pred::Mark { mark, .. } => mark == 0,
-            Pred::Cgroup(id) => id == 0,
-        })
+        }
+        Pred::Auto | Pred::UnixPath { .. } => false,
+        Pred::Dev(i) => i == 0,
+        Pred::Mark { mark, .. } => mark == 0,
+        Pred::Cgroup(id) => id == 0,
     }
 }
 
