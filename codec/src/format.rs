@@ -157,10 +157,12 @@ fn write_inet_addr<W: Write>(
             w.write_char('*')?;
         }
         IpAddr::V6(a) => {
-            let mut n = CharCount(0);
-            write!(n, "[{a}]")?;
-            pad(w, width.saturating_sub(n.0 + if_len))?;
-            write!(w, "[{a}]")?;
+            write_aligned(
+                w,
+                &format_args!("[{a}]"),
+                width.saturating_sub(if_len),
+                true,
+            )?;
         }
     }
     if let Some(name) = ifname {
@@ -802,11 +804,13 @@ fn write_aligned<W: Write>(
 ) -> fmt::Result {
     let mut n = CharCount(0);
     write!(n, "{d}")?;
-    let pad = width.saturating_sub(n.0);
+    let fill = width.saturating_sub(n.0);
     if right {
-        write!(w, "{:pad$}{d}", "")
+        pad(w, fill)?;
+        write!(w, "{d}")
     } else {
-        write!(w, "{d}{:pad$}", "")
+        write!(w, "{d}")?;
+        pad(w, fill)
     }
 }
 
