@@ -26,6 +26,18 @@ fn rows(run: &Run, keep: impl Fn(&str) -> bool) -> Vec<String> {
     run.stdout.lines().map(squash).filter(|l| keep(l)).collect()
 }
 
+/// The object of a `-j` run's array whose inode is `ino`.
+fn json_object(run: &Run, ino: u64) -> Value {
+    let array: Value = serde_json::from_str(run.success()).expect("JSON");
+    array
+        .as_array()
+        .expect("a JSON array")
+        .iter()
+        .find(|o| o["inode"] == ino)
+        .cloned()
+        .unwrap_or_else(|| panic!("no object with inode {ino}:\n{run}"))
+}
+
 /// A NETLINK_ROUTE socket bound by the kernel's autobind, and its port id.
 fn netlink_socket() -> (OwnedFd, u32) {
     let fd = rustix::net::socket_with(
@@ -95,13 +107,7 @@ fn own_netlink_socket_appears() {
 
     // JSON carries the port id, the inode and, with -p, the holder.
     let run = sockdiag(&["--netlink", "-ajp"]);
-    let array: Value = serde_json::from_str(run.success()).expect("JSON");
-    let object = array
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["inode"] == ino)
-        .unwrap_or_else(|| panic!("no object with inode {ino}:\n{run}"));
+    let object = json_object(&run, ino);
     assert_eq!(object["portid"], port, "{object}");
     assert_eq!(object["protocol"], 0, "{object}");
     assert_eq!(object["protocol_name"], "rtnl", "{object}");
@@ -183,13 +189,7 @@ fn packet_socket_appears_with_its_protocol() {
 
     // JSON: the protocol as a number, and the holder with -p.
     let run = sockdiag(&["-0", "-jp"]);
-    let array: Value = serde_json::from_str(run.success()).expect("JSON");
-    let object = array
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["inode"] == ino)
-        .unwrap_or_else(|| panic!("no object with inode {ino}:\n{run}"));
+    let object = json_object(&run, ino);
     assert_eq!(object["netid"], "p_raw", "{object}");
     assert_eq!(object["protocol"], PROTO, "{object}");
     assert_eq!(object["ifindex"], 0, "{object}");
