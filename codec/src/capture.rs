@@ -223,7 +223,7 @@ impl<'a> Iterator for Records<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dump::{Body, Messages};
+    use crate::wire::datagram::{Body, Messages};
 
     /// A header, a 3-byte request and an empty datagram, in host order.
     fn capture() -> ([u8; 64], usize) {
@@ -367,7 +367,7 @@ mod tests {
                     for msg in Messages::new(rec.data) {
                         match msg.unwrap().body {
                             Body::Inet(r) => {
-                                assert_eq!(r.state, crate::inet::TcpState::Listen);
+                                assert_eq!(r.state, crate::wire::inet::TcpState::Listen);
                                 listeners += 1;
                             }
                             Body::Done { errno: 0 } => done += 1,

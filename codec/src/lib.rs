@@ -12,26 +12,12 @@
 //! Emitters take the caller's buffer and return `Error::BufferTooSmall`
 //! instead of panicking.
 
-pub mod attr;
-pub mod bytecode;
 pub mod capture;
-pub mod dump;
 pub mod error;
-pub mod expr;
+pub mod filter;
 pub mod format;
-pub mod inet;
-pub mod inet_attr;
-pub mod mptcp;
-pub mod netlink;
-pub mod nlmsg;
-pub mod packet;
-pub mod procnet;
-pub mod select;
-pub mod sock_diag;
-pub mod sockstat;
-pub mod tcp;
-pub mod tls;
-pub mod unix;
+pub mod proc;
+pub mod wire;
 
 pub use error::{Error, Result};
 

@@ -6,7 +6,7 @@
 
 use heapless::Vec as HVec;
 use libfuzzer_sys::fuzz_target;
-use sockdiag_codec::dump::{decode_into, Messages};
+use sockdiag_codec::wire::datagram::{decode_into, Messages};
 use sockdiag_codec::Error;
 
 fuzz_target!(|data: &[u8]| {

@@ -6,8 +6,8 @@
 
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use sockdiag_codec::bytecode::{self, Entry, Program};
-use sockdiag_codec::expr::{Expr, ParseOptions};
+use sockdiag_codec::filter::bytecode::{self, Entry, Program};
+use sockdiag_codec::filter::expr::{Expr, ParseOptions};
 
 const WORDS: &[&str] = &[
     "sport",

@@ -4,10 +4,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sockdiag_codec::bytecode::{self, Entry, Program};
-use sockdiag_codec::expr::{Expr, ParseOptions, Resolve};
-use sockdiag_codec::inet::TcpState;
-use sockdiag_codec::unix::{SockType, UnixName, UnixRecord};
+use sockdiag_codec::filter::bytecode::{self, Entry, Program};
+use sockdiag_codec::filter::expr::{Expr, ParseOptions, Resolve};
+use sockdiag_codec::wire::inet::TcpState;
+use sockdiag_codec::wire::unix::{SockType, UnixName, UnixRecord};
 
 /// Knows a few names, so the resolver paths run too.
 struct Names;

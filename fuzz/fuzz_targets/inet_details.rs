@@ -9,7 +9,7 @@
 use libfuzzer_sys::fuzz_target;
 use sockdiag_codec::family;
 use sockdiag_codec::format::JsonArray;
-use sockdiag_codec::inet::{InetRecord, SockId, TcpState};
+use sockdiag_codec::wire::inet::{InetRecord, SockId, TcpState};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&sel, attrs)) = data.split_first() else {

@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use sockdiag_codec::format::JsonArray;
-use sockdiag_codec::procnet::parse_line;
+use sockdiag_codec::proc::inet::parse_line;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

@@ -4,9 +4,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sockdiag_codec::dump::{Body, Messages};
-use sockdiag_codec::inet::InetRecord;
-use sockdiag_codec::unix::UnixRecord;
+use sockdiag_codec::wire::datagram::{Body, Messages};
+use sockdiag_codec::wire::inet::InetRecord;
+use sockdiag_codec::wire::unix::UnixRecord;
 use sockdiag_codec::Error;
 
 fuzz_target!(|data: &[u8]| {

@@ -7,8 +7,9 @@ use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use sockdiag_codec::nlmsg::{self, emit_request, Packet, Request};
-use sockdiag_codec::{family, inet, unix, Error};
+use sockdiag_codec::wire::nlmsg::{self, emit_request, Packet, Request};
+use sockdiag_codec::wire::{inet, unix};
+use sockdiag_codec::{family, Error};
 
 #[derive(Debug, Arbitrary)]
 struct SockId {

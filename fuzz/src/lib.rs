@@ -10,12 +10,12 @@
 
 use core::fmt::{self, Write};
 
-use sockdiag_codec::attr::Attrs;
-use sockdiag_codec::dump::{Body, Message, Messages};
+use sockdiag_codec::wire::attr::Attrs;
+use sockdiag_codec::wire::datagram::{Body, Message, Messages};
 use sockdiag_codec::format::{self, Extras, JsonArray, Layout};
-use sockdiag_codec::inet::{self, InetRecord};
-use sockdiag_codec::nlmsg::{self, Packet};
-use sockdiag_codec::unix::{self, UnixRecord};
+use sockdiag_codec::wire::inet::{self, InetRecord};
+use sockdiag_codec::wire::nlmsg::{self, Packet};
+use sockdiag_codec::wire::unix::{self, UnixRecord};
 
 /// Discards output; formatting cost and panics are what matter here.
 pub struct Sink;

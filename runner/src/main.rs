@@ -18,16 +18,16 @@ use std::fmt;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use sockdiag_codec::bytecode::{self, Entry, FilteredReq};
-use sockdiag_codec::dump::{Body, Messages};
+use sockdiag_codec::filter::bytecode::{self, Entry, FilteredReq};
 use sockdiag_codec::format::{self, Extras, JsonArray, Layout};
-use sockdiag_codec::inet::{self, InetRecord};
-use sockdiag_codec::netlink::NetlinkRecord;
-use sockdiag_codec::nlmsg::Request;
-use sockdiag_codec::packet::PacketRecord;
-use sockdiag_codec::unix::{self, SockType, UnixRecord};
+use sockdiag_codec::wire::datagram::{Body, Messages};
+use sockdiag_codec::wire::inet::{self, InetRecord};
+use sockdiag_codec::wire::netlink_diag::NetlinkRecord;
+use sockdiag_codec::wire::nlmsg::Request;
+use sockdiag_codec::wire::packet::PacketRecord;
+use sockdiag_codec::wire::unix::{self, SockType, UnixRecord};
+use sockdiag_codec::wire::{netlink_diag as nl, packet};
 use sockdiag_codec::Error as CodecError;
-use sockdiag_codec::{netlink as nl, packet};
 
 use cli::{Exit, Options, Table};
 use netlink::NetError;
@@ -492,7 +492,7 @@ fn proc_raw<W: Write>(src: &mut Source, p: &mut Printer<'_, W>, family: u8) -> R
         }
         let rec = std::str::from_utf8(line)
             .map_err(|_| sockdiag_codec::Error::BadText)
-            .and_then(sockdiag_codec::procnet::parse_line)
+            .and_then(sockdiag_codec::proc::inet::parse_line)
             .map_err(|e| Fatal::Proc(path, number + 1, e))?;
         if let Some(rec) = rec {
             p.inet(format::inet_netid(inet::proto::RAW), None, &rec)?;

@@ -5,8 +5,8 @@
 //! implies (`-4` alone means every IPv4 table; `-t` alone both families).
 
 use sockdiag_codec::family;
-use sockdiag_codec::inet::TcpState;
-use sockdiag_codec::select::StateSet;
+use sockdiag_codec::filter::states::StateSet;
+use sockdiag_codec::wire::inet::TcpState;
 
 use crate::cli::Table;
 

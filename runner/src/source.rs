@@ -9,8 +9,9 @@ use std::iter::Peekable;
 use std::path::{Path, PathBuf};
 
 use sockdiag_codec::capture::{self, Capture, Kind, Records};
-use sockdiag_codec::nlmsg::{self, Packet, Request};
-use sockdiag_codec::{family, format, inet};
+use sockdiag_codec::wire::inet;
+use sockdiag_codec::wire::nlmsg::{self, Packet, Request};
+use sockdiag_codec::{family, format};
 
 use crate::netlink::{DiagSocket, NetError};
 

@@ -4,7 +4,7 @@
 
 use std::fs;
 
-use sockdiag_codec::sockstat::Summary;
+use sockdiag_codec::proc::sockstat::Summary;
 
 /// Reads the counters. A missing sockstat (no /proc) is an error naming
 /// the file; a missing sockstat6 (no IPv6) or snmp leaves zeros, as in ss.

@@ -7,11 +7,12 @@
 use std::io::Read;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
 
-use sockdiag_codec::bytecode::{self, Entry, FilteredReq, Program};
-use sockdiag_codec::dump::{Body, Messages};
-use sockdiag_codec::expr::{Expr, ParseOptions};
-use sockdiag_codec::inet::{proto, ReqRepr};
-use sockdiag_codec::{family, nlmsg};
+use sockdiag_codec::family;
+use sockdiag_codec::filter::bytecode::{self, Entry, FilteredReq, Program};
+use sockdiag_codec::filter::expr::{Expr, ParseOptions};
+use sockdiag_codec::wire::datagram::{Body, Messages};
+use sockdiag_codec::wire::inet::{proto, ReqRepr};
+use sockdiag_codec::wire::nlmsg;
 use sockdiag_tests::{describe_differences, sockdiag, ss, tcp_listener, wait_for, Key, Owned};
 use socket2::{Domain, Protocol, Socket, Type};
 

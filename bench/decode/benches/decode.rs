@@ -11,7 +11,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use netlink_packet_core::{NetlinkMessage, NetlinkPayload};
 use netlink_packet_sock_diag::SockDiagMessage;
 use sockdiag_bench::{capture, tcp_request, unix_request, Dump, Farm};
-use sockdiag_codec::dump::{Body, Messages};
+use sockdiag_codec::wire::datagram::{Body, Messages};
 
 /// Records sockdiag-codec decodes from the datagrams.
 fn codec(dump: &Dump) -> usize {

@@ -8,9 +8,11 @@ use std::os::unix::net::UnixStream;
 
 use rustix::net::netlink::{self, SocketAddrNetlink};
 use rustix::net::{AddressFamily, RecvFlags, SendFlags, SocketFlags, SocketType};
-use sockdiag_codec::dump::{Body, Messages};
-use sockdiag_codec::nlmsg::{self, Request};
-use sockdiag_codec::{family, inet, select::StateSet, unix};
+use sockdiag_codec::family;
+use sockdiag_codec::filter::states::StateSet;
+use sockdiag_codec::wire::datagram::{Body, Messages};
+use sockdiag_codec::wire::nlmsg::{self, Request};
+use sockdiag_codec::wire::{inet, unix};
 
 /// The sockets a capture holds open, so the kernel has something to list.
 pub struct Farm {

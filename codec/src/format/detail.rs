@@ -9,11 +9,11 @@
 
 use core::fmt::{self, Write};
 
-use crate::inet::{proto, InetRecord, TcpState};
-use crate::inet_attr::{sockopt, InetDetails, SockAddrs};
-use crate::mptcp::{self, MptcpInfo, SubflowInfo};
-use crate::tcp::{opt, TcpInfo};
-use crate::tls::{TlsConf, TLS_1_2_VERSION, TLS_1_3_VERSION};
+use crate::wire::inet::{proto, InetRecord, TcpState};
+use crate::wire::inet_attr::{sockopt, InetDetails, SockAddrs};
+use crate::wire::mptcp::{self, MptcpInfo, SubflowInfo};
+use crate::wire::tcp_info::{opt, TcpInfo};
+use crate::wire::tls::{TlsConf, TLS_1_2_VERSION, TLS_1_3_VERSION};
 
 use super::{json_str_body, write_lossy, MsTimer};
 
@@ -666,9 +666,11 @@ pub(super) fn write_json<W: Write>(w: &mut W, d: &InetDetails<'_>) -> fmt::Resul
         w.write_char('"')?;
     }
     match d.info {
-        Some(crate::inet_attr::Info::Tcp(t)) => write_json_tcp(w, &t)?,
-        Some(crate::inet_attr::Info::Mptcp(m)) => write_json_mptcp(w, &m)?,
-        Some(crate::inet_attr::Info::Other(raw)) => write!(w, ",\"info_bytes\":{}", raw.len())?,
+        Some(crate::wire::inet_attr::Info::Tcp(t)) => write_json_tcp(w, &t)?,
+        Some(crate::wire::inet_attr::Info::Mptcp(m)) => write_json_mptcp(w, &m)?,
+        Some(crate::wire::inet_attr::Info::Other(raw)) => {
+            write!(w, ",\"info_bytes\":{}", raw.len())?
+        }
         None => {}
     }
     if let Some(v) = d.vegas {
@@ -939,7 +941,7 @@ fn write_json_mptcp<W: Write>(w: &mut W, m: &MptcpInfo<'_>) -> fmt::Result {
 
 /// The timer member (`-o`), shared with `-e`.
 pub(super) fn write_timer<W: Write>(w: &mut W, rec: &InetRecord<'_>) -> fmt::Result {
-    if rec.timer != crate::inet::Timer::Off {
+    if rec.timer != crate::wire::inet::Timer::Off {
         write!(
             w,
             " timer:({},{},{})",
@@ -954,9 +956,9 @@ pub(super) fn write_timer<W: Write>(w: &mut W, rec: &InetRecord<'_>) -> fmt::Res
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::attr;
-    use crate::inet::attr_kind;
-    use crate::inet_attr::tests::emit_all;
+    use crate::wire::attr;
+    use crate::wire::inet::attr_kind;
+    use crate::wire::inet_attr::tests::emit_all;
     use heapless::String;
 
     fn text(d: impl fmt::Display) -> String<64> {
@@ -1060,7 +1062,7 @@ mod tests {
     /// words ss 6.1 prints for it.
     #[test]
     fn test_tcp_line() {
-        let mut tcp = [0u8; crate::tcp::KNOWN_LEN];
+        let mut tcp = [0u8; crate::wire::tcp_info::KNOWN_LEN];
         let put = |b: &mut [u8], at: usize, v: u32| b[at..at + 4].copy_from_slice(&v.to_ne_bytes());
         let put64 =
             |b: &mut [u8], at: usize, v: u64| b[at..at + 8].copy_from_slice(&v.to_ne_bytes());
@@ -1119,7 +1121,7 @@ mod tests {
                 (attr_kind::CGROUP_ID, &1u64.to_ne_bytes()),
             ],
         );
-        let mut id = crate::inet::SockId::any(crate::family::INET6);
+        let mut id = crate::wire::inet::SockId::any(crate::family::INET6);
         id.src = core::net::IpAddr::V6(core::net::Ipv6Addr::LOCALHOST);
         id.dst = id.src;
         id.sport = 40127;
@@ -1218,15 +1220,15 @@ mod tests {
     /// for the fields it lacks (not a zero, not a guess).
     #[test]
     fn test_tcp_info_sizes() {
-        let full = crate::tcp::tests::info_6_18();
-        for len in crate::tcp::HISTORICAL_LENS {
+        let full = crate::wire::tcp_info::tests::info_6_18();
+        for len in crate::wire::tcp_info::HISTORICAL_LENS {
             let mut buf = [0u8; 320];
             let n = emit_all(&mut buf, &[(attr_kind::INFO, &full[..len])]);
             let rec = InetRecord {
                 attrs: &buf[..n],
                 ..InetRecord::new(
                     TcpState::Established,
-                    crate::inet::SockId::any(crate::family::INET),
+                    crate::wire::inet::SockId::any(crate::family::INET),
                 )
             };
             let d = rec.details(proto::TCP).unwrap();
@@ -1258,7 +1260,7 @@ mod tests {
     #[test]
     fn test_ulp_md5_mptcp() {
         let mut ulp = [0u8; 96];
-        let n = crate::tls::tests::tls_nest(&mut ulp);
+        let n = crate::wire::tls::tests::tls_nest(&mut ulp);
         let mut md5 = [0u8; 100];
         md5[0] = crate::family::INET;
         md5[1] = 32;
@@ -1274,7 +1276,7 @@ mod tests {
             attrs: &buf[..len],
             ..InetRecord::new(
                 TcpState::Established,
-                crate::inet::SockId::any(crate::family::INET),
+                crate::wire::inet::SockId::any(crate::family::INET),
             )
         };
         let d = rec.details(proto::TCP).unwrap();
@@ -1295,7 +1297,7 @@ mod tests {
         assert!(j.contains("\"ulp\":{\"name\":\"tls\",\"tls\":{\"zc_ro_tx\":false,\"rx_no_pad\":true,\"version\":772,\"cipher\":52,\"txconf\":\"sw\",\"rxconf\":\"hw\"}}"), "{j}");
 
         // An MPTCP socket: its INFO is mptcp_info.
-        let m = crate::mptcp::tests::info_96();
+        let m = crate::wire::mptcp::tests::info_96();
         let mut buf2 = [0u8; 128];
         let len = emit_all(&mut buf2, &[(attr_kind::INFO, &m)]);
         let rec = InetRecord {
@@ -1330,7 +1332,7 @@ mod tests {
             attrs: &buf[..len],
             ..InetRecord::new(
                 TcpState::Close,
-                crate::inet::SockId::any(crate::family::INET),
+                crate::wire::inet::SockId::any(crate::family::INET),
             )
         };
         let d = rec.details(proto::UDP).unwrap();

@@ -9,12 +9,12 @@
 use core::fmt::{self, Write};
 use core::net::IpAddr;
 
-use crate::inet::{self, InetRecord, TcpState, Timer};
-use crate::inet_attr::InetDetails;
-use crate::netlink::{NetlinkRecord, NetlinkState};
-use crate::packet::{self, FanoutType, PacketRecord};
-use crate::sock_diag::{idx as sk, SkMemInfo};
-use crate::unix::{SockType, UnixName, UnixRecord};
+use crate::wire::inet::{self, InetRecord, TcpState, Timer};
+use crate::wire::inet_attr::InetDetails;
+use crate::wire::netlink_diag::{NetlinkRecord, NetlinkState};
+use crate::wire::packet::{self, FanoutType, PacketRecord};
+use crate::wire::sock_diag::{idx as sk, SkMemInfo};
+use crate::wire::unix::{SockType, UnixName, UnixRecord};
 
 pub mod detail;
 pub use detail::Extras;
@@ -1343,7 +1343,7 @@ mod tests {
             name: UnixName::Path(b"/run/a b"),
             vfs: Some((1234, (254 << 20) | 3)),
             rqlen: Some((2, 5)),
-            icons: Some(crate::unix::Inodes::new_checked(&raw).unwrap()),
+            icons: Some(crate::wire::unix::Inodes::new_checked(&raw).unwrap()),
             shutdown: Some(0),
             uid: Some(0),
             ..UnixRecord::new(SockType::Stream, TcpState::Listen, 99)

@@ -9,7 +9,7 @@
 
 use byteorder::{ByteOrder, NativeEndian};
 
-use crate::attr::Attrs;
+use crate::wire::attr::Attrs;
 use crate::{Error, Field, Result};
 
 mod field {
@@ -246,7 +246,7 @@ impl SubflowInfo {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::attr;
+    use crate::wire::attr;
 
     /// A 96-byte mptcp_info (6.10+) with distinct values, host order.
     pub(crate) fn info_96() -> [u8; KNOWN_LEN] {

@@ -1,11 +1,11 @@
 //! What ss's command line selects as socket states (`state NAME`,
 //! `exclude NAME`, `-l`, `-a`). The filter expression that follows them is
-//! [`crate::expr`].
+//! [`crate::filter::expr`].
 //!
 //! This is ss's vocabulary, not a kernel header; it lives in the codec so the
 //! parsing can be fuzzed and reused without std.
 
-use crate::inet::TcpState;
+use crate::wire::inet::TcpState;
 
 /// A set of socket states: bit `n` is kernel state `n` (the same mask a
 /// request's `idiag_states` takes).

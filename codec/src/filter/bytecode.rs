@@ -12,10 +12,11 @@
 
 use byteorder::{ByteOrder, NativeEndian};
 
-use crate::expr::{End, Expr, HostCond, Node, NodeId, Pred};
-use crate::inet::{req_attr, ReqRepr, REQ_LEN};
-use crate::nlmsg::Request;
-use crate::{attr, family, Error, Result};
+use crate::filter::expr::{End, Expr, HostCond, Node, NodeId, Pred};
+use crate::wire::attr;
+use crate::wire::inet::{req_attr, ReqRepr, REQ_LEN};
+use crate::wire::nlmsg::Request;
+use crate::{family, Error, Result};
 
 /// Op codes (`INET_DIAG_BC_*`).
 pub mod code {
@@ -75,7 +76,7 @@ pub const OP_LEN: usize = field::OP_LEN;
 
 /// The longest program the compiler can produce from an [`Expr`]: every
 /// node at its largest (an IPv6 host condition, 28 bytes, or a 4-byte jump).
-pub const MAX_PROGRAM_LEN: usize = crate::expr::MAX_NODES * (field::HC_ADDR + 16);
+pub const MAX_PROGRAM_LEN: usize = crate::filter::expr::MAX_NODES * (field::HC_ADDR + 16);
 
 /// What the kernel's `inet_diag_entry` holds about one socket: everything a
 /// program (and an [`Expr`]) can test.
@@ -108,7 +109,7 @@ impl Entry {
     /// in a reply, so the caller says whether the port counts as autobound
     /// (ss: the port lies in `ip_local_port_range`). A mark or cgroup the
     /// kernel did not send counts as 0, as in ss.
-    pub fn from_record(rec: &crate::inet::InetRecord<'_>, autobound: bool) -> Entry {
+    pub fn from_record(rec: &crate::wire::inet::InetRecord<'_>, autobound: bool) -> Entry {
         let bytes = |a: core::net::IpAddr| {
             let mut out = [0u8; 16];
             match a {
@@ -626,7 +627,7 @@ impl Request for FilteredReq<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::expr::{NoResolve, ParseOptions};
+    use crate::filter::expr::{NoResolve, ParseOptions};
 
     fn prog(text: &str) -> ([u8; MAX_PROGRAM_LEN], usize) {
         let e = Expr::parse(text, &ParseOptions::inet()).unwrap();
@@ -824,11 +825,11 @@ mod tests {
     fn test_filtered_request() {
         let (buf, n) = prog("dport = :443");
         let req = FilteredReq {
-            req: ReqRepr::dump(family::INET, crate::inet::proto::TCP, 2),
+            req: ReqRepr::dump(family::INET, crate::wire::inet::proto::TCP, 2),
             bytecode: &buf[..n],
         };
         let mut out = [0xa5u8; 128];
-        let len = crate::nlmsg::emit_request(&mut out, 1, &req).unwrap();
+        let len = crate::wire::nlmsg::emit_request(&mut out, 1, &req).unwrap();
         assert_eq!(len, 16 + REQ_LEN + 4 + n);
         let at = 16 + REQ_LEN;
         assert_eq!(&out[at..at + 2], &((4 + n) as u16).to_ne_bytes());

@@ -221,7 +221,7 @@ Udp: 5
     /// release one). The fixture is the fuzzer's input as it was found.
     #[test]
     fn test_fuzz_add_overflow() {
-        let input = include_bytes!("../tests/fixtures/fuzz-sockstat-add-overflow.bin");
+        let input = include_bytes!("../../tests/fixtures/fuzz-sockstat-add-overflow.bin");
         let text = core::str::from_utf8(input).unwrap();
         let mut s = Summary::default();
         for line in text.lines() {

@@ -14,7 +14,7 @@ use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use byteorder::{ByteOrder, NativeEndian};
 
-use crate::inet::{InetRecord, SockId, TcpState, Timer};
+use crate::wire::inet::{InetRecord, SockId, TcpState, Timer};
 use crate::{Error, Result};
 
 fn hex_u32(s: &str) -> Result<u32> {

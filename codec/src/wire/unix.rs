@@ -5,10 +5,10 @@
 
 use byteorder::{ByteOrder, NativeEndian};
 
-use crate::attr::{Attr, Attrs};
-use crate::inet::TcpState;
-use crate::nlmsg::Request;
-use crate::sock_diag::SkMemInfo;
+use crate::wire::attr::{Attr, Attrs};
+use crate::wire::inet::TcpState;
+use crate::wire::nlmsg::Request;
+use crate::wire::sock_diag::SkMemInfo;
 use crate::{family, Error, Result};
 
 /// Show flags (`UDIAG_SHOW_*`): which attributes the reply carries.
@@ -144,7 +144,7 @@ impl ReqRepr {
             inode: NativeEndian::read_u32(&payload[req_field::INO]),
             show: NativeEndian::read_u32(&payload[req_field::SHOW]),
             cookie: lo | (hi << 32),
-            dump: flags & crate::nlmsg::flags::DUMP == crate::nlmsg::flags::DUMP,
+            dump: flags & crate::wire::nlmsg::flags::DUMP == crate::wire::nlmsg::flags::DUMP,
         })
     }
 }
@@ -407,7 +407,7 @@ impl<'a> UnixRecord<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::nlmsg::emit_request;
+    use crate::wire::nlmsg::emit_request;
 
     fn push_attr(buf: &mut [u8], at: &mut usize, kind: u16, payload: &[u8]) {
         let len = 4 + payload.len();
@@ -486,7 +486,7 @@ mod tests {
         assert_eq!(rec.peer, Some(501));
         let mem = rec.meminfo.unwrap();
         assert_eq!((mem.len(), mem.get(0), mem.get(6)), (7, Some(10), Some(16)));
-        assert_eq!(mem.get(crate::sock_diag::idx::DROPS), None);
+        assert_eq!(mem.get(crate::wire::sock_diag::idx::DROPS), None);
         assert_eq!((rec.shutdown, rec.uid), (Some(2), Some(0)));
         assert_eq!((rec.rqlen, rec.icons), (None, None));
         let unknown = Attrs::new(rec.attrs)
@@ -605,7 +605,7 @@ mod tests {
         req.cookie = 0x1_0000_0002;
         let mut buf = [0xa5u8; 64];
         let len = emit_request(&mut buf, 3, &req).unwrap();
-        let packet = crate::nlmsg::Packet::new_checked(&buf[..len]).unwrap();
+        let packet = crate::wire::nlmsg::Packet::new_checked(&buf[..len]).unwrap();
         assert_eq!(ReqRepr::parse(packet.payload(), packet.flags()), Ok(req));
         assert_eq!(
             ReqRepr::parse(&packet.payload()[..REQ_LEN - 1], packet.flags()),

@@ -8,9 +8,9 @@
 
 use byteorder::{ByteOrder, NativeEndian};
 
-use crate::attr::{Attr, Attrs};
-use crate::nlmsg::Request;
-use crate::sock_diag::SkMemInfo;
+use crate::wire::attr::{Attr, Attrs};
+use crate::wire::nlmsg::Request;
+use crate::wire::sock_diag::SkMemInfo;
 use crate::{family, Error, Field, Result};
 
 /// Show flags (`PACKET_SHOW_*`): which attributes the reply carries.
@@ -517,7 +517,7 @@ impl<'a> PacketRecord<'a> {
     /// ss's receive queue: `SK_MEMINFO_RMEM_ALLOC`, 0 without MEMINFO.
     pub fn rqueue(&self) -> u32 {
         self.meminfo
-            .and_then(|m| m.get(crate::sock_diag::idx::RMEM_ALLOC))
+            .and_then(|m| m.get(crate::wire::sock_diag::idx::RMEM_ALLOC))
             .unwrap_or(0)
     }
 }
@@ -525,7 +525,7 @@ impl<'a> PacketRecord<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::nlmsg::emit_request;
+    use crate::wire::nlmsg::emit_request;
 
     fn push_attr(buf: &mut [u8], at: &mut usize, kind: u16, payload: &[u8]) {
         let len = 4 + payload.len();

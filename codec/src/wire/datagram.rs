@@ -4,11 +4,11 @@
 
 use heapless::Vec;
 
-use crate::inet::InetRecord;
-use crate::netlink::NetlinkRecord;
-use crate::nlmsg::{self, kind, HeaderRepr, Packet};
-use crate::packet::PacketRecord;
-use crate::unix::UnixRecord;
+use crate::wire::inet::InetRecord;
+use crate::wire::netlink_diag::NetlinkRecord;
+use crate::wire::nlmsg::{self, kind, HeaderRepr, Packet};
+use crate::wire::packet::PacketRecord;
+use crate::wire::unix::UnixRecord;
 use crate::{align4, family, Result};
 
 /// What one message carries.
@@ -152,7 +152,7 @@ pub fn decode_into<'a, const N: usize>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inet::TcpState;
+    use crate::wire::inet::TcpState;
     use crate::Error;
 
     /// Appends one netlink message to `buf` at `at`, padding to 4.

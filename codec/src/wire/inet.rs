@@ -9,8 +9,8 @@ use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use byteorder::{ByteOrder, NativeEndian, NetworkEndian};
 
-use crate::attr::{self, Attrs};
-use crate::nlmsg::Request;
+use crate::wire::attr::{self, Attrs};
+use crate::wire::nlmsg::Request;
 use crate::{family, Error, Result};
 
 /// IP protocol numbers a request can name (`IPPROTO_*`).
@@ -391,7 +391,7 @@ impl ReqRepr {
             raw_protocol: payload[req_field::RAW_PROTOCOL],
             states: NativeEndian::read_u32(&payload[req_field::STATES]),
             id: SockId::parse(&payload[req_field::ID], family)?,
-            dump: flags & crate::nlmsg::flags::DUMP == crate::nlmsg::flags::DUMP,
+            dump: flags & crate::wire::nlmsg::flags::DUMP == crate::wire::nlmsg::flags::DUMP,
         })
     }
 }
@@ -668,7 +668,7 @@ impl<'a> InetRecord<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::nlmsg::{self, emit_request};
+    use crate::wire::nlmsg::{self, emit_request};
 
     /// An `inet_diag_msg` for a v4 listener 127.0.0.1:8081 with 3 waiting
     /// and backlog 7, followed by SHUTDOWN = 0 and CGROUP_ID = 99, built from

@@ -1,6 +1,6 @@
 //! ss's filter expressions (`misc/ssfilter.y` in iproute2): parsed from a
 //! `&str` into a fixed-capacity tree, evaluated on decoded sockets, and
-//! compiled to kernel bytecode by [`crate::bytecode`].
+//! compiled to kernel bytecode by [`crate::filter::bytecode`].
 //!
 //! The grammar is ss 6.1's, token for token: words are split on spaces and
 //! tabs only (`sport=:80` or `(sport` are single words, and errors, as in
@@ -15,9 +15,9 @@
 
 use heapless::Vec;
 
-use crate::bytecode::{host_matches, Entry};
 use crate::family;
-use crate::unix::{UnixName, UnixRecord};
+use crate::filter::bytecode::{host_matches, Entry};
+use crate::wire::unix::{UnixName, UnixRecord};
 
 /// Most nodes (conditions and operators) an expression may hold.
 pub const MAX_NODES: usize = 64;
@@ -1093,8 +1093,8 @@ mod tests {
 
     #[test]
     fn test_eval_unix() {
-        use crate::inet::TcpState;
-        use crate::unix::SockType;
+        use crate::wire::inet::TcpState;
+        use crate::wire::unix::SockType;
         let opts = ParseOptions {
             unix: true,
             resolve: &NoResolve,

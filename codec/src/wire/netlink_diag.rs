@@ -7,9 +7,9 @@
 
 use byteorder::{ByteOrder, NativeEndian};
 
-use crate::attr::{Attr, Attrs};
-use crate::nlmsg::Request;
-use crate::sock_diag::SkMemInfo;
+use crate::wire::attr::{Attr, Attrs};
+use crate::wire::nlmsg::Request;
+use crate::wire::sock_diag::SkMemInfo;
 use crate::{family, Error, Result};
 
 /// `NDIAG_PROTO_ALL`: every netlink protocol in one dump.
@@ -342,14 +342,14 @@ impl<'a> NetlinkRecord<'a> {
     /// ss's receive queue: `SK_MEMINFO_RMEM_ALLOC`, 0 without MEMINFO.
     pub fn rqueue(&self) -> u32 {
         self.meminfo
-            .and_then(|m| m.get(crate::sock_diag::idx::RMEM_ALLOC))
+            .and_then(|m| m.get(crate::wire::sock_diag::idx::RMEM_ALLOC))
             .unwrap_or(0)
     }
 
     /// ss's send queue: `SK_MEMINFO_WMEM_ALLOC`, 0 without MEMINFO.
     pub fn wqueue(&self) -> u32 {
         self.meminfo
-            .and_then(|m| m.get(crate::sock_diag::idx::WMEM_ALLOC))
+            .and_then(|m| m.get(crate::wire::sock_diag::idx::WMEM_ALLOC))
             .unwrap_or(0)
     }
 }
@@ -357,7 +357,7 @@ impl<'a> NetlinkRecord<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::nlmsg::emit_request;
+    use crate::wire::nlmsg::emit_request;
 
     fn push_attr(buf: &mut [u8], at: &mut usize, kind: u16, payload: &[u8]) {
         let len = 4 + payload.len();

@@ -1,7 +1,7 @@
 //! The per-socket detail attributes of an `inet_diag_msg` reply
 //! (`INET_DIAG_*` types 1 to 22 in `linux/inet_diag.h`): memory, TOS,
 //! congestion-control info, socket options, SCTP addresses, and the
-//! protocol's own INFO structure ([`crate::tcp`], [`crate::mptcp`]).
+//! protocol's own INFO structure ([`crate::wire::tcp_info`], [`crate::wire::mptcp`]).
 //!
 //! [`InetRecord`] decodes only what every listing needs; a caller that
 //! prints details asks for [`InetRecord::details`], which walks the
@@ -11,12 +11,12 @@
 use byteorder::{ByteOrder, NativeEndian, NetworkEndian};
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use crate::attr::Attrs;
-use crate::inet::{attr_kind, proto, InetRecord};
-use crate::mptcp::MptcpInfo;
-use crate::sock_diag::SkMemInfo;
-use crate::tcp::{Md5Sigs, TcpInfo};
-use crate::tls::{c_str, UlpInfo};
+use crate::wire::attr::Attrs;
+use crate::wire::inet::{attr_kind, proto, InetRecord};
+use crate::wire::mptcp::MptcpInfo;
+use crate::wire::sock_diag::SkMemInfo;
+use crate::wire::tcp_info::{Md5Sigs, TcpInfo};
+use crate::wire::tls::{c_str, UlpInfo};
 use crate::{family, Error, Result};
 
 /// `struct inet_diag_meminfo` (`INET_DIAG_MEMINFO`), bytes.
@@ -362,7 +362,7 @@ impl<'a> InetRecord<'a> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::attr;
+    use crate::wire::attr;
 
     /// Emits attributes into `buf`, returning the length used.
     pub(crate) fn emit_all(buf: &mut [u8], list: &[(u16, &[u8])]) -> usize {
@@ -390,7 +390,7 @@ pub(crate) mod tests {
         dctcp[0..2].copy_from_slice(&1u16.to_ne_bytes());
         dctcp[2..4].copy_from_slice(&3u16.to_ne_bytes());
         let skmem = words(&[0, 131072, 0, 16384, 0]);
-        let tcp = crate::tcp::tests::info_6_18();
+        let tcp = crate::wire::tcp_info::tests::info_6_18();
         let mut sa = [0u8; 128];
         sa[0..2].copy_from_slice(&u16::from(family::INET).to_ne_bytes());
         sa[2..4].copy_from_slice(&9u16.to_be_bytes());
@@ -444,10 +444,13 @@ pub(crate) mod tests {
             (Some(0x10), Some(0x20), Some(7))
         );
         assert_eq!(
-            d.skmem.unwrap().get(crate::sock_diag::idx::SNDBUF),
+            d.skmem.unwrap().get(crate::wire::sock_diag::idx::SNDBUF),
             Some(16384)
         );
-        assert_eq!(d.skmem.unwrap().get(crate::sock_diag::idx::BACKLOG), None);
+        assert_eq!(
+            d.skmem.unwrap().get(crate::wire::sock_diag::idx::BACKLOG),
+            None
+        );
         let dc = d.dctcp.unwrap();
         assert_eq!((dc.enabled, dc.ce_state, dc.alpha, dc.ab_tot), (1, 3, 7, 9));
         let b = d.bbr.unwrap();
@@ -475,7 +478,7 @@ pub(crate) mod tests {
             (attr_kind::SKV6ONLY, 1),
             (attr_kind::MARK, 4),
             (attr_kind::MEMINFO, 16),
-            (attr_kind::INFO, crate::tcp::MIN_LEN),
+            (attr_kind::INFO, crate::wire::tcp_info::MIN_LEN),
             (attr_kind::VEGASINFO, 16),
             (attr_kind::CONG, 0),
             (attr_kind::TOS, 1),
@@ -497,10 +500,11 @@ pub(crate) mod tests {
             let short = len.saturating_sub(1);
             let n = emit_all(&mut buf, &[(kind, &junk[..short])]);
             let via_details = InetDetails::parse(&buf[..n], proto::TCP);
-            let mut msg = [0u8; crate::inet::MSG_LEN + 320];
+            let mut msg = [0u8; crate::wire::inet::MSG_LEN + 320];
             msg[0] = family::INET;
-            msg[crate::inet::MSG_LEN..crate::inet::MSG_LEN + n].copy_from_slice(&buf[..n]);
-            let via_record = InetRecord::parse_bytes(&msg[..crate::inet::MSG_LEN + n]);
+            msg[crate::wire::inet::MSG_LEN..crate::wire::inet::MSG_LEN + n]
+                .copy_from_slice(&buf[..n]);
+            let via_record = InetRecord::parse_bytes(&msg[..crate::wire::inet::MSG_LEN + n]);
             assert!(
                 via_details.is_err() || via_record.is_err(),
                 "type {kind} with {short} bytes"

@@ -3,11 +3,11 @@
 //! `linux/tls.h`, filled by `tls_get_info()` in `net/tls/tls_main.c`).
 //!
 //! The nest arrives without NLA_F_NESTED; it is recognised by type. Its
-//! MPTCP member is decoded by [`crate::mptcp::SubflowInfo`].
+//! MPTCP member is decoded by [`crate::wire::mptcp::SubflowInfo`].
 
 use byteorder::{ByteOrder, NativeEndian};
 
-use crate::attr::{Attr, Attrs};
+use crate::wire::attr::{Attr, Attrs};
 use crate::{Error, Result};
 
 /// Attribute types inside `INET_DIAG_ULP_INFO`.
@@ -129,7 +129,7 @@ pub struct UlpInfo<'a> {
     /// `INET_ULP_INFO_TLS`
     pub tls: Option<TlsInfo>,
     /// `INET_ULP_INFO_MPTCP`: the raw nest, for
-    /// [`crate::mptcp::SubflowInfo::parse`].
+    /// [`crate::wire::mptcp::SubflowInfo::parse`].
     pub mptcp: Option<&'a [u8]>,
 }
 
@@ -145,7 +145,7 @@ impl<'a> UlpInfo<'a> {
                 ulp_kind::TLS => ulp.tls = Some(TlsInfo::parse(a.payload())?),
                 ulp_kind::MPTCP => {
                     // Validate now, so printing it later cannot fail.
-                    crate::mptcp::SubflowInfo::parse(a.payload())?;
+                    crate::wire::mptcp::SubflowInfo::parse(a.payload())?;
                     ulp.mptcp = Some(a.payload());
                 }
                 _ => {}
@@ -158,7 +158,7 @@ impl<'a> UlpInfo<'a> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::attr;
+    use crate::wire::attr;
 
     /// ULP_INFO of a kTLS socket: name "tls", TLS 1.3, AES-GCM-256, TX in
     /// software, RX in hardware, RX_NO_PAD set.

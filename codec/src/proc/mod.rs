@@ -1,0 +1,4 @@
+//! The kernel's /proc text tables.
+
+pub mod inet;
+pub mod sockstat;
