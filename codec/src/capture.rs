@@ -22,6 +22,7 @@
 
 use byteorder::{ByteOrder, NativeEndian};
 
+use crate::wire::enum_with_unknown;
 use crate::{Error, Result};
 
 mod field {
@@ -47,42 +48,17 @@ pub const VERSION: u16 = 1;
 /// Written in host order; read back swapped on a foreign host.
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 
-/// What a record holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
-    /// 1: a netlink request as sent to the kernel.
-    Request,
-    /// 2: one datagram as received from the kernel.
-    Datagram,
-    /// 3: the text of `/proc/net/raw`, read when the kernel has no raw_diag.
-    ProcNetRaw,
-    /// 4: the text of `/proc/net/raw6`.
-    ProcNetRaw6,
-    /// A kind this codec does not know, as written.
-    Unknown(u16),
-}
-
-impl From<u16> for Kind {
-    fn from(raw: u16) -> Kind {
-        match raw {
-            1 => Kind::Request,
-            2 => Kind::Datagram,
-            3 => Kind::ProcNetRaw,
-            4 => Kind::ProcNetRaw6,
-            other => Kind::Unknown(other),
-        }
-    }
-}
-
-impl From<Kind> for u16 {
-    fn from(kind: Kind) -> u16 {
-        match kind {
-            Kind::Request => 1,
-            Kind::Datagram => 2,
-            Kind::ProcNetRaw => 3,
-            Kind::ProcNetRaw6 => 4,
-            Kind::Unknown(raw) => raw,
-        }
+enum_with_unknown! {
+    /// What a record holds.
+    pub enum Kind(u16) {
+        /// 1: a netlink request as sent to the kernel.
+        Request = 1,
+        /// 2: one datagram as received from the kernel.
+        Datagram = 2,
+        /// 3: the text of `/proc/net/raw`, read when the kernel has no raw_diag.
+        ProcNetRaw = 3,
+        /// 4: the text of `/proc/net/raw6`.
+        ProcNetRaw6 = 4,
     }
 }
 

@@ -7,7 +7,8 @@ use libfuzzer_sys::fuzz_target;
 use sockdiag_codec::filter::bytecode::{self, Entry, Program};
 use sockdiag_codec::filter::expr::{Expr, ParseOptions, Resolve};
 use sockdiag_codec::wire::inet::TcpState;
-use sockdiag_codec::wire::unix::{SockType, UnixName, UnixRecord};
+use sockdiag_codec::wire::sock_diag::SockType;
+use sockdiag_codec::wire::unix::{UnixName, UnixRecord};
 
 /// Knows a few names, so the resolver paths run too.
 struct Names;

@@ -7,7 +7,8 @@ use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use sockdiag_codec::wire::nlmsg::{self, emit_request, Packet, Request};
+use sockdiag_codec::wire::nlmsg::{self, Packet};
+use sockdiag_codec::wire::sock_diag::{self, emit_request, Request};
 use sockdiag_codec::wire::{inet, unix};
 use sockdiag_codec::{family, Error};
 
@@ -65,7 +66,7 @@ fn emit<R: Request>(req: &R, seq: u32, buf: &mut [u8]) -> Option<(u16, Vec<u8>)>
             assert_eq!(len, want);
             let p = Packet::new_checked(&buf[..len]).unwrap();
             assert_eq!(p.len() as usize, len);
-            assert_eq!(p.msg_type(), nlmsg::kind::SOCK_DIAG_BY_FAMILY);
+            assert_eq!(p.msg_type(), sock_diag::SOCK_DIAG_BY_FAMILY);
             assert_eq!(p.seq(), seq);
             assert_eq!(p.pid(), 0);
             Some((p.flags(), p.payload().to_vec()))

@@ -14,7 +14,8 @@ use sockdiag_codec::wire::attr::Attrs;
 use sockdiag_codec::wire::datagram::{Body, Message, Messages};
 use sockdiag_codec::format::{self, Extras, JsonArray, Layout};
 use sockdiag_codec::wire::inet::{self, InetRecord};
-use sockdiag_codec::wire::nlmsg::{self, Packet};
+use sockdiag_codec::wire::nlmsg::Packet;
+use sockdiag_codec::wire::sock_diag;
 use sockdiag_codec::wire::unix::{self, UnixRecord};
 
 /// Discards output; formatting cost and panics are what matter here.
@@ -150,7 +151,7 @@ fn views(datagram: &[u8]) {
             packet.seq(),
         );
         let payload = packet.payload();
-        if packet.msg_type() == nlmsg::kind::SOCK_DIAG_BY_FAMILY {
+        if packet.msg_type() == sock_diag::SOCK_DIAG_BY_FAMILY {
             if let Ok(v) = inet::MsgView::new_checked(payload) {
                 let _ = (v.family(), v.state(), v.timer(), v.retrans(), v.id());
                 let _ = (v.expires(), v.rqueue(), v.wqueue(), v.uid(), v.inode());

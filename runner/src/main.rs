@@ -23,9 +23,9 @@ use sockdiag_codec::format::{self, Extras, JsonArray, Layout};
 use sockdiag_codec::wire::datagram::{Body, Messages};
 use sockdiag_codec::wire::inet::{self, InetRecord};
 use sockdiag_codec::wire::netlink_diag::NetlinkRecord;
-use sockdiag_codec::wire::nlmsg::Request;
 use sockdiag_codec::wire::packet::PacketRecord;
-use sockdiag_codec::wire::unix::{self, SockType, UnixRecord};
+use sockdiag_codec::wire::sock_diag::{Request, SockType};
+use sockdiag_codec::wire::unix::{self, UnixRecord};
 use sockdiag_codec::wire::{netlink_diag as nl, packet};
 use sockdiag_codec::Error as CodecError;
 
@@ -320,7 +320,7 @@ impl<W: Write> Printer<'_, W> {
             SockType::Stream => Db::UnixStream,
             SockType::SeqPacket => Db::UnixSeq,
             // ss counts any other type as a datagram socket.
-            SockType::Dgram | SockType::Unknown(_) => Db::UnixDgram,
+            _ => Db::UnixDgram,
         };
         if !self.opts.selection.has(db)
             || !self.opts.states.contains(rec.state)
@@ -371,7 +371,7 @@ impl<W: Write> Printer<'_, W> {
     }
 
     fn packet(&mut self, rec: &PacketRecord<'_>) -> Result<(), Fatal> {
-        let db = if rec.sock_type == 3 {
+        let db = if rec.sock_type == SockType::Raw {
             Db::PacketRaw
         } else {
             Db::PacketDgram

@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 
 use sockdiag_codec::capture::{self, Capture, Kind, Records};
 use sockdiag_codec::wire::inet;
-use sockdiag_codec::wire::nlmsg::{self, Packet, Request};
+use sockdiag_codec::wire::nlmsg::Packet;
+use sockdiag_codec::wire::sock_diag::{self, Request};
 use sockdiag_codec::{family, format};
 
 use crate::netlink::{DiagSocket, NetError};
@@ -171,7 +172,7 @@ impl Source {
         self.seq = self.seq.wrapping_add(1);
         // Room for a request with the largest filter program.
         let mut buf = [0u8; 4096];
-        let len = nlmsg::emit_request(&mut buf, self.seq, request)
+        let len = sock_diag::emit_request(&mut buf, self.seq, request)
             .map_err(|e| SourceError::Capture(format!("cannot build the request: {e}")))?;
         let bytes = &buf[..len];
         match &mut self.origin {

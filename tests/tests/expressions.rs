@@ -12,7 +12,7 @@ use sockdiag_codec::filter::bytecode::{self, Entry, FilteredReq, Program};
 use sockdiag_codec::filter::expr::{Expr, ParseOptions};
 use sockdiag_codec::wire::datagram::{Body, Messages};
 use sockdiag_codec::wire::inet::{proto, ReqRepr};
-use sockdiag_codec::wire::nlmsg;
+use sockdiag_codec::wire::sock_diag;
 use sockdiag_tests::{describe_differences, sockdiag, ss, tcp_listener, wait_for, Key, Owned};
 use socket2::{Domain, Protocol, Socket, Type};
 
@@ -299,7 +299,7 @@ fn kernel_dump(fam: u8, protocol: u32, program: &[u8]) -> Result<Vec<Entry>, i32
         bytecode: program,
     };
     let mut out = vec![0u8; 8192];
-    let len = nlmsg::emit_request(&mut out, 7, &req).expect("emit");
+    let len = sock_diag::emit_request(&mut out, 7, &req).expect("emit");
     assert_eq!(sock.send(&out[..len]).expect("send"), len);
     let mut buf = vec![0u8; 64 * 1024];
     let mut found = Vec::new();

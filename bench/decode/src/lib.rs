@@ -11,7 +11,7 @@ use rustix::net::{AddressFamily, RecvFlags, SendFlags, SocketFlags, SocketType};
 use sockdiag_codec::family;
 use sockdiag_codec::filter::states::StateSet;
 use sockdiag_codec::wire::datagram::{Body, Messages};
-use sockdiag_codec::wire::nlmsg::{self, Request};
+use sockdiag_codec::wire::sock_diag::{self, Request};
 use sockdiag_codec::wire::{inet, unix};
 
 /// The sockets a capture holds open, so the kernel has something to list.
@@ -62,7 +62,7 @@ pub fn capture<R: Request>(request: &R) -> Dump {
     .expect("a sock_diag socket");
     rustix::net::connect(&fd, &SocketAddrNetlink::new(0, 0)).expect("connect to the kernel");
     let mut req = [0u8; 256];
-    let len = nlmsg::emit_request(&mut req, 1, request).expect("request fits");
+    let len = sock_diag::emit_request(&mut req, 1, request).expect("request fits");
     rustix::net::send(&fd, &req[..len], SendFlags::empty()).expect("send");
     let mut datagrams = Vec::new();
     let mut records = 0;

@@ -15,7 +15,7 @@ use byteorder::{ByteOrder, NativeEndian};
 use crate::filter::expr::{End, Expr, HostCond, Node, NodeId, Pred};
 use crate::wire::attr;
 use crate::wire::inet::{req_attr, ReqRepr, REQ_LEN};
-use crate::wire::nlmsg::Request;
+use crate::wire::sock_diag::Request;
 use crate::{family, Error, Result};
 
 /// Op codes (`INET_DIAG_BC_*`).
@@ -829,7 +829,7 @@ mod tests {
             bytecode: &buf[..n],
         };
         let mut out = [0xa5u8; 128];
-        let len = crate::wire::nlmsg::emit_request(&mut out, 1, &req).unwrap();
+        let len = crate::wire::sock_diag::emit_request(&mut out, 1, &req).unwrap();
         assert_eq!(len, 16 + REQ_LEN + 4 + n);
         let at = 16 + REQ_LEN;
         assert_eq!(&out[at..at + 2], &((4 + n) as u16).to_ne_bytes());

@@ -1094,7 +1094,7 @@ mod tests {
     #[test]
     fn test_eval_unix() {
         use crate::wire::inet::TcpState;
-        use crate::wire::unix::SockType;
+        use crate::wire::sock_diag::SockType;
         let opts = ParseOptions {
             unix: true,
             resolve: &NoResolve,

@@ -13,8 +13,9 @@ use crate::wire::inet::{self, InetRecord, TcpState, Timer};
 use crate::wire::inet_attr::InetDetails;
 use crate::wire::netlink_diag::{NetlinkRecord, NetlinkState};
 use crate::wire::packet::{self, FanoutType, PacketRecord};
+use crate::wire::sock_diag::SockType;
 use crate::wire::sock_diag::{idx as sk, SkMemInfo};
-use crate::wire::unix::{SockType, UnixName, UnixRecord};
+use crate::wire::unix::{UnixName, UnixRecord};
 
 pub mod detail;
 pub use detail::Extras;
@@ -90,7 +91,7 @@ pub const fn unix_netid(sock_type: SockType) -> &'static str {
         SockType::Stream => "u_str",
         SockType::Dgram => "u_dgr",
         SockType::SeqPacket => "u_seq",
-        SockType::Unknown(_) => "u_???",
+        SockType::Raw | SockType::Unknown(_) => "u_???",
     }
 }
 
@@ -1021,9 +1022,9 @@ pub fn write_packet<W: Write>(
 }
 
 /// The Netid ss prints for a packet socket.
-pub const fn packet_netid(sock_type: u8) -> &'static str {
-    // SOCK_RAW is 3; ss calls everything else a datagram socket.
-    if sock_type == 3 {
+pub const fn packet_netid(sock_type: SockType) -> &'static str {
+    // ss calls everything but SOCK_RAW a datagram socket.
+    if let SockType::Raw = sock_type {
         "p_raw"
     } else {
         "p_dgr"
@@ -1539,7 +1540,7 @@ mod tests {
         );
         assert_eq!(format_args_str(LlProto(0x88b5, false)).as_str(), "[34997]");
         assert_eq!(format_args_str(LlProto(0x86dd, false)).as_str(), "ipv6");
-        assert_eq!(packet_netid(2), "p_dgr");
+        assert_eq!(packet_netid(SockType::Dgram), "p_dgr");
         let mut j: String<512> = String::new();
         let mut arr = JsonArray::new();
         arr.packet(&mut j, &r, Some("lo"), &Extras::NONE).unwrap();

@@ -36,22 +36,41 @@ pub struct Attr<'a> {
 }
 
 impl<'a> Attr<'a> {
+    /// Wraps a buffer without any check; accessors may panic until
+    /// [`check_len`](Self::check_len) returned `Ok`.
+    pub const fn new_unchecked(buffer: &'a [u8]) -> Attr<'a> {
+        Attr { buffer }
+    }
+
     /// Validates the attribute at the start of `buffer`; trailing bytes
-    /// (later attributes) are allowed.
+    /// (later attributes) are allowed and left out of the view.
     pub fn new_checked(buffer: &'a [u8]) -> Result<Attr<'a>> {
-        if buffer.len() < HEADER_LEN {
-            return Err(Error::Truncated);
-        }
+        Attr::new_unchecked(buffer).check_len()?;
         let len = NativeEndian::read_u16(&buffer[field::LEN]) as usize;
-        if len < HEADER_LEN {
-            return Err(Error::BadLength);
-        }
-        if len > buffer.len() {
-            return Err(Error::Truncated);
-        }
         Ok(Attr {
             buffer: &buffer[..len],
         })
+    }
+
+    /// The header must fit, and `nla_len` must cover the header and no more
+    /// than the buffer holds.
+    pub fn check_len(&self) -> Result<()> {
+        if self.buffer.len() < HEADER_LEN {
+            return Err(Error::Truncated);
+        }
+        let len = NativeEndian::read_u16(&self.buffer[field::LEN]) as usize;
+        if len < HEADER_LEN {
+            return Err(Error::BadLength);
+        }
+        if len > self.buffer.len() {
+            return Err(Error::Truncated);
+        }
+        Ok(())
+    }
+
+    /// Gives the buffer back.
+    pub fn into_inner(self) -> &'a [u8] {
+        self.buffer
     }
 
     /// The attribute type with the flag bits masked off.
@@ -66,17 +85,17 @@ impl<'a> Attr<'a> {
 
     /// `nla_len`: header plus unpadded payload.
     pub fn len(&self) -> usize {
-        self.buffer.len()
+        NativeEndian::read_u16(&self.buffer[field::LEN]) as usize
     }
 
     /// True when the payload is empty.
     pub fn is_empty(&self) -> bool {
-        self.buffer.len() == HEADER_LEN
+        self.len() == HEADER_LEN
     }
 
     /// The payload, without padding.
     pub fn payload(&self) -> &'a [u8] {
-        &self.buffer[HEADER_LEN..]
+        &self.buffer[HEADER_LEN..self.len()]
     }
 
     /// A payload that must be exactly one `u8`.

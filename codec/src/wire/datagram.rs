@@ -8,6 +8,7 @@ use crate::wire::inet::InetRecord;
 use crate::wire::netlink_diag::NetlinkRecord;
 use crate::wire::nlmsg::{self, kind, HeaderRepr, Packet};
 use crate::wire::packet::PacketRecord;
+use crate::wire::sock_diag::SOCK_DIAG_BY_FAMILY;
 use crate::wire::unix::UnixRecord;
 use crate::{align4, family, Result};
 
@@ -65,7 +66,7 @@ fn decode<'a>(packet: &Packet<&'a [u8]>) -> Result<Option<Message<'a>>> {
                 Body::Done { errno }
             }
         }
-        kind::SOCK_DIAG_BY_FAMILY => match payload.first() {
+        SOCK_DIAG_BY_FAMILY => match payload.first() {
             Some(&family::INET) | Some(&family::INET6) => {
                 Body::Inet(InetRecord::parse_bytes(payload)?)
             }
@@ -153,6 +154,7 @@ pub fn decode_into<'a, const N: usize>(
 mod tests {
     use super::*;
     use crate::wire::inet::TcpState;
+    use crate::wire::sock_diag::SockType;
     use crate::Error;
 
     /// Appends one netlink message to `buf` at `at`, padding to 4.
@@ -183,14 +185,14 @@ mod tests {
         push_msg(
             &mut buf,
             &mut at,
-            kind::SOCK_DIAG_BY_FAMILY,
+            SOCK_DIAG_BY_FAMILY,
             5,
             &inet_payload(10, 22),
         );
         push_msg(
             &mut buf,
             &mut at,
-            kind::SOCK_DIAG_BY_FAMILY,
+            SOCK_DIAG_BY_FAMILY,
             5,
             &inet_payload(1, 40000),
         );
@@ -199,18 +201,18 @@ mod tests {
         unix[0] = family::UNIX;
         unix[1] = 2;
         unix[2] = 7;
-        push_msg(&mut buf, &mut at, kind::SOCK_DIAG_BY_FAMILY, 5, &unix);
+        push_msg(&mut buf, &mut at, SOCK_DIAG_BY_FAMILY, 5, &unix);
         let mut netlink = [0u8; 28];
         netlink[0] = family::NETLINK;
         netlink[1] = 3;
         netlink[4..8].copy_from_slice(&4242u32.to_ne_bytes());
-        push_msg(&mut buf, &mut at, kind::SOCK_DIAG_BY_FAMILY, 5, &netlink);
+        push_msg(&mut buf, &mut at, SOCK_DIAG_BY_FAMILY, 5, &netlink);
         let mut packet = [0u8; 16];
         packet[0] = family::PACKET;
         packet[1] = 3;
         packet[2..4].copy_from_slice(&0x88b5u16.to_ne_bytes());
-        push_msg(&mut buf, &mut at, kind::SOCK_DIAG_BY_FAMILY, 5, &packet);
-        push_msg(&mut buf, &mut at, kind::SOCK_DIAG_BY_FAMILY, 5, &[40, 1, 0]);
+        push_msg(&mut buf, &mut at, SOCK_DIAG_BY_FAMILY, 5, &packet);
+        push_msg(&mut buf, &mut at, SOCK_DIAG_BY_FAMILY, 5, &[40, 1, 0]);
         push_msg(&mut buf, &mut at, kind::DONE, 5, &0i32.to_ne_bytes());
         (buf, at)
     }
@@ -237,11 +239,11 @@ mod tests {
             other => panic!("{other:?}"),
         }
         match it.next().unwrap().unwrap().body {
-            Body::Netlink(n) => assert_eq!((n.sock_type, n.portid), (3, 4242)),
+            Body::Netlink(n) => assert_eq!((n.sock_type, n.portid), (SockType::Raw, 4242)),
             other => panic!("{other:?}"),
         }
         match it.next().unwrap().unwrap().body {
-            Body::Packet(p) => assert_eq!((p.sock_type, p.protocol), (3, 0x88b5)),
+            Body::Packet(p) => assert_eq!((p.sock_type, p.protocol), (SockType::Raw, 0x88b5)),
             other => panic!("{other:?}"),
         }
         assert!(matches!(
@@ -317,7 +319,7 @@ mod tests {
         assert_eq!(it.next(), None);
         // A diag message with no payload at all.
         let mut at = 0;
-        push_msg(&mut buf, &mut at, kind::SOCK_DIAG_BY_FAMILY, 1, &[]);
+        push_msg(&mut buf, &mut at, SOCK_DIAG_BY_FAMILY, 1, &[]);
         assert_eq!(
             Messages::new(&buf[..at]).next(),
             Some(Err(Error::Truncated))

@@ -10,7 +10,8 @@ use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use byteorder::{ByteOrder, NativeEndian, NetworkEndian};
 
 use crate::wire::attr::{self, Attrs};
-use crate::wire::nlmsg::Request;
+use crate::wire::enum_with_unknown;
+use crate::wire::sock_diag::Request;
 use crate::{family, Error, Result};
 
 /// IP protocol numbers a request can name (`IPPROTO_*`).
@@ -98,49 +99,40 @@ pub const fn ext_bit(kind: u16) -> u8 {
 /// `INET_DIAG_NOCOOKIE`: both cookie words all ones.
 pub const NO_COOKIE: u64 = u64::MAX;
 
-/// TCP states as the kernel numbers them (`include/net/tcp_states.h`); UDP
-/// and RAW reuse them (CLOSE = unconnected, ESTABLISHED = connected).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[allow(missing_docs)]
-pub enum TcpState {
-    Established,
-    SynSent,
-    SynRecv,
-    FinWait1,
-    FinWait2,
-    TimeWait,
-    Close,
-    CloseWait,
-    LastAck,
-    Listen,
-    Closing,
-    NewSynRecv,
-    BoundInactive,
-    /// A state this codec does not know, kept as sent.
-    Unknown(u8),
+enum_with_unknown! {
+    /// TCP states as the kernel numbers them (`include/net/tcp_states.h`);
+    /// UDP and RAW reuse them (CLOSE = unconnected, ESTABLISHED = connected).
+    pub enum TcpState(u8) {
+        /// `TCP_ESTABLISHED`
+        Established = 1,
+        /// `TCP_SYN_SENT`
+        SynSent = 2,
+        /// `TCP_SYN_RECV`
+        SynRecv = 3,
+        /// `TCP_FIN_WAIT1`
+        FinWait1 = 4,
+        /// `TCP_FIN_WAIT2`
+        FinWait2 = 5,
+        /// `TCP_TIME_WAIT`
+        TimeWait = 6,
+        /// `TCP_CLOSE`
+        Close = 7,
+        /// `TCP_CLOSE_WAIT`
+        CloseWait = 8,
+        /// `TCP_LAST_ACK`
+        LastAck = 9,
+        /// `TCP_LISTEN`
+        Listen = 10,
+        /// `TCP_CLOSING`
+        Closing = 11,
+        /// `TCP_NEW_SYN_RECV`: a request socket.
+        NewSynRecv = 12,
+        /// `TCP_BOUND_INACTIVE`: bound, neither listening nor connecting.
+        BoundInactive = 13,
+    }
 }
 
 impl TcpState {
-    /// The number the kernel uses.
-    pub const fn raw(self) -> u8 {
-        match self {
-            TcpState::Established => 1,
-            TcpState::SynSent => 2,
-            TcpState::SynRecv => 3,
-            TcpState::FinWait1 => 4,
-            TcpState::FinWait2 => 5,
-            TcpState::TimeWait => 6,
-            TcpState::Close => 7,
-            TcpState::CloseWait => 8,
-            TcpState::LastAck => 9,
-            TcpState::Listen => 10,
-            TcpState::Closing => 11,
-            TcpState::NewSynRecv => 12,
-            TcpState::BoundInactive => 13,
-            TcpState::Unknown(v) => v,
-        }
-    }
-
     /// The state's bit in a request's `idiag_states` mask (0 for numbers
     /// that do not fit one).
     pub const fn mask(self) -> u32 {
@@ -153,68 +145,19 @@ impl TcpState {
     }
 }
 
-impl From<u8> for TcpState {
-    fn from(raw: u8) -> TcpState {
-        match raw {
-            1 => TcpState::Established,
-            2 => TcpState::SynSent,
-            3 => TcpState::SynRecv,
-            4 => TcpState::FinWait1,
-            5 => TcpState::FinWait2,
-            6 => TcpState::TimeWait,
-            7 => TcpState::Close,
-            8 => TcpState::CloseWait,
-            9 => TcpState::LastAck,
-            10 => TcpState::Listen,
-            11 => TcpState::Closing,
-            12 => TcpState::NewSynRecv,
-            13 => TcpState::BoundInactive,
-            other => TcpState::Unknown(other),
-        }
-    }
-}
-
-/// Which timer runs on the socket (`idiag_timer`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Timer {
-    /// 0: none.
-    Off,
-    /// 1: retransmit (also request sockets).
-    Retransmit,
-    /// 2: keepalive or FIN_WAIT2.
-    Keepalive,
-    /// 3: TIME_WAIT.
-    TimeWait,
-    /// 4: zero-window probe.
-    Probe,
-    /// A timer this codec does not know.
-    Unknown(u8),
-}
-
-impl Timer {
-    /// The number the kernel uses.
-    pub const fn raw(self) -> u8 {
-        match self {
-            Timer::Off => 0,
-            Timer::Retransmit => 1,
-            Timer::Keepalive => 2,
-            Timer::TimeWait => 3,
-            Timer::Probe => 4,
-            Timer::Unknown(v) => v,
-        }
-    }
-}
-
-impl From<u8> for Timer {
-    fn from(raw: u8) -> Timer {
-        match raw {
-            0 => Timer::Off,
-            1 => Timer::Retransmit,
-            2 => Timer::Keepalive,
-            3 => Timer::TimeWait,
-            4 => Timer::Probe,
-            other => Timer::Unknown(other),
-        }
+enum_with_unknown! {
+    /// Which timer runs on the socket (`idiag_timer`).
+    pub enum Timer(u8) {
+        /// 0: none.
+        Off = 0,
+        /// 1: retransmit (also request sockets).
+        Retransmit = 1,
+        /// 2: keepalive or FIN_WAIT2.
+        Keepalive = 2,
+        /// 3: TIME_WAIT.
+        TimeWait = 3,
+        /// 4: zero-window probe.
+        Probe = 4,
     }
 }
 
@@ -463,15 +406,34 @@ pub struct MsgView<'a> {
 }
 
 impl<'a> MsgView<'a> {
-    /// Validates the fixed part and the family.
+    /// Wraps a buffer without any check; accessors may panic until
+    /// [`check_len`](Self::check_len) returned `Ok`.
+    pub const fn new_unchecked(buffer: &'a [u8]) -> MsgView<'a> {
+        MsgView { buffer }
+    }
+
+    /// Wraps a buffer and validates it, so no accessor can panic.
     pub fn new_checked(buffer: &'a [u8]) -> Result<MsgView<'a>> {
-        if buffer.len() < MSG_LEN {
+        let view = MsgView::new_unchecked(buffer);
+        view.check_len()?;
+        Ok(view)
+    }
+
+    /// The fixed part must fit, and the family must be this module's
+    /// (attributes are checked as they are walked).
+    pub fn check_len(&self) -> Result<()> {
+        if self.buffer.len() < MSG_LEN {
             return Err(Error::Truncated);
         }
-        match buffer[msg_field::FAMILY] {
-            family::INET | family::INET6 => Ok(MsgView { buffer }),
+        match self.buffer[msg_field::FAMILY] {
+            family::INET | family::INET6 => Ok(()),
             _ => Err(Error::BadFamily),
         }
+    }
+
+    /// Gives the buffer back.
+    pub fn into_inner(self) -> &'a [u8] {
+        self.buffer
     }
 
     /// `idiag_family`
@@ -668,7 +630,8 @@ impl<'a> InetRecord<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wire::nlmsg::{self, emit_request};
+    use crate::wire::nlmsg;
+    use crate::wire::sock_diag::emit_request;
 
     /// An `inet_diag_msg` for a v4 listener 127.0.0.1:8081 with 3 waiting
     /// and backlog 7, followed by SHUTDOWN = 0 and CGROUP_ID = 99, built from

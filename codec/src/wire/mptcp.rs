@@ -72,10 +72,24 @@ macro_rules! later {
 impl<'a> MptcpInfo<'a> {
     /// Accepts any payload of at least [`MIN_LEN`] bytes.
     pub fn new_checked(buffer: &'a [u8]) -> Result<MptcpInfo<'a>> {
-        if buffer.len() < MIN_LEN {
+        let view = MptcpInfo::new_unchecked(buffer);
+        view.check_len()?;
+        Ok(view)
+    }
+
+    /// Wraps a payload without any check; accessors may panic until
+    /// [`check_len`](Self::check_len) returned `Ok`.
+    pub const fn new_unchecked(buffer: &'a [u8]) -> MptcpInfo<'a> {
+        MptcpInfo { buffer }
+    }
+
+    /// The fields every kernel sends ([`MIN_LEN`]) must be there; a later
+    /// field past the payload is absent, which its accessor says (`None`).
+    pub fn check_len(&self) -> Result<()> {
+        if self.buffer.len() < MIN_LEN {
             return Err(Error::BadAttribute);
         }
-        Ok(MptcpInfo { buffer })
+        Ok(())
     }
 
     /// Whether the kernel sent the bytes of `field`.

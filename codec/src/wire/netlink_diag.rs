@@ -8,8 +8,8 @@
 use byteorder::{ByteOrder, NativeEndian};
 
 use crate::wire::attr::{Attr, Attrs};
-use crate::wire::nlmsg::Request;
-use crate::wire::sock_diag::SkMemInfo;
+use crate::wire::enum_with_unknown;
+use crate::wire::sock_diag::{Request, SkMemInfo, SockType};
 use crate::{family, Error, Result};
 
 /// `NDIAG_PROTO_ALL`: every netlink protocol in one dump.
@@ -57,24 +57,13 @@ pub mod flag {
     pub const CAP_ACK: u32 = 0x20;
 }
 
-/// A netlink socket's state (`ndiag_state`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum NetlinkState {
-    /// 0: `NETLINK_UNCONNECTED`
-    Unconnected,
-    /// 1: `NETLINK_CONNECTED`: connect() named a destination.
-    Connected,
-    /// Anything else, as sent.
-    Unknown(u8),
-}
-
-impl From<u8> for NetlinkState {
-    fn from(raw: u8) -> NetlinkState {
-        match raw {
-            0 => NetlinkState::Unconnected,
-            1 => NetlinkState::Connected,
-            other => NetlinkState::Unknown(other),
-        }
+enum_with_unknown! {
+    /// A netlink socket's state (`ndiag_state`).
+    pub enum NetlinkState(u8) {
+        /// 0: `NETLINK_UNCONNECTED`
+        Unconnected = 0,
+        /// 1: `NETLINK_CONNECTED`: connect() named a destination.
+        Connected = 1,
     }
 }
 
@@ -161,19 +150,38 @@ pub struct MsgView<'a> {
 }
 
 impl<'a> MsgView<'a> {
-    /// Validates the fixed part and the family.
+    /// Wraps a buffer without any check; accessors may panic until
+    /// [`check_len`](Self::check_len) returned `Ok`.
+    pub const fn new_unchecked(buffer: &'a [u8]) -> MsgView<'a> {
+        MsgView { buffer }
+    }
+
+    /// Wraps a buffer and validates it, so no accessor can panic.
     pub fn new_checked(buffer: &'a [u8]) -> Result<MsgView<'a>> {
-        if buffer.len() < MSG_LEN {
+        let view = MsgView::new_unchecked(buffer);
+        view.check_len()?;
+        Ok(view)
+    }
+
+    /// The fixed part must fit, and the family must be this module's
+    /// (attributes are checked as they are walked).
+    pub fn check_len(&self) -> Result<()> {
+        if self.buffer.len() < MSG_LEN {
             return Err(Error::Truncated);
         }
-        if buffer[msg_field::FAMILY] != family::NETLINK {
+        if self.buffer[msg_field::FAMILY] != family::NETLINK {
             return Err(Error::BadFamily);
         }
-        Ok(MsgView { buffer })
+        Ok(())
+    }
+
+    /// Gives the buffer back.
+    pub fn into_inner(self) -> &'a [u8] {
+        self.buffer
     }
     /// `ndiag_type`: SOCK_RAW or SOCK_DGRAM.
-    pub fn sock_type(&self) -> u8 {
-        self.buffer[msg_field::TYPE]
+    pub fn sock_type(&self) -> SockType {
+        SockType::from(self.buffer[msg_field::TYPE])
     }
     /// `ndiag_protocol`: NETLINK_ROUTE (0), NETLINK_SOCK_DIAG (4), ...
     pub fn protocol(&self) -> u8 {
@@ -270,8 +278,8 @@ impl Ring {
 /// One netlink socket as plain values; attributes not sent are `None`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NetlinkRecord<'a> {
-    /// SOCK_RAW (3) or SOCK_DGRAM (2).
-    pub sock_type: u8,
+    /// SOCK_RAW or SOCK_DGRAM.
+    pub sock_type: SockType,
     /// The netlink protocol.
     pub protocol: u8,
     /// Connected or not.
@@ -357,7 +365,7 @@ impl<'a> NetlinkRecord<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wire::nlmsg::emit_request;
+    use crate::wire::sock_diag::emit_request;
 
     fn push_attr(buf: &mut [u8], at: &mut usize, kind: u16, payload: &[u8]) {
         let len = 4 + payload.len();
@@ -400,7 +408,7 @@ mod tests {
         let rec = NetlinkRecord::parse_bytes(&b[..len]).unwrap();
         assert_eq!(
             (rec.sock_type, rec.protocol, rec.state),
-            (3, 0, NetlinkState::Connected)
+            (SockType::Raw, 0, NetlinkState::Connected)
         );
         assert_eq!((rec.portid, rec.dst_portid, rec.dst_group), (4242, 0, 0));
         assert_eq!((rec.inode, rec.cookie), (777, 5));

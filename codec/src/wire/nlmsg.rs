@@ -1,5 +1,5 @@
 //! The netlink message header (`struct nlmsghdr`, `linux/netlink.h`) and the
-//! request framing every sock_diag query shares.
+//! errno that ends a reply.
 //!
 //! ```text
 //!  0               4       6       8               12              16
@@ -26,7 +26,8 @@ mod field {
 /// Size of `struct nlmsghdr`.
 pub const HEADER_LEN: usize = field::PID.end;
 
-/// Message types (`NLMSG_*`, `SOCK_DIAG_BY_FAMILY`).
+/// Message types every netlink family shares (`NLMSG_*`); sock_diag's own
+/// are in [`super::sock_diag`].
 pub mod kind {
     /// `NLMSG_NOOP`: ignored.
     pub const NOOP: u16 = 1;
@@ -36,10 +37,6 @@ pub mod kind {
     pub const DONE: u16 = 3;
     /// `NLMSG_OVERRUN`: data lost.
     pub const OVERRUN: u16 = 4;
-    /// `SOCK_DIAG_BY_FAMILY`: both the request and every reply record.
-    pub const SOCK_DIAG_BY_FAMILY: u16 = 20;
-    /// `SOCK_DESTROY`: close a socket (needs CAP_NET_ADMIN).
-    pub const SOCK_DESTROY: u16 = 21;
 }
 
 /// Header flags (`NLM_F_*`).
@@ -208,33 +205,6 @@ impl HeaderRepr {
     }
 }
 
-/// A request payload that can follow a netlink header.
-pub trait Request {
-    /// Bytes the payload occupies, request attributes included.
-    fn payload_len(&self) -> usize;
-    /// Writes the payload into `buf` (exactly `payload_len()` bytes).
-    fn emit_payload(&self, buf: &mut [u8]) -> Result<()>;
-    /// True for a dump (`NLM_F_DUMP`), false for an exact lookup.
-    fn is_dump(&self) -> bool;
-}
-
-/// Frames `request` as one `SOCK_DIAG_BY_FAMILY` message at the start of
-/// `buf` and returns its length. Nothing is written past that length.
-pub fn emit_request<R: Request>(buf: &mut [u8], seq: u32, request: &R) -> Result<usize> {
-    let payload_len = request.payload_len();
-    let header = HeaderRepr {
-        msg_type: kind::SOCK_DIAG_BY_FAMILY,
-        flags: flags::REQUEST | if request.is_dump() { flags::DUMP } else { 0 },
-        seq,
-        // 0 lets the kernel address its reply to whatever port we are bound to.
-        pid: 0,
-    };
-    header.emit(buf, payload_len)?;
-    let total = HEADER_LEN + payload_len;
-    request.emit_payload(&mut buf[HEADER_LEN..total])?;
-    Ok(total)
-}
-
 /// The errno carried by an `NLMSG_ERROR` or `NLMSG_DONE` payload, as a
 /// positive number (0: success or ACK).
 ///
@@ -303,7 +273,7 @@ mod tests {
     fn test_emit() {
         let mut buf = [0xa5u8; 20];
         let repr = HeaderRepr {
-            msg_type: kind::SOCK_DIAG_BY_FAMILY,
+            msg_type: crate::wire::sock_diag::SOCK_DIAG_BY_FAMILY,
             flags: 0x301,
             seq: 9,
             pid: 0,

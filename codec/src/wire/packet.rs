@@ -9,8 +9,8 @@
 use byteorder::{ByteOrder, NativeEndian};
 
 use crate::wire::attr::{Attr, Attrs};
-use crate::wire::nlmsg::Request;
-use crate::wire::sock_diag::SkMemInfo;
+use crate::wire::enum_with_unknown;
+use crate::wire::sock_diag::{Request, SkMemInfo, SockType};
 use crate::{family, Error, Field, Result};
 
 /// Show flags (`PACKET_SHOW_*`): which attributes the reply carries.
@@ -125,19 +125,38 @@ pub struct MsgView<'a> {
 }
 
 impl<'a> MsgView<'a> {
-    /// Validates the fixed part and the family.
+    /// Wraps a buffer without any check; accessors may panic until
+    /// [`check_len`](Self::check_len) returned `Ok`.
+    pub const fn new_unchecked(buffer: &'a [u8]) -> MsgView<'a> {
+        MsgView { buffer }
+    }
+
+    /// Wraps a buffer and validates it, so no accessor can panic.
     pub fn new_checked(buffer: &'a [u8]) -> Result<MsgView<'a>> {
-        if buffer.len() < MSG_LEN {
+        let view = MsgView::new_unchecked(buffer);
+        view.check_len()?;
+        Ok(view)
+    }
+
+    /// The fixed part must fit, and the family must be this module's
+    /// (attributes are checked as they are walked).
+    pub fn check_len(&self) -> Result<()> {
+        if self.buffer.len() < MSG_LEN {
             return Err(Error::Truncated);
         }
-        if buffer[msg_field::FAMILY] != family::PACKET {
+        if self.buffer[msg_field::FAMILY] != family::PACKET {
             return Err(Error::BadFamily);
         }
-        Ok(MsgView { buffer })
+        Ok(())
     }
-    /// `pdiag_type`: SOCK_RAW (3) or SOCK_DGRAM (2).
-    pub fn sock_type(&self) -> u8 {
-        self.buffer[msg_field::TYPE]
+
+    /// Gives the buffer back.
+    pub fn into_inner(self) -> &'a [u8] {
+        self.buffer
+    }
+    /// `pdiag_type`: SOCK_RAW or SOCK_DGRAM.
+    pub fn sock_type(&self) -> SockType {
+        SockType::from(self.buffer[msg_field::TYPE])
     }
     /// `pdiag_num`: the ethertype the socket receives, host order.
     pub fn protocol(&self) -> u16 {
@@ -272,35 +291,25 @@ impl Ring {
     }
 }
 
-/// Fanout modes (`PACKET_FANOUT_*`), the high half of `PACKET_DIAG_FANOUT`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[allow(missing_docs)]
-pub enum FanoutType {
-    Hash,
-    Lb,
-    Cpu,
-    Rollover,
-    Random,
-    QueueMapping,
-    Cbpf,
-    Ebpf,
-    /// A mode this codec does not know, as sent.
-    Unknown(u16),
-}
-
-impl From<u16> for FanoutType {
-    fn from(raw: u16) -> FanoutType {
-        match raw {
-            0 => FanoutType::Hash,
-            1 => FanoutType::Lb,
-            2 => FanoutType::Cpu,
-            3 => FanoutType::Rollover,
-            4 => FanoutType::Random,
-            5 => FanoutType::QueueMapping,
-            6 => FanoutType::Cbpf,
-            7 => FanoutType::Ebpf,
-            other => FanoutType::Unknown(other),
-        }
+enum_with_unknown! {
+    /// Fanout modes (`PACKET_FANOUT_*`), the high half of `PACKET_DIAG_FANOUT`.
+    pub enum FanoutType(u16) {
+        /// `PACKET_FANOUT_HASH`
+        Hash = 0,
+        /// `PACKET_FANOUT_LB`
+        Lb = 1,
+        /// `PACKET_FANOUT_CPU`
+        Cpu = 2,
+        /// `PACKET_FANOUT_ROLLOVER`
+        Rollover = 3,
+        /// `PACKET_FANOUT_RND`
+        Random = 4,
+        /// `PACKET_FANOUT_QM`
+        QueueMapping = 5,
+        /// `PACKET_FANOUT_CBPF`
+        Cbpf = 6,
+        /// `PACKET_FANOUT_EBPF`
+        Ebpf = 7,
     }
 }
 
@@ -440,8 +449,8 @@ impl<'a> Filter<'a> {
 /// One packet socket as plain values; attributes not sent are `None`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PacketRecord<'a> {
-    /// SOCK_RAW (3) or SOCK_DGRAM (2).
-    pub sock_type: u8,
+    /// SOCK_RAW or SOCK_DGRAM.
+    pub sock_type: SockType,
     /// The ethertype, host order; [`ETH_P_ALL`] for every frame.
     pub protocol: u16,
     /// The socket's inode.
@@ -525,7 +534,7 @@ impl<'a> PacketRecord<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wire::nlmsg::emit_request;
+    use crate::wire::sock_diag::emit_request;
 
     fn push_attr(buf: &mut [u8], at: &mut usize, kind: u16, payload: &[u8]) {
         let len = 4 + payload.len();
@@ -601,7 +610,7 @@ mod tests {
     fn test_parse() {
         let (b, len) = message();
         let rec = PacketRecord::parse_bytes(&b[..len]).unwrap();
-        assert_eq!((rec.sock_type, rec.protocol), (3, 0x0800));
+        assert_eq!((rec.sock_type, rec.protocol), (SockType::Raw, 0x0800));
         assert_eq!((rec.inode, rec.cookie), (555, 0x10));
         let info = rec.info.unwrap();
         assert_eq!((info.ifindex, info.version, info.copy_thresh), (1, 2, 128));
@@ -660,7 +669,7 @@ mod tests {
         b[1] = 2;
         b[2..4].copy_from_slice(&ETH_P_ALL.to_ne_bytes());
         let rec = PacketRecord::parse_bytes(&b).unwrap();
-        assert_eq!((rec.sock_type, rec.protocol), (2, ETH_P_ALL));
+        assert_eq!((rec.sock_type, rec.protocol), (SockType::Dgram, ETH_P_ALL));
         assert_eq!((rec.info, rec.uid, rec.meminfo), (None, None, None));
         assert_eq!((rec.ifindex(), rec.rqueue()), (0, 0));
     }

@@ -1,5 +1,7 @@
-//! What `linux/sock_diag.h` defines for every family: the `SK_MEMINFO_*`
-//! array that `sock_diag_put_meminfo()` (`net/core/sock_diag.c`) sends as
+//! What `linux/sock_diag.h` defines for every family: the message types, the
+//! request framing every query shares, the socket type byte of the unix,
+//! netlink and packet messages, and the `SK_MEMINFO_*` array that
+//! `sock_diag_put_meminfo()` (`net/core/sock_diag.c`) sends as
 //! `INET_DIAG_SKMEMINFO`, `UNIX_DIAG_MEMINFO`, `NETLINK_DIAG_MEMINFO` and
 //! `PACKET_DIAG_MEMINFO`.
 //!
@@ -9,7 +11,56 @@
 
 use byteorder::{ByteOrder, NativeEndian};
 
+use crate::wire::enum_with_unknown;
+use crate::wire::nlmsg::{flags, HeaderRepr, HEADER_LEN};
 use crate::{Error, Result};
+
+/// `SOCK_DIAG_BY_FAMILY`: the type of every request and every reply record.
+pub const SOCK_DIAG_BY_FAMILY: u16 = 20;
+/// `SOCK_DESTROY`: close a socket (needs CAP_NET_ADMIN).
+pub const SOCK_DESTROY: u16 = 21;
+
+enum_with_unknown! {
+    /// Socket types (`SOCK_*`, `linux/net.h`): the type byte of the unix,
+    /// netlink and packet messages.
+    pub enum SockType(u8) {
+        /// `SOCK_STREAM`
+        Stream = 1,
+        /// `SOCK_DGRAM`
+        Dgram = 2,
+        /// `SOCK_RAW`
+        Raw = 3,
+        /// `SOCK_SEQPACKET`
+        SeqPacket = 5,
+    }
+}
+
+/// A request payload that can follow a netlink header.
+pub trait Request {
+    /// Bytes the payload occupies, request attributes included.
+    fn payload_len(&self) -> usize;
+    /// Writes the payload into `buf` (exactly `payload_len()` bytes).
+    fn emit_payload(&self, buf: &mut [u8]) -> Result<()>;
+    /// True for a dump (`NLM_F_DUMP`), false for an exact lookup.
+    fn is_dump(&self) -> bool;
+}
+
+/// Frames `request` as one `SOCK_DIAG_BY_FAMILY` message at the start of
+/// `buf` and returns its length. Nothing is written past that length.
+pub fn emit_request<R: Request>(buf: &mut [u8], seq: u32, request: &R) -> Result<usize> {
+    let payload_len = request.payload_len();
+    let header = HeaderRepr {
+        msg_type: SOCK_DIAG_BY_FAMILY,
+        flags: flags::REQUEST | if request.is_dump() { flags::DUMP } else { 0 },
+        seq,
+        // 0 lets the kernel address its reply to whatever port we are bound to.
+        pid: 0,
+    };
+    header.emit(buf, payload_len)?;
+    let total = HEADER_LEN + payload_len;
+    request.emit_payload(&mut buf[HEADER_LEN..total])?;
+    Ok(total)
+}
 
 /// Indexes into the array (`SK_MEMINFO_*`).
 pub mod idx {

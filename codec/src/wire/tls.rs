@@ -8,6 +8,7 @@
 use byteorder::{ByteOrder, NativeEndian};
 
 use crate::wire::attr::{Attr, Attrs};
+use crate::wire::enum_with_unknown;
 use crate::{Error, Result};
 
 /// Attribute types inside `INET_DIAG_ULP_INFO`.
@@ -41,30 +42,17 @@ pub const TLS_1_2_VERSION: u16 = 0x0303;
 /// `TLS_1_3_VERSION`
 pub const TLS_1_3_VERSION: u16 = 0x0304;
 
-/// Where a TLS direction is processed (`TLS_CONF_*`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TlsConf {
-    /// `TLS_CONF_BASE` (1): not configured.
-    Base,
-    /// `TLS_CONF_SW` (2): in the kernel's software.
-    Sw,
-    /// `TLS_CONF_HW` (3): offloaded to the NIC.
-    Hw,
-    /// `TLS_CONF_HW_RECORD` (4): offloaded records.
-    HwRecord,
-    /// Another value, as sent.
-    Unknown(u16),
-}
-
-impl From<u16> for TlsConf {
-    fn from(raw: u16) -> TlsConf {
-        match raw {
-            1 => TlsConf::Base,
-            2 => TlsConf::Sw,
-            3 => TlsConf::Hw,
-            4 => TlsConf::HwRecord,
-            other => TlsConf::Unknown(other),
-        }
+enum_with_unknown! {
+    /// Where a TLS direction is processed (`TLS_CONF_*`).
+    pub enum TlsConf(u16) {
+        /// `TLS_CONF_BASE` (1): not configured.
+        Base = 1,
+        /// `TLS_CONF_SW` (2): in the kernel's software.
+        Sw = 2,
+        /// `TLS_CONF_HW` (3): offloaded to the NIC.
+        Hw = 3,
+        /// `TLS_CONF_HW_RECORD` (4): offloaded records.
+        HwRecord = 4,
     }
 }
 

@@ -7,8 +7,7 @@ use byteorder::{ByteOrder, NativeEndian};
 
 use crate::wire::attr::{Attr, Attrs};
 use crate::wire::inet::TcpState;
-use crate::wire::nlmsg::Request;
-use crate::wire::sock_diag::SkMemInfo;
+use crate::wire::sock_diag::{Request, SkMemInfo, SockType};
 use crate::{family, Error, Result};
 
 /// Show flags (`UDIAG_SHOW_*`): which attributes the reply carries.
@@ -47,42 +46,6 @@ pub mod attr_kind {
     pub const SHUTDOWN: u16 = 6;
     /// `UNIX_DIAG_UID`
     pub const UID: u16 = 7;
-}
-
-/// Socket types (`SOCK_*`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SockType {
-    /// `SOCK_STREAM` (1)
-    Stream,
-    /// `SOCK_DGRAM` (2)
-    Dgram,
-    /// `SOCK_SEQPACKET` (5)
-    SeqPacket,
-    /// Anything else, as sent.
-    Unknown(u8),
-}
-
-impl SockType {
-    /// The number the kernel uses.
-    pub const fn raw(self) -> u8 {
-        match self {
-            SockType::Stream => 1,
-            SockType::Dgram => 2,
-            SockType::SeqPacket => 5,
-            SockType::Unknown(v) => v,
-        }
-    }
-}
-
-impl From<u8> for SockType {
-    fn from(raw: u8) -> SockType {
-        match raw {
-            1 => SockType::Stream,
-            2 => SockType::Dgram,
-            5 => SockType::SeqPacket,
-            other => SockType::Unknown(other),
-        }
-    }
 }
 
 mod req_field {
@@ -196,15 +159,34 @@ pub struct MsgView<'a> {
 }
 
 impl<'a> MsgView<'a> {
-    /// Validates the fixed part and the family.
+    /// Wraps a buffer without any check; accessors may panic until
+    /// [`check_len`](Self::check_len) returned `Ok`.
+    pub const fn new_unchecked(buffer: &'a [u8]) -> MsgView<'a> {
+        MsgView { buffer }
+    }
+
+    /// Wraps a buffer and validates it, so no accessor can panic.
     pub fn new_checked(buffer: &'a [u8]) -> Result<MsgView<'a>> {
-        if buffer.len() < MSG_LEN {
+        let view = MsgView::new_unchecked(buffer);
+        view.check_len()?;
+        Ok(view)
+    }
+
+    /// The fixed part must fit, and the family must be this module's
+    /// (attributes are checked as they are walked).
+    pub fn check_len(&self) -> Result<()> {
+        if self.buffer.len() < MSG_LEN {
             return Err(Error::Truncated);
         }
-        if buffer[msg_field::FAMILY] != family::UNIX {
+        if self.buffer[msg_field::FAMILY] != family::UNIX {
             return Err(Error::BadFamily);
         }
-        Ok(MsgView { buffer })
+        Ok(())
+    }
+
+    /// Gives the buffer back.
+    pub fn into_inner(self) -> &'a [u8] {
+        self.buffer
     }
     /// `udiag_type`
     pub fn sock_type(&self) -> SockType {
@@ -407,7 +389,7 @@ impl<'a> UnixRecord<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wire::nlmsg::emit_request;
+    use crate::wire::sock_diag::emit_request;
 
     fn push_attr(buf: &mut [u8], at: &mut usize, kind: u16, payload: &[u8]) {
         let len = 4 + payload.len();
