@@ -3,7 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sockdiag_codec::filter::bytecode::{Entry, Program};
+use sockdiag_codec::filter::bytecode::Program;
+use sockdiag_codec::filter::socket::Entry;
 
 fuzz_target!(|data: &[u8]| {
     let (head, program) = data.split_at(data.len().min(40));

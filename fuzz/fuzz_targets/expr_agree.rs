@@ -6,8 +6,10 @@
 
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use sockdiag_codec::filter::bytecode::{self, Entry, Program};
-use sockdiag_codec::filter::expr::{Expr, ParseOptions};
+use sockdiag_codec::filter::bytecode::{self, Program};
+use sockdiag_codec::filter::socket::Entry;
+use sockdiag_codec::filter::expr::Expr;
+use sockdiag_codec::filter::parse::ParseOptions;
 
 const WORDS: &[&str] = &[
     "sport",

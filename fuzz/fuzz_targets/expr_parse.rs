@@ -4,8 +4,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sockdiag_codec::filter::bytecode::{self, Entry, Program};
-use sockdiag_codec::filter::expr::{Expr, ParseOptions, Resolve};
+use sockdiag_codec::filter::bytecode::{self, Program};
+use sockdiag_codec::filter::socket::Entry;
+use sockdiag_codec::filter::expr::Expr;
+use sockdiag_codec::filter::parse::{ParseOptions, Resolve};
 use sockdiag_codec::wire::inet::TcpState;
 use sockdiag_codec::wire::sock_diag::SockType;
 use sockdiag_codec::wire::unix::{UnixName, UnixRecord};

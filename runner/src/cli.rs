@@ -5,7 +5,8 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use sockdiag_codec::filter::expr::{Expr, ParseOptions};
+use sockdiag_codec::filter::expr::Expr;
+use sockdiag_codec::filter::parse::ParseOptions;
 use sockdiag_codec::filter::states::StateSet;
 
 use crate::query::{Db, Query, Selection};

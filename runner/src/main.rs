@@ -18,7 +18,8 @@ use std::fmt;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use sockdiag_codec::filter::bytecode::{self, Entry, FilteredReq};
+use sockdiag_codec::filter::bytecode::{self, FilteredReq};
+use sockdiag_codec::filter::socket::Entry;
 use sockdiag_codec::format::{self, Extras, JsonArray, Layout};
 use sockdiag_codec::wire::datagram::{Body, Messages};
 use sockdiag_codec::wire::inet::{self, InetRecord};

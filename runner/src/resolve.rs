@@ -8,7 +8,7 @@
 use std::fs;
 use std::os::unix::fs::MetadataExt;
 
-use sockdiag_codec::filter::expr::Resolve;
+use sockdiag_codec::filter::parse::Resolve;
 
 /// Resolves names for the tables being listed (a service name is looked up
 /// for TCP when TCP is listed, for UDP when UDP is, as in ss).

@@ -8,8 +8,10 @@ use std::io::Read;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
 
 use sockdiag_codec::family;
-use sockdiag_codec::filter::bytecode::{self, Entry, FilteredReq, Program};
-use sockdiag_codec::filter::expr::{Expr, ParseOptions};
+use sockdiag_codec::filter::bytecode::{self, FilteredReq, Program};
+use sockdiag_codec::filter::expr::Expr;
+use sockdiag_codec::filter::parse::ParseOptions;
+use sockdiag_codec::filter::socket::Entry;
 use sockdiag_codec::wire::datagram::{Body, Messages};
 use sockdiag_codec::wire::inet::{proto, ReqRepr};
 use sockdiag_codec::wire::sock_diag;

@@ -12,7 +12,8 @@
 
 use byteorder::{ByteOrder, NativeEndian};
 
-use crate::filter::expr::{End, Expr, HostCond, Node, NodeId, Pred};
+use crate::filter::expr::{Expr, HostCond, Node, NodeId, Pred};
+use crate::filter::socket::{host_matches, End, Entry};
 use crate::wire::attr;
 use crate::wire::inet::{req_attr, ReqRepr, REQ_LEN};
 use crate::wire::sock_diag::Request;
@@ -78,60 +79,6 @@ pub const OP_LEN: usize = field::OP_LEN;
 /// node at its largest (an IPv6 host condition, 28 bytes, or a 4-byte jump).
 pub const MAX_PROGRAM_LEN: usize = crate::filter::expr::MAX_NODES * (field::HC_ADDR + 16);
 
-/// What the kernel's `inet_diag_entry` holds about one socket: everything a
-/// program (and an [`Expr`]) can test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[doc(alias = "inet_diag_entry")]
-pub struct Entry {
-    /// `AF_INET` or `AF_INET6`.
-    pub family: u8,
-    /// Local address, network order; IPv4 uses the first 4 bytes.
-    pub src: [u8; 16],
-    /// Remote address, network order; IPv4 uses the first 4 bytes.
-    pub dst: [u8; 16],
-    /// Local port (`inet_num`; a raw socket's protocol).
-    pub sport: u16,
-    /// Remote port.
-    pub dport: u16,
-    /// `sk_bound_dev_if`
-    pub ifindex: u32,
-    /// The port was picked by the kernel (no `SOCK_BINDPORT_LOCK`); true
-    /// for TIME-WAIT and request sockets, which carry no lock bits.
-    pub autobound: bool,
-    /// `sk_mark`
-    pub mark: u32,
-    /// cgroup v2 id.
-    pub cgroup_id: u64,
-}
-
-impl Entry {
-    /// The entry of a decoded record. The kernel's lock bit does not travel
-    /// in a reply, so the caller says whether the port counts as autobound
-    /// (ss: the port lies in `ip_local_port_range`). A mark or cgroup the
-    /// kernel did not send counts as 0, as in ss.
-    pub fn from_record(rec: &crate::wire::inet::InetRecord<'_>, autobound: bool) -> Entry {
-        let bytes = |a: core::net::IpAddr| {
-            let mut out = [0u8; 16];
-            match a {
-                core::net::IpAddr::V4(v4) => out[..4].copy_from_slice(&v4.octets()),
-                core::net::IpAddr::V6(v6) => out = v6.octets(),
-            }
-            out
-        };
-        Entry {
-            family: rec.family,
-            src: bytes(rec.id.src),
-            dst: bytes(rec.id.dst),
-            sport: rec.id.sport,
-            dport: rec.id.dport,
-            ifindex: rec.id.ifindex,
-            autobound,
-            mark: rec.mark.unwrap_or(0),
-            cgroup_id: rec.cgroup_id.unwrap_or(0),
-        }
-    }
-}
-
 /// Why the compiler could not produce a program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CompileError {
@@ -176,11 +123,41 @@ pub struct AuditError {
     pub kind: AuditErrorKind,
 }
 
-impl core::fmt::Display for AuditError {
+impl core::fmt::Display for CompileError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "bytecode op at byte {}: {:?}", self.offset, self.kind)
+        f.write_str(match self {
+            CompileError::BufferTooSmall => "the program does not fit the buffer",
+            CompileError::TooLong => "the program is too long for the kernel's 16-bit jumps",
+            CompileError::UserSpaceOnly => "unix name patterns run in user space only",
+        })
     }
 }
+
+impl core::error::Error for CompileError {}
+
+impl core::fmt::Display for AuditErrorKind {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            AuditErrorKind::Empty => f.write_str("shorter than one op"),
+            AuditErrorKind::UnknownCode(c) => write!(f, "unknown op code {c}"),
+            AuditErrorKind::ShortOp => f.write_str("op shorter than its operand"),
+            AuditErrorKind::BadFamily(fam) => write!(f, "host condition of family {fam}"),
+            AuditErrorKind::BadPrefix => f.write_str("prefix longer than the address"),
+            AuditErrorKind::BadYes => f.write_str("bad 'yes' jump"),
+            AuditErrorKind::BadNo => f.write_str("bad 'no' jump"),
+            AuditErrorKind::NoOffBoundary => f.write_str("'no' jump into the middle of an op"),
+            AuditErrorKind::BadLength => f.write_str("ops do not end at the program's end"),
+        }
+    }
+}
+
+impl core::fmt::Display for AuditError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "bytecode op at byte {}: {}", self.offset, self.kind)
+    }
+}
+
+impl core::error::Error for AuditError {}
 
 fn u16_at(b: &[u8], r: core::ops::Range<usize>) -> u16 {
     b.get(r).map_or(0, NativeEndian::read_u16)
@@ -377,48 +354,6 @@ impl<'a> Program<'a> {
         }
         pos == prog.len()
     }
-}
-
-/// The kernel's test of an S_COND/D_COND host condition (`inet_diag_bc_run`):
-/// port (-1 any), then family, with an AF_INET condition also matching a
-/// v4-mapped address of an AF_INET6 socket, then the prefix.
-pub(crate) fn host_matches(
-    fam: u8,
-    prefix: u8,
-    port: i32,
-    addr: &[u8; 16],
-    end: End,
-    e: &Entry,
-) -> bool {
-    let (sock_port, sock_addr) = match end {
-        End::Src => (e.sport, &e.src),
-        End::Dst => (e.dport, &e.dst),
-    };
-    if port != -1 && port != i32::from(sock_port) {
-        return false;
-    }
-    if fam != 0 && fam != e.family {
-        let mapped = sock_addr[..10].iter().all(|&b| b == 0) && sock_addr[10..12] == [0xff, 0xff];
-        return e.family == family::INET6
-            && fam == family::INET
-            && mapped
-            && prefix_match(&sock_addr[12..], addr, prefix);
-    }
-    prefix == 0 || prefix_match(sock_addr, addr, prefix)
-}
-
-/// `bitstring_match`: the first `bits` bits of `a` and `b` agree.
-fn prefix_match(a: &[u8], b: &[u8], bits: u8) -> bool {
-    let bytes = usize::from(bits / 8);
-    let rest = bits % 8;
-    if a.get(..bytes) != b.get(..bytes) {
-        return false;
-    }
-    if rest == 0 {
-        return true;
-    }
-    let mask = 0xffu8 << (8 - rest);
-    (byte_at(a, bytes) ^ byte_at(b, bytes)) & mask == 0
 }
 
 /// Writes one op header.
@@ -627,7 +562,7 @@ impl Request for FilteredReq<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::filter::expr::{NoResolve, ParseOptions};
+    use crate::filter::parse::{NoResolve, ParseOptions};
 
     fn prog(text: &str) -> ([u8; MAX_PROGRAM_LEN], usize) {
         let e = Expr::parse(text, &ParseOptions::inet()).unwrap();
