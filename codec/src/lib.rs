@@ -15,6 +15,7 @@
 pub mod capture;
 pub mod error;
 pub mod filter;
+#[cfg(feature = "format")]
 pub mod format;
 pub mod proc;
 pub mod wire;

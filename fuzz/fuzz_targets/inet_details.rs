@@ -8,7 +8,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use sockdiag_codec::family;
-use sockdiag_codec::format::JsonArray;
+use sockdiag_codec::format::json::JsonArray;
 use sockdiag_codec::wire::inet::{InetRecord, SockId, TcpState};
 
 fuzz_target!(|data: &[u8]| {

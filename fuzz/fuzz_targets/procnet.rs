@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sockdiag_codec::format::JsonArray;
+use sockdiag_codec::format::json::JsonArray;
 use sockdiag_codec::proc::inet::parse_line;
 
 fuzz_target!(|data: &[u8]| {

@@ -12,7 +12,10 @@ use core::fmt::{self, Write};
 
 use sockdiag_codec::wire::attr::Attrs;
 use sockdiag_codec::wire::datagram::{Body, Message, Messages};
-use sockdiag_codec::format::{self, Extras, JsonArray, Layout};
+use sockdiag_codec::format::columns::{unix_queues, Layout};
+use sockdiag_codec::format::json::JsonArray;
+use sockdiag_codec::format::line::Line;
+use sockdiag_codec::format::text;
 use sockdiag_codec::wire::inet::{self, InetRecord};
 use sockdiag_codec::wire::nlmsg::Packet;
 use sockdiag_codec::wire::sock_diag;
@@ -51,25 +54,37 @@ pub fn attrs(bytes: &[u8]) {
 }
 
 /// Every optional part of a line on; `numeric` and `oneline` vary.
-fn all_extras(variant: usize) -> Extras<'static> {
-    Extras {
+fn all_extras(variant: usize) -> Line<'static> {
+    Line {
+        layout: LAYOUTS[0],
         timer: true,
         tos: true,
         memory: true,
         info: true,
         numeric: variant % 2 == 0,
         oneline: variant % 3 == 0,
-        ..Extras::NONE
+        ..Line::PLAIN
     }
 }
 
 /// One inet record through both output formats, with its detail
 /// attributes read as each protocol's (tcp_info, sctp, mptcp...).
 pub fn inet_record(rec: &InetRecord<'_>, json: &mut JsonArray, out: &mut String) {
-    for layout in &LAYOUTS {
-        let _ = format::write_inet(&mut Sink, layout, "tcp", rec, Some("lo"));
+    for layout in LAYOUTS {
+        let line = Line {
+            layout,
+            protocol: inet::proto::TCP,
+            ifname: Some("lo"),
+            ..Line::PLAIN
+        };
+        let _ = text::write_inet(&mut Sink, &line, rec, None);
     }
-    let _ = json.inet(out, "tcp", rec, Some("eth\"0\\"));
+    let named = Line {
+        protocol: inet::proto::TCP,
+        ifname: Some("eth\"0\\"),
+        ..Line::PLAIN
+    };
+    let _ = json.inet(out, &named, rec, None);
     let extras = all_extras(rec.attrs.len());
     for proto in [
         inet::proto::TCP,
@@ -78,17 +93,12 @@ pub fn inet_record(rec: &InetRecord<'_>, json: &mut JsonArray, out: &mut String)
         inet::proto::MPTCP,
     ] {
         if let Ok(d) = rec.details(proto) {
-            let _ = format::write_inet_with(
-                &mut Sink,
-                &LAYOUTS[0],
-                "tcp",
-                rec,
-                None,
-                &extras,
-                Some(&d),
-                proto,
-            );
-            let _ = json.inet_with(out, "tcp", rec, None, &extras, Some(&d));
+            let line = Line {
+                protocol: proto,
+                ..extras
+            };
+            let _ = text::write_inet(&mut Sink, &line, rec, Some(&d));
+            let _ = json.inet(out, &line, rec, Some(&d));
         }
     }
     let _ = (rec.state.mask(), rec.timer.raw());
@@ -97,11 +107,15 @@ pub fn inet_record(rec: &InetRecord<'_>, json: &mut JsonArray, out: &mut String)
 
 /// One unix record through both output formats and every accessor.
 pub fn unix_record(rec: &UnixRecord<'_>, json: &mut JsonArray, out: &mut String) {
-    for layout in &LAYOUTS {
-        let _ = format::write_unix(&mut Sink, layout, rec);
+    for layout in LAYOUTS {
+        let line = Line {
+            layout,
+            ..Line::PLAIN
+        };
+        let _ = text::write_unix(&mut Sink, &line, rec);
     }
-    let _ = json.unix(out, rec);
-    let _ = format::unix_queues(rec);
+    let _ = json.unix(out, &Line::PLAIN, rec);
+    let _ = unix_queues(rec);
     if let Some(icons) = rec.icons {
         assert_eq!(icons.iter().count(), icons.len());
         assert_eq!(icons.is_empty(), icons.len() == 0);
@@ -117,18 +131,28 @@ pub fn message(msg: &Message<'_>, json: &mut JsonArray, out: &mut String) {
         Body::Unix(rec) => unix_record(rec, json, out),
         Body::Netlink(rec) => {
             let extras = all_extras(rec.attrs.len());
-            for layout in &LAYOUTS {
-                let _ = format::write_netlink(&mut Sink, layout, rec, Some("comm"), &extras);
+            for layout in LAYOUTS {
+                let line = Line {
+                    layout,
+                    owner: Some("comm"),
+                    ..extras
+                };
+                let _ = text::write_netlink(&mut Sink, &line, rec);
             }
-            let _ = json.netlink(out, rec, &extras);
+            let _ = json.netlink(out, &extras, rec);
             attrs(rec.attrs);
         }
         Body::Packet(rec) => {
             let extras = all_extras(rec.attrs.len());
-            for layout in &LAYOUTS {
-                let _ = format::write_packet(&mut Sink, layout, rec, None, &extras);
+            for layout in LAYOUTS {
+                let line = Line { layout, ..extras };
+                let _ = text::write_packet(&mut Sink, &line, rec);
             }
-            let _ = json.packet(out, rec, Some("lo"), &extras);
+            let lo = Line {
+                ifname: Some("lo"),
+                ..extras
+            };
+            let _ = json.packet(out, &lo, rec);
             attrs(rec.attrs);
         }
         Body::OtherDiag { payload, .. } => attrs(payload),

@@ -20,7 +20,10 @@ use std::process::ExitCode;
 
 use sockdiag_codec::filter::bytecode::{self, FilteredReq};
 use sockdiag_codec::filter::socket::Entry;
-use sockdiag_codec::format::{self, Extras, JsonArray, Layout};
+use sockdiag_codec::format::columns::{write_header, Layout};
+use sockdiag_codec::format::json::JsonArray;
+use sockdiag_codec::format::line::Line;
+use sockdiag_codec::format::{names, text};
 use sockdiag_codec::wire::datagram::{Body, Messages};
 use sockdiag_codec::wire::inet::{self, InetRecord};
 use sockdiag_codec::wire::netlink_diag::NetlinkRecord;
@@ -234,19 +237,21 @@ struct Printer<'o, W: Write> {
 /// of `inode` when `-p` asked for them.
 fn extras<'x>(
     opts: &Options,
+    layout: Layout,
     procs: Option<&'x procs::ProcIndex>,
     inode: u32,
     users: &'x mut [Option<procs::Users<'x>>; 2],
-) -> Extras<'x> {
+) -> Line<'x> {
     let d = &opts.details;
-    let mut e = Extras {
+    let mut e = Line {
+        layout,
         timer: d.timer,
         tos: d.tos,
         memory: d.memory,
         info: d.info,
         numeric: d.numeric,
         oneline: opts.oneline,
-        ..Extras::NONE
+        ..Line::PLAIN
     };
     if let Some(index) = procs {
         let [text, json] = users;
@@ -262,7 +267,7 @@ impl<W: Write> Printer<'_, W> {
     /// detail line.
     fn inet(
         &mut self,
-        netid: &str,
+        _netid: &str,
         protocol: Option<u32>,
         rec: &InetRecord<'_>,
     ) -> Result<(), Fatal> {
@@ -287,31 +292,30 @@ impl<W: Write> Printer<'_, W> {
             _ => None,
         };
         let mut users = [None, None];
-        let mut extras = extras(self.opts, self.procs.as_ref(), rec.inode, &mut users);
+        // ss prints a /proc line with no -e or -o members either.
+        let layout = Layout {
+            extended: self.layout.extended && protocol.is_some(),
+            ..self.layout
+        };
+        let mut extras = extras(
+            self.opts,
+            layout,
+            self.procs.as_ref(),
+            rec.inode,
+            &mut users,
+        );
+        extras.protocol = protocol.unwrap_or(inet::proto::RAW);
+        extras.ifname = ifname;
         extras.cgroup = match rec.cgroup_id {
             Some(id) if self.opts.extended && id != 0 && self.json.is_none() => {
                 self.cgroups.path(id)
             }
             _ => None,
         };
-        // ss prints a /proc line with no -e or -o members either.
-        let layout = Layout {
-            extended: self.layout.extended && protocol.is_some(),
-            ..self.layout
-        };
         extras.timer &= protocol.is_some();
         let r = match &mut self.json {
-            Some(j) => j.inet_with(&mut self.out, netid, rec, ifname, &extras, details.as_ref()),
-            None => format::write_inet_with(
-                &mut self.out,
-                &layout,
-                netid,
-                rec,
-                ifname,
-                &extras,
-                details.as_ref(),
-                protocol.unwrap_or(0),
-            ),
+            Some(j) => j.inet(&mut self.out, &extras, rec, details.as_ref()),
+            None => text::write_inet(&mut self.out, &extras, rec, details.as_ref()),
         };
         self.out.check(r)
     }
@@ -330,10 +334,16 @@ impl<W: Write> Printer<'_, W> {
             return Ok(());
         }
         let mut users = [None, None];
-        let extras = extras(self.opts, self.procs.as_ref(), rec.inode, &mut users);
+        let extras = extras(
+            self.opts,
+            self.layout,
+            self.procs.as_ref(),
+            rec.inode,
+            &mut users,
+        );
         let r = match &mut self.json {
-            Some(j) => j.unix_with(&mut self.out, rec, &extras),
-            None => format::write_unix_with(&mut self.out, &self.layout, rec, &extras),
+            Some(j) => j.unix(&mut self.out, &extras, rec),
+            None => text::write_unix(&mut self.out, &extras, rec),
         };
         self.out.check(r)
     }
@@ -352,21 +362,19 @@ impl<W: Write> Printer<'_, W> {
             None
         };
         let mut users = [None, None];
-        let extras = extras(self.opts, self.procs.as_ref(), rec.inode, &mut users);
+        let mut extras = extras(
+            self.opts,
+            self.layout,
+            self.procs.as_ref(),
+            rec.inode,
+            &mut users,
+        );
+        extras.owner = owner;
         let r = match &mut self.json {
-            Some(j) => j.netlink(&mut self.out, rec, &extras),
+            Some(j) => j.netlink(&mut self.out, &extras, rec),
             // ss shows no users:(...) for netlink sockets (the port already
             // names the process); JSON carries them.
-            None => format::write_netlink(
-                &mut self.out,
-                &self.layout,
-                rec,
-                owner,
-                &Extras {
-                    process: &"",
-                    ..extras
-                },
-            ),
+            None => text::write_netlink(&mut self.out, &extras, rec),
         };
         self.out.check(r)
     }
@@ -388,10 +396,17 @@ impl<W: Write> Printer<'_, W> {
             i => self.ifnames.name(i),
         };
         let mut users = [None, None];
-        let extras = extras(self.opts, self.procs.as_ref(), rec.inode, &mut users);
+        let mut extras = extras(
+            self.opts,
+            self.layout,
+            self.procs.as_ref(),
+            rec.inode,
+            &mut users,
+        );
+        extras.ifname = ifname;
         let r = match &mut self.json {
-            Some(j) => j.packet(&mut self.out, rec, ifname, &extras),
-            None => format::write_packet(&mut self.out, &self.layout, rec, ifname, &extras),
+            Some(j) => j.packet(&mut self.out, &extras, rec),
+            None => text::write_packet(&mut self.out, &extras, rec),
         };
         self.out.check(r)
     }
@@ -496,7 +511,7 @@ fn proc_raw<W: Write>(src: &mut Source, p: &mut Printer<'_, W>, family: u8) -> R
             .and_then(sockdiag_codec::proc::inet::parse_line)
             .map_err(|e| Fatal::Proc(path, number + 1, e))?;
         if let Some(rec) = rec {
-            p.inet(format::inet_netid(inet::proto::RAW), None, &rec)?;
+            p.inet(names::inet_netid(inet::proto::RAW), None, &rec)?;
         }
     }
     Ok(true)
@@ -631,7 +646,7 @@ fn inet_table<W: Write>(
         Table::Mptcp => inet::proto::MPTCP,
         _ => inet::proto::RAW,
     };
-    let netid = format::inet_netid(protocol);
+    let netid = names::inet_netid(protocol);
     // The kernel runs the filter; an expression it cannot run (a unix
     // pattern) is left to the user-space test alone.
     let mut program = [0u8; bytecode::MAX_PROGRAM_LEN];
@@ -701,7 +716,7 @@ fn run(opts: &Options) -> Result<bool, Fatal> {
         ephemeral: resolve::ephemeral_range(),
     };
     if opts.header && !opts.json {
-        let r = format::write_header(&mut p.out, &p.layout);
+        let r = write_header(&mut p.out, &p.layout);
         p.out.check(r)?;
     }
     let mut all_ok = true;

@@ -9,10 +9,11 @@ use std::iter::Peekable;
 use std::path::{Path, PathBuf};
 
 use sockdiag_codec::capture::{self, Capture, Kind, Records};
+use sockdiag_codec::family;
+use sockdiag_codec::format::names;
 use sockdiag_codec::wire::inet;
 use sockdiag_codec::wire::nlmsg::Packet;
 use sockdiag_codec::wire::sock_diag::{self, Request};
-use sockdiag_codec::{family, format};
 
 use crate::netlink::{DiagSocket, NetError};
 
@@ -93,7 +94,7 @@ fn describe(request: &[u8]) -> String {
             match inet::ReqRepr::parse(payload, packet.flags()) {
                 Ok(r) => format!(
                     "a {} {v} dump of states {:#x}",
-                    format::inet_netid(r.protocol),
+                    names::inet_netid(r.protocol),
                     r.states
                 ),
                 Err(_) => format!("an {v} dump"),

@@ -1,0 +1,95 @@
+//! [`Line`]: everything a printed socket needs besides its record, in one
+//! value. The listing's switches (`-e`, `-o`, `--tos`, `-m`, `-i`, `-n`,
+//! `-O`) and what the runner found outside the kernel's answer (interface
+//! and cgroup names, a netlink port's owner, `-p`'s processes). Each kind
+//! of socket uses the parts that apply to it.
+
+use core::fmt;
+
+use crate::format::columns::Layout;
+
+/// How one socket is printed, text or JSON.
+#[derive(Clone, Copy)]
+pub struct Line<'a> {
+    /// Which columns, and whether `-e`'s members follow them.
+    pub layout: Layout,
+    /// `-o`: the timer (`-e` shows it too).
+    pub timer: bool,
+    /// `--tos`: TOS, TCLASS and class id.
+    pub tos: bool,
+    /// `-m`: socket memory.
+    pub memory: bool,
+    /// `-i`: tcp_info, congestion control, ULP, MPTCP info.
+    pub info: bool,
+    /// `-n`: rates with all their digits; netlink protocols, port owners
+    /// and packet protocols as numbers.
+    pub numeric: bool,
+    /// `-O`: details on the socket's line instead of a second line.
+    pub oneline: bool,
+    /// The inet table dumped (an `IPPROTO_*` number): its Netid, and what
+    /// its INFO attribute holds. Other kinds ignore it.
+    pub protocol: u32,
+    /// The name of the interface the socket is bound to, when it is (the
+    /// runner looks it up).
+    pub ifname: Option<&'a str>,
+    /// `-e`: the cgroup path of the record's cgroup id, as the runner found
+    /// it (`None`: not found, printed as ss does, `unreachable:ID`).
+    pub cgroup: Option<&'a str>,
+    /// A netlink socket: the command name of the process whose pid is its
+    /// port id, if any (the runner reads it from /proc, as ss does).
+    pub owner: Option<&'a str>,
+    /// Written right after the peer column (ss's ` users:((...))`); may
+    /// write nothing.
+    pub process: &'a dyn fmt::Display,
+    /// Written into a JSON object before its `}` (`,"users":[...]`); may
+    /// write nothing.
+    pub process_json: &'a dyn fmt::Display,
+}
+
+impl Line<'static> {
+    /// Nothing but the address columns: no Netid, no State, no option, no
+    /// names, protocol 0 (set it for an inet line).
+    pub const PLAIN: Line<'static> = Line {
+        layout: Layout {
+            netid: false,
+            state: false,
+            extended: false,
+        },
+        timer: false,
+        tos: false,
+        memory: false,
+        info: false,
+        numeric: false,
+        oneline: false,
+        protocol: 0,
+        ifname: None,
+        cgroup: None,
+        owner: None,
+        process: &"",
+        process_json: &"",
+    };
+}
+
+impl Default for Line<'_> {
+    fn default() -> Self {
+        Line::PLAIN
+    }
+}
+
+impl fmt::Debug for Line<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Line")
+            .field("layout", &self.layout)
+            .field("timer", &self.timer)
+            .field("tos", &self.tos)
+            .field("memory", &self.memory)
+            .field("info", &self.info)
+            .field("numeric", &self.numeric)
+            .field("oneline", &self.oneline)
+            .field("protocol", &self.protocol)
+            .field("ifname", &self.ifname)
+            .field("cgroup", &self.cgroup)
+            .field("owner", &self.owner)
+            .finish_non_exhaustive()
+    }
+}
