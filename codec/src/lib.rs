@@ -3,15 +3,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-//! # The contract
-//!
-//! Every view type (`nlmsg::Packet`, `attr::Attr`, `inet::MsgView`, ...)
-//! follows one rule, borrowed from smoltcp: `new_checked` validates every
-//! length once, and after it returned `Ok` no accessor can panic or read out
-//! of bounds. All length decisions live in `check_len`; accessors only index.
-//! Emitters take the caller's buffer and return `Error::BufferTooSmall`
-//! instead of panicking.
-
 pub mod capture;
 pub mod error;
 pub mod filter;

@@ -9,7 +9,7 @@
 //! binds to the next condition. Conditions: `sport`/`dport` with `=`
 //! (`==`, `eq`, or nothing), `!=` (`ne`, `neq`), `<` (`lt`), `<=` (`le`,
 //! `leq`), `>` (`gt`), `>=` (`ge`, `geq`) and a port `:N`, `N` or `:*`;
-//! `src`/`dst` [`=`] `ADDR[/LEN][:PORT]`, `[IPV6[/LEN]][:PORT]`, `*`,
+//! `src`/`dst` \[`=`\] `ADDR[/LEN][:PORT]`, `[IPV6[/LEN]][:PORT]`, `*`,
 //! `*:PORT` or `:PORT`; `dev`, `fwmark` (`VALUE[/MASK]`) and `cgroup` with
 //! `=`/`!=`; `autobound`. Numbers take C's prefixes (`0x1f`, `017`).
 

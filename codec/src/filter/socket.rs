@@ -16,7 +16,7 @@ pub enum End {
 }
 
 /// What the kernel's `inet_diag_entry` holds about one socket: everything a
-/// program (and an [`Expr`]) can test.
+/// program (and an [`Expr`](crate::filter::expr::Expr)) can test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[doc(alias = "inet_diag_entry")]
 pub struct Entry {

@@ -1,4 +1,6 @@
-//! The kernel's /proc text tables.
+//! The kernel's /proc text tables, for what sock_diag does not answer: a
+//! table whose diag module is missing, and `-s`'s counters. Each parser
+//! takes one line at a time, so the runner can stream a file.
 
 pub mod inet;
 pub mod sockstat;
