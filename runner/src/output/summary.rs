@@ -6,12 +6,14 @@ use std::fs;
 
 use sockdiag_codec::proc::sockstat::Summary;
 
+use crate::error::Error;
+
 /// Reads the counters. A missing sockstat (no /proc) is an error naming
 /// the file; a missing sockstat6 (no IPv6) or snmp leaves zeros, as in ss.
-pub fn read() -> Result<Summary, String> {
+pub fn read() -> Result<Summary, Error> {
     let mut s = Summary::default();
-    let v4 =
-        fs::read_to_string("/proc/net/sockstat").map_err(|e| format!("/proc/net/sockstat: {e}"))?;
+    let path = "/proc/net/sockstat";
+    let v4 = fs::read_to_string(path).map_err(|error| Error::ProcFile { path, error })?;
     v4.lines().for_each(|l| s.feed_sockstat(l));
     if let Ok(v6) = fs::read_to_string("/proc/net/sockstat6") {
         v6.lines().for_each(|l| s.feed_sockstat(l));

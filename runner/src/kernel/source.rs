@@ -15,12 +15,109 @@ use sockdiag_codec::wire::inet;
 use sockdiag_codec::wire::nlmsg::Packet;
 use sockdiag_codec::wire::sock_diag::{self, Request};
 
-use crate::netlink::{DiagSocket, NetError};
+use crate::kernel::socket::{DiagSocket, NetError};
 
-/// Why a source failed: the kernel, or the capture file (a whole line).
+/// Why a source failed: the kernel, the capture file, or a request that
+/// could not be built.
+#[derive(Debug)]
 pub enum SourceError {
-    Net(NetError),
-    Capture(String),
+    Kernel(NetError),
+    Capture(CaptureError),
+    Request(sockdiag_codec::Error),
+}
+
+impl From<CaptureError> for SourceError {
+    fn from(e: CaptureError) -> SourceError {
+        SourceError::Capture(e)
+    }
+}
+
+/// What went wrong with the capture file of `--decode` or `--dump-raw`;
+/// each names the file.
+#[derive(Debug)]
+pub struct CaptureError {
+    pub path: PathBuf,
+    pub kind: CaptureErrorKind,
+}
+
+/// The ways a capture file fails.
+#[derive(Debug)]
+pub enum CaptureErrorKind {
+    Create(std::io::Error),
+    Write(std::io::Error),
+    Read(std::io::Error),
+    /// The file header, or a record the codec refused.
+    Format(sockdiag_codec::Error),
+    /// A record that does not decode, found before anything is printed.
+    BadRecord {
+        offset: usize,
+        error: sockdiag_codec::Error,
+    },
+    /// A record of another kind than this run reads next.
+    Unexpected {
+        offset: usize,
+        kind: Kind,
+        want: Kind,
+        after: usize,
+    },
+    /// The file ends before a record this run reads.
+    EndsEarly {
+        want: Kind,
+        after: usize,
+    },
+    /// A recorded request differs from the one this run sends.
+    OtherRequest {
+        number: usize,
+        recorded: String,
+        asked: String,
+    },
+    /// Records left after the run read what it needs.
+    Extra {
+        offset: usize,
+    },
+}
+
+impl std::fmt::Display for CaptureError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: ", self.path.display())?;
+        match &self.kind {
+            CaptureErrorKind::Create(e) => write!(f, "cannot create: {e}"),
+            CaptureErrorKind::Write(e) => write!(f, "cannot write: {e}"),
+            CaptureErrorKind::Read(e) => write!(f, "cannot read: {e}"),
+            CaptureErrorKind::Format(e) => e.fmt(f),
+            CaptureErrorKind::BadRecord { offset, error } => {
+                write!(f, "record at byte {offset}: {error}")
+            }
+            CaptureErrorKind::Unexpected {
+                offset,
+                kind,
+                want,
+                after,
+            } => write!(
+                f,
+                "record at byte {offset} is {kind:?}, expected {want:?} after request {after} \
+                 (was it made with other options?)"
+            ),
+            CaptureErrorKind::EndsEarly { want, after } => write!(
+                f,
+                "ends before the {want:?} this run expects after request {after}"
+            ),
+            CaptureErrorKind::OtherRequest {
+                number,
+                recorded,
+                asked,
+            } => write!(
+                f,
+                "request {number} was {recorded}, this run asks for {asked} \
+                 (decode with the options of the --dump-raw run)"
+            ),
+            CaptureErrorKind::Extra { offset } => write!(
+                f,
+                "record at byte {offset} is more than this run reads \
+                 (decode with the options of the --dump-raw run)"
+            ),
+        }
+    }
 }
 
 enum Origin {
@@ -48,34 +145,37 @@ struct Recorder {
     out: BufWriter<File>,
 }
 
-fn file_error(path: &Path, what: impl std::fmt::Display) -> SourceError {
-    SourceError::Capture(format!("{}: {what}", path.display()))
+fn file_error(path: &Path, kind: CaptureErrorKind) -> CaptureError {
+    CaptureError {
+        path: path.to_owned(),
+        kind,
+    }
 }
 
 impl Recorder {
-    fn create(path: &Path) -> Result<Recorder, SourceError> {
-        let file =
-            File::create(path).map_err(|e| file_error(path, format!("cannot create: {e}")))?;
+    fn create(path: &Path) -> Result<Recorder, CaptureError> {
+        let file = File::create(path).map_err(|e| file_error(path, CaptureErrorKind::Create(e)))?;
         let mut r = Recorder {
             path: path.to_owned(),
             out: BufWriter::new(file),
         };
         let mut header = [0u8; capture::HEADER_LEN];
-        let len = capture::emit_header(&mut header).map_err(|e| file_error(path, e))?;
+        let len = capture::emit_header(&mut header)
+            .map_err(|e| file_error(path, CaptureErrorKind::Format(e)))?;
         r.write(&header[..len])?;
         Ok(r)
     }
 
-    fn write(&mut self, bytes: &[u8]) -> Result<(), SourceError> {
+    fn write(&mut self, bytes: &[u8]) -> Result<(), CaptureError> {
         self.out
             .write_all(bytes)
-            .map_err(|e| file_error(&self.path, format!("cannot write: {e}")))
+            .map_err(|e| file_error(&self.path, CaptureErrorKind::Write(e)))
     }
 
-    fn record(&mut self, kind: Kind, data: &[u8]) -> Result<(), SourceError> {
+    fn record(&mut self, kind: Kind, data: &[u8]) -> Result<(), CaptureError> {
         let mut header = [0u8; capture::RECORD_HEADER_LEN];
         capture::emit_record_header(&mut header, kind, data.len())
-            .map_err(|e| file_error(&self.path, e))?;
+            .map_err(|e| file_error(&self.path, CaptureErrorKind::Format(e)))?;
         self.write(&header)?;
         self.write(data)
     }
@@ -106,19 +206,20 @@ fn describe(request: &[u8]) -> String {
 }
 
 impl Replay {
-    fn open(path: &Path) -> Result<Replay, SourceError> {
-        let bytes =
-            std::fs::read(path).map_err(|e| file_error(path, format!("cannot read: {e}")))?;
+    fn open(path: &Path) -> Result<Replay, CaptureError> {
+        let bytes = std::fs::read(path).map_err(|e| file_error(path, CaptureErrorKind::Read(e)))?;
         // Read once, kept to the end of the run; records borrow from it.
         let bytes: &'static [u8] = bytes.leak();
-        let cap = Capture::new_checked(bytes).map_err(|e| file_error(path, e))?;
+        let cap = Capture::new_checked(bytes)
+            .map_err(|e| file_error(path, CaptureErrorKind::Format(e)))?;
         // Find a bad record before printing anything.
         let mut check = cap.records();
         while let Some(r) = check.next() {
-            if let Err(e) = r {
+            if let Err(error) = r {
+                let offset = check.offset();
                 return Err(file_error(
                     path,
-                    format!("record at byte {}: {e}", check.offset()),
+                    CaptureErrorKind::BadRecord { offset, error },
                 ));
             }
         }
@@ -129,26 +230,20 @@ impl Replay {
         })
     }
 
-    fn next(&mut self, want: Kind) -> Result<&'static [u8], SourceError> {
-        match self.records.next() {
-            Some(Ok(r)) if r.kind == want => Ok(r.data),
-            Some(Ok(r)) => Err(file_error(
-                &self.path,
-                format!(
-                    "record at byte {} is {:?}, expected {want:?} after request {} \
-                     (was it made with other options?)",
-                    r.offset, r.kind, self.requests
-                ),
-            )),
-            Some(Err(e)) => Err(file_error(&self.path, e)),
-            None => Err(file_error(
-                &self.path,
-                format!(
-                    "ends before the {want:?} this run expects after request {}",
-                    self.requests
-                ),
-            )),
-        }
+    fn next(&mut self, want: Kind) -> Result<&'static [u8], CaptureError> {
+        let after = self.requests;
+        let kind = match self.records.next() {
+            Some(Ok(r)) if r.kind == want => return Ok(r.data),
+            Some(Ok(r)) => CaptureErrorKind::Unexpected {
+                offset: r.offset,
+                kind: r.kind,
+                want,
+                after,
+            },
+            Some(Err(e)) => CaptureErrorKind::Format(e),
+            None => CaptureErrorKind::EndsEarly { want, after },
+        };
+        Err(file_error(&self.path, kind))
     }
 }
 
@@ -157,7 +252,7 @@ impl Source {
     pub fn open(decode: Option<&Path>, dump_raw: Option<&Path>) -> Result<Source, SourceError> {
         let origin = match decode {
             Some(path) => Origin::Replay(Replay::open(path)?),
-            None => Origin::Kernel(DiagSocket::open().map_err(SourceError::Net)?),
+            None => Origin::Kernel(DiagSocket::open().map_err(SourceError::Kernel)?),
         };
         let recorder = dump_raw.map(Recorder::create).transpose()?;
         Ok(Source {
@@ -173,25 +268,21 @@ impl Source {
         self.seq = self.seq.wrapping_add(1);
         // Room for a request with the largest filter program.
         let mut buf = [0u8; 4096];
-        let len = sock_diag::emit_request(&mut buf, self.seq, request)
-            .map_err(|e| SourceError::Capture(format!("cannot build the request: {e}")))?;
+        let len =
+            sock_diag::emit_request(&mut buf, self.seq, request).map_err(SourceError::Request)?;
         let bytes = &buf[..len];
         match &mut self.origin {
-            Origin::Kernel(sock) => sock.send(bytes).map_err(SourceError::Net)?,
+            Origin::Kernel(sock) => sock.send(bytes).map_err(SourceError::Kernel)?,
             Origin::Replay(replay) => {
                 replay.requests += 1;
                 let recorded = replay.next(Kind::Request)?;
                 if recorded != bytes {
-                    return Err(file_error(
-                        &replay.path,
-                        format!(
-                            "request {} was {}, this run asks for {} \
-                             (decode with the options of the --dump-raw run)",
-                            replay.requests,
-                            describe(recorded),
-                            describe(bytes)
-                        ),
-                    ));
+                    let kind = CaptureErrorKind::OtherRequest {
+                        number: replay.requests,
+                        recorded: describe(recorded),
+                        asked: describe(bytes),
+                    };
+                    return Err(file_error(&replay.path, kind).into());
                 }
             }
         }
@@ -204,7 +295,7 @@ impl Source {
     /// The next datagram answering the last request.
     pub fn recv<'b>(&mut self, buf: &'b mut [u8]) -> Result<&'b [u8], SourceError> {
         let datagram: &'b [u8] = match &mut self.origin {
-            Origin::Kernel(sock) => sock.recv(buf).map_err(SourceError::Net)?,
+            Origin::Kernel(sock) => sock.recv(buf).map_err(SourceError::Kernel)?,
             Origin::Replay(replay) => replay.next(Kind::Datagram)?,
         };
         if let Some(r) = &mut self.recorder {
@@ -242,20 +333,14 @@ impl Source {
     pub fn finish(&mut self) -> Result<(), SourceError> {
         if let Origin::Replay(replay) = &mut self.origin {
             if let Some(Ok(r)) = replay.records.peek() {
-                return Err(file_error(
-                    &replay.path,
-                    format!(
-                        "record at byte {} is more than this run reads \
-                         (decode with the options of the --dump-raw run)",
-                        r.offset
-                    ),
-                ));
+                let kind = CaptureErrorKind::Extra { offset: r.offset };
+                return Err(file_error(&replay.path, kind).into());
             }
         }
         if let Some(r) = &mut self.recorder {
             r.out
                 .flush()
-                .map_err(|e| file_error(&r.path, format!("cannot write: {e}")))?;
+                .map_err(|e| file_error(&r.path, CaptureErrorKind::Write(e)))?;
         }
         Ok(())
     }

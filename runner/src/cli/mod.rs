@@ -9,20 +9,14 @@ use sockdiag_codec::filter::expr::Expr;
 use sockdiag_codec::filter::parse::ParseOptions;
 use sockdiag_codec::filter::states::StateSet;
 
-use crate::query::{Db, Query, Selection};
+use crate::cli::selection::{Db, Selection, SelectionBuilder};
+use crate::host::services::SysResolver;
+use crate::tables::Table;
 
-/// The tables sockdiag can dump, in the order ss prints them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Table {
-    Netlink,
-    Packet,
-    Unix,
-    Raw,
-    Udp,
-    Tcp,
-    Sctp,
-    Mptcp,
-}
+pub mod selection;
+mod usage;
+
+pub use usage::USAGE;
 
 /// Everything the command line asked for.
 #[derive(Debug, Clone)]
@@ -78,40 +72,6 @@ pub enum Exit {
     Nothing(&'static str),
 }
 
-pub const USAGE: &str = "\
-Usage: sockdiag [OPTIONS] [state NAME | exclude NAME]... [FILTER]
-List sockets through the kernel's sock_diag interface, like ss.
-
-  -t, --tcp          TCP sockets            -4, --ipv4      IPv4 only
-  -u, --udp          UDP sockets            -6, --ipv6      IPv6 only
-  -w, --raw          RAW sockets            -l, --listening listening and unconnected
-  -x, --unix         UNIX sockets           -a, --all       every state
-  -0, --packet       PACKET sockets         -M, --mptcp     MPTCP sockets
-  -S, --sctp         SCTP sockets               --netlink   NETLINK sockets
-  -f, --family=FAMILY  inet, inet6, link, unix, netlink
-  -A, --query=LIST   tables: all inet inet6 tcp mptcp udp raw sctp unix unix_stream
-                     unix_dgram unix_seqpacket packet packet_raw packet_dgram
-                     netlink; !NAME removes one
-  -n, --numeric      protocols as numbers, rates in full (ports always are numbers)
-  -e, --extended     uid, inode, cookie, cgroup, v6only, shutdown
-  -o, --options      timers                 -i, --info      TCP internals
-  -m, --memory       socket memory          --tos           TOS, TCLASS, class id
-  -p, --processes    processes using each socket
-  -O, --oneline      details on one line    -s, --summary   socket counts
-  -H, --no-header    no header line         -j, --json      a JSON array
-  -F, --filter FILE  read the filter expression from FILE ('-': stdin)
-  -h, --help         this text              -V, --version   version
-  --dump-raw FILE    also save every request and reply to FILE
-  --decode FILE      print a saved dump instead of asking the kernel
-                     (same options as the --dump-raw run)
-
-No table option: all tables. States: established syn-sent syn-recv fin-wait-1
-fin-wait-2 time-wait closed close-wait last-ack listening closing, and the
-groups all connected synchronized bucket big.
-FILTER: ss's expressions: sport/dport = != < <= > >= :PORT, src/dst ADDR[/LEN][:PORT],
-dev, fwmark, cgroup, autobound; and or not ( ); run in the kernel for IP tables.
-Example: sockdiag -tl sport = :8081   (Recv-Q: accept queue, Send-Q: backlog)";
-
 fn usage(msg: impl Into<String>) -> Exit {
     Exit::Usage(msg.into())
 }
@@ -135,7 +95,7 @@ where
     use sockdiag_codec::family as af;
     let (mut dump_raw, mut decode) = (None, None);
 
-    let mut q = Query::default();
+    let mut q = SelectionBuilder::default();
     let (mut header, mut extended, mut json) = (true, false, false);
     let (mut processes, mut oneline, mut summary) = (false, false, false);
     let mut words: Vec<String> = Vec::new();
@@ -267,7 +227,7 @@ where
             text.push_str(line);
         }
     }
-    let resolver = crate::resolve::SysResolver {
+    let resolver = SysResolver {
         tcp: tables.contains(&Table::Tcp),
         udp: tables.contains(&Table::Udp),
     };

@@ -8,7 +8,7 @@ use sockdiag_codec::family;
 use sockdiag_codec::filter::states::StateSet;
 use sockdiag_codec::wire::inet::TcpState;
 
-use crate::cli::Table;
+use crate::tables::Table;
 
 /// One of ss's socket databases; unix and packet tables split by type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,7 +124,7 @@ const QUERY_NAMES: [(&str, &[Db]); 21] = [
 
 /// The command line's table selection while it is being parsed.
 #[derive(Debug, Clone, Default)]
-pub struct Query {
+pub struct SelectionBuilder {
     dbs: u16,
     families: u64,
     /// The states the named tables and families bring.
@@ -140,7 +140,7 @@ pub struct Query {
     explicit: u16,
 }
 
-impl Query {
+impl SelectionBuilder {
     fn db_set(&mut self, db: Db, enable: bool) {
         if enable {
             self.default_states |= db.default_states();
@@ -351,8 +351,8 @@ impl Selection {
 mod tests {
     use super::*;
 
-    fn sel(build: impl FnOnce(&mut Query)) -> Selection {
-        let mut q = Query::default();
+    fn sel(build: impl FnOnce(&mut SelectionBuilder)) -> Selection {
+        let mut q = SelectionBuilder::default();
         build(&mut q);
         q.finish()
     }
@@ -428,7 +428,7 @@ mod tests {
                 Table::Mptcp
             ]
         );
-        let mut q = Query::default();
+        let mut q = SelectionBuilder::default();
         assert!(q.query("tcp,bogus").unwrap_err().contains("'bogus'"));
         // ss names tables sockdiag does not dump; they are refused rather
         // than silently showing nothing.

@@ -1,0 +1,100 @@
+//! The errors that cross modules and end a run, each a type, each printed
+//! as one line.
+
+use std::fmt;
+use std::io;
+
+use sockdiag_codec::filter::bytecode::CompileError;
+use sockdiag_codec::wire::conversation::ConversationError;
+use sockdiag_codec::Error as CodecError;
+
+use crate::kernel::socket::NetError;
+use crate::kernel::source::{CaptureError, SourceError};
+
+/// A failure that ends the run (exit code 1, this line on stderr).
+#[derive(Debug)]
+pub enum Error {
+    /// The sock_diag socket.
+    Kernel(NetError),
+    /// The kernel's reply did not decode.
+    Malformed(CodecError),
+    /// The replies broke the conversation (a message of another request).
+    Reply(ConversationError),
+    /// A /proc table line that could not be read or decoded.
+    ProcLine {
+        /// The file.
+        path: &'static str,
+        /// Its line, from 1.
+        line: usize,
+        /// What was wrong with it.
+        error: CodecError,
+    },
+    /// A /proc file that could not be read.
+    ProcFile {
+        /// The file.
+        path: &'static str,
+        /// Why.
+        error: io::Error,
+    },
+    /// The filter compiled to a program the kernel cannot take.
+    FilterTooLarge(CompileError),
+    /// A request that could not be built.
+    Request(CodecError),
+    /// The capture file of --decode or --dump-raw.
+    Capture(CaptureError),
+    /// Writing the output failed.
+    Output(io::Error),
+}
+
+impl Error {
+    /// `sockdiag | head -1`: the reader has gone, which is not an error.
+    pub fn is_closed_output(&self) -> bool {
+        matches!(self, Error::Output(e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Kernel(e) => e.fmt(f),
+            Error::Malformed(e) => write!(f, "malformed reply from the kernel: {e}"),
+            Error::Reply(e) => e.fmt(f),
+            Error::ProcLine { path, line, error } => write!(f, "{path}: line {line}: {error}"),
+            Error::ProcFile { path, error } => write!(f, "{path}: {error}"),
+            Error::FilterTooLarge(e) => write!(
+                f,
+                "filter: the kernel cannot run this expression ({e}); shorten it"
+            ),
+            Error::Request(e) => write!(f, "cannot build the request: {e}"),
+            Error::Capture(e) => e.fmt(f),
+            Error::Output(e) => write!(f, "cannot write output: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<NetError> for Error {
+    fn from(e: NetError) -> Error {
+        Error::Kernel(e)
+    }
+}
+
+impl From<SourceError> for Error {
+    fn from(e: SourceError) -> Error {
+        match e {
+            SourceError::Kernel(e) => Error::Kernel(e),
+            SourceError::Capture(e) => Error::Capture(e),
+            SourceError::Request(e) => Error::Request(e),
+        }
+    }
+}
+
+impl From<ConversationError> for Error {
+    fn from(e: ConversationError) -> Error {
+        match e {
+            ConversationError::Malformed(e) => Error::Malformed(e),
+            other => Error::Reply(other),
+        }
+    }
+}

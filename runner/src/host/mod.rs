@@ -1,0 +1,8 @@
+//! Lookups outside sock_diag, on the host the listing runs on: processes
+//! holding sockets (`-p`), interface names, cgroup paths, service names and
+//! the ephemeral port range. Each is read once, on first need.
+
+pub mod cgroups;
+pub mod ifnames;
+pub mod procs;
+pub mod services;

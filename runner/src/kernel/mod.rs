@@ -1,0 +1,7 @@
+//! Talking to the kernel: the sock_diag socket, the source of datagrams
+//! (the kernel, or a capture being replayed, optionally recorded), and the
+//! one dumper every table uses.
+
+pub mod dump;
+pub mod socket;
+pub mod source;

@@ -1,0 +1,51 @@
+//! sockdiag: ss's socket listing for systems that have no ss.
+//!
+//! Thin by design: parse the command line, ask the kernel, and hand every
+//! datagram to sockdiag-codec, which decodes and formats it. Records are
+//! printed as they arrive; nothing is allocated per socket.
+//!
+//! # Where things live
+//!
+//! - `cli/`: the command line. `mod.rs` parses it into [`Options`],
+//!   `selection.rs` applies ss's rules for which tables, families and
+//!   states, `usage.rs` is `--help`. A new option starts here.
+//! - `tables/`: one `Table` describing each socket table (name, kernel
+//!   module and `CONFIG_` option, its requests, its kind of record, whether
+//!   a missing module is silent), a file per table's request, the /proc
+//!   fallback for raw sockets, and `explain.rs`, the one-line reason a
+//!   table could not be dumped. A new table (vsock, xdp, tipc, a /proc
+//!   fallback for the others) goes here.
+//! - `kernel/`: `socket.rs`, the NETLINK_SOCK_DIAG socket; `source.rs`,
+//!   where datagrams come from (the kernel, or a `--decode` capture) and
+//!   the `--dump-raw` recorder; `dump.rs`, the one dumper that sends a
+//!   request and drives the codec's conversation. Entering another network
+//!   namespace (`-N`, `--all-netns`) belongs here too, beside the socket
+//!   it opens, with a `netns.rs`.
+//! - `output/`: `out.rs`, the buffered writer; `printer.rs`, which filters
+//!   each record in user space and formats it; `summary.rs`, `-s`. A new
+//!   output form (JSON Lines, a Prometheus exposition) goes here, and what
+//!   it computes without a syscall goes to the codec's `format` module.
+//! - `host/`: lookups outside sock_diag: processes (`-p`), interface names,
+//!   cgroup paths, service names. Host and DNS names (`-r`) and pod
+//!   attribution go here.
+//! - `modes/`: what a run does. `list.rs` is the ss listing; events (`-E`),
+//!   `watch`, `wait`, `metrics`, `serve` and kill (`-K`) each get a file
+//!   beside it.
+//! - `error.rs`: the errors that cross modules, one type each.
+//!
+//! The library API for Rust programs (a std client over one sock_diag
+//! socket, returning records) will be a `client/` room that this crate
+//! exports, built on `kernel/` and `tables/`; the modes will then use it.
+//! For now the crate exports only what `main.rs` calls.
+
+mod cli;
+mod error;
+mod host;
+mod kernel;
+mod modes;
+mod output;
+mod tables;
+
+pub use cli::{parse, Exit, Options, USAGE};
+pub use error::Error;
+pub use modes::list::run;

@@ -1,0 +1,68 @@
+//! The IP tables (tcp, udp, raw, sctp, mptcp): one `inet_diag_req_v2` per
+//! family, with the extensions the options need and the filter program.
+
+use sockdiag_codec::filter::bytecode::FilteredReq;
+use sockdiag_codec::wire::inet::{self, attr_kind as k, ext_bit};
+
+use super::{Query, TableRequest};
+
+/// The `idiag_ext` bits ss sends for its options: `-m` MEMINFO and
+/// SKMEMINFO, `-i` INFO, VEGASINFO (which also brings DCTCP and BBR info)
+/// and CONG, `--tos` TOS and TCLASS (which also brings CLASS_ID). `-e`
+/// needs none: SHUTDOWN, MARK, CGROUP_ID and SOCKOPT always come.
+fn ext_bits(q: &Query<'_>) -> u8 {
+    let mut ext = 0;
+    if q.memory {
+        ext |= ext_bit(k::MEMINFO) | ext_bit(k::SKMEMINFO);
+    }
+    if q.info {
+        ext |= ext_bit(k::INFO) | ext_bit(k::VEGASINFO) | ext_bit(k::CONG);
+    }
+    if q.tos {
+        ext |= ext_bit(k::TOS) | ext_bit(k::TCLASS);
+    }
+    ext
+}
+
+/// One request per family of the query.
+pub(super) fn requests<'a>(
+    q: &Query<'a>,
+    protocol: u32,
+) -> impl Iterator<Item = TableRequest<'a>> + 'a {
+    let (states, ext, bytecode) = (q.states.0, ext_bits(q), q.bytecode);
+    q.families.iter().map(move |&family| {
+        let mut req = inet::ReqRepr::dump(family, protocol, states);
+        req.ext = ext;
+        TableRequest::Inet(FilteredReq { req, bytecode })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sockdiag_codec::filter::states::StateSet;
+
+    #[test]
+    fn ext_bits_as_ss_sends_them() {
+        let none = Query {
+            states: StateSet::ALL,
+            families: &[],
+            bytecode: &[],
+            extended: false,
+            json: false,
+            memory: false,
+            info: false,
+            tos: false,
+        };
+        assert_eq!(ext_bits(&none), 0);
+        let m = Query {
+            memory: true,
+            ..none
+        };
+        assert_eq!(ext_bits(&m), 0x01 | 0x40);
+        let i = Query { info: true, ..none };
+        assert_eq!(ext_bits(&i), 0x02 | 0x04 | 0x08);
+        let t = Query { tos: true, ..none };
+        assert_eq!(ext_bits(&t), 0x10 | 0x20);
+    }
+}
