@@ -6,7 +6,8 @@ not send (every extension bit, every show flag, the netlink and packet
 families, a family without a handler) and stores each reply datagram as a
 seed: fuzz/corpus/{datagram,decode_into,roundtrip_record}/<name>-<n>. It
 also writes one capture file per request (the format of codec/src/capture.rs)
-to fuzz/corpus/capture/, /proc/net table samples to fuzz/corpus/procnet/,
+to fuzz/corpus/capture/ and fuzz/corpus/conversation/, /proc/net table
+samples to fuzz/corpus/procnet/,
 request payloads to fuzz/corpus/roundtrip_request/, the attributes of TCP
 and UDP records to fuzz/corpus/inet_details/, the summary's /proc files to
 fuzz/corpus/sockstat/ and filter expressions to fuzz/corpus/expr_parse/.
@@ -170,7 +171,9 @@ def main():
             for n, d in enumerate(replies):
                 for target in ("datagram", "decode_into", "roundtrip_record"):
                     write(target, f"{name}-{n}", d)
-            write("capture", f"{name}.cap", capture_file([(1, request)] + [(2, d) for d in replies]))
+            cap = capture_file([(1, request)] + [(2, d) for d in replies])
+            for target in ("capture", "conversation"):
+                write(target, f"{name}.cap", cap)
             write("roundtrip_request", name, payload)
             if name.startswith(("tcp", "udp")):
                 for n, d in enumerate(replies):
