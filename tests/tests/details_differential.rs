@@ -2,7 +2,6 @@
 //! same sockets, and on each the same words, leaving out only those that
 //! move between two runs (the `last*` ages and the timer's time left).
 
-use std::io::ErrorKind;
 use std::io::{Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpStream};
 
@@ -127,24 +126,14 @@ fn tinmeo_matches_ss_v6_with_tclass() {
 /// An MPTCP connection's TCP subflows carry ULP info: `-ti` shows
 /// `tcp-ulp-mptcp flags: token: seq: sfseq: ssnoff: maplen:` as ss does.
 #[test]
+#[cfg_attr(
+    not(sockdiag_mptcp),
+    ignore = "needs a kernel that makes MPTCP sockets (CONFIG_MPTCP, net.mptcp.enabled=1)"
+)]
 fn mptcp_subflows_match_ss() {
     let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
-    let listener = match Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::MPTCP)) {
-        Ok(s) => s,
-        Err(e)
-            if matches!(e.raw_os_error(), Some(libc::EPROTONOSUPPORT | libc::EINVAL))
-                || e.kind() == ErrorKind::Unsupported =>
-        {
-            // Only a kernel without MPTCP may refuse; say which.
-            let enabled = std::fs::read_to_string("/proc/sys/net/mptcp/enabled");
-            assert!(
-                enabled.map_or(true, |v| v.trim() == "0"),
-                "MPTCP is enabled but socket() failed: {e}"
-            );
-            return;
-        }
-        Err(e) => panic!("MPTCP socket: {e}"),
-    };
+    let listener = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::MPTCP))
+        .unwrap_or_else(|e| panic!("MPTCP socket: {e}"));
     listener.bind(&addr.into()).unwrap();
     listener.listen(4).unwrap();
     let port = listener.local_addr().unwrap().as_socket().unwrap().port();

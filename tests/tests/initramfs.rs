@@ -13,8 +13,9 @@
 //!
 //! Needs qemu-system-x86_64, static busybox, cpio, the musl target, and apt
 //! to fetch the kernel package (cached under the target directory, keyed by
-//! package name). Without them the test says what is missing and returns;
-//! with SOCKDIAG_REQUIRE_QEMU=1 (CI) a missing piece fails it.
+//! package name). Without them the test is ignored, with the reason in
+//! `cargo test`'s summary (tests/build.rs decides when the tests are
+//! built, and names what is missing in a build warning).
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -23,9 +24,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use sockdiag_tests::probe::{guest_missing, is_static, kernel_package, BUSYBOX, MUSL};
 use sockdiag_tests::Sock;
 
-const MUSL: &str = "x86_64-unknown-linux-musl";
 /// The profile the README documents for the static binary.
 const PROFILE: &str = "release-small";
 /// What the guest must load, dependencies first (added from the modules'
@@ -36,17 +37,16 @@ const DIAG_MODULES: [&str; 4] = ["inet_diag", "tcp_diag", "udp_diag", "unix_diag
 const BOOT_TIMEOUT: Duration = Duration::from_secs(100);
 
 #[test]
+#[cfg_attr(
+    not(sockdiag_guest),
+    ignore = "needs qemu-system-x86_64, static busybox, cpio, dpkg-deb, apt's lists and the musl \
+              target (the build warning names what is missing)"
+)]
 fn busybox_guest() {
-    let require = std::env::var_os("SOCKDIAG_REQUIRE_QEMU").is_some_and(|v| v == "1");
-    let missing = missing_tools();
-    if !missing.is_empty() {
-        return skip(require, &missing);
-    }
+    let missing = guest_missing();
+    assert!(missing.is_empty(), "missing: {missing:?}");
     let target = target_dir();
-    let kernel = match kernel(&target) {
-        Ok(k) => k,
-        Err(why) => return skip(require, &[why]),
-    };
+    let kernel = kernel(&target).unwrap_or_else(|why| panic!("the guest's kernel: {why}"));
     let sockdiag = build_static_sockdiag();
     let work = WorkDir(
         target
@@ -65,97 +65,6 @@ impl Drop for WorkDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
-}
-
-/// Prints one line per missing piece, past the test harness's capture so a
-/// passing run shows it too, or fails when CI asked for the whole test.
-fn skip(require: bool, missing: &[String]) {
-    let text: String = missing
-        .iter()
-        .map(|m| format!("initramfs test: missing {m}\n"))
-        .collect();
-    if require {
-        panic!("SOCKDIAG_REQUIRE_QEMU=1 and a piece is missing:\n{text}");
-    }
-    let mut err = std::io::stderr();
-    let _ = writeln!(err, "{text}initramfs test: SKIPPED");
-}
-
-fn on_path(program: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
-}
-
-/// Each missing tool with how to install it.
-fn missing_tools() -> Vec<String> {
-    let mut missing = Vec::new();
-    for (program, how) in [
-        ("qemu-system-x86_64", "apt-get install qemu-system-x86"),
-        ("cpio", "apt-get install cpio"),
-        (
-            "apt-get",
-            "a Debian system (the kernel comes from its package)",
-        ),
-        (
-            "dpkg-deb",
-            "a Debian system (the kernel comes from its package)",
-        ),
-    ] {
-        if !on_path(program) {
-            missing.push(format!("{program}: {how}"));
-        }
-    }
-    if !is_static(Path::new(BUSYBOX)) {
-        missing.push(format!(
-            "static busybox at {BUSYBOX}: apt-get install busybox-static"
-        ));
-    }
-    if !musl_installed() {
-        missing.push(format!("the {MUSL} Rust target: rustup target add {MUSL}"));
-    }
-    missing
-}
-
-/// Where busybox-static installs (the dynamic busybox package uses the
-/// same path, hence the check that it is static).
-const BUSYBOX: &str = "/bin/busybox";
-
-/// Whether an x86-64 ELF executable has no program interpreter (PT_INTERP),
-/// so it runs in an initramfs without a libc.
-fn is_static(path: &Path) -> bool {
-    let Ok(elf) = std::fs::read(path) else {
-        return false;
-    };
-    let u16_at = |o: usize| elf.get(o..o + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
-    let u32_at = |o: usize| {
-        elf.get(o..o + 4)
-            .map(|b| u32::from_le_bytes(b.try_into().unwrap()))
-    };
-    let u64_at = |o: usize| {
-        elf.get(o..o + 8)
-            .map(|b| u64::from_le_bytes(b.try_into().unwrap()))
-    };
-    // ELF64, little endian: e_phoff at 32, e_phentsize at 54, e_phnum at 56.
-    if elf.get(..6) != Some(b"\x7fELF\x02\x01") {
-        return false;
-    }
-    let (Some(phoff), Some(phentsize), Some(phnum)) = (u64_at(32), u16_at(54), u16_at(56)) else {
-        return false;
-    };
-    const PT_INTERP: u32 = 3;
-    (0..usize::from(phnum)).all(|i| {
-        let at = phoff as usize + i * usize::from(phentsize);
-        u32_at(at).is_some_and(|t| t != PT_INTERP)
-    })
-}
-
-fn musl_installed() -> bool {
-    Command::new("rustc")
-        .args(["--print", "target-libdir", "--target", MUSL])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .is_some_and(|o| Path::new(String::from_utf8_lossy(&o.stdout).trim()).is_dir())
 }
 
 fn cargo() -> Command {
@@ -203,24 +112,6 @@ struct Kernel {
     vmlinuz: PathBuf,
     /// (module name, file), dependencies first.
     modules: Vec<(String, PathBuf)>,
-}
-
-/// The package `linux-image-amd64` depends on (linux-image-VERSION-amd64).
-fn kernel_package() -> Result<String, String> {
-    let out = Command::new("apt-cache")
-        .args(["depends", "linux-image-amd64"])
-        .output()
-        .map_err(|e| format!("apt-cache: {e}"))?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    text.lines()
-        .filter_map(|l| l.trim().strip_prefix("Depends: "))
-        .find(|p| p.starts_with("linux-image-"))
-        .map(str::to_string)
-        .ok_or_else(|| {
-            "the kernel package behind linux-image-amd64 (apt-cache knows none): \
-             apt-get update"
-                .to_string()
-        })
 }
 
 /// Downloads and unpacks the kernel package once; later runs read the cache
