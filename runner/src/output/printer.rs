@@ -26,7 +26,7 @@ use crate::host::ifnames::IfNames;
 use crate::host::procs::{self, ProcIndex};
 use crate::host::services::ephemeral_range;
 use crate::output::out::Out;
-use crate::tables::Kind;
+use crate::tables::RecordKind;
 
 /// The line description the options give, with the holders of `inode`
 /// when `-p` asked for them (`procs`).
@@ -119,14 +119,14 @@ impl<'o, W: Write> Printer<'o, W> {
     /// One record of a table of `kind`, from a request for `family`. A
     /// record of another kind or family answers no question asked:
     /// printing or skipping it would both mislead.
-    pub fn record(&mut self, kind: Kind, family: u8, body: &Body<'_>) -> Result<(), Error> {
+    pub fn record(&mut self, kind: RecordKind, family: u8, body: &Body<'_>) -> Result<(), Error> {
         match (kind, body) {
-            (Kind::Inet { protocol }, Body::Inet(rec)) if rec.family == family => {
+            (RecordKind::Inet { protocol }, Body::Inet(rec)) if rec.family == family => {
                 self.inet(Some(protocol), rec)
             }
-            (Kind::Unix, Body::Unix(rec)) => self.unix(rec),
-            (Kind::Netlink, Body::Netlink(rec)) => self.netlink(rec),
-            (Kind::Packet, Body::Packet(rec)) => self.packet(rec),
+            (RecordKind::Unix, Body::Unix(rec)) => self.unix(rec),
+            (RecordKind::Netlink, Body::Netlink(rec)) => self.netlink(rec),
+            (RecordKind::Packet, Body::Packet(rec)) => self.packet(rec),
             _ => Err(Error::Malformed(CodecError::BadFamily)),
         }
     }

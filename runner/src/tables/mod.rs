@@ -34,7 +34,7 @@ pub enum Table {
 
 /// What kind of record a table sends, which says how it is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum RecordKind {
     /// `inet_diag_msg` of this `IPPROTO_*` table.
     Inet {
         protocol: u32,
@@ -145,33 +145,33 @@ impl Table {
     }
 
     /// What kind of record the table sends.
-    pub const fn kind(self) -> Kind {
+    pub const fn kind(self) -> RecordKind {
         use inet_wire::proto;
         match self {
-            Table::Tcp => Kind::Inet {
+            Table::Tcp => RecordKind::Inet {
                 protocol: proto::TCP,
             },
-            Table::Udp => Kind::Inet {
+            Table::Udp => RecordKind::Inet {
                 protocol: proto::UDP,
             },
-            Table::Raw => Kind::Inet {
+            Table::Raw => RecordKind::Inet {
                 protocol: proto::RAW,
             },
-            Table::Sctp => Kind::Inet {
+            Table::Sctp => RecordKind::Inet {
                 protocol: proto::SCTP,
             },
-            Table::Mptcp => Kind::Inet {
+            Table::Mptcp => RecordKind::Inet {
                 protocol: proto::MPTCP,
             },
-            Table::Unix => Kind::Unix,
-            Table::Netlink => Kind::Netlink,
-            Table::Packet => Kind::Packet,
+            Table::Unix => RecordKind::Unix,
+            Table::Netlink => RecordKind::Netlink,
+            Table::Packet => RecordKind::Packet,
         }
     }
 
     /// True for the tables served through inet_diag.
     pub const fn is_inet(self) -> bool {
-        matches!(self.kind(), Kind::Inet { .. })
+        matches!(self.kind(), RecordKind::Inet { .. })
     }
 
     /// SCTP and MPTCP come with every listing; like ss, say nothing when
@@ -187,14 +187,14 @@ impl Table {
     /// family for an inet table, none for a table the states rule out.
     pub fn requests<'a>(self, query: &Query<'a>) -> impl Iterator<Item = TableRequest<'a>> + 'a {
         let query = *query;
-        let mut inet = None;
-        let mut other = None;
-        match self.kind() {
-            Kind::Inet { protocol } => inet = Some(inet::requests(&query, protocol)),
-            Kind::Unix => other = Some(TableRequest::Unix(unix::request(&query))),
-            Kind::Netlink => other = netlink::request(&query).map(TableRequest::Netlink),
-            Kind::Packet => other = packet::request(&query).map(TableRequest::Packet),
-        }
+        // An inet table sends one request per family; the others one or
+        // none.
+        let (inet, other) = match self.kind() {
+            RecordKind::Inet { protocol } => (Some(inet::requests(&query, protocol)), None),
+            RecordKind::Unix => (None, Some(TableRequest::Unix(unix::request(&query)))),
+            RecordKind::Netlink => (None, netlink::request(&query).map(TableRequest::Netlink)),
+            RecordKind::Packet => (None, packet::request(&query).map(TableRequest::Packet)),
+        };
         inet.into_iter().flatten().chain(other)
     }
 }
