@@ -1,6 +1,6 @@
 //! Walking one received datagram: the netlink messages it packs, each turned
-//! into a typed [`Body`]. This is the entry point for everything the kernel
-//! sends back to a sock_diag request.
+//! into a typed [`Body`]. [`super::conversation`] follows a request's
+//! replies over several datagrams to their end on top of this walk.
 
 use heapless::Vec;
 
