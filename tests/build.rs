@@ -1,8 +1,9 @@
 //! Decides, when the tests are built, which initramfs guests this machine
 //! can boot, so that a guest it cannot boot shows as ignored (with its
 //! reason) in `cargo test`'s summary instead of passing. Sets
-//! `cfg(guest_x86_64)`, `cfg(guest_aarch64)` and `cfg(guest_s390x)`, and
-//! prints a warning naming what each missing guest lacks.
+//! `cfg(guest_x86_64)`, `cfg(guest_aarch64)`, `cfg(guest_armv7)` and
+//! `cfg(guest_s390x)`, and prints a warning naming what each missing guest
+//! lacks.
 //!
 //! Reruns when Debian packages or dpkg's architectures change, when a
 //! nightly component is added, or when PATH changes, so installing the
@@ -24,7 +25,7 @@ struct Guest {
     linker: Option<(&'static str, &'static str)>,
 }
 
-const GUESTS: [Guest; 3] = [
+const GUESTS: [Guest; 4] = [
     Guest {
         cfg: "guest_x86_64",
         debian_arch: "amd64",
@@ -40,6 +41,14 @@ const GUESTS: [Guest; 3] = [
         qemu_package: "qemu-system-arm",
         rust_target: "aarch64-unknown-linux-musl",
         linker: Some(("aarch64-linux-musl-gcc", "musl-dev:arm64")),
+    },
+    Guest {
+        cfg: "guest_armv7",
+        debian_arch: "armhf",
+        qemu: "qemu-system-arm",
+        qemu_package: "qemu-system-arm",
+        rust_target: "armv7-unknown-linux-musleabihf",
+        linker: Some(("arm-linux-musleabihf-gcc", "musl-dev:armhf")),
     },
     Guest {
         cfg: "guest_s390x",

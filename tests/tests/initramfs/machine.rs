@@ -13,6 +13,9 @@ pub struct Machine {
     /// Debian's name of the architecture (`dpkg --print-architecture`), for
     /// the kernel and busybox packages.
     pub debian_arch: &'static str,
+    /// The kernel's flavour: the guest boots what `linux-image-<flavour>`
+    /// depends on.
+    pub kernel_flavour: &'static str,
     /// The Rust target of the static sockdiag and its cargo alias in
     /// `.cargo/config.toml`.
     pub rust_target: &'static str,
@@ -29,6 +32,7 @@ pub struct Machine {
 
 pub const X86_64: Machine = Machine {
     debian_arch: "amd64",
+    kernel_flavour: "amd64",
     rust_target: "x86_64-unknown-linux-musl",
     cargo_alias: "static",
     elf_machine: 62,
@@ -43,6 +47,7 @@ pub const X86_64: Machine = Machine {
 /// which TCG emulates slowly).
 pub const AARCH64: Machine = Machine {
     debian_arch: "arm64",
+    kernel_flavour: "arm64",
     rust_target: "aarch64-unknown-linux-musl",
     cargo_alias: "static-aarch64",
     elf_machine: 183,
@@ -52,10 +57,25 @@ pub const AARCH64: Machine = Machine {
     console: "ttyAMA0",
 };
 
+/// 32-bit ARM: Debian's multiplatform kernel on `virt`, kept below 4 GiB
+/// (`highmem=off`) since the kernel is built without LPAE.
+pub const ARMV7: Machine = Machine {
+    debian_arch: "armhf",
+    kernel_flavour: "armmp",
+    rust_target: "armv7-unknown-linux-musleabihf",
+    cargo_alias: "static-armv7",
+    elf_machine: 40,
+    big_endian: false,
+    qemu: "qemu-system-arm",
+    qemu_machine: &["-M", "virt,highmem=off", "-cpu", "cortex-a15"],
+    console: "ttyAMA0",
+};
+
 /// The big-endian one: netlink payloads are in host byte order, so this is
 /// where a byte-order mistake in the codec or the runner shows.
 pub const S390X: Machine = Machine {
     debian_arch: "s390x",
+    kernel_flavour: "s390x",
     rust_target: "s390x-unknown-linux-musl",
     cargo_alias: "static-s390x",
     elf_machine: 22,

@@ -1,6 +1,6 @@
 //! sockdiag on machines that have nothing but busybox: boots the
-//! distribution's stock kernel under qemu (TCG, no KVM) on x86-64, arm64
-//! and big-endian s390x, with an initramfs holding static busybox, the
+//! distribution's stock kernel under qemu (TCG, no KVM) on x86-64, arm64,
+//! armv7 and big-endian s390x, with an initramfs holding static busybox, the
 //! static musl sockdiag for that architecture, the diag modules from the
 //! kernel package and an init script, and checks what the guest prints on
 //! its serial console. Every guest runs the same script.
@@ -60,6 +60,17 @@ fn arm64_guest() {
 
 #[test]
 #[cfg_attr(
+    not(guest_armv7),
+    ignore = "needs qemu-system-arm, dpkg's armhf architecture, arm-linux-musleabihf-gcc \
+              (musl-dev:armhf), cpio, apt-get, nightly with rust-src \
+              (tests/build.rs says which is missing)"
+)]
+fn armv7_guest() {
+    run(&machine::ARMV7);
+}
+
+#[test]
+#[cfg_attr(
     not(guest_s390x),
     ignore = "needs qemu-system-s390x (qemu-system-misc), dpkg's s390x architecture, \
               s390x-linux-musl-gcc (musl-dev:s390x), cpio, apt-get, nightly with rust-src \
@@ -81,7 +92,8 @@ impl Drop for WorkDir {
 fn run(machine: &Machine) {
     let arch = machine.debian_arch;
     let target = image::target_dir();
-    let kernel = packages::kernel(&target, arch).unwrap_or_else(|e| panic!("{e}"));
+    let kernel =
+        packages::kernel(&target, arch, machine.kernel_flavour).unwrap_or_else(|e| panic!("{e}"));
     let busybox = packages::busybox(&target, arch).unwrap_or_else(|e| panic!("{e}"));
     if let Err(why) = image::check_static(&busybox, machine) {
         panic!("{}: {why}", busybox.display());

@@ -20,20 +20,18 @@ pub struct Kernel {
     pub modules: Vec<(String, PathBuf)>,
 }
 
-/// The kernel package that `linux-image-<arch>` depends on, for example
+/// The kernel package that `linux-image-<flavour>` depends on, for example
 /// `linux-image-6.1.0-57-arm64:arm64`.
-pub fn kernel(target: &Path, arch: &str) -> Result<Kernel, String> {
-    let out =
-        run_ok(Command::new("apt-cache").args(["depends", &format!("linux-image-{arch}:{arch}")]))?;
+pub fn kernel(target: &Path, arch: &str, flavour: &str) -> Result<Kernel, String> {
+    let meta = format!("linux-image-{flavour}:{arch}");
+    let out = run_ok(Command::new("apt-cache").args(["depends", &meta]))?;
     let text = String::from_utf8_lossy(&out);
     let package = text
         .lines()
         .filter_map(|l| l.trim().strip_prefix("Depends: "))
         .find(|p| p.starts_with("linux-image-"))
         .map(|p| p.split(':').next().unwrap_or(p))
-        .ok_or_else(|| {
-            format!("apt-cache knows no kernel package behind linux-image-{arch}:{arch}")
-        })?;
+        .ok_or_else(|| format!("apt-cache knows no kernel package behind {meta}"))?;
     let cache = cached(&format!("{package}:{arch}"), target, |tree, out| {
         unpack_kernel(tree, out)
     })?;
