@@ -1,9 +1,9 @@
-//! Decides, when the tests are built, which initramfs guests this machine
-//! can boot, so that a guest it cannot boot shows as ignored (with its
-//! reason) in `cargo test`'s summary instead of passing. Sets
-//! `cfg(guest_x86_64)`, `cfg(guest_aarch64)`, `cfg(guest_armv7)` and
-//! `cfg(guest_s390x)`, and prints a warning naming what each missing guest
-//! lacks.
+//! Decides, when the tests are built, which of the tests in
+//! `tests/initramfs/` this machine can run, so that one it cannot run shows
+//! as ignored (with its reason) in `cargo test`'s summary instead of
+//! passing. Sets `cfg(guest_x86_64)`, `cfg(guest_aarch64)`,
+//! `cfg(guest_armv7)`, `cfg(guest_s390x)` and `cfg(user_riscv64)`, and
+//! prints a warning naming what each test it turns off lacks.
 //!
 //! Reruns when Debian packages or dpkg's architectures change, when a
 //! nightly component is added, or when PATH changes, so installing the
@@ -12,84 +12,101 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-struct Guest {
+/// What one test needs besides nightly with rust-src, with which every one
+/// builds its static sockdiag.
+struct Needs {
     cfg: &'static str,
-    /// Debian's name of the architecture of the kernel and busybox packages.
-    debian_arch: &'static str,
-    qemu: &'static str,
-    qemu_package: &'static str,
-    /// The Rust target of the static sockdiag.
-    rust_target: &'static str,
-    /// Its linker (.cargo/config.toml), or None for rustc's self-contained
-    /// musl, which needs the nightly target installed.
-    linker: Option<(&'static str, &'static str)>,
+    what: &'static str,
+    /// Programs on PATH, each with the package that has it.
+    programs: &'static [(&'static str, &'static str)],
+    /// A guest: cpio, apt and dpkg to make it from this Debian
+    /// architecture's kernel and busybox packages.
+    guest_arch: Option<&'static str>,
+    /// A target rustc links with its own musl (self-contained crt), which
+    /// must be installed for nightly.
+    self_contained: Option<&'static str>,
 }
 
-const GUESTS: [Guest; 4] = [
-    Guest {
+const TESTS: [Needs; 5] = [
+    Needs {
         cfg: "guest_x86_64",
-        debian_arch: "amd64",
-        qemu: "qemu-system-x86_64",
-        qemu_package: "qemu-system-x86",
-        rust_target: "x86_64-unknown-linux-musl",
-        linker: None,
+        what: "the amd64 initramfs guest",
+        programs: &[("qemu-system-x86_64", "apt-get install qemu-system-x86")],
+        guest_arch: Some("amd64"),
+        self_contained: Some("x86_64-unknown-linux-musl"),
     },
-    Guest {
+    Needs {
         cfg: "guest_aarch64",
-        debian_arch: "arm64",
-        qemu: "qemu-system-aarch64",
-        qemu_package: "qemu-system-arm",
-        rust_target: "aarch64-unknown-linux-musl",
-        linker: Some(("aarch64-linux-musl-gcc", "musl-dev:arm64")),
+        what: "the arm64 initramfs guest",
+        programs: &[
+            ("qemu-system-aarch64", "apt-get install qemu-system-arm"),
+            ("aarch64-linux-musl-gcc", "apt-get install musl-dev:arm64"),
+        ],
+        guest_arch: Some("arm64"),
+        self_contained: None,
     },
-    Guest {
+    Needs {
         cfg: "guest_armv7",
-        debian_arch: "armhf",
-        qemu: "qemu-system-arm",
-        qemu_package: "qemu-system-arm",
-        rust_target: "armv7-unknown-linux-musleabihf",
-        linker: Some(("arm-linux-musleabihf-gcc", "musl-dev:armhf")),
+        what: "the armhf initramfs guest",
+        programs: &[
+            ("qemu-system-arm", "apt-get install qemu-system-arm"),
+            ("arm-linux-musleabihf-gcc", "apt-get install musl-dev:armhf"),
+        ],
+        guest_arch: Some("armhf"),
+        self_contained: None,
     },
-    Guest {
+    Needs {
         cfg: "guest_s390x",
-        debian_arch: "s390x",
-        qemu: "qemu-system-s390x",
-        qemu_package: "qemu-system-misc",
-        rust_target: "s390x-unknown-linux-musl",
-        linker: Some(("s390x-linux-musl-gcc", "musl-dev:s390x")),
+        what: "the s390x initramfs guest",
+        programs: &[
+            ("qemu-system-s390x", "apt-get install qemu-system-misc"),
+            ("s390x-linux-musl-gcc", "apt-get install musl-dev:s390x"),
+        ],
+        guest_arch: Some("s390x"),
+        self_contained: None,
+    },
+    Needs {
+        cfg: "user_riscv64",
+        what: "the riscv64 user-mode test",
+        programs: &[
+            ("qemu-riscv64", "apt-get install qemu-user"),
+            (
+                "riscv64-linux-musl-gcc",
+                "a musl for riscv64, built as .ci/run does",
+            ),
+        ],
+        guest_arch: None,
+        self_contained: None,
     },
 ];
 
+/// What every guest needs to be made.
+const GUEST_PROGRAMS: [(&str, &str); 4] = [
+    ("cpio", "apt-get install cpio"),
+    ("apt-get", "a Debian system"),
+    ("apt-cache", "a Debian system"),
+    ("dpkg-deb", "a Debian system"),
+];
+
 fn main() {
-    let cfgs: Vec<&str> = GUESTS.iter().map(|g| g.cfg).collect();
+    let cfgs: Vec<&str> = TESTS.iter().map(|t| t.cfg).collect();
     println!("cargo::rustc-check-cfg=cfg({})", cfgs.join(", "));
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-env-changed=PATH");
     println!("cargo::rerun-if-env-changed=RUSTUP_HOME");
-    // Every apt-get install and dpkg --add-architecture writes these.
-    for file in ["/var/lib/dpkg/status", "/var/lib/dpkg/arch"] {
+    // Every apt-get install and dpkg --add-architecture writes the first
+    // two; what is built by hand (riscv64's musl) lands in the last.
+    for file in [
+        "/var/lib/dpkg/status",
+        "/var/lib/dpkg/arch",
+        "/usr/local/bin",
+    ] {
         if Path::new(file).exists() {
             println!("cargo::rerun-if-changed={file}");
         }
     }
 
-    let mut common = Vec::new();
-    for (tool, how) in [
-        ("cpio", "apt-get install cpio"),
-        (
-            "apt-get",
-            "a Debian system: the kernel and busybox come from its packages",
-        ),
-        (
-            "dpkg-deb",
-            "a Debian system: the kernel and busybox come from its packages",
-        ),
-        ("rustup", "rustup, to build with nightly"),
-    ] {
-        if !on_path(tool) {
-            common.push(format!("{tool} ({how})"));
-        }
-    }
+    let mut build = Vec::new();
     let nightly = nightly_sysroot();
     match &nightly {
         Some(sysroot) => {
@@ -97,53 +114,49 @@ fn main() {
             let components = sysroot.join("lib/rustlib/components");
             println!("cargo::rerun-if-changed={}", components.display());
             if !sysroot.join("lib/rustlib/src/rust/library/std").is_dir() {
-                common.push("rust-src (rustup +nightly component add rust-src)".into());
+                build.push("rust-src (rustup +nightly component add rust-src)".to_string());
             }
         }
-        None => common.push("a nightly toolchain (rustup toolchain install nightly)".into()),
+        None => build.push("a nightly toolchain (rustup toolchain install nightly)".to_string()),
     }
     let architectures = dpkg_architectures();
 
-    for guest in &GUESTS {
-        let mut missing = common.clone();
-        if !on_path(guest.qemu) {
-            missing.push(format!(
-                "{} (apt-get install {})",
-                guest.qemu, guest.qemu_package
-            ));
-        }
-        if !architectures.iter().any(|a| a == guest.debian_arch) {
-            missing.push(format!(
-                "dpkg's {0} architecture (dpkg --add-architecture {0}; apt-get update)",
-                guest.debian_arch
-            ));
-        }
-        match guest.linker {
-            Some((linker, package)) => {
-                if !on_path(linker) {
-                    missing.push(format!("{linker} (apt-get install {package})"));
-                }
+    for test in &TESTS {
+        let mut missing = build.clone();
+        let guest_programs = match test.guest_arch {
+            Some(_) => &GUEST_PROGRAMS[..],
+            None => &[],
+        };
+        for (program, how) in test.programs.iter().chain(guest_programs) {
+            if !on_path(program) {
+                missing.push(format!("{program} ({how})"));
             }
-            None => {
-                let crt = nightly.as_ref().map(|s| {
-                    s.join("lib/rustlib")
-                        .join(guest.rust_target)
-                        .join("lib/self-contained/crt1.o")
-                });
-                if !crt.is_some_and(|c| c.is_file()) {
-                    missing.push(format!(
-                        "the {0} target (rustup +nightly target add {0})",
-                        guest.rust_target
-                    ));
-                }
+        }
+        if let Some(arch) = test.guest_arch {
+            if !architectures.iter().any(|a| a == arch) {
+                missing.push(format!(
+                    "dpkg's {arch} architecture (dpkg --add-architecture {arch}; apt-get update)"
+                ));
+            }
+        }
+        if let Some(target) = test.self_contained {
+            let crt = nightly.as_ref().map(|s| {
+                s.join("lib/rustlib")
+                    .join(target)
+                    .join("lib/self-contained/crt1.o")
+            });
+            if !crt.is_some_and(|c| c.is_file()) {
+                missing.push(format!(
+                    "the {target} target (rustup +nightly target add {target})"
+                ));
             }
         }
         if missing.is_empty() {
-            println!("cargo::rustc-cfg={}", guest.cfg);
+            println!("cargo::rustc-cfg={}", test.cfg);
         } else {
             println!(
-                "cargo::warning=the {} initramfs guest is ignored: missing {}",
-                guest.debian_arch,
+                "cargo::warning={} is ignored: missing {}",
+                test.what,
                 missing.join(", ")
             );
         }

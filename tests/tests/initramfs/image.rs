@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use super::machine::Machine;
+use super::machine::Binary;
 use super::packages::Kernel;
 
 /// The port of the guest's busybox nc listener.
@@ -38,38 +38,38 @@ pub fn target_dir() -> PathBuf {
 /// (`cargo +nightly static-s390x`, ...). Cargo releases the build-directory
 /// lock before it runs tests, so this nested build does not wait on the
 /// outer one, and it is a no-op when CI has built the binaries already.
-pub fn static_sockdiag(machine: &Machine, target: &Path) -> PathBuf {
+pub fn static_sockdiag(binary: &Binary, target: &Path) -> PathBuf {
     let out = Command::new("rustup")
-        .args(["run", "nightly", "cargo", machine.cargo_alias])
+        .args(["run", "nightly", "cargo", binary.cargo_alias])
         .current_dir(workspace())
         .output()
         .expect("cannot run rustup");
     assert!(
         out.status.success(),
         "cargo +nightly {} failed:\n{}",
-        machine.cargo_alias,
+        binary.cargo_alias,
         String::from_utf8_lossy(&out.stderr)
     );
     let bin = target
-        .join(machine.rust_target)
+        .join(binary.rust_target)
         .join(PROFILE)
         .join("sockdiag");
-    if let Err(why) = check_static(&bin, machine) {
+    if let Err(why) = check_static(&bin, binary) {
         panic!("{}: {why}", bin.display());
     }
     bin
 }
 
-/// Whether `path` is an ELF executable for `machine` without a program
+/// Whether `path` is an ELF executable for `binary`'s machine without a program
 /// interpreter (PT_INTERP), so that it runs in an initramfs without a libc.
-pub fn check_static(path: &Path, machine: &Machine) -> Result<(), String> {
+pub fn check_static(path: &Path, binary: &Binary) -> Result<(), String> {
     let elf = std::fs::read(path).map_err(|e| e.to_string())?;
     let (class, data) = match elf.get(..6) {
         Some([0x7f, b'E', b'L', b'F', class, data]) => (*class, *data),
         _ => return Err("not an ELF file".into()),
     };
     let big_endian = data == 2;
-    if big_endian != machine.big_endian {
+    if big_endian != binary.big_endian {
         return Err(format!("ELF data encoding {data}, not the machine's"));
     }
     let uint = |at: usize, len: usize| -> Option<u64> {
@@ -87,10 +87,10 @@ pub fn check_static(path: &Path, machine: &Machine) -> Result<(), String> {
         _ => return Err(format!("ELF class {class}")),
     };
     let e_machine = uint(18, 2).ok_or("a truncated ELF header")?;
-    if e_machine != u64::from(machine.elf_machine) {
+    if e_machine != u64::from(binary.elf_machine) {
         return Err(format!(
             "built for ELF machine {e_machine}, not {}",
-            machine.elf_machine
+            binary.elf_machine
         ));
     }
     let (Some(phoff), Some(phentsize), Some(phnum)) = (phoff, phentsize, phnum) else {

@@ -8,21 +8,26 @@ use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// The static sockdiag of one architecture.
+pub struct Binary {
+    /// The Rust target and the cargo alias in `.cargo/config.toml` that
+    /// builds it.
+    pub rust_target: &'static str,
+    pub cargo_alias: &'static str,
+    /// ELF `e_machine` and byte order the executables must have.
+    pub elf_machine: u16,
+    pub big_endian: bool,
+}
+
 /// One architecture's guest.
 pub struct Machine {
+    pub binary: Binary,
     /// Debian's name of the architecture (`dpkg --print-architecture`), for
     /// the kernel and busybox packages.
     pub debian_arch: &'static str,
     /// The kernel's flavour: the guest boots what `linux-image-<flavour>`
     /// depends on.
     pub kernel_flavour: &'static str,
-    /// The Rust target of the static sockdiag and its cargo alias in
-    /// `.cargo/config.toml`.
-    pub rust_target: &'static str,
-    pub cargo_alias: &'static str,
-    /// ELF `e_machine` and byte order the binaries must have.
-    pub elf_machine: u16,
-    pub big_endian: bool,
     pub qemu: &'static str,
     /// Board and CPU options of qemu.
     pub qemu_machine: &'static [&'static str],
@@ -31,12 +36,14 @@ pub struct Machine {
 }
 
 pub const X86_64: Machine = Machine {
+    binary: Binary {
+        rust_target: "x86_64-unknown-linux-musl",
+        cargo_alias: "static",
+        elf_machine: 62,
+        big_endian: false,
+    },
     debian_arch: "amd64",
     kernel_flavour: "amd64",
-    rust_target: "x86_64-unknown-linux-musl",
-    cargo_alias: "static",
-    elf_machine: 62,
-    big_endian: false,
     qemu: "qemu-system-x86_64",
     qemu_machine: &[],
     console: "ttyS0",
@@ -46,12 +53,14 @@ pub const X86_64: Machine = Machine {
 /// that Debian's arm64 kernel runs on (`max` adds pointer authentication,
 /// which TCG emulates slowly).
 pub const AARCH64: Machine = Machine {
+    binary: Binary {
+        rust_target: "aarch64-unknown-linux-musl",
+        cargo_alias: "static-aarch64",
+        elf_machine: 183,
+        big_endian: false,
+    },
     debian_arch: "arm64",
     kernel_flavour: "arm64",
-    rust_target: "aarch64-unknown-linux-musl",
-    cargo_alias: "static-aarch64",
-    elf_machine: 183,
-    big_endian: false,
     qemu: "qemu-system-aarch64",
     qemu_machine: &["-M", "virt", "-cpu", "cortex-a57"],
     console: "ttyAMA0",
@@ -60,12 +69,14 @@ pub const AARCH64: Machine = Machine {
 /// 32-bit ARM: Debian's multiplatform kernel on `virt`, kept below 4 GiB
 /// (`highmem=off`) since the kernel is built without LPAE.
 pub const ARMV7: Machine = Machine {
+    binary: Binary {
+        rust_target: "armv7-unknown-linux-musleabihf",
+        cargo_alias: "static-armv7",
+        elf_machine: 40,
+        big_endian: false,
+    },
     debian_arch: "armhf",
     kernel_flavour: "armmp",
-    rust_target: "armv7-unknown-linux-musleabihf",
-    cargo_alias: "static-armv7",
-    elf_machine: 40,
-    big_endian: false,
     qemu: "qemu-system-arm",
     qemu_machine: &["-M", "virt,highmem=off", "-cpu", "cortex-a15"],
     console: "ttyAMA0",
@@ -74,15 +85,26 @@ pub const ARMV7: Machine = Machine {
 /// The big-endian one: netlink payloads are in host byte order, so this is
 /// where a byte-order mistake in the codec or the runner shows.
 pub const S390X: Machine = Machine {
+    binary: Binary {
+        rust_target: "s390x-unknown-linux-musl",
+        cargo_alias: "static-s390x",
+        elf_machine: 22,
+        big_endian: true,
+    },
     debian_arch: "s390x",
     kernel_flavour: "s390x",
-    rust_target: "s390x-unknown-linux-musl",
-    cargo_alias: "static-s390x",
-    elf_machine: 22,
-    big_endian: true,
     qemu: "qemu-system-s390x",
     qemu_machine: &["-M", "s390-ccw-virtio"],
     console: "ttysclp0",
+};
+
+/// riscv64 has no guest: Debian 12 has no riscv64 kernel or busybox
+/// package. Its binary runs under qemu's user mode instead (user_mode.rs).
+pub const RISCV64: Binary = Binary {
+    rust_target: "riscv64gc-unknown-linux-musl",
+    cargo_alias: "static-riscv64",
+    elf_machine: 243,
+    big_endian: false,
 };
 
 /// The guest's time limit: CI allows each boot three minutes on two shared

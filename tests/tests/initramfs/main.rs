@@ -26,6 +26,7 @@ mod console;
 mod image;
 mod machine;
 mod packages;
+mod user_mode;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -95,10 +96,10 @@ fn run(machine: &Machine) {
     let kernel =
         packages::kernel(&target, arch, machine.kernel_flavour).unwrap_or_else(|e| panic!("{e}"));
     let busybox = packages::busybox(&target, arch).unwrap_or_else(|e| panic!("{e}"));
-    if let Err(why) = image::check_static(&busybox, machine) {
+    if let Err(why) = image::check_static(&busybox, &machine.binary) {
         panic!("{}: {why}", busybox.display());
     }
-    let sockdiag = image::static_sockdiag(machine, &target);
+    let sockdiag = image::static_sockdiag(&machine.binary, &target);
     let work = WorkDir(
         target
             .join("initramfs-test")
@@ -308,7 +309,7 @@ fn check_capture(hex: &[String], machine: &Machine) {
         Some(&b"SDIAGCAP"[..]),
         "the capture's magic"
     );
-    let marker: [u8; 4] = match machine.big_endian {
+    let marker: [u8; 4] = match machine.binary.big_endian {
         true => 0x0102_0304u32.to_be_bytes(),
         false => 0x0102_0304u32.to_le_bytes(),
     };
@@ -317,7 +318,7 @@ fn check_capture(hex: &[String], machine: &Machine) {
         Some(&marker[..]),
         "the capture's byte order"
     );
-    if machine.big_endian == cfg!(target_endian = "big") {
+    if machine.binary.big_endian == cfg!(target_endian = "big") {
         return;
     }
     let dir = TempDir::new();
