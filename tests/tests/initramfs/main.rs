@@ -9,9 +9,9 @@
 //! `-x` fail with the one line naming the missing module; (2) after insmod of
 //! inet_diag, tcp_diag, udp_diag and unix_diag, a stopped busybox `nc -l`
 //! listener with two connections waiting shows accept queue 2 and backlog 1
-//! (busybox nc passes the number of `-l` flags to listen()), and the inode,
-//! queue and process the guest kernel's /proc gives; (3) the same as user
-//! nobody; (4) `-j` output parses, for root and for nobody; (5) a
+//! (busybox nc passes the number of `-l` flags to listen()), with the
+//! inode, accept queue and client ports the guest kernel's /proc/net/tcp6
+//! gives, and nc's pid under `-p`; (3) the same as user nobody; (4) `-j` output parses, for root and for nobody; (5) a
 //! `--dump-raw` capture made on the guest decodes on the guest to the same
 //! output, and carries the guest's byte order, which the host refuses when
 //! it is not its own.
@@ -20,7 +20,8 @@
 //! Debian architecture (for the kernel and busybox packages) or its cross
 //! linker is missing: `tests/build.rs` decides when the tests are built.
 //! `.ci/run` installs everything, so CI runs them all. Packages are cached
-//! under the target directory (see `initramfs/packages.rs`).
+//! under the target directory (see `initramfs/packages.rs`). riscv64, which
+//! has no guest, is tested in qemu's user mode (`initramfs/user_mode.rs`).
 
 mod console;
 mod image;
