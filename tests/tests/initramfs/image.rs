@@ -60,8 +60,9 @@ pub fn static_sockdiag(binary: &Binary, target: &Path) -> PathBuf {
     bin
 }
 
-/// Whether `path` is an ELF executable for `binary`'s machine without a program
-/// interpreter (PT_INTERP), so that it runs in an initramfs without a libc.
+/// Whether `path` is an ELF executable for `binary`'s machine without a
+/// program interpreter (PT_INTERP), so that it runs in an initramfs
+/// without a libc.
 pub fn check_static(path: &Path, binary: &Binary) -> Result<(), String> {
     let elf = std::fs::read(path).map_err(|e| e.to_string())?;
     let (class, data) = match elf.get(..6) {

@@ -11,10 +11,10 @@
 //! listener with two connections waiting shows accept queue 2 and backlog 1
 //! (busybox nc passes the number of `-l` flags to listen()), with the
 //! inode, accept queue and client ports the guest kernel's /proc/net/tcp6
-//! gives, and nc's pid under `-p`; (3) the same as user nobody; (4) `-j` output parses, for root and for nobody; (5) a
-//! `--dump-raw` capture made on the guest decodes on the guest to the same
-//! output, and carries the guest's byte order, which the host refuses when
-//! it is not its own.
+//! gives, and nc's pid under `-p`; (3) the same as user nobody; (4) `-j`
+//! output parses, for root and for nobody; (5) a `--dump-raw` capture made
+//! on the guest decodes on the guest to the same output, and carries the
+//! guest's byte order, which the host refuses when it is not its own.
 //!
 //! Each guest is its own test, ignored with the reason where its qemu, its
 //! Debian architecture (for the kernel and busybox packages) or its cross
