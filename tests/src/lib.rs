@@ -19,10 +19,6 @@ use std::time::{Duration, Instant};
 
 use socket2::{Domain, SockAddr, Socket, Type};
 
-/// What the environment-dependent tests need (shared with build.rs).
-#[path = "../probe.rs"]
-pub mod probe;
-
 /// The sockdiag binary of this workspace, built once per test process.
 ///
 /// A test crate cannot depend on a binary, so this runs
