@@ -33,6 +33,14 @@ pub mod tcp;
 pub mod tls;
 pub mod unix;
 
+/// Kernel messages of the families added after the first layout; the
+/// re-laid crate keeps every wire module here.
+pub mod wire {
+    pub mod tipc;
+    pub mod vsock;
+    pub mod xdp;
+}
+
 pub use error::{Error, Result};
 
 /// A byte range inside a fixed-layout structure: the one source of offsets.
@@ -50,6 +58,12 @@ pub mod family {
     pub const NETLINK: u8 = 16;
     /// `AF_PACKET`
     pub const PACKET: u8 = 17;
+    /// `AF_TIPC`
+    pub const TIPC: u8 = 30;
+    /// `AF_VSOCK`
+    pub const VSOCK: u8 = 40;
+    /// `AF_XDP`
+    pub const XDP: u8 = 44;
 }
 
 /// Netlink aligns every message and attribute to 4 bytes (`NLMSG_ALIGN`).
