@@ -41,6 +41,15 @@ pub mod wire {
     pub mod xdp;
 }
 
+/// The kernel's /proc text tables; the re-laid crate keeps every /proc
+/// parser here.
+pub mod proc {
+    pub mod columns;
+    pub mod netlink;
+    pub mod packet;
+    pub mod unix;
+}
+
 pub use error::{Error, Result};
 
 /// A byte range inside a fixed-layout structure: the one source of offsets.
