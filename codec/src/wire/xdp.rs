@@ -328,35 +328,45 @@ mod stats_field {
 /// Size of `struct xdp_diag_stats`.
 pub const STATS_LEN: usize = stats_field::TX_RING_EMPTY.end;
 
-/// `struct xdp_diag_stats`: packet and descriptor counters.
+/// `struct xdp_diag_stats`: packet and descriptor counters, read where
+/// they lie (a checked view: six `u64`s would make every decoded message
+/// of every family bigger).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[doc(alias = "xdp_diag_stats")]
-pub struct Stats {
-    /// `n_rx_dropped`: frames dropped for lack of room.
-    pub rx_dropped: u64,
-    /// `n_rx_invalid`: invalid descriptors on the RX ring.
-    pub rx_invalid: u64,
-    /// `n_rx_full`: times the RX ring was full.
-    pub rx_full: u64,
-    /// `n_fill_ring_empty`: times the fill ring was empty.
-    pub fill_ring_empty: u64,
-    /// `n_tx_invalid`: invalid descriptors on the TX ring.
-    pub tx_invalid: u64,
-    /// `n_tx_ring_empty`: times the TX ring was empty.
-    pub tx_ring_empty: u64,
-}
+pub struct Stats<'a>(&'a [u8]);
 
-impl Stats {
-    fn parse(a: &Attr<'_>) -> Result<Stats> {
-        let p = struct_payload(a, STATS_LEN)?;
-        Ok(Stats {
-            rx_dropped: u64_at(p, stats_field::RX_DROPPED),
-            rx_invalid: u64_at(p, stats_field::RX_INVALID),
-            rx_full: u64_at(p, stats_field::RX_FULL),
-            fill_ring_empty: u64_at(p, stats_field::FILL_RING_EMPTY),
-            tx_invalid: u64_at(p, stats_field::TX_INVALID),
-            tx_ring_empty: u64_at(p, stats_field::TX_RING_EMPTY),
-        })
+impl<'a> Stats<'a> {
+    /// Accepts a payload of at least [`STATS_LEN`] bytes.
+    pub fn new_checked(payload: &'a [u8]) -> Result<Stats<'a>> {
+        if payload.len() < STATS_LEN {
+            return Err(Error::BadAttribute);
+        }
+        Ok(Stats(payload))
+    }
+
+    /// `n_rx_dropped`: frames dropped for lack of room.
+    pub fn rx_dropped(&self) -> u64 {
+        u64_at(self.0, stats_field::RX_DROPPED)
+    }
+    /// `n_rx_invalid`: invalid descriptors on the RX ring.
+    pub fn rx_invalid(&self) -> u64 {
+        u64_at(self.0, stats_field::RX_INVALID)
+    }
+    /// `n_rx_full`: times the RX ring was full.
+    pub fn rx_full(&self) -> u64 {
+        u64_at(self.0, stats_field::RX_FULL)
+    }
+    /// `n_fill_ring_empty`: times the fill ring was empty.
+    pub fn fill_ring_empty(&self) -> u64 {
+        u64_at(self.0, stats_field::FILL_RING_EMPTY)
+    }
+    /// `n_tx_invalid`: invalid descriptors on the TX ring.
+    pub fn tx_invalid(&self) -> u64 {
+        u64_at(self.0, stats_field::TX_INVALID)
+    }
+    /// `n_tx_ring_empty`: times the TX ring was empty.
+    pub fn tx_ring_empty(&self) -> u64 {
+        u64_at(self.0, stats_field::TX_RING_EMPTY)
     }
 }
 
@@ -388,7 +398,7 @@ pub struct XdpRecord<'a> {
     /// `XDP_DIAG_MEMINFO`
     pub meminfo: Option<SkMemInfo<'a>>,
     /// `XDP_DIAG_STATS`
-    pub stats: Option<Stats>,
+    pub stats: Option<Stats<'a>>,
     /// Every attribute, decoded or not, as received.
     pub attrs: &'a [u8],
 }
@@ -424,7 +434,7 @@ impl<'a> XdpRecord<'a> {
                 attr_kind::UMEM_FILL_RING => rec.fill_ring = Some(Ring::parse(&a)?),
                 attr_kind::UMEM_COMPLETION_RING => rec.completion_ring = Some(Ring::parse(&a)?),
                 attr_kind::MEMINFO => rec.meminfo = Some(SkMemInfo::new_checked(a.payload())?),
-                attr_kind::STATS => rec.stats = Some(Stats::parse(&a)?),
+                attr_kind::STATS => rec.stats = Some(Stats::new_checked(a.payload())?),
                 _ => {}
             }
         }
@@ -579,8 +589,12 @@ mod tests {
         assert_eq!(rec.meminfo.unwrap().get(8), Some(5));
         assert_eq!(rec.rqueue(), 0);
         let stats = rec.stats.unwrap();
-        assert_eq!((stats.rx_dropped, stats.fill_ring_empty), (11, 14));
-        assert_eq!(stats.tx_ring_empty, 1 << 40);
+        assert_eq!(
+            (stats.rx_dropped(), stats.rx_invalid(), stats.rx_full()),
+            (11, 12, 13)
+        );
+        assert_eq!((stats.fill_ring_empty(), stats.tx_invalid()), (14, 15));
+        assert_eq!(stats.tx_ring_empty(), 1 << 40);
         let unknown = Attrs::new(rec.attrs)
             .map(Result::unwrap)
             .find(|a| a.kind() == 77)

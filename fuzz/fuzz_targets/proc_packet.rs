@@ -1,0 +1,34 @@
+//! Any bytes as /proc/net/packet: every line through the parser, every
+//! socket through both output formats.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use sockdiag_codec::format::{self, Extras, JsonArray, Layout};
+use sockdiag_codec::proc::packet::ProcPacket;
+
+fuzz_target!(|data: &[u8]| {
+    let mut json = JsonArray::new();
+    let mut out = String::new();
+    let layout = Layout {
+        netid: true,
+        state: true,
+        extended: true,
+    };
+    for line in data.split(|&b| b == b'\n') {
+        let Ok(Some(row)) = ProcPacket::parse(line) else {
+            continue;
+        };
+        assert!(row.record.attrs.is_empty() && row.record.uid.is_some());
+        let _ = (row.sk, row.refcnt, row.ifindex, row.running, row.rmem);
+        let _ = format::write_packet(
+            &mut sockdiag_codec_fuzz::Sink,
+            &layout,
+            &row.record,
+            None,
+            &Extras::NONE,
+        );
+        let _ = json.packet(&mut out, &row.record, Some("lo"), &Extras::NONE);
+    }
+    let _ = json.finish(&mut out);
+    sockdiag_codec_fuzz::check_json(&out);
+});
