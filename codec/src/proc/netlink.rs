@@ -198,6 +198,8 @@ mod tests {
 
     #[test]
     fn test_truncated() {
+        // Miri runs this a thousand times slower: it samples the cuts.
+        let step = if cfg!(miri) { 7 } else { 1 };
         for line in NETLINK
             .split(|&b| b == b'\n')
             .skip(1)
@@ -211,10 +213,10 @@ mod tests {
             }
             let locks_end = line.len() - c.rest().len();
             let locks_start = line[..locks_end].iter().rposition(|&b| b == b' ').unwrap() + 1;
-            for cut in 0..=locks_start {
+            for cut in (0..=locks_start).step_by(step).chain([locks_start]) {
                 assert!(ProcNetlink::parse(&line[..cut]).is_err(), "prefix {cut}");
             }
-            for cut in locks_end..line.len() {
+            for cut in (locks_end..line.len()).step_by(step) {
                 let row = ProcNetlink::parse(&line[..cut]).unwrap().unwrap();
                 assert_eq!(
                     (row.sk, row.record.portid, row.refcnt),

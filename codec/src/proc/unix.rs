@@ -278,6 +278,8 @@ mod tests {
 
     #[test]
     fn test_truncated() {
+        // Miri runs this a thousand times slower: it samples the cuts.
+        let step = if cfg!(miri) { 7 } else { 1 };
         // Every prefix of every captured line: an error until the inode
         // column starts; after it, the same socket with a shorter name.
         for line in UNIX
@@ -292,10 +294,10 @@ mod tests {
             }
             let inode_end = line.len() - c.rest().len();
             let inode_start = line[..inode_end].iter().rposition(|&b| b == b' ').unwrap() + 1;
-            for cut in 0..=inode_start {
+            for cut in (0..=inode_start).step_by(step).chain([inode_start]) {
                 assert!(ProcUnix::parse(&line[..cut]).is_err(), "prefix {cut}");
             }
-            for cut in inode_end..line.len() {
+            for cut in (inode_end..line.len()).step_by(step) {
                 if let Ok(Some(row)) = ProcUnix::parse(&line[..cut]) {
                     assert_eq!((row.sk, row.record.inode), (full.sk, full.record.inode));
                 }
