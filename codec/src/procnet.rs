@@ -289,8 +289,36 @@ mod tests {
             .collect()
     }
 
+    /// An address as the fixtures hold it. A little-endian kernel printed
+    /// them, so on a big-endian host each 32-bit word reads back
+    /// byte-swapped (a big-endian kernel prints its own words the other
+    /// way round, which the parser reads right).
+    fn captured(ip: IpAddr) -> IpAddr {
+        let swap = |b: &mut [u8]| {
+            if cfg!(target_endian = "big") {
+                b.chunks_exact_mut(4).for_each(<[u8]>::reverse);
+            }
+        };
+        match ip {
+            IpAddr::V4(a) => {
+                let mut b = a.octets();
+                swap(&mut b);
+                IpAddr::V4(Ipv4Addr::from(b))
+            }
+            IpAddr::V6(a) => {
+                let mut b = a.octets();
+                swap(&mut b);
+                IpAddr::V6(Ipv6Addr::from(b))
+            }
+        }
+    }
+
     fn v4(a: u8, b: u8, c: u8, d: u8) -> IpAddr {
-        IpAddr::V4(Ipv4Addr::new(a, b, c, d))
+        captured(IpAddr::V4(Ipv4Addr::new(a, b, c, d)))
+    }
+
+    fn v6(a: Ipv6Addr) -> IpAddr {
+        captured(IpAddr::V6(a))
     }
 
     fn find(rows: &[ProcInet], state: TcpState, sport: u16, dport: u16) -> ProcInet {
@@ -382,13 +410,13 @@ mod tests {
         assert_eq!(tcp6.len(), 5);
         let l = find(&tcp6, TcpState::Listen, 7006, 0);
         assert_eq!(l.record.family, family::INET6);
-        assert_eq!(l.record.id.src, IpAddr::V6(Ipv6Addr::LOCALHOST));
+        assert_eq!(l.record.id.src, v6(Ipv6Addr::LOCALHOST));
         // A v4 client of a dual-stack listener shows mapped addresses.
         let m = find(&tcp6, TcpState::Established, 7007, 0x9e78);
-        let mapped = IpAddr::V6(Ipv4Addr::LOCALHOST.to_ipv6_mapped());
+        let mapped = v6(Ipv4Addr::LOCALHOST.to_ipv6_mapped());
         assert_eq!((m.record.id.src, m.record.id.dst), (mapped, mapped));
         let udp6 = rows(UDP6, Table::Udp);
-        assert_eq!(udp6[0].record.id.src, IpAddr::V6(Ipv6Addr::LOCALHOST));
+        assert_eq!(udp6[0].record.id.src, v6(Ipv6Addr::LOCALHOST));
         assert_eq!((udp6[0].record.id.sport, udp6[0].drops), (7011, Some(0)));
     }
 
