@@ -1,0 +1,338 @@
+//! sockdiag on machines that have nothing but busybox: boots the
+//! distribution's stock kernel under qemu (TCG, no KVM) on x86-64, arm64,
+//! armv7 and big-endian s390x, with an initramfs holding static busybox, the
+//! static musl sockdiag for that architecture, the diag modules from the
+//! kernel package and an init script, and checks what the guest prints on
+//! its serial console. Every guest runs the same script.
+//!
+//! The guest, in order: (1) with no diag module loaded, `sockdiag -t` and
+//! `-x` fail with the one line naming the missing module; (2) after insmod of
+//! inet_diag, tcp_diag, udp_diag and unix_diag, a stopped busybox `nc -l`
+//! listener with two connections waiting shows accept queue 2 and backlog 1
+//! (busybox nc passes the number of `-l` flags to listen()), with the
+//! inode, accept queue and client ports the guest kernel's /proc/net/tcp6
+//! gives, and nc's pid under `-p`; (3) the same as user nobody; (4) `-j`
+//! output parses, for root and for nobody; (5) a `--dump-raw` capture made
+//! on the guest decodes on the guest to the same output, and carries the
+//! guest's byte order, which the host refuses when it is not its own.
+//!
+//! Each guest is its own test, ignored with the reason where its qemu, its
+//! Debian architecture (for the kernel and busybox packages) or its cross
+//! linker is missing: `tests/build.rs` decides when the tests are built.
+//! `.ci/run` installs everything, so CI runs them all. Packages are cached
+//! under the target directory (see `initramfs/packages.rs`). riscv64, which
+//! has no guest, is tested in qemu's user mode (`initramfs/user_mode.rs`).
+
+mod console;
+mod image;
+mod machine;
+mod packages;
+mod user_mode;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde_json::Value;
+use sockdiag_tests::{sockdiag_bin, Sock, TempDir};
+
+use console::Block;
+use image::PORT;
+use machine::Machine;
+
+#[test]
+#[cfg_attr(
+    not(guest_x86_64),
+    ignore = "needs qemu-system-x86_64, cpio, apt-get, nightly with rust-src and its \
+              x86_64-unknown-linux-musl target (tests/build.rs says which is missing)"
+)]
+fn x86_64_guest() {
+    run(&machine::X86_64);
+}
+
+#[test]
+#[cfg_attr(
+    not(guest_aarch64),
+    ignore = "needs qemu-system-aarch64 (qemu-system-arm), dpkg's arm64 architecture, \
+              aarch64-linux-musl-gcc (musl-dev:arm64), cpio, apt-get, nightly with rust-src \
+              (tests/build.rs says which is missing)"
+)]
+fn arm64_guest() {
+    run(&machine::AARCH64);
+}
+
+#[test]
+#[cfg_attr(
+    not(guest_armv7),
+    ignore = "needs qemu-system-arm, dpkg's armhf architecture, arm-linux-musleabihf-gcc \
+              (musl-dev:armhf), cpio, apt-get, nightly with rust-src \
+              (tests/build.rs says which is missing)"
+)]
+fn armv7_guest() {
+    run(&machine::ARMV7);
+}
+
+#[test]
+#[cfg_attr(
+    not(guest_s390x),
+    ignore = "needs qemu-system-s390x (qemu-system-misc), dpkg's s390x architecture, \
+              s390x-linux-musl-gcc (musl-dev:s390x), cpio, apt-get, nightly with rust-src \
+              (tests/build.rs says which is missing)"
+)]
+fn s390x_guest() {
+    run(&machine::S390X);
+}
+
+/// The initramfs's staging directory, removed however the test ends.
+struct WorkDir(PathBuf);
+
+impl Drop for WorkDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn run(machine: &Machine) {
+    let arch = machine.debian_arch;
+    let target = image::target_dir();
+    let kernel =
+        packages::kernel(&target, arch, machine.kernel_flavour).unwrap_or_else(|e| panic!("{e}"));
+    let busybox = packages::busybox(&target, arch).unwrap_or_else(|e| panic!("{e}"));
+    if let Err(why) = image::check_static(&busybox, &machine.binary) {
+        panic!("{}: {why}", busybox.display());
+    }
+    let sockdiag = image::static_sockdiag(&machine.binary, &target);
+    let work = WorkDir(
+        target
+            .join("initramfs-test")
+            .join(format!("{arch}-{}", std::process::id())),
+    );
+    let initrd = image::initramfs(&work.0, &busybox, &sockdiag, &kernel);
+    let (console, took) = machine::boot(machine, &kernel.vmlinuz, &initrd);
+    // Past the harness's capture, so that CI's log shows each boot's time.
+    let _ = writeln!(
+        std::io::stderr(),
+        "initramfs: the {arch} guest ran in {:.1} s (limit {} s)",
+        took.as_secs_f64(),
+        machine::BOOT_TIMEOUT.as_secs()
+    );
+    check(&console, machine);
+}
+
+fn check(console: &str, machine: &Machine) {
+    let blocks = console::blocks(console);
+    let get = |name: &str| {
+        blocks
+            .get(name)
+            .unwrap_or_else(|| panic!("no block {name} on the console:\n{console}"))
+    };
+    let ok = |name: &str| {
+        let b = get(name);
+        assert!(
+            b.code == 0 && b.stderr.is_empty(),
+            "{name} failed: {b:?}\nconsole:\n{console}"
+        );
+        b
+    };
+
+    // (1) Nothing loaded, and each table's failure names its module.
+    let loaded = &ok("modules").stdout;
+    assert!(
+        !loaded.iter().any(|l| l.contains("diag")),
+        "a diag module was loaded before the test loaded one: {loaded:?}"
+    );
+    for (name, line) in [
+        (
+            "nomod_tcp",
+            "sockdiag: tcp: the kernel cannot dump tcp sockets: inet_diag is missing \
+             (CONFIG_INET_DIAG; modprobe inet_diag tcp_diag)",
+        ),
+        (
+            "nomod_unix",
+            "sockdiag: unix: the kernel cannot dump unix sockets: unix_diag is missing \
+             (CONFIG_UNIX_DIAG; modprobe unix_diag)",
+        ),
+    ] {
+        let b = get(name);
+        assert_eq!(
+            (b.code, &b.stderr[..]),
+            (1, &[line.to_string()][..]),
+            "{name}"
+        );
+        assert_eq!(b.stdout.len(), 1, "{name}: only the header: {b:?}");
+    }
+
+    // (2) The listener: two connections wait, busybox nc's backlog is 1.
+    for m in packages::DIAG_MODULES {
+        ok(&format!("insmod_{m}"));
+    }
+    for who in ["root", "user"] {
+        let b = ok(&format!("{who}_listen"));
+        assert!(b.stdout[0].starts_with("State"), "{who}: header: {b:?}");
+        let socks: Vec<Sock> = b.stdout[1..].iter().map(|l| Sock::parse(l)).collect();
+        assert_eq!(socks.len(), 1, "{who}: one listener: {b:?}");
+        let s = &socks[0];
+        assert_eq!(
+            (s.state.as_str(), s.recv_q, s.send_q),
+            ("LISTEN", 2, 1),
+            "{who}: accept queue 2, backlog 1: {s}"
+        );
+        // nc binds the dual-stack IPv6 wildcard.
+        assert_eq!(
+            (s.local.as_str(), s.peer.as_str()),
+            ("*:8081", "*:*"),
+            "{who}"
+        );
+    }
+    // The two queued connections, not yet accepted, from the clients'
+    // ports the guest kernel's /proc gives.
+    let b = ok("root_accepted");
+    let accepted: Vec<Sock> = b.stdout[1..].iter().map(|l| Sock::parse(l)).collect();
+    let mut peers: Vec<u16> = Vec::new();
+    for s in &accepted {
+        assert_eq!(
+            (s.state.as_str(), s.local.as_str()),
+            ("ESTAB", "[::ffff:127.0.0.1]:8081")
+        );
+        let port = s.peer.strip_prefix("[::ffff:127.0.0.1]:");
+        peers.push(port.and_then(|p| p.parse().ok()).expect("a client port"));
+    }
+    peers.sort();
+    let proc_tcp6 = ok("proc_tcp6");
+    assert_eq!(peers, established_peers(proc_tcp6), "{b:?}\n{proc_tcp6:?}");
+    check_detail(proc_tcp6, ok("nc_pid"), ok("root_detail"));
+
+    // (3) The user really was unprivileged.
+    assert_eq!(ok("user_id").stdout, ["65534"]);
+
+    // (4) JSON: the whole array parses, and so does each line on its own.
+    for who in ["root", "user"] {
+        check_json(who, ok(&format!("{who}_json")));
+    }
+
+    // (5) The capture decodes on the machine that made it, byte for byte.
+    let dump = ok("dump");
+    let decode = ok("decode");
+    assert_eq!(
+        decode.stdout, dump.stdout,
+        "--decode differs from the live run"
+    );
+    // The guest's queued connections are in it: the capture is not empty.
+    assert!(dump.stdout.iter().any(|l| l.contains(":8081")), "{dump:?}");
+    check_capture(&ok("capture").stdout, machine);
+}
+
+/// `-tlnpe` against the guest kernel's /proc/net/tcp6: the listener's
+/// inode, and busybox nc as its process.
+fn check_detail(proc_tcp6: &Block, nc_pid: &Block, detail: &Block) {
+    // sl local rem st tx:rx tr:when retrnsmt uid timeout inode ...
+    const TCP_LISTEN: &str = "0A";
+    let port = format!(":{PORT:04X}");
+    let row: Vec<&str> = proc_tcp6
+        .stdout
+        .iter()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .find(|f| f.get(1).is_some_and(|l| l.ends_with(&port)) && f.get(3) == Some(&TCP_LISTEN))
+        .unwrap_or_else(|| panic!("no listener on {port} in /proc/net/tcp6: {proc_tcp6:?}"));
+    // A listener's rx_queue is its accept queue.
+    assert_eq!(row[4], "00000000:00000002", "/proc/net/tcp6: {row:?}");
+    let inode = row[9];
+    let pid = nc_pid.stdout.first().expect("nc's pid");
+    assert_eq!(detail.stdout.len(), 2, "{detail:?}");
+    let line = &detail.stdout[1];
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(fields[..3], ["LISTEN", "2", "1"], "{line}");
+    assert!(
+        line.contains(&format!("users:((\"nc\",pid={pid},fd=")),
+        "-p names busybox nc, pid {pid}: {line}"
+    );
+    assert!(
+        line.contains(&format!(" ino:{inode} ")),
+        "-e gives the inode /proc/net/tcp6 gives, {inode}: {line}"
+    );
+}
+
+/// The remote ports of the established sockets in /proc/net/tcp6, sorted.
+fn established_peers(proc_tcp6: &Block) -> Vec<u16> {
+    const TCP_ESTABLISHED: &str = "01";
+    let mut ports: Vec<u16> = proc_tcp6.stdout[1..]
+        .iter()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .filter(|f| f.get(3) == Some(&TCP_ESTABLISHED))
+        .map(|f| {
+            let port = f[2].rsplit(':').next().expect("addr:port");
+            u16::from_str_radix(port, 16).expect("a hex port")
+        })
+        .collect();
+    ports.sort();
+    ports
+}
+
+fn check_json(who: &str, b: &Block) {
+    let text = b.stdout.join("\n");
+    let array: Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{who}: -j is not JSON ({e}):\n{text}"));
+    let objects = array.as_array().expect("a JSON array");
+    let inner = &b.stdout[1..b.stdout.len() - 1];
+    assert_eq!(inner.len(), objects.len(), "{who}: one object per line");
+    for line in inner {
+        let line = line.strip_suffix(',').unwrap_or(line);
+        serde_json::from_str::<Value>(line)
+            .unwrap_or_else(|e| panic!("{who}: line is not an object ({e}): {line}"));
+    }
+    // The guest has nothing else: the listener, two clients, two queued.
+    assert_eq!(objects.len(), 5, "{who}: {text}");
+    let listeners: Vec<&Value> = objects.iter().filter(|o| o["state"] == "LISTEN").collect();
+    assert_eq!(listeners.len(), 1, "{who}: {text}");
+    let l = listeners[0];
+    assert_eq!(
+        (&l["netid"], &l["recv_q"], &l["send_q"], &l["local_port"]),
+        (&"tcp".into(), &2.into(), &1.into(), &8081.into()),
+        "{who}: {l}"
+    );
+    assert_eq!(
+        (&l["local_address"], &l["v6only"]),
+        (&"::".into(), &false.into())
+    );
+    // SO_MARK goes to CAP_NET_ADMIN only: proof the user lacked it.
+    assert_eq!(l.get("mark").is_some(), who == "root", "{who}: {l}");
+}
+
+/// The capture's bytes, from `od -A n -t x1`: its header carries the
+/// guest's byte order, and a host of the other order refuses it.
+fn check_capture(hex: &[String], machine: &Machine) {
+    let bytes: Vec<u8> = hex
+        .iter()
+        .flat_map(|l| l.split_whitespace())
+        .map(|b| u8::from_str_radix(b, 16).unwrap_or_else(|e| panic!("od printed {b:?}: {e}")))
+        .collect();
+    assert_eq!(
+        bytes.get(..8),
+        Some(&b"SDIAGCAP"[..]),
+        "the capture's magic"
+    );
+    let marker: [u8; 4] = match machine.binary.big_endian {
+        true => 0x0102_0304u32.to_be_bytes(),
+        false => 0x0102_0304u32.to_le_bytes(),
+    };
+    assert_eq!(
+        bytes.get(8..12),
+        Some(&marker[..]),
+        "the capture's byte order"
+    );
+    if machine.binary.big_endian == cfg!(target_endian = "big") {
+        return;
+    }
+    let dir = TempDir::new();
+    let file = dir.path().join(format!("{}.cap", machine.debian_arch));
+    std::fs::write(&file, &bytes).unwrap();
+    let out = std::process::Command::new(sockdiag_bin())
+        .args(["-tuxanie", "--decode"])
+        .arg(&file)
+        .output()
+        .expect("cannot run sockdiag");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(out.stdout.is_empty(), "nothing printed before the refusal");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("other byte order"), "{stderr}");
+}
