@@ -7,7 +7,7 @@ families, a family without a handler) and stores each reply datagram as a
 seed: fuzz/corpus/{datagram,decode_into,roundtrip_record}/<name>-<n>. It
 also writes one capture file per request (the format of codec/src/capture.rs)
 to fuzz/corpus/capture/ and fuzz/corpus/conversation/, /proc/net table
-samples to fuzz/corpus/procnet/,
+samples to fuzz/corpus/procnet/ and fuzz/corpus/proc_{unix,packet,netlink}/,
 request payloads to fuzz/corpus/roundtrip_request/, the attributes of TCP
 and UDP records to fuzz/corpus/inet_details/, the summary's /proc files to
 fuzz/corpus/sockstat/ and filter expressions to fuzz/corpus/expr_parse/.
@@ -185,6 +185,9 @@ def main():
             if table in ("raw", "raw6"):
                 kind = 3 if table == "raw" else 4
                 write("capture", f"proc-{table}.cap", capture_file([(kind, b"".join(lines))]))
+        for table in ("unix", "packet", "netlink"):
+            with open(f"/proc/net/{table}", "rb") as f:
+                write(f"proc_{table}", "host", b"".join(f.read().splitlines(keepends=True)[:8]))
         summary = b""
         for table in ("sockstat", "sockstat6", "snmp"):
             with open(f"/proc/net/{table}", "rb") as f:

@@ -28,6 +28,12 @@ pub mod family {
     pub const NETLINK: u8 = 16;
     /// `AF_PACKET`
     pub const PACKET: u8 = 17;
+    /// `AF_TIPC`
+    pub const TIPC: u8 = 30;
+    /// `AF_VSOCK`
+    pub const VSOCK: u8 = 40;
+    /// `AF_XDP`
+    pub const XDP: u8 = 44;
 }
 
 /// Netlink aligns every message and attribute to 4 bytes (`NLMSG_ALIGN`).

@@ -5,8 +5,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use sockdiag_codec::capture::{self, Capture, Kind};
-use sockdiag_codec::wire::nlmsg::Packet;
 use sockdiag_codec::proc::inet as procnet;
+use sockdiag_codec::wire::nlmsg::Packet;
 use sockdiag_codec::wire::{inet, unix};
 
 fuzz_target!(|data: &[u8]| {

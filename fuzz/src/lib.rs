@@ -10,16 +10,20 @@
 
 use core::fmt::{self, Write};
 
-use sockdiag_codec::wire::attr::Attrs;
-use sockdiag_codec::wire::datagram::{Body, Message, Messages};
 use sockdiag_codec::format::columns::{unix_queues, Layout};
 use sockdiag_codec::format::json::JsonArray;
 use sockdiag_codec::format::line::Line;
 use sockdiag_codec::format::text;
+use sockdiag_codec::wire::attr::Attrs;
+use sockdiag_codec::wire::datagram::{Body, Message, Messages};
 use sockdiag_codec::wire::inet::{self, InetRecord};
 use sockdiag_codec::wire::nlmsg::Packet;
 use sockdiag_codec::wire::sock_diag;
+use sockdiag_codec::wire::tipc::{self, TipcRecord};
 use sockdiag_codec::wire::unix::{self, UnixRecord};
+use sockdiag_codec::wire::vsock::{self, VsockRecord};
+use sockdiag_codec::wire::xdp::{self, XdpRecord};
+use sockdiag_codec::Error;
 
 /// Discards output; formatting cost and panics are what matter here.
 pub struct Sink;
@@ -124,6 +128,82 @@ pub fn unix_record(rec: &UnixRecord<'_>, json: &mut JsonArray, out: &mut String)
     attrs(rec.attrs);
 }
 
+/// Re-emits a record (`emit`, `buffer_len`, `parse_bytes` of a record
+/// type): into a buffer one byte short it is `BufferTooSmall`; into its
+/// own length it parses back equal and emits the same bytes again.
+macro_rules! roundtrip {
+    ($rec:expr, $ty:ident) => {{
+        let rec = $rec;
+        let len = rec.buffer_len();
+        let mut buf = vec![0xa5u8; len];
+        assert_eq!(rec.emit(&mut buf[..len - 1]), Err(Error::BufferTooSmall));
+        assert_eq!(rec.emit(&mut buf), Ok(len));
+        let back = $ty::parse_bytes(&buf).unwrap();
+        assert_eq!(back, *rec);
+        let mut again = vec![0x5au8; len];
+        assert_eq!(back.emit(&mut again), Ok(len));
+        assert_eq!(again, buf);
+    }};
+}
+
+/// One vsock record: every field read, and the round trip.
+pub fn vsock_record(rec: &VsockRecord<'_>) {
+    let _ = (rec.sock_type.raw(), rec.state.mask(), rec.shutdown);
+    let _ = (
+        rec.src.cid == vsock::ANY,
+        rec.dst.port,
+        rec.inode,
+        rec.cookie,
+    );
+    attrs(rec.attrs);
+    roundtrip!(rec, VsockRecord);
+}
+
+/// One XDP record: every field read, and the round trip.
+pub fn xdp_record(rec: &XdpRecord<'_>) {
+    let _ = (rec.sock_type, rec.inode, rec.cookie, rec.uid, rec.rqueue());
+    let _ = (
+        rec.info,
+        rec.rx_ring,
+        rec.tx_ring,
+        rec.fill_ring,
+        rec.completion_ring,
+    );
+    if let Some(u) = rec.umem {
+        let _ = (u.size, u.zero_copy(), u.refs);
+    }
+    if let Some(m) = rec.meminfo {
+        assert_eq!(m.iter().count(), m.len());
+    }
+    if let Some(s) = rec.stats {
+        let _ = (
+            s.rx_dropped(),
+            s.rx_invalid(),
+            s.rx_full(),
+            s.fill_ring_empty(),
+        );
+        let _ = (s.tx_invalid(), s.tx_ring_empty());
+    }
+    attrs(rec.attrs);
+    roundtrip!(rec, XdpRecord);
+}
+
+/// One TIPC record: every field read, and the round trip.
+pub fn tipc_record(rec: &TipcRecord<'_>) {
+    let _ = (
+        rec.node,
+        rec.port,
+        rec.has_publ,
+        rec.inode,
+        rec.uid,
+        rec.cookie,
+    );
+    let _ = (rec.sock_type.map(|t| t.raw()), rec.state.map(|s| s.mask()));
+    let _ = (rec.con, rec.stat, rec.group, rec.rqueue(), rec.wqueue());
+    attrs(rec.attrs);
+    roundtrip!(rec, TipcRecord);
+}
+
 /// One decoded message, whatever it carries.
 pub fn message(msg: &Message<'_>, json: &mut JsonArray, out: &mut String) {
     match &msg.body {
@@ -155,6 +235,9 @@ pub fn message(msg: &Message<'_>, json: &mut JsonArray, out: &mut String) {
             let _ = json.packet(out, &lo, rec);
             attrs(rec.attrs);
         }
+        Body::Vsock(rec) => vsock_record(rec),
+        Body::Xdp(rec) => xdp_record(rec),
+        Body::Tipc(rec) => tipc_record(rec),
         Body::OtherDiag { payload, .. } => attrs(payload),
         Body::Error { errno } | Body::Done { errno } => {
             let _ = errno.checked_neg();
@@ -195,6 +278,35 @@ fn views(datagram: &[u8]) {
                     assert_eq!(UnixRecord::parse_bytes(payload), Ok(r));
                 }
             }
+            if let Ok(v) = vsock::MsgView::new_checked(payload) {
+                let _ = (
+                    v.sock_type(),
+                    v.state(),
+                    v.shutdown(),
+                    v.inode(),
+                    v.cookie(),
+                );
+                let _ = (v.src_cid(), v.src_port(), v.dst_cid(), v.dst_port());
+                if let Ok(r) = VsockRecord::parse(&v) {
+                    assert_eq!(VsockRecord::parse_bytes(payload), Ok(r));
+                }
+            }
+            if let Ok(v) = xdp::MsgView::new_checked(payload) {
+                let _ = (v.sock_type(), v.inode(), v.cookie());
+                if let Ok(r) = XdpRecord::parse(&v) {
+                    assert_eq!(XdpRecord::parse_bytes(payload), Ok(r));
+                }
+            }
+            // Any payload may be a TIPC reply: nothing in it says otherwise.
+            if let Ok(v) = tipc::MsgView::new_checked(payload) {
+                for a in v.attrs() {
+                    let _ = a.map(|a| a.payload());
+                }
+                if let Ok(r) = TipcRecord::parse(&v) {
+                    assert_eq!(TipcRecord::parse_bytes(payload), Ok(r));
+                    tipc_record(&r);
+                }
+            }
         }
         let step = (packet.len() as usize + 3) & !3;
         match rest.get(step..) {
@@ -202,6 +314,20 @@ fn views(datagram: &[u8]) {
             _ => break,
         }
     }
+}
+
+/// A datagram of replies to a dump of `family`, walked as the runner walks
+/// it ([`Messages::for_family`]): every message through [`message`].
+pub fn family_datagram(data: &[u8], family: u8) {
+    views(data);
+    let mut json = JsonArray::new();
+    let mut out = String::new();
+    for msg in Messages::for_family(data, family) {
+        let Ok(msg) = msg else { break };
+        message(&msg, &mut json, &mut out);
+    }
+    let _ = json.finish(&mut out);
+    check_json(&out);
 }
 
 /// A whole datagram as the runner handles it: every message through

@@ -2,5 +2,10 @@
 //! table whose diag module is missing, and `-s`'s counters. Each parser
 //! takes one line at a time, so the runner can stream a file.
 
+pub mod columns;
 pub mod inet;
+pub mod netlink;
+pub mod packet;
 pub mod sockstat;
+pub mod unix;
+

@@ -10,6 +10,7 @@ use crate::wire::nlmsg::{self, kind, HeaderRepr, Packet};
 use crate::wire::packet::PacketRecord;
 use crate::wire::sock_diag::SOCK_DIAG_BY_FAMILY;
 use crate::wire::unix::UnixRecord;
+use crate::wire::{tipc::TipcRecord, vsock::VsockRecord, xdp::XdpRecord};
 use crate::{align4, family, Result};
 
 /// What one message carries.
@@ -23,8 +24,14 @@ pub enum Body<'a> {
     Netlink(NetlinkRecord<'a>),
     /// A packet (AF_PACKET) socket.
     Packet(PacketRecord<'a>),
-    /// A diag record of a family this codec does not decode (vsock, tipc,
-    /// xdp, ...): the family byte and the raw payload.
+    /// A vsock socket.
+    Vsock(VsockRecord<'a>),
+    /// An AF_XDP socket.
+    Xdp(XdpRecord<'a>),
+    /// A TIPC socket (only from [`Messages::for_family`]).
+    Tipc(TipcRecord<'a>),
+    /// A diag record of a family this codec does not decode: the family
+    /// byte and the raw payload.
     OtherDiag {
         /// The `*_diag_msg` family byte.
         family: u8,
@@ -53,8 +60,9 @@ pub struct Message<'a> {
     pub body: Body<'a>,
 }
 
-/// Decodes the message at the start of `buf` (already checked).
-fn decode<'a>(packet: &Packet<&'a [u8]>) -> Result<Option<Message<'a>>> {
+/// Decodes the message at the start of `buf` (already checked). `tipc`:
+/// the request was AF_TIPC's, whose replies carry no family byte.
+fn decode<'a>(packet: &Packet<&'a [u8]>, tipc: bool) -> Result<Option<Message<'a>>> {
     let header = HeaderRepr::parse(packet);
     let payload = packet.payload();
     let body = match header.msg_type {
@@ -66,6 +74,9 @@ fn decode<'a>(packet: &Packet<&'a [u8]>) -> Result<Option<Message<'a>>> {
                 Body::Done { errno }
             }
         }
+        // The kernel's placeholder for a socket its state filter rejected.
+        SOCK_DIAG_BY_FAMILY if tipc && payload.is_empty() => return Ok(None),
+        SOCK_DIAG_BY_FAMILY if tipc => Body::Tipc(TipcRecord::parse_bytes(payload)?),
         SOCK_DIAG_BY_FAMILY => match payload.first() {
             Some(&family::INET) | Some(&family::INET6) => {
                 Body::Inet(InetRecord::parse_bytes(payload)?)
@@ -73,6 +84,8 @@ fn decode<'a>(packet: &Packet<&'a [u8]>) -> Result<Option<Message<'a>>> {
             Some(&family::UNIX) => Body::Unix(UnixRecord::parse_bytes(payload)?),
             Some(&family::NETLINK) => Body::Netlink(NetlinkRecord::parse_bytes(payload)?),
             Some(&family::PACKET) => Body::Packet(PacketRecord::parse_bytes(payload)?),
+            Some(&family::VSOCK) => Body::Vsock(VsockRecord::parse_bytes(payload)?),
+            Some(&family::XDP) => Body::Xdp(XdpRecord::parse_bytes(payload)?),
             Some(&other) => Body::OtherDiag {
                 family: other,
                 payload,
@@ -92,14 +105,29 @@ fn decode<'a>(packet: &Packet<&'a [u8]>) -> Result<Option<Message<'a>>> {
 pub struct Messages<'a> {
     rest: &'a [u8],
     failed: bool,
+    tipc: bool,
 }
 
 impl<'a> Messages<'a> {
-    /// Iterates over the messages packed in `datagram`.
+    /// Iterates over the messages packed in `datagram`, telling each
+    /// record's family by its first byte.
     pub const fn new(datagram: &'a [u8]) -> Messages<'a> {
         Messages {
             rest: datagram,
             failed: false,
+            tipc: false,
+        }
+    }
+
+    /// Iterates over the replies to a dump request for `family`. Only TIPC
+    /// needs this: its replies start with an attribute, not a family byte,
+    /// and a socket its state filter rejected comes as an empty message,
+    /// which is skipped. Other families decode as with [`Messages::new`].
+    pub const fn for_family(datagram: &'a [u8], family: u8) -> Messages<'a> {
+        Messages {
+            rest: datagram,
+            failed: false,
+            tipc: family == family::TIPC,
         }
     }
 }
@@ -119,7 +147,7 @@ impl<'a> Iterator for Messages<'a> {
             };
             let packet = Packet::new_unchecked(rest);
             self.rest = &rest[step..];
-            match decode(&packet) {
+            match decode(&packet, self.tipc) {
                 Ok(Some(msg)) => return Some(Ok(msg)),
                 Ok(None) => continue,
                 Err(e) => {
@@ -178,7 +206,8 @@ mod tests {
     }
 
     /// A datagram as the kernel packs it: two TCP records, a NOOP, a unix
-    /// record, a netlink record, a packet record, a vsock record and DONE.
+    /// record, a netlink record, a packet record, a vsock record, an XDP
+    /// record, one of a family this codec does not know (AF_SMC) and DONE.
     fn datagram() -> ([u8; 512], usize) {
         let mut buf = [0u8; 512];
         let mut at = 0;
@@ -212,8 +241,45 @@ mod tests {
         packet[1] = 3;
         packet[2..4].copy_from_slice(&0x88b5u16.to_ne_bytes());
         push_msg(&mut buf, &mut at, SOCK_DIAG_BY_FAMILY, 5, &packet);
-        push_msg(&mut buf, &mut at, SOCK_DIAG_BY_FAMILY, 5, &[40, 1, 0]);
+        let mut vsock = [0u8; 32];
+        vsock[0] = family::VSOCK;
+        vsock[1] = 1;
+        vsock[2] = 10;
+        vsock[8..12].copy_from_slice(&1024u32.to_ne_bytes());
+        push_msg(&mut buf, &mut at, SOCK_DIAG_BY_FAMILY, 5, &vsock);
+        let mut xdp = [0u8; 16];
+        xdp[0] = family::XDP;
+        xdp[1] = 3;
+        xdp[4..8].copy_from_slice(&99u32.to_ne_bytes());
+        push_msg(&mut buf, &mut at, SOCK_DIAG_BY_FAMILY, 5, &xdp);
+        push_msg(&mut buf, &mut at, SOCK_DIAG_BY_FAMILY, 5, &[43, 1, 0]);
         push_msg(&mut buf, &mut at, kind::DONE, 5, &0i32.to_ne_bytes());
+        (buf, at)
+    }
+
+    /// A TIPC dump as net/tipc/diag.c sends it: a socket (one nest holding
+    /// REF and TIPC_STATE), the empty message left for a socket the state
+    /// filter rejected, another socket, DONE.
+    fn tipc_datagram() -> ([u8; 128], usize) {
+        let mut buf = [0u8; 128];
+        let mut at = 0;
+        for (port, state) in [(7u32, 10u32), (0, 0), (8, 1)] {
+            if port == 0 {
+                push_msg(&mut buf, &mut at, SOCK_DIAG_BY_FAMILY, 6, &[]);
+                continue;
+            }
+            let mut nest = [0u8; 20];
+            nest[0..2].copy_from_slice(&20u16.to_ne_bytes());
+            nest[2..4].copy_from_slice(&2u16.to_ne_bytes());
+            nest[4..6].copy_from_slice(&8u16.to_ne_bytes());
+            nest[6..8].copy_from_slice(&2u16.to_ne_bytes());
+            nest[8..12].copy_from_slice(&port.to_ne_bytes());
+            nest[12..14].copy_from_slice(&8u16.to_ne_bytes());
+            nest[14..16].copy_from_slice(&9u16.to_ne_bytes());
+            nest[16..20].copy_from_slice(&state.to_ne_bytes());
+            push_msg(&mut buf, &mut at, SOCK_DIAG_BY_FAMILY, 6, &nest);
+        }
+        push_msg(&mut buf, &mut at, kind::DONE, 6, &0i32.to_ne_bytes());
         (buf, at)
     }
 
@@ -246,11 +312,19 @@ mod tests {
             Body::Packet(p) => assert_eq!((p.sock_type, p.protocol), (SockType::Raw, 0x88b5)),
             other => panic!("{other:?}"),
         }
+        match it.next().unwrap().unwrap().body {
+            Body::Vsock(v) => assert_eq!((v.state, v.src.port), (TcpState::Listen, 1024)),
+            other => panic!("{other:?}"),
+        }
+        match it.next().unwrap().unwrap().body {
+            Body::Xdp(x) => assert_eq!((x.sock_type, x.inode), (3, 99)),
+            other => panic!("{other:?}"),
+        }
         assert!(matches!(
             it.next().unwrap().unwrap().body,
             Body::OtherDiag {
-                family: 40,
-                payload: [40, 1, 0]
+                family: 43,
+                payload: [43, 1, 0]
             }
         ));
         assert!(matches!(
@@ -258,6 +332,43 @@ mod tests {
             Body::Done { errno: 0 }
         ));
         assert!(it.next().is_none());
+    }
+
+    #[test]
+    fn test_tipc() {
+        let (buf, len) = tipc_datagram();
+        let ports: [Option<u32>; 2] = {
+            let mut it = Messages::for_family(&buf[..len], family::TIPC).map(|m| m.unwrap().body);
+            let mut port = || match it.next() {
+                Some(Body::Tipc(t)) => t.port,
+                other => panic!("{other:?}"),
+            };
+            [port(), port()]
+        };
+        assert_eq!(ports, [Some(7), Some(8)]);
+        let mut it = Messages::for_family(&buf[..len], family::TIPC).skip(2);
+        assert_eq!(it.next().unwrap().unwrap().body, Body::Done { errno: 0 });
+        assert!(it.next().is_none());
+        // Walked without the hint, a TIPC reply's first byte, a byte of
+        // the nest's length, passes for a family: the walker cannot tell.
+        let length_byte = 20u16.to_ne_bytes()[0];
+        assert!(matches!(
+            Messages::new(&buf[..len]).next(),
+            Some(Ok(Message {
+                body: Body::OtherDiag { family, .. },
+                ..
+            })) if family == length_byte
+        ));
+        // Other families are not affected by the hint.
+        let (buf, len) = datagram();
+        assert!(Messages::for_family(&buf[..len], family::INET).eq(Messages::new(&buf[..len])));
+        for cut in 0..len {
+            let mut it = Messages::for_family(&buf[..cut], family::TIPC);
+            assert!(
+                it.by_ref().filter(Result::is_err).count() <= 1,
+                "prefix {cut}"
+            );
+        }
     }
 
     #[test]
@@ -299,7 +410,7 @@ mod tests {
             }
             assert!(errs <= 1, "prefix {cut}");
             if cut == len {
-                assert_eq!((ok, errs), (7, 0));
+                assert_eq!((ok, errs), (9, 0));
             }
         }
         // A cut inside the first record is an error, not a silent skip.
@@ -329,8 +440,8 @@ mod tests {
     #[test]
     fn test_decode_into() {
         let (buf, len) = datagram();
-        let mut out: Vec<Message, 8> = Vec::new();
-        assert_eq!(decode_into(&buf[..len], &mut out), Ok(7));
+        let mut out: Vec<Message, 9> = Vec::new();
+        assert_eq!(decode_into(&buf[..len], &mut out), Ok(9));
         let mut small: Vec<Message, 3> = Vec::new();
         assert_eq!(
             decode_into(&buf[..len], &mut small),

@@ -5,14 +5,16 @@
 //!
 //! A view over a message or attribute (`nlmsg::Packet`, `attr::Attr`,
 //! `inet::MsgView`, `unix::MsgView`, `netlink_diag::MsgView`,
-//! `packet::MsgView`, `tcp_info::TcpInfo`, `mptcp::MptcpInfo`) has
-//! `new_unchecked`, `check_len` and `new_checked`. Every length decision
-//! lives in `check_len`; once it returned `Ok` (which `new_checked` calls)
-//! no accessor can panic or read out of bounds. The views over an array
-//! inside one attribute (`sock_diag::SkMemInfo`, `unix::Inodes`,
-//! `packet::McList`, `packet::Filter`, `tcp_info::Md5Sigs`,
-//! `inet_attr::SockAddrs`) have only `new_checked`: there is no way to hold
-//! one that was not checked. Emitters take the caller's buffer and return
+//! `packet::MsgView`, `vsock::MsgView`, `xdp::MsgView`,
+//! `tcp_info::TcpInfo`, `mptcp::MptcpInfo`) has `new_unchecked`,
+//! `check_len` and `new_checked`. Every length decision lives in
+//! `check_len`; once it returned `Ok` (which `new_checked` calls) no
+//! accessor can panic or read out of bounds. The views over an array inside
+//! one attribute (`sock_diag::SkMemInfo`, `unix::Inodes`, `packet::McList`,
+//! `packet::Filter`, `tcp_info::Md5Sigs`, `inet_attr::SockAddrs`,
+//! `xdp::Stats`) and `tipc::MsgView`, which finds the one nest a TIPC reply
+//! holds, have only `new_checked`: there is no way to hold one that was not
+//! checked. Emitters take the caller's buffer and return
 //! `Error::BufferTooSmall` instead of panicking.
 //!
 //! Values the kernel may extend (states, timers, socket types, modes) are
@@ -30,8 +32,11 @@ pub mod nlmsg;
 pub mod packet;
 pub mod sock_diag;
 pub mod tcp_info;
+pub mod tipc;
 pub mod tls;
 pub mod unix;
+pub mod vsock;
+pub mod xdp;
 
 /// Declares an enum of the values a kernel field is known to take, plus
 /// `Unknown(raw)` for every other, with `raw()` and `From` both ways, so a
