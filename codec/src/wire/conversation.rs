@@ -77,14 +77,26 @@ enum State {
 pub struct Conversation {
     seq: u32,
     state: State,
+    /// The family the request dumps, when its replies must be walked as
+    /// that family's ([`Messages::for_family`]); 0 otherwise.
+    family: u8,
 }
 
 impl Conversation {
     /// A conversation waiting for the replies to request `seq`.
     pub const fn new(seq: u32) -> Conversation {
+        Conversation::for_family(seq, 0)
+    }
+
+    /// A conversation waiting for the replies to request `seq`, a dump of
+    /// `family`: needed for AF_TIPC, whose replies carry no family byte
+    /// (see [`Messages::for_family`]); any other family walks as
+    /// [`Conversation::new`].
+    pub const fn for_family(seq: u32, family: u8) -> Conversation {
         Conversation {
             seq,
             state: State::Waiting,
+            family,
         }
     }
 
@@ -113,8 +125,8 @@ impl Conversation {
     pub fn replies<'c, 'a>(&'c mut self, datagram: &'a [u8]) -> Replies<'c, 'a> {
         Replies {
             late: self.is_over(),
+            messages: Messages::for_family(datagram, self.family),
             conversation: self,
-            messages: Messages::new(datagram),
         }
     }
 }
@@ -208,6 +220,45 @@ mod tests {
             }
         }
         (sockets, None)
+    }
+
+    #[test]
+    fn test_tipc() {
+        // A TIPC reply: one TIPC_NLA_SOCK nest holding REF 7, the empty
+        // message of a socket the state filter rejected, DONE.
+        let mut nest = [0u8; 12];
+        nest[0..2].copy_from_slice(&12u16.to_ne_bytes());
+        nest[2..4].copy_from_slice(&2u16.to_ne_bytes());
+        nest[4..6].copy_from_slice(&8u16.to_ne_bytes());
+        nest[6..8].copy_from_slice(&2u16.to_ne_bytes());
+        nest[8..12].copy_from_slice(&7u32.to_ne_bytes());
+        let mut d = [0u8; 128];
+        let mut at = 0;
+        push_msg(&mut d, &mut at, SOCK_DIAG_BY_FAMILY, 3, &nest);
+        push_msg(&mut d, &mut at, SOCK_DIAG_BY_FAMILY, 3, &[]);
+        push_msg(&mut d, &mut at, kind::DONE, 3, &0i32.to_ne_bytes());
+        let mut c = Conversation::for_family(3, family::TIPC);
+        let mut replies = c.replies(&d[..at]);
+        assert!(matches!(
+            replies.next(),
+            Some(Ok(Reply::Socket(Body::Tipc(t)))) if t.port == Some(7)
+        ));
+        assert_eq!(replies.next(), Some(Ok(Reply::End(Outcome::Done))));
+        assert_eq!(replies.next(), None);
+        // Walked as any family's, the nest's length byte reads as a
+        // family, and the empty message is malformed.
+        let mut c = Conversation::new(3);
+        assert_eq!(
+            walk(&mut c, &d[..at]),
+            (1, Some(Err(ConversationError::Malformed(Error::Truncated))))
+        );
+        // Other families walk the same with the hint.
+        let mut plain = [0u8; 64];
+        let mut at = 0;
+        push_msg(&mut plain, &mut at, SOCK_DIAG_BY_FAMILY, 4, &unix_record());
+        push_msg(&mut plain, &mut at, kind::DONE, 4, &0i32.to_ne_bytes());
+        let mut c = Conversation::for_family(4, family::UNIX);
+        assert_eq!(walk(&mut c, &plain[..at]), (1, Some(Ok(Outcome::Done))));
     }
 
     #[test]
