@@ -22,6 +22,7 @@
 
 use byteorder::{ByteOrder, NativeEndian};
 
+use crate::proc::ProcFile;
 use crate::wire::enum_with_unknown;
 use crate::{Error, Result};
 
@@ -59,6 +60,45 @@ enum_with_unknown! {
         ProcNetRaw = 3,
         /// 4: the text of `/proc/net/raw6`.
         ProcNetRaw6 = 4,
+        /// 6: the text of `/proc/net/tcp`, read instead of a dump (no
+        /// diag module, or ss's `PROC_NET_TCP`); the same for 7 to 12.
+        ProcNetTcp = 6,
+        /// 7: `/proc/net/tcp6`
+        ProcNetTcp6 = 7,
+        /// 8: `/proc/net/udp`
+        ProcNetUdp = 8,
+        /// 9: `/proc/net/udp6`
+        ProcNetUdp6 = 9,
+        /// 10: `/proc/net/unix`
+        ProcNetUnix = 10,
+        /// 11: `/proc/net/packet`
+        ProcNetPacket = 11,
+        /// 12: `/proc/net/netlink`
+        ProcNetNetlink = 12,
+    }
+}
+
+impl Kind {
+    /// The record kind holding the text of `file`.
+    pub const fn for_proc(file: ProcFile) -> Kind {
+        match file {
+            ProcFile::Tcp => Kind::ProcNetTcp,
+            ProcFile::Tcp6 => Kind::ProcNetTcp6,
+            ProcFile::Udp => Kind::ProcNetUdp,
+            ProcFile::Udp6 => Kind::ProcNetUdp6,
+            ProcFile::Raw => Kind::ProcNetRaw,
+            ProcFile::Raw6 => Kind::ProcNetRaw6,
+            ProcFile::Unix => Kind::ProcNetUnix,
+            ProcFile::Packet => Kind::ProcNetPacket,
+            ProcFile::Netlink => Kind::ProcNetNetlink,
+        }
+    }
+
+    /// The /proc table a record of this kind holds, if it holds one.
+    pub fn proc_file(self) -> Option<ProcFile> {
+        ProcFile::ALL
+            .into_iter()
+            .find(|&f| Kind::for_proc(f) == self)
     }
 }
 
@@ -264,8 +304,14 @@ mod tests {
             }))
         );
         assert_eq!(it.next(), None);
-        for raw in 0..6u16 {
+        for raw in 0..14u16 {
             assert_eq!(u16::from(Kind::from(raw)), raw);
+        }
+        for file in ProcFile::ALL {
+            assert_eq!(Kind::for_proc(file).proc_file(), Some(file));
+        }
+        for kind in [Kind::Request, Kind::Datagram, Kind::Unknown(5), Kind::Unknown(13)] {
+            assert_eq!(kind.proc_file(), None);
         }
     }
 

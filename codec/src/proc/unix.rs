@@ -54,6 +54,17 @@ impl From<u8> for SocketState {
 }
 
 impl SocketState {
+    /// The number the kernel printed.
+    pub const fn raw(self) -> u8 {
+        match self {
+            SocketState::Unconnected => 1,
+            SocketState::Connecting => 2,
+            SocketState::Connected => 3,
+            SocketState::Disconnecting => 4,
+            SocketState::Unknown(v) => v,
+        }
+    }
+
     /// The TCP state ss shows for it (a listener aside): unconnected as
     /// CLOSE, connecting as SYN_SENT, connected as ESTABLISHED,
     /// disconnecting as CLOSING.
@@ -84,6 +95,31 @@ pub struct ProcUnix<'a> {
     pub flags: u32,
     /// `St`
     pub socket_state: SocketState,
+}
+
+impl ProcUnix<'_> {
+    /// The state ss 6.1 shows for this line, which is not always the
+    /// socket's: ss reads the first column as the peer (it was, in a format
+    /// older than Linux 2.4), and before it clears that value for the
+    /// current format it calls a datagram socket with a "peer" connected.
+    /// So an unconnected datagram socket is ESTAB whenever its address is
+    /// shown (as root with `kptr_restrict` 0: the low 32 bits of the hashed
+    /// address are not 0) and UNCONN when it is hidden. A `St` past the
+    /// four known ones is taken as a TCP state number, as ss does.
+    pub fn ss_state(&self) -> TcpState {
+        if self.flags & ACCEPTCON != 0 {
+            return TcpState::Listen;
+        }
+        match self.socket_state {
+            SocketState::Unconnected
+                if self.record.sock_type == SockType::Dgram && self.sk as u32 != 0 =>
+            {
+                TcpState::Established
+            }
+            SocketState::Unknown(v) => TcpState::from(v),
+            known => known.tcp_state(),
+        }
+    }
 }
 
 /// The name after the inode column: one space, then the rest of the line.
@@ -163,6 +199,46 @@ mod tests {
     fn path_in_dir(name: &UnixName<'_>, file: &[u8]) -> bool {
         matches!(name, UnixName::Path(p) if p.len() == DIR.len() + file.len()
             && p.starts_with(DIR) && p.ends_with(file))
+    }
+
+    #[test]
+    fn test_ss_state() {
+        let rows = rows();
+        // ss's reading of each captured line, whose addresses are shown.
+        for (inode, state) in [
+            (32997, TcpState::Listen),
+            (0, TcpState::SynSent),
+            (32998, TcpState::Established),
+            // Unconnected datagram sockets: ESTAB to ss.
+            (33003, TcpState::Established),
+        ] {
+            assert_eq!(by_inode(&rows, inode).ss_state(), state, "inode {inode}");
+        }
+        // With the address hidden (kptr_restrict, or not root), an
+        // unconnected datagram socket is UNCONN to ss too.
+        let hidden = ProcUnix {
+            sk: 0,
+            ..by_inode(&rows, 33003)
+        };
+        assert_eq!(hidden.ss_state(), TcpState::Close);
+        // Only the low 32 bits count, as ss reads the column into an int.
+        let high = ProcUnix {
+            sk: 0xffff_0000_0000_0000,
+            ..hidden
+        };
+        assert_eq!(high.ss_state(), TcpState::Close);
+        // An unconnected stream socket stays UNCONN; a state number past
+        // the known ones is read as ss reads it.
+        let u = by_inode(&rows, 33004);
+        assert_eq!(u.ss_state(), TcpState::Close);
+        let odd = ProcUnix {
+            socket_state: SocketState::Unknown(5),
+            ..u
+        };
+        assert_eq!(odd.ss_state(), TcpState::FinWait2);
+        for raw in 0..8u8 {
+            assert_eq!(SocketState::from(raw).raw(), raw);
+        }
     }
 
     #[test]
