@@ -310,7 +310,12 @@ mod tests {
         for file in ProcFile::ALL {
             assert_eq!(Kind::for_proc(file).proc_file(), Some(file));
         }
-        for kind in [Kind::Request, Kind::Datagram, Kind::Unknown(5), Kind::Unknown(13)] {
+        for kind in [
+            Kind::Request,
+            Kind::Datagram,
+            Kind::Unknown(5),
+            Kind::Unknown(13),
+        ] {
             assert_eq!(kind.proc_file(), None);
         }
     }

@@ -1,8 +1,8 @@
 //! [`Line`]: everything a printed socket needs besides its record, in one
 //! value. The listing's switches (`-e`, `-o`, `--tos`, `-m`, `-i`, `-n`,
-//! `-O`) and what the runner found outside the kernel's answer (interface
-//! and cgroup names, a netlink port's owner, `-p`'s processes). Each kind
-//! of socket uses the parts that apply to it.
+//! `-O`, `--tipcinfo`) and what the runner found outside the kernel's
+//! answer (interface and cgroup names, a netlink port's owner, `-p`'s
+//! processes). Each kind of socket uses the parts that apply to it.
 
 use core::fmt;
 
@@ -26,6 +26,8 @@ pub struct Line<'a> {
     pub numeric: bool,
     /// `-O`: details on the socket's line instead of a second line.
     pub oneline: bool,
+    /// `--tipcinfo`: a TIPC socket's type, congestion, drops and service.
+    pub tipcinfo: bool,
     /// The inet table dumped (an `IPPROTO_*` number): its Netid, and what
     /// its INFO attribute holds. Other kinds ignore it.
     pub protocol: u32,
@@ -61,6 +63,7 @@ impl Line<'static> {
         info: false,
         numeric: false,
         oneline: false,
+        tipcinfo: false,
         protocol: 0,
         ifname: None,
         cgroup: None,
@@ -86,6 +89,7 @@ impl fmt::Debug for Line<'_> {
             .field("info", &self.info)
             .field("numeric", &self.numeric)
             .field("oneline", &self.oneline)
+            .field("tipcinfo", &self.tipcinfo)
             .field("protocol", &self.protocol)
             .field("ifname", &self.ifname)
             .field("cgroup", &self.cgroup)

@@ -48,6 +48,7 @@ pub const fn inet_netid(protocol: u32) -> &'static str {
         inet::proto::UDP => "udp",
         inet::proto::RAW => "raw",
         inet::proto::UDPLITE => "udplite",
+        inet::proto::DCCP => "dccp",
         inet::proto::SCTP => "sctp",
         inet::proto::MPTCP => "mptcp",
         _ => "???",
@@ -71,6 +72,41 @@ pub const fn packet_netid(sock_type: SockType) -> &'static str {
         "p_raw"
     } else {
         "p_dgr"
+    }
+}
+
+/// The Netid ss prints for a vsock socket.
+pub const fn vsock_netid(sock_type: SockType) -> &'static str {
+    match sock_type {
+        SockType::Stream => "v_str",
+        SockType::Dgram => "v_dgr",
+        _ => "???",
+    }
+}
+
+/// `SOCK_RDM`, reliably delivered messages: a TIPC socket type that
+/// [`SockType`] keeps as `Unknown(4)`.
+const SOCK_RDM: SockType = SockType::Unknown(4);
+
+/// The Netid ss prints for a TIPC socket.
+pub const fn tipc_netid(sock_type: SockType) -> &'static str {
+    match sock_type {
+        SockType::Stream => "ti_st",
+        SockType::Dgram => "ti_dg",
+        SOCK_RDM => "ti_rd",
+        SockType::SeqPacket => "ti_sq",
+        _ => "???",
+    }
+}
+
+/// ss's name of a socket type in `--tipcinfo`'s `type:`.
+pub const fn sock_type_name(sock_type: SockType) -> &'static str {
+    match sock_type {
+        SockType::Stream => "STREAM",
+        SockType::Dgram => "DGRAM",
+        SOCK_RDM => "RDM",
+        SockType::SeqPacket => "SEQPACKET",
+        _ => "UNKNOWN",
     }
 }
 

@@ -20,6 +20,8 @@ pub mod proto {
     pub const TCP: u32 = 6;
     /// `IPPROTO_UDP`
     pub const UDP: u32 = 17;
+    /// `IPPROTO_DCCP`: Linux 6.16 removed DCCP, and `dccp_diag` with it.
+    pub const DCCP: u32 = 33;
     /// `IPPROTO_SCTP`
     pub const SCTP: u32 = 132;
     /// `IPPROTO_UDPLITE`

@@ -7,13 +7,18 @@ use core::fmt::{self, Write};
 mod inet;
 mod netlink;
 mod packet;
+mod proc;
 mod skmem;
 mod tcp;
+mod tipc;
 mod unix;
+mod vsock;
+mod xdp;
 
 /// Streams a JSON array of socket objects: `[` before the first, `,`
 /// between, `]` at the end, one object per line. The objects are written
-/// by `inet`, `unix`, `netlink` and `packet`.
+/// by `inet`, `unix`, `netlink`, `packet`, `vsock`, `xdp`, `tipc` and, for
+/// sockets read from /proc, the `proc_*` methods.
 #[derive(Debug, Default)]
 pub struct JsonArray {
     started: bool,

@@ -26,24 +26,7 @@ pub fn write_inet<W: Write>(
     details: Option<&InetDetails<'_>>,
 ) -> fmt::Result {
     let layout = &line.layout;
-    write_lead(
-        w,
-        layout,
-        inet_netid(line.protocol),
-        rec.state,
-        rec.rqueue,
-        rec.wqueue,
-    )?;
-    let v6only = rec.v6only.unwrap_or(false);
-    let mut digits = Decimal::new(0);
-    write_address(w, rec.id.src, line.ifname, v6only, width::ADDR)?;
-    w.write_char(':')?;
-    write_left_aligned(w, port_text(rec.id.sport, &mut digits), width::PORT)?;
-    w.write_char(' ')?;
-    write_address(w, rec.id.dst, None, v6only, width::ADDR)?;
-    w.write_char(':')?;
-    w.write_str(port_text(rec.id.dport, &mut digits))?;
-    write!(w, "{}", line.process)?;
+    write_columns(w, line, rec)?;
     // ss's -e implies -o: the timer follows the process column.
     if layout.extended || line.timer {
         write_timer(w, rec)?;
@@ -75,8 +58,34 @@ pub fn write_inet<W: Write>(
     w.write_char('\n')
 }
 
+/// The columns (Netid to the peer) and `-p`'s processes.
+pub(crate) fn write_columns<W: Write>(
+    w: &mut W,
+    line: &Line<'_>,
+    rec: &InetRecord<'_>,
+) -> fmt::Result {
+    write_lead(
+        w,
+        &line.layout,
+        inet_netid(line.protocol),
+        rec.state,
+        rec.rqueue,
+        rec.wqueue,
+    )?;
+    let v6only = rec.v6only.unwrap_or(false);
+    let mut digits = Decimal::new(0);
+    write_address(w, rec.id.src, line.ifname, v6only, width::ADDR)?;
+    w.write_char(':')?;
+    write_left_aligned(w, port_text(rec.id.sport, &mut digits), width::PORT)?;
+    w.write_char(' ')?;
+    write_address(w, rec.id.dst, None, v6only, width::ADDR)?;
+    w.write_char(':')?;
+    w.write_str(port_text(rec.id.dport, &mut digits))?;
+    write!(w, "{}", line.process)
+}
+
 /// The timer member (`-o`), shared with `-e`.
-fn write_timer<W: Write>(w: &mut W, rec: &InetRecord<'_>) -> fmt::Result {
+pub(crate) fn write_timer<W: Write>(w: &mut W, rec: &InetRecord<'_>) -> fmt::Result {
     if rec.timer != Timer::Off {
         write!(
             w,

@@ -8,6 +8,7 @@ use crate::format::columns::{width, write_aligned, write_lead, write_right_align
 use crate::format::line::Line;
 use crate::format::names::netlink_proto_name;
 use crate::format::text::skmem::write_skmem;
+use crate::proc::netlink::ProcNetlink;
 use crate::wire::inet::TcpState;
 use crate::wire::netlink_diag::{NetlinkRecord, NetlinkState};
 
@@ -53,8 +54,44 @@ impl fmt::Display for NetlinkPort<'_> {
 /// processes for netlink sockets (the port already names one), so
 /// `line.process` is not written.
 pub fn write_netlink<W: Write>(w: &mut W, line: &Line<'_>, rec: &NetlinkRecord<'_>) -> fmt::Result {
+    write_columns(w, line, rec, rec.rqueue(), rec.wqueue())?;
+    if line.layout.extended {
+        let groups = rec.groups.map_or(0, |g| g.low32());
+        // ss 6.1 prints sk and cb as 0: the diag message has neither.
+        write!(w, " sk=0 cb=0 groups=0x{groups:08x}")?;
+    }
+    if let Some(m) = rec.meminfo.filter(|_| line.memory) {
+        w.write_char('\t')?;
+        write_skmem(w, &m)?;
+    }
+    w.write_char('\n')
+}
+
+/// Writes one line of /proc/net/netlink as ss prints it: the queues from
+/// the row, and with `-e` the row's socket address, dump flag and groups
+/// (ss has no memory to show here).
+pub fn write_proc_netlink<W: Write>(w: &mut W, line: &Line<'_>, row: &ProcNetlink) -> fmt::Result {
+    write_columns(w, line, &row.record, row.rmem, row.wmem)?;
+    if line.layout.extended {
+        write!(
+            w,
+            " sk={:x} cb={:x} groups=0x{:08x}",
+            row.sk, row.dump, row.groups
+        )?;
+    }
+    w.write_char('\n')
+}
+
+/// The columns, up to the peer.
+fn write_columns<W: Write>(
+    w: &mut W,
+    line: &Line<'_>,
+    rec: &NetlinkRecord<'_>,
+    rqueue: u32,
+    wqueue: u32,
+) -> fmt::Result {
     let layout = &line.layout;
-    write_lead(w, layout, "nl", TcpState::Close, rec.rqueue(), rec.wqueue())?;
+    write_lead(w, layout, "nl", TcpState::Close, rqueue, wqueue)?;
     let protocol = NetlinkProtocol {
         protocol: rec.protocol,
         numeric: line.numeric,
@@ -74,16 +111,7 @@ pub fn write_netlink<W: Write>(w: &mut W, line: &Line<'_>, rec: &NetlinkRecord<'
     } else {
         write_right_aligned(w, "*", width::ADDR)?;
     }
-    if layout.extended {
-        let groups = rec.groups.map_or(0, |g| g.low32());
-        // ss 6.1 prints sk and cb as 0: the diag message has neither.
-        write!(w, " sk=0 cb=0 groups=0x{groups:08x}")?;
-    }
-    if let Some(m) = rec.meminfo.filter(|_| line.memory) {
-        w.write_char('\t')?;
-        write_skmem(w, &m)?;
-    }
-    w.write_char('\n')
+    Ok(())
 }
 
 #[cfg(test)]

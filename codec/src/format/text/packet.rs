@@ -8,6 +8,7 @@ use crate::format::columns::{width, write_aligned, write_lead, write_right_align
 use crate::format::line::Line;
 use crate::format::names::{ll_proto_name, packet_netid, write_fanout_name};
 use crate::format::text::skmem::write_skmem;
+use crate::proc::packet::ProcPacket;
 use crate::wire::inet::TcpState;
 use crate::wire::packet::{self, PacketRecord};
 
@@ -63,13 +64,30 @@ fn write_ring<W: Write>(w: &mut W, name: &str, r: &packet::Ring) -> fmt::Result 
 /// lines, or on the same line with `-O`. `line.ifname` names
 /// `rec.ifindex()`.
 pub fn write_packet<W: Write>(w: &mut W, line: &Line<'_>, rec: &PacketRecord<'_>) -> fmt::Result {
+    write_packet_line(w, line, rec, rec.rqueue(), rec.ifindex())
+}
+
+/// Writes one line of /proc/net/packet as ss prints it: the table line of
+/// its record, with the queue and interface from the row (the record has
+/// no attributes to read them from). `line.ifname` names `row.ifindex`.
+pub fn write_proc_packet<W: Write>(w: &mut W, line: &Line<'_>, row: &ProcPacket) -> fmt::Result {
+    write_packet_line(w, line, &row.record, row.rmem, row.ifindex)
+}
+
+fn write_packet_line<W: Write>(
+    w: &mut W,
+    line: &Line<'_>,
+    rec: &PacketRecord<'_>,
+    rqueue: u32,
+    ifindex: u32,
+) -> fmt::Result {
     let layout = &line.layout;
     write_lead(
         w,
         layout,
         packet_netid(rec.sock_type),
         TcpState::Close,
-        rec.rqueue(),
+        rqueue,
         0,
     )?;
     let protocol = PacketProtocol {
@@ -79,7 +97,7 @@ pub fn write_packet<W: Write>(w: &mut W, line: &Line<'_>, rec: &PacketRecord<'_>
     write_aligned(w, &protocol, width::ADDR, true)?;
     w.write_char(':')?;
     let interface = PacketInterface {
-        ifindex: rec.ifindex(),
+        ifindex,
         name: line.ifname,
     };
     write_aligned(w, &interface, width::PORT, false)?;
