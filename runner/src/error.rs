@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::io;
+use std::path::PathBuf;
 
 use sockdiag_codec::filter::bytecode::CompileError;
 use sockdiag_codec::wire::conversation::ConversationError;
@@ -23,7 +24,7 @@ pub enum Error {
     /// A /proc table line that could not be read or decoded.
     ProcLine {
         /// The file.
-        path: &'static str,
+        path: PathBuf,
         /// Its line, from 1.
         line: usize,
         /// What was wrong with it.
@@ -32,7 +33,7 @@ pub enum Error {
     /// A /proc file that could not be read.
     ProcFile {
         /// The file.
-        path: &'static str,
+        path: PathBuf,
         /// Why.
         error: io::Error,
     },
@@ -59,8 +60,10 @@ impl fmt::Display for Error {
             Error::Kernel(e) => e.fmt(f),
             Error::Malformed(e) => write!(f, "malformed reply from the kernel: {e}"),
             Error::Reply(e) => e.fmt(f),
-            Error::ProcLine { path, line, error } => write!(f, "{path}: line {line}: {error}"),
-            Error::ProcFile { path, error } => write!(f, "{path}: {error}"),
+            Error::ProcLine { path, line, error } => {
+                write!(f, "{}: line {line}: {error}", path.display())
+            }
+            Error::ProcFile { path, error } => write!(f, "{}: {error}", path.display()),
             Error::FilterTooLarge(e) => write!(
                 f,
                 "filter: the kernel cannot run this expression ({e}); shorten it"
@@ -86,6 +89,7 @@ impl From<SourceError> for Error {
             SourceError::Kernel(e) => Error::Kernel(e),
             SourceError::Capture(e) => Error::Capture(e),
             SourceError::Request(e) => Error::Request(e),
+            SourceError::Proc { path, error } => Error::ProcFile { path, error },
         }
     }
 }

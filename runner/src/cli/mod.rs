@@ -30,7 +30,7 @@ pub struct Options {
     pub header: bool,
     pub extended: bool,
     pub json: bool,
-    /// Per-socket details: -o, -i, -m, --tos, and -n.
+    /// Per-socket details: -o, -i, -m, --tos, --tipcinfo and -n.
     pub details: Details,
     /// `-p`: the processes that hold each socket.
     pub processes: bool,
@@ -58,6 +58,8 @@ pub struct Details {
     pub tos: bool,
     /// `-n`: rates with all digits; netlink and packet protocols as numbers.
     pub numeric: bool,
+    /// `--tipcinfo`: a TIPC socket's type, congestion, drops and service.
+    pub tipcinfo: bool,
 }
 
 /// How parsing ended without options to run.
@@ -119,9 +121,13 @@ where
             Short('w') | Long("raw") => q.table(Db::Raw),
             Short('M') | Long("mptcp") => q.table(Db::Mptcp),
             Short('S') | Long("sctp") => q.table(Db::Sctp),
+            Short('d') | Long("dccp") => q.table(Db::Dccp),
             Short('x') | Long("unix") => q.family(af::UNIX),
             Short('0') | Long("packet") => q.family(af::PACKET),
             Long("netlink") => q.family(af::NETLINK),
+            Long("vsock") => q.family(af::VSOCK),
+            Long("tipc") => q.family(af::TIPC),
+            Long("xdp") => q.family(af::XDP),
             Short('4') | Long("ipv4") => q.family(af::INET),
             Short('6') | Long("ipv6") => q.family(af::INET6),
             Short('f') | Long("family") => match text(parser.value())?.as_str() {
@@ -141,6 +147,7 @@ where
             Short('i') | Long("info") => details.info = true,
             Short('m') | Long("memory") => details.memory = true,
             Long("tos") => details.tos = true,
+            Long("tipcinfo") => details.tipcinfo = true,
             Short('p') | Long("processes") => processes = true,
             Short('O') | Long("oneline") => oneline = true,
             Short('s') | Long("summary") => summary = true,
@@ -316,6 +323,7 @@ mod tests {
                 Table::Raw,
                 Table::Udp,
                 Table::Tcp,
+                Table::Dccp,
                 Table::Sctp,
                 Table::Mptcp
             ]
@@ -343,7 +351,19 @@ mod tests {
         assert_eq!(o.states, StateSet::ALL);
         assert_eq!(opts(&["--query=unix,!unix_dgram"]).tables, [Table::Unix]);
         assert!(usage_err(&["-A", "tcp,nope"]).contains("'nope'"));
-        assert!(usage_err(&["-f", "vsock"]).contains("'vsock'"));
+        assert!(usage_err(&["-f", "bogus"]).contains("'bogus'"));
+        // The tables of ss's that this kernel may lack: named, they are
+        // dumped (and their missing module said).
+        assert_eq!(opts(&["-f", "vsock"]).tables, [Table::Vsock]);
+        assert_eq!(opts(&["--vsock"]).tables, [Table::Vsock]);
+        assert_eq!(opts(&["--tipc"]).tables, [Table::Tipc]);
+        assert_eq!(opts(&["--xdp"]).tables, [Table::Xdp]);
+        assert_eq!(opts(&["-d"]).tables, [Table::Dccp]);
+        assert_eq!(opts(&["--dccp"]).tables, [Table::Dccp]);
+        assert_eq!(
+            opts(&["-A", "v_str,v_dgr,tipc,xdp,dccp"]).tables,
+            [Table::Dccp, Table::Vsock, Table::Tipc, Table::Xdp]
+        );
         assert!(usage_err(&["-A"]).contains("-A"));
         assert!(matches!(
             parse(["-A", "tcp,!tcp"]),
@@ -363,13 +383,14 @@ mod tests {
 
     #[test]
     fn details() {
-        let o = opts(&["-tinmo", "--tos"]);
+        let o = opts(&["-tinmo", "--tos", "--tipcinfo"]);
         let want = Details {
             timer: true,
             info: true,
             memory: true,
             tos: true,
             numeric: true,
+            tipcinfo: true,
         };
         assert_eq!(o.details, want);
         assert_eq!(opts(&["-t"]).details, Details::default());

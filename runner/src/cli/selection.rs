@@ -24,9 +24,15 @@ pub enum Db {
     PacketRaw,
     Netlink,
     Sctp,
+    Dccp,
+    VsockStream,
+    VsockDgram,
+    Tipc,
+    Xdp,
 }
 
-const ALL_DBS: [Db; 11] = [
+/// Every database; [`Db::bit`] fits each in a `u16`.
+const EVERY_DB: [Db; 16] = [
     Db::Tcp,
     Db::Mptcp,
     Db::Udp,
@@ -38,12 +44,41 @@ const ALL_DBS: [Db; 11] = [
     Db::PacketRaw,
     Db::Netlink,
     Db::Sctp,
+    Db::Dccp,
+    Db::VsockStream,
+    Db::VsockDgram,
+    Db::Tipc,
+    Db::Xdp,
 ];
 
-/// Netlink and packet sockets are always UNCONN to ss; so are unbound
-/// unix datagram sockets.
+/// ss's `all`, which is also what a command line without a table lists:
+/// every database but TIPC's.
+const ALL_DBS: [Db; 15] = [
+    Db::Tcp,
+    Db::Mptcp,
+    Db::Udp,
+    Db::Raw,
+    Db::UnixDgram,
+    Db::UnixStream,
+    Db::UnixSeq,
+    Db::PacketDgram,
+    Db::PacketRaw,
+    Db::Netlink,
+    Db::Sctp,
+    Db::Dccp,
+    Db::VsockStream,
+    Db::VsockDgram,
+    Db::Xdp,
+];
+
+const VSOCK_DBS: [Db; 2] = [Db::VsockStream, Db::VsockDgram];
+
+/// Netlink, packet and XDP sockets are always UNCONN to ss; so are
+/// unbound unix datagram sockets.
 const CLOSE: u32 = TcpState::Close.mask();
 const ESTAB: u32 = TcpState::Established.mask();
+/// ss's default for TIPC: connected, listening and unconnected sockets.
+const TIPC_STATES: u32 = ESTAB | TcpState::Listen.mask() | CLOSE;
 
 impl Db {
     pub const fn bit(self) -> u16 {
@@ -53,21 +88,32 @@ impl Db {
     /// The states ss shows for this table when nothing else says.
     fn default_states(self) -> u32 {
         match self {
-            Db::Tcp | Db::Mptcp | Db::Sctp | Db::UnixStream | Db::UnixSeq => StateSet::CONNECTED.0,
+            Db::Tcp
+            | Db::Mptcp
+            | Db::Sctp
+            | Db::Dccp
+            | Db::UnixStream
+            | Db::UnixSeq
+            | Db::VsockStream
+            | Db::VsockDgram => StateSet::CONNECTED.0,
             Db::Udp | Db::Raw => ESTAB,
-            Db::UnixDgram | Db::PacketDgram | Db::PacketRaw | Db::Netlink => CLOSE,
+            Db::UnixDgram | Db::PacketDgram | Db::PacketRaw | Db::Netlink | Db::Xdp => CLOSE,
+            Db::Tipc => TIPC_STATES,
         }
     }
 
     /// The address families the table lives in.
     fn families(self) -> u64 {
         match self {
-            Db::Tcp | Db::Mptcp | Db::Udp | Db::Raw | Db::Sctp => {
+            Db::Tcp | Db::Mptcp | Db::Udp | Db::Raw | Db::Sctp | Db::Dccp => {
                 fam(family::INET) | fam(family::INET6)
             }
             Db::UnixDgram | Db::UnixStream | Db::UnixSeq => fam(family::UNIX),
             Db::PacketDgram | Db::PacketRaw => fam(family::PACKET),
             Db::Netlink => fam(family::NETLINK),
+            Db::VsockStream | Db::VsockDgram => fam(family::VSOCK),
+            Db::Tipc => fam(family::TIPC),
+            Db::Xdp => fam(family::XDP),
         }
     }
 
@@ -82,6 +128,10 @@ impl Db {
             Db::PacketDgram | Db::PacketRaw => Table::Packet,
             Db::Netlink => Table::Netlink,
             Db::Sctp => Table::Sctp,
+            Db::Dccp => Table::Dccp,
+            Db::VsockStream | Db::VsockDgram => Table::Vsock,
+            Db::Tipc => Table::Tipc,
+            Db::Xdp => Table::Xdp,
         }
     }
 }
@@ -94,10 +144,10 @@ fn mask(dbs: &[Db]) -> u16 {
     dbs.iter().fold(0, |m, d| m | d.bit())
 }
 
-const INET_DBS: [Db; 5] = [Db::Udp, Db::Tcp, Db::Mptcp, Db::Sctp, Db::Raw];
+const INET_DBS: [Db; 6] = [Db::Udp, Db::Dccp, Db::Tcp, Db::Mptcp, Db::Sctp, Db::Raw];
 
-/// The `-A` names ss accepts that sockdiag dumps, and their databases.
-const QUERY_NAMES: [(&str, &[Db]); 21] = [
+/// The `-A` names ss accepts, and their databases.
+const QUERY_NAMES: [(&str, &[Db]); 29] = [
     // Not an ss name: the inet tables, IPv6 only (like `-6`).
     ("inet6", &INET_DBS),
     ("all", &ALL_DBS),
@@ -120,6 +170,14 @@ const QUERY_NAMES: [(&str, &[Db]); 21] = [
     ("packet_dgram", &[Db::PacketDgram]),
     ("p_dgr", &[Db::PacketDgram]),
     ("netlink", &[Db::Netlink]),
+    ("dccp", &[Db::Dccp]),
+    ("tipc", &[Db::Tipc]),
+    ("vsock", &VSOCK_DBS),
+    ("vsock_stream", &[Db::VsockStream]),
+    ("v_str", &[Db::VsockStream]),
+    ("vsock_dgram", &[Db::VsockDgram]),
+    ("v_dgr", &[Db::VsockDgram]),
+    ("xdp", &[Db::Xdp]),
 ];
 
 /// The command line's table selection while it is being parsed.
@@ -160,7 +218,8 @@ impl SelectionBuilder {
     /// A family option: `-4`, `-6`, `-x`, `-0`, `-f FAMILY`.
     pub fn family(&mut self, af: u8) {
         self.default_states |= match af {
-            family::PACKET | family::NETLINK => CLOSE,
+            family::PACKET | family::NETLINK | family::XDP => CLOSE,
+            family::TIPC => TIPC_STATES,
             _ => StateSet::CONNECTED.0,
         };
         self.families |= fam(af);
@@ -171,6 +230,9 @@ impl SelectionBuilder {
             family::UNIX => mask(&[Db::UnixStream, Db::UnixDgram, Db::UnixSeq]),
             family::PACKET => mask(&[Db::PacketRaw, Db::PacketDgram]),
             family::NETLINK => Db::Netlink.bit(),
+            family::VSOCK => mask(&VSOCK_DBS),
+            family::TIPC => Db::Tipc.bit(),
+            family::XDP => Db::Xdp.bit(),
             _ => 0,
         };
     }
@@ -183,10 +245,13 @@ impl SelectionBuilder {
             "link" => family::PACKET,
             "unix" => family::UNIX,
             "netlink" => family::NETLINK,
+            "vsock" => family::VSOCK,
+            "tipc" => family::TIPC,
+            "xdp" => family::XDP,
             _ => {
                 return Err(format!(
                     "-f: '{name}' is not a family sockdiag lists \
-                     (inet, inet6, link, unix, netlink)"
+                     (inet, inet6, link, unix, netlink, vsock, tipc, xdp)"
                 ))
             }
         };
@@ -218,8 +283,9 @@ impl SelectionBuilder {
                 .ok_or_else(|| {
                     format!(
                         "-A: '{word}' is not a socket table sockdiag lists (all, inet, inet6, \
-                         tcp, mptcp, udp, raw, sctp, unix, unix_stream, unix_dgram, unix_seqpacket, \
-                         packet, packet_raw, packet_dgram, netlink)"
+                         tcp, mptcp, udp, raw, sctp, dccp, unix, unix_stream, unix_dgram, \
+                         unix_seqpacket, packet, packet_raw, packet_dgram, netlink, vsock, \
+                         vsock_stream, vsock_dgram, tipc, xdp)"
                     )
                 })?;
             for &db in dbs {
@@ -254,7 +320,7 @@ impl SelectionBuilder {
             self.default_states
         };
         // Each side fills in what the other implies.
-        for db in ALL_DBS {
+        for db in EVERY_DB {
             if self.dbs & db.bit() != 0 && db.families() & self.families == 0 {
                 self.families |= db.families();
             }
@@ -268,6 +334,9 @@ impl SelectionBuilder {
             ),
             (family::PACKET, &[Db::PacketDgram, Db::PacketRaw][..]),
             (family::NETLINK, &[Db::Netlink][..]),
+            (family::VSOCK, &VSOCK_DBS[..]),
+            (family::TIPC, &[Db::Tipc][..]),
+            (family::XDP, &[Db::Xdp][..]),
         ] {
             if self.families & fam(af) != 0 && self.dbs & mask(dbs) == 0 {
                 self.dbs |= mask(dbs);
@@ -305,7 +374,7 @@ impl Selection {
 
     /// The tables to dump, in the order ss prints them.
     pub fn tables(&self) -> Vec<Table> {
-        let mut tables: Vec<Table> = ALL_DBS
+        let mut tables: Vec<Table> = EVERY_DB
             .iter()
             .filter(|&&d| self.has(d))
             .map(|d| d.table())
@@ -317,7 +386,7 @@ impl Selection {
 
     /// True when some database of `table` was named one by one.
     pub fn explicit(&self, table: Table) -> bool {
-        ALL_DBS
+        EVERY_DB
             .iter()
             .any(|&d| d.table() == table && self.explicit & d.bit() != 0)
     }
@@ -369,12 +438,24 @@ mod tests {
                 Table::Raw,
                 Table::Udp,
                 Table::Tcp,
+                Table::Dccp,
                 Table::Sctp,
+                Table::Vsock,
+                Table::Xdp,
                 Table::Mptcp
             ]
         );
         assert_eq!(s.states, StateSet::CONNECTED);
         assert!(s.defaulted && s.explicit == 0);
+        // TIPC only by name, as in ss; it brings its own default states.
+        let s = sel(|q| q.family(family::TIPC));
+        assert_eq!(s.tables(), [Table::Tipc]);
+        assert_eq!(s.states, StateSet(TIPC_STATES));
+        let s = sel(|q| q.family(family::XDP));
+        assert_eq!((s.tables(), s.states), (vec![Table::Xdp], StateSet(CLOSE)));
+        assert!(!s.show_netid());
+        let s = sel(|q| q.family(family::VSOCK));
+        assert!(s.has(Db::VsockStream) && s.has(Db::VsockDgram) && s.show_netid());
         let s = sel(|q| q.family(family::INET));
         assert_eq!(
             s.tables(),
@@ -382,6 +463,7 @@ mod tests {
                 Table::Raw,
                 Table::Udp,
                 Table::Tcp,
+                Table::Dccp,
                 Table::Sctp,
                 Table::Mptcp
             ]
@@ -424,18 +506,19 @@ mod tests {
                 Table::Raw,
                 Table::Udp,
                 Table::Tcp,
+                Table::Dccp,
                 Table::Sctp,
                 Table::Mptcp
             ]
         );
         let mut q = SelectionBuilder::default();
         assert!(q.query("tcp,bogus").unwrap_err().contains("'bogus'"));
-        // ss names tables sockdiag does not dump; they are refused rather
-        // than silently showing nothing.
-        assert!(q.query("dccp").is_err());
+        // A name ss does not know is refused rather than silently showing
+        // nothing.
+        assert!(q.query("udplite").is_err());
         let s = sel(|q| q.query("inet6").unwrap());
         assert_eq!(s.inet_families(), [family::INET6]);
         assert!(s.has(Db::Raw) && !s.has(Db::UnixStream));
-        assert!(q.family_name("vsock").unwrap_err().contains("'vsock'"));
+        assert!(q.family_name("bogus").unwrap_err().contains("'bogus'"));
     }
 }

@@ -11,14 +11,18 @@ List sockets through the kernel's sock_diag interface, like ss.
   -x, --unix         UNIX sockets           -a, --all       every state
   -0, --packet       PACKET sockets         -M, --mptcp     MPTCP sockets
   -S, --sctp         SCTP sockets               --netlink   NETLINK sockets
-  -f, --family=FAMILY  inet, inet6, link, unix, netlink
-  -A, --query=LIST   tables: all inet inet6 tcp mptcp udp raw sctp unix unix_stream
-                     unix_dgram unix_seqpacket packet packet_raw packet_dgram
-                     netlink; !NAME removes one
+  -d, --dccp         DCCP sockets               --vsock     VSOCK sockets
+      --tipc         TIPC sockets               --xdp       XDP sockets
+  -f, --family=FAMILY  inet, inet6, link, unix, netlink, vsock, tipc, xdp
+  -A, --query=LIST   tables: all inet inet6 tcp mptcp udp raw sctp dccp unix
+                     unix_stream unix_dgram unix_seqpacket packet packet_raw
+                     packet_dgram netlink vsock vsock_stream vsock_dgram tipc xdp;
+                     !NAME removes one
   -n, --numeric      protocols as numbers, rates in full (ports always are numbers)
   -e, --extended     uid, inode, cookie, cgroup, v6only, shutdown
   -o, --options      timers                 -i, --info      TCP internals
   -m, --memory       socket memory          --tos           TOS, TCLASS, class id
+      --tipcinfo     TIPC type, congestion, drops, service
   -p, --processes    processes using each socket
   -O, --oneline      details on one line    -s, --summary   socket counts
   -H, --no-header    no header line         -j, --json      a JSON array
@@ -28,7 +32,9 @@ List sockets through the kernel's sock_diag interface, like ss.
   --decode FILE      print a saved dump instead of asking the kernel
                      (same options as the --dump-raw run)
 
-No table option: all tables. States: established syn-sent syn-recv fin-wait-1
+No table option: all tables but TIPC's. A table whose diag module is missing
+is read from /proc where it can be (tcp, udp, raw, unix, packet, netlink), as
+are those the variables PROC_ROOT and PROC_NET_TCP, ... name. States: established syn-sent syn-recv fin-wait-1
 fin-wait-2 time-wait closed close-wait last-ack listening closing, and the
 groups all connected synchronized bucket big.
 FILTER: ss's expressions: sport/dport = != < <= > >= :PORT, src/dst ADDR[/LEN][:PORT],

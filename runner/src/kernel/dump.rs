@@ -9,15 +9,17 @@ use sockdiag_codec::wire::sock_diag::Request;
 use crate::error::Error;
 use crate::kernel::source::Source;
 
-/// Sends one dump request and streams its records through `each`; returns
-/// how the reply ended.
+/// Sends one dump request for `family` and streams its records through
+/// `each`; returns how the reply ended. The family says how the replies
+/// are walked (a TIPC reply has no family byte).
 pub fn dump<R: Request>(
     src: &mut Source,
     buf: &mut [u8],
     request: &R,
+    family: u8,
     mut each: impl FnMut(&Body<'_>) -> Result<(), Error>,
 ) -> Result<Outcome, Error> {
-    let mut conversation = Conversation::new(src.send(request)?);
+    let mut conversation = Conversation::for_family(src.send(request)?, family);
     loop {
         let datagram = src.recv(buf)?;
         for reply in conversation.replies(datagram) {

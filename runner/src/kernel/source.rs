@@ -4,26 +4,59 @@
 //! prints exactly what the live run printed.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::iter::Peekable;
 use std::path::{Path, PathBuf};
 
 use sockdiag_codec::capture::{self, Capture, Kind, Records};
 use sockdiag_codec::family;
 use sockdiag_codec::format::names;
+use sockdiag_codec::proc::ProcFile;
 use sockdiag_codec::wire::inet;
 use sockdiag_codec::wire::nlmsg::Packet;
 use sockdiag_codec::wire::sock_diag::{self, Request};
 
 use crate::kernel::socket::{DiagSocket, NetError};
 
-/// Why a source failed: the kernel, the capture file, or a request that
-/// could not be built.
+/// Why a source failed: the kernel, the capture file, a request that
+/// could not be built, or a /proc table that could not be read through.
 #[derive(Debug)]
 pub enum SourceError {
     Kernel(NetError),
     Capture(CaptureError),
     Request(sockdiag_codec::Error),
+    Proc { path: PathBuf, error: io::Error },
+}
+
+/// The read buffer of a /proc table.
+const PROC_BUF: usize = 64 * 1024;
+
+/// The longest line a /proc table may have: the kernel's are under 300
+/// bytes (a unix path is at most 108), so a longer one is not a /proc
+/// table, and reading it whole would let a file take any memory.
+const PROC_LINE_MAX: usize = 4096;
+
+/// The lines of a /proc table, each with its newline, into one buffer.
+struct Lines<'r> {
+    reader: Box<dyn BufRead + 'r>,
+    line: Vec<u8>,
+}
+
+impl Lines<'_> {
+    fn next(&mut self) -> io::Result<Option<&[u8]>> {
+        self.line.clear();
+        let limit = PROC_LINE_MAX as u64 + 1;
+        (&mut self.reader)
+            .take(limit)
+            .read_until(b'\n', &mut self.line)?;
+        if self.line.len() > PROC_LINE_MAX {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("a line longer than {PROC_LINE_MAX} bytes"),
+            ));
+        }
+        Ok((!self.line.is_empty()).then_some(&self.line[..]))
+    }
 }
 
 impl From<CaptureError> for SourceError {
@@ -121,8 +154,34 @@ impl std::fmt::Display for CaptureError {
 }
 
 enum Origin {
-    Kernel(DiagSocket),
+    Kernel(Kernel),
     Replay(Replay),
+}
+
+/// The kernel's sock_diag socket, opened when first needed: a listing
+/// that reads only /proc never opens one.
+enum Kernel {
+    NotOpened,
+    Open(DiagSocket),
+    /// The kernel has no sock_diag at all; the tables /proc can answer
+    /// still list.
+    NoSockDiag,
+}
+
+impl Kernel {
+    fn socket(&mut self) -> Result<&DiagSocket, SourceError> {
+        if let Kernel::NotOpened = self {
+            *self = match DiagSocket::open() {
+                Ok(socket) => Kernel::Open(socket),
+                Err(NetError::NoSockDiag) => Kernel::NoSockDiag,
+                Err(e) => return Err(SourceError::Kernel(e)),
+            };
+        }
+        match self {
+            Kernel::Open(socket) => Ok(socket),
+            _ => Err(SourceError::Kernel(NetError::NoSockDiag)),
+        }
+    }
 }
 
 /// The datagram source of one run, optionally recording what passes.
@@ -143,6 +202,8 @@ struct Replay {
 struct Recorder {
     path: PathBuf,
     out: BufWriter<File>,
+    /// The record being streamed, and where its header is.
+    open: Option<(Kind, u64)>,
 }
 
 fn file_error(path: &Path, kind: CaptureErrorKind) -> CaptureError {
@@ -158,6 +219,7 @@ impl Recorder {
         let mut r = Recorder {
             path: path.to_owned(),
             out: BufWriter::new(file),
+            open: None,
         };
         let mut header = [0u8; capture::HEADER_LEN];
         let len = capture::emit_header(&mut header)
@@ -170,6 +232,42 @@ impl Recorder {
         self.out
             .write_all(bytes)
             .map_err(|e| file_error(&self.path, CaptureErrorKind::Write(e)))
+    }
+
+    /// Starts a record whose length is not known yet; [`Recorder::end`]
+    /// writes it once the data is written.
+    fn begin(&mut self, kind: Kind) -> Result<(), CaptureError> {
+        let at = self
+            .out
+            .stream_position()
+            .map_err(|e| file_error(&self.path, CaptureErrorKind::Write(e)))?;
+        let mut header = [0u8; capture::RECORD_HEADER_LEN];
+        capture::emit_record_header(&mut header, kind, 0)
+            .map_err(|e| file_error(&self.path, CaptureErrorKind::Format(e)))?;
+        self.write(&header)?;
+        self.open = Some((kind, at));
+        Ok(())
+    }
+
+    /// Ends the record [`Recorder::begin`] started: its header gets the
+    /// length of what was written since.
+    fn end(&mut self) -> Result<(), CaptureError> {
+        let Some((kind, at)) = self.open.take() else {
+            return Ok(());
+        };
+        let io = |path: &Path, e| file_error(path, CaptureErrorKind::Write(e));
+        let here = self.out.stream_position().map_err(|e| io(&self.path, e))?;
+        let len = here - at - capture::RECORD_HEADER_LEN as u64;
+        let mut header = [0u8; capture::RECORD_HEADER_LEN];
+        let len = usize::try_from(len).unwrap_or(usize::MAX);
+        capture::emit_record_header(&mut header, kind, len)
+            .map_err(|e| file_error(&self.path, CaptureErrorKind::Format(e)))?;
+        self.out
+            .seek(SeekFrom::Start(at))
+            .and_then(|_| self.out.write_all(&header))
+            .and_then(|_| self.out.seek(SeekFrom::Start(here)))
+            .map_err(|e| io(&self.path, e))?;
+        Ok(())
     }
 
     fn record(&mut self, kind: Kind, data: &[u8]) -> Result<(), CaptureError> {
@@ -248,11 +346,12 @@ impl Replay {
 }
 
 impl Source {
-    /// The kernel, or the file of `--decode`; recording to `--dump-raw`.
+    /// The kernel (its socket is opened when first used), or the file of
+    /// `--decode`; recording to `--dump-raw`.
     pub fn open(decode: Option<&Path>, dump_raw: Option<&Path>) -> Result<Source, SourceError> {
         let origin = match decode {
             Some(path) => Origin::Replay(Replay::open(path)?),
-            None => Origin::Kernel(DiagSocket::open().map_err(SourceError::Kernel)?),
+            None => Origin::Kernel(Kernel::NotOpened),
         };
         let recorder = dump_raw.map(Recorder::create).transpose()?;
         Ok(Source {
@@ -272,7 +371,7 @@ impl Source {
             sock_diag::emit_request(&mut buf, self.seq, request).map_err(SourceError::Request)?;
         let bytes = &buf[..len];
         match &mut self.origin {
-            Origin::Kernel(sock) => sock.send(bytes).map_err(SourceError::Kernel)?,
+            Origin::Kernel(kernel) => kernel.socket()?.send(bytes).map_err(SourceError::Kernel)?,
             Origin::Replay(replay) => {
                 replay.requests += 1;
                 let recorded = replay.next(Kind::Request)?;
@@ -295,7 +394,7 @@ impl Source {
     /// The next datagram answering the last request.
     pub fn recv<'b>(&mut self, buf: &'b mut [u8]) -> Result<&'b [u8], SourceError> {
         let datagram: &'b [u8] = match &mut self.origin {
-            Origin::Kernel(sock) => sock.recv(buf).map_err(SourceError::Kernel)?,
+            Origin::Kernel(kernel) => kernel.socket()?.recv(buf).map_err(SourceError::Kernel)?,
             Origin::Replay(replay) => replay.next(Kind::Datagram)?,
         };
         if let Some(r) = &mut self.recorder {
@@ -304,29 +403,102 @@ impl Source {
         Ok(datagram)
     }
 
-    /// The text of /proc/net/raw (or raw6 for IPv6), `None` when there is
-    /// none to read (no /proc; or not in the capture).
-    pub fn proc_raw(&mut self, ipv6: bool) -> Result<Option<Vec<u8>>, SourceError> {
-        let (kind, path) = if ipv6 {
-            (Kind::ProcNetRaw6, "/proc/net/raw6")
-        } else {
-            (Kind::ProcNetRaw, "/proc/net/raw")
-        };
-        let text = match &mut self.origin {
-            // Unreadable is missing: the caller then names raw_diag.
-            Origin::Kernel(_) => match std::fs::read(path) {
-                Ok(t) => t,
-                Err(_) => return Ok(None),
+    /// True when decoding a capture.
+    pub fn is_replay(&self) -> bool {
+        matches!(self.origin, Origin::Replay(_))
+    }
+
+    /// False when the kernel has no sock_diag: every table must come from
+    /// /proc. Opens the socket if it is not open yet. A replay answers as
+    /// the run it replays did: a table comes from /proc when its text is
+    /// the next record (see [`Source::proc_is_next`]).
+    pub fn has_sock_diag(&mut self) -> Result<bool, SourceError> {
+        match &mut self.origin {
+            Origin::Kernel(kernel) => match kernel.socket() {
+                Ok(_) => Ok(true),
+                Err(SourceError::Kernel(NetError::NoSockDiag)) => Ok(false),
+                Err(e) => Err(e),
+            },
+            Origin::Replay(_) => Ok(true),
+        }
+    }
+
+    /// True when replaying and the next record is the text of `file`: the
+    /// recorded run read that table from /proc without asking the kernel.
+    pub fn proc_is_next(&mut self, file: ProcFile) -> bool {
+        match &mut self.origin {
+            Origin::Replay(replay) => matches!(
+                replay.records.peek(),
+                Some(Ok(r)) if r.kind == Kind::for_proc(file)
+            ),
+            Origin::Kernel(_) => false,
+        }
+    }
+
+    /// Streams the lines of the /proc table `file`, read at `path` (or,
+    /// replaying, from the capture), to `each` with their numbers from 1,
+    /// without their newlines; recording, the text goes into the capture
+    /// as it is read. Memory stays at one buffer and one line however long
+    /// the file. `Ok(Err(why))` when there is no such file (or the capture
+    /// holds none here), before anything was read.
+    pub fn proc_lines<E: From<SourceError>>(
+        &mut self,
+        file: ProcFile,
+        path: &Path,
+        mut each: impl FnMut(usize, &[u8]) -> Result<(), E>,
+    ) -> Result<Result<(), io::Error>, E> {
+        let kind = Kind::for_proc(file);
+        let reader: Box<dyn BufRead> = match &mut self.origin {
+            Origin::Kernel(_) => match File::open(path) {
+                Ok(f) => Box::new(BufReader::with_capacity(PROC_BUF, f)),
+                Err(e) => return Ok(Err(e)),
             },
             Origin::Replay(replay) => match replay.records.peek() {
-                Some(Ok(r)) if r.kind == kind => replay.next(kind)?.to_vec(),
-                _ => return Ok(None),
+                Some(Ok(r)) if r.kind == kind => {
+                    Box::new(replay.next(kind).map_err(SourceError::from)?)
+                }
+                _ => {
+                    let why = format!("the capture holds no {} here", path.display());
+                    return Ok(Err(io::Error::new(io::ErrorKind::NotFound, why)));
+                }
             },
         };
+        let read_error = |error| SourceError::Proc {
+            path: path.to_owned(),
+            error,
+        };
         if let Some(r) = &mut self.recorder {
-            r.record(kind, &text)?;
+            r.begin(kind).map_err(SourceError::from)?;
         }
-        Ok(Some(text))
+        let mut lines = Lines {
+            reader,
+            line: Vec::new(),
+        };
+        let mut number = 0;
+        let result = loop {
+            let line = match lines.next() {
+                Ok(Some(line)) => line,
+                Ok(None) => break Ok(()),
+                Err(e) => break Err(read_error(e).into()),
+            };
+            number += 1;
+            if let Some(r) = &mut self.recorder {
+                if let Err(e) = r.write(line) {
+                    break Err(SourceError::from(e).into());
+                }
+            }
+            let text = line.strip_suffix(b"\n").unwrap_or(line);
+            if !text.is_empty() {
+                if let Err(e) = each(number, text) {
+                    break Err(e);
+                }
+            }
+        };
+        // Even after a bad line, the capture keeps what was read, whole.
+        if let Some(r) = &mut self.recorder {
+            r.end().map_err(SourceError::from)?;
+        }
+        result.map(Ok)
     }
 
     /// Ends the run: flushes the recording; a replay must have been used up.

@@ -10,12 +10,19 @@ use sockdiag_codec::format::columns::{write_header, Layout};
 use sockdiag_codec::format::json::JsonArray;
 use sockdiag_codec::format::line::Line;
 use sockdiag_codec::format::text;
+use sockdiag_codec::proc::inet::{ProcInet, Table as ProcLayout};
+use sockdiag_codec::proc::netlink::ProcNetlink;
+use sockdiag_codec::proc::packet::ProcPacket;
+use sockdiag_codec::proc::unix::ProcUnix;
 use sockdiag_codec::wire::datagram::Body;
-use sockdiag_codec::wire::inet::{self, InetRecord};
+use sockdiag_codec::wire::inet::InetRecord;
 use sockdiag_codec::wire::netlink_diag::NetlinkRecord;
 use sockdiag_codec::wire::packet::PacketRecord;
 use sockdiag_codec::wire::sock_diag::SockType;
+use sockdiag_codec::wire::tipc::TipcRecord;
 use sockdiag_codec::wire::unix::UnixRecord;
+use sockdiag_codec::wire::vsock::VsockRecord;
+use sockdiag_codec::wire::xdp::XdpRecord;
 use sockdiag_codec::Error as CodecError;
 
 use crate::cli::selection::Db;
@@ -46,6 +53,7 @@ fn line<'x>(
         info: d.info,
         numeric: d.numeric,
         oneline: opts.oneline,
+        tipcinfo: d.tipcinfo,
         ..Line::PLAIN
     };
     if let Some(index) = procs {
@@ -54,6 +62,16 @@ fn line<'x>(
         line.process_json = json.insert(index.json(inode));
     }
     line
+}
+
+/// Like ss, the command of the process whose pid is a netlink port id,
+/// unless -n; `buf` is reused for /proc/PID/stat.
+fn netlink_owner<'b>(opts: &Options, portid: u32, buf: &'b mut Vec<u8>) -> Option<&'b str> {
+    if !opts.details.numeric && (portid as i32) > 0 {
+        procs::comm_of(portid, buf)
+    } else {
+        None
+    }
 }
 
 /// Formats records as they are decoded.
@@ -122,37 +140,41 @@ impl<'o, W: Write> Printer<'o, W> {
     pub fn record(&mut self, kind: RecordKind, family: u8, body: &Body<'_>) -> Result<(), Error> {
         match (kind, body) {
             (RecordKind::Inet { protocol }, Body::Inet(rec)) if rec.family == family => {
-                self.inet(Some(protocol), rec)
+                self.inet(protocol, rec)
             }
             (RecordKind::Unix, Body::Unix(rec)) => self.unix(rec),
             (RecordKind::Netlink, Body::Netlink(rec)) => self.netlink(rec),
             (RecordKind::Packet, Body::Packet(rec)) => self.packet(rec),
+            (RecordKind::Vsock, Body::Vsock(rec)) => self.vsock(rec),
+            (RecordKind::Xdp, Body::Xdp(rec)) => self.xdp(rec),
+            (RecordKind::Tipc, Body::Tipc(rec)) => self.tipc(rec),
             _ => Err(Error::Malformed(CodecError::BadFamily)),
         }
     }
 
-    /// Prints one inet record of the `protocol` table; `None` for a record
-    /// read from /proc, which carries no attributes and, as in ss, gets no
-    /// detail line.
-    pub fn inet(&mut self, protocol: Option<u32>, rec: &InetRecord<'_>) -> Result<(), Error> {
-        // The kernel ignores states for RAW, and /proc has no bytecode. ss
-        // also runs the expression again on what the kernel sent, with its
-        // own `autobound` (an ephemeral port); so does sockdiag.
+    /// Whether an inet record passes the listing's states and expression.
+    /// The kernel ignores states for RAW, and /proc has no bytecode; ss
+    /// also runs the expression again on what the kernel sent, with its
+    /// own `autobound` (an ephemeral port); so does sockdiag.
+    fn inet_wanted(&self, rec: &InetRecord<'_>) -> bool {
         let (lo, hi) = self.ephemeral;
         let auto = (lo..=hi).contains(&rec.id.sport);
-        if !self.opts.states.contains(rec.state)
-            || !self.opts.filter.eval(&Entry::from_record(rec, auto))
-        {
+        self.opts.states.contains(rec.state)
+            && self.opts.filter.eval(&Entry::from_record(rec, auto))
+    }
+
+    /// Prints one inet record of the `protocol` table.
+    fn inet(&mut self, protocol: u32, rec: &InetRecord<'_>) -> Result<(), Error> {
+        if !self.inet_wanted(rec) {
             return Ok(());
         }
         let d = &self.opts.details;
         // Details are checked only when something prints them, so a plain
         // listing stays as cheap as before.
-        let details = match protocol {
-            Some(proto) if d.info || d.memory || d.tos || self.opts.json => {
-                Some(rec.details(proto).map_err(Error::Malformed)?)
-            }
-            _ => None,
+        let details = if d.info || d.memory || d.tos || self.opts.json {
+            Some(rec.details(protocol).map_err(Error::Malformed)?)
+        } else {
+            None
         };
         let ifname = self.ifnames.name(rec.id.ifindex);
         let cgroup = match rec.cgroup_id {
@@ -161,21 +183,15 @@ impl<'o, W: Write> Printer<'o, W> {
             }
             _ => None,
         };
-        // ss prints a /proc line with no -e or -o members either.
-        let layout = Layout {
-            extended: self.layout.extended && protocol.is_some(),
-            ..self.layout
-        };
         let mut users = [None, None];
         let mut line = line(
             self.opts,
             self.procs.as_ref(),
-            layout,
+            self.layout,
             rec.inode,
             &mut users,
         );
-        line.timer &= protocol.is_some();
-        line.protocol = protocol.unwrap_or(inet::proto::RAW);
+        line.protocol = protocol;
         line.ifname = ifname;
         line.cgroup = cgroup;
         let r = match &mut self.json {
@@ -185,14 +201,131 @@ impl<'o, W: Write> Printer<'o, W> {
         self.out.check(r)
     }
 
-    fn unix(&mut self, rec: &UnixRecord<'_>) -> Result<(), Error> {
-        let db = match rec.sock_type {
+    /// Prints one line of /proc/net/{tcp,udp,raw}{,6} (file layout
+    /// `layout`) of the `protocol` table, as ss prints it there.
+    pub fn proc_inet(
+        &mut self,
+        protocol: u32,
+        row: &ProcInet,
+        layout: ProcLayout,
+        user_hz: u32,
+    ) -> Result<(), Error> {
+        let rec = &row.record;
+        if !self.inet_wanted(rec) {
+            return Ok(());
+        }
+        let mut users = [None, None];
+        let mut line = line(
+            self.opts,
+            self.procs.as_ref(),
+            self.layout,
+            rec.inode,
+            &mut users,
+        );
+        line.protocol = protocol;
+        let r = match &mut self.json {
+            Some(j) => j.proc_inet(&mut self.out, &line, row),
+            None => text::write_proc_inet(&mut self.out, &line, row, layout, user_hz),
+        };
+        self.out.check(r)
+    }
+
+    /// The unix tables asked for, by a socket's type; ss counts any type
+    /// but stream and seqpacket as datagram.
+    fn unix_db(sock_type: SockType) -> Db {
+        match sock_type {
             SockType::Stream => Db::UnixStream,
             SockType::SeqPacket => Db::UnixSeq,
-            // ss counts any other type as a datagram socket.
             _ => Db::UnixDgram,
+        }
+    }
+
+    /// Whether a line of /proc/net/unix passes the listing's tables, states
+    /// (as ss reads the line's state) and expression.
+    pub fn unix_wanted(&self, row: &ProcUnix<'_>) -> bool {
+        let rec = UnixRecord {
+            state: row.ss_state(),
+            ..row.record
         };
-        if !self.opts.selection.has(db)
+        self.opts.selection.has(Self::unix_db(rec.sock_type))
+            && self.opts.states.contains(rec.state)
+            && self.opts.filter.eval_unix(&rec)
+    }
+
+    /// Prints one line of /proc/net/unix that [`Printer::unix_wanted`]
+    /// let through, in the state ss shows: no queues and no peer, which
+    /// /proc does not hold.
+    pub fn proc_unix(&mut self, row: &ProcUnix<'_>) -> Result<(), Error> {
+        let state = row.ss_state();
+        let rec = UnixRecord {
+            state,
+            ..row.record
+        };
+        let mut users = [None, None];
+        let line = line(
+            self.opts,
+            self.procs.as_ref(),
+            self.layout,
+            rec.inode,
+            &mut users,
+        );
+        let r = match &mut self.json {
+            Some(j) => j.proc_unix(&mut self.out, &line, row, state),
+            None => text::write_unix(&mut self.out, &line, &rec),
+        };
+        self.out.check(r)
+    }
+
+    /// Prints one line of /proc/net/packet.
+    pub fn proc_packet(&mut self, row: &ProcPacket) -> Result<(), Error> {
+        if !self.packet_wanted(row.record.sock_type, row.ifindex) {
+            return Ok(());
+        }
+        let ifname = match row.ifindex {
+            0 => None,
+            i => self.ifnames.name(i),
+        };
+        let mut users = [None, None];
+        let mut line = line(
+            self.opts,
+            self.procs.as_ref(),
+            self.layout,
+            row.record.inode,
+            &mut users,
+        );
+        line.ifname = ifname;
+        let r = match &mut self.json {
+            Some(j) => j.proc_packet(&mut self.out, &line, row),
+            None => text::write_proc_packet(&mut self.out, &line, row),
+        };
+        self.out.check(r)
+    }
+
+    /// Prints one line of /proc/net/netlink.
+    pub fn proc_netlink(&mut self, row: &ProcNetlink) -> Result<(), Error> {
+        let rec = &row.record;
+        if !self.opts.filter.eval_ports(i64::from(rec.portid), -1) {
+            return Ok(());
+        }
+        let owner = netlink_owner(self.opts, rec.portid, &mut self.stat_buf);
+        let mut users = [None, None];
+        let mut line = line(
+            self.opts,
+            self.procs.as_ref(),
+            self.layout,
+            rec.inode,
+            &mut users,
+        );
+        line.owner = owner;
+        let r = match &mut self.json {
+            Some(j) => j.proc_netlink(&mut self.out, &line, row),
+            None => text::write_proc_netlink(&mut self.out, &line, row),
+        };
+        self.out.check(r)
+    }
+
+    fn unix(&mut self, rec: &UnixRecord<'_>) -> Result<(), Error> {
+        if !self.opts.selection.has(Self::unix_db(rec.sock_type))
             || !self.opts.states.contains(rec.state)
             || !self.opts.filter.eval_unix(rec)
         {
@@ -219,13 +352,7 @@ impl<'o, W: Write> Printer<'o, W> {
         if !self.opts.filter.eval_ports(i64::from(rec.portid), -1) {
             return Ok(());
         }
-        let pid = rec.portid as i32;
-        // Like ss, name the process whose pid is the port id, unless -n.
-        let owner = if !self.opts.details.numeric && pid > 0 {
-            procs::comm_of(rec.portid, &mut self.stat_buf)
-        } else {
-            None
-        };
+        let owner = netlink_owner(self.opts, rec.portid, &mut self.stat_buf);
         let mut users = [None, None];
         let mut line = line(
             self.opts,
@@ -245,15 +372,7 @@ impl<'o, W: Write> Printer<'o, W> {
     }
 
     fn packet(&mut self, rec: &PacketRecord<'_>) -> Result<(), Error> {
-        let db = if rec.sock_type == SockType::Raw {
-            Db::PacketRaw
-        } else {
-            Db::PacketDgram
-        };
-        // As in ss, `sport` compares the interface index and `dport` a
-        // remote port that is always 0.
-        if !self.opts.selection.has(db) || !self.opts.filter.eval_ports(i64::from(rec.ifindex()), 0)
-        {
+        if !self.packet_wanted(rec.sock_type, rec.ifindex()) {
             return Ok(());
         }
         let ifname = match rec.ifindex() {
@@ -274,5 +393,96 @@ impl<'o, W: Write> Printer<'o, W> {
             None => text::write_packet(&mut self.out, &line, rec),
         };
         self.out.check(r)
+    }
+
+    fn vsock(&mut self, rec: &VsockRecord<'_>) -> Result<(), Error> {
+        // As ss: a stream or datagram socket only if its table was asked
+        // for (any other type always shows), and the expression sees the
+        // two ports.
+        let skip = match rec.sock_type {
+            SockType::Stream => !self.opts.selection.has(Db::VsockStream),
+            SockType::Dgram => !self.opts.selection.has(Db::VsockDgram),
+            _ => false,
+        };
+        if skip
+            || !self.opts.states.contains(rec.state)
+            || !self
+                .opts
+                .filter
+                .eval_ports(i64::from(rec.src.port), i64::from(rec.dst.port))
+        {
+            return Ok(());
+        }
+        let mut users = [None, None];
+        let line = line(
+            self.opts,
+            self.procs.as_ref(),
+            self.layout,
+            rec.inode,
+            &mut users,
+        );
+        let r = match &mut self.json {
+            Some(j) => j.vsock(&mut self.out, &line, rec),
+            None => text::write_vsock(&mut self.out, &line, rec),
+        };
+        self.out.check(r)
+    }
+
+    fn xdp(&mut self, rec: &XdpRecord<'_>) -> Result<(), Error> {
+        // As ss: the expression sees the queue as the local port.
+        let (ifindex, queue) = rec.info.map_or((0, 0), |i| (i.ifindex, i.queue_id));
+        if !self.opts.filter.eval_ports(i64::from(queue), 0) {
+            return Ok(());
+        }
+        let ifname = match ifindex {
+            0 => None,
+            i => self.ifnames.name(i),
+        };
+        let mut users = [None, None];
+        let mut line = line(
+            self.opts,
+            self.procs.as_ref(),
+            self.layout,
+            rec.inode,
+            &mut users,
+        );
+        line.ifname = ifname;
+        let r = match &mut self.json {
+            Some(j) => j.xdp(&mut self.out, &line, rec),
+            None => text::write_xdp(&mut self.out, &line, rec),
+        };
+        self.out.check(r)
+    }
+
+    fn tipc(&mut self, rec: &TipcRecord<'_>) -> Result<(), Error> {
+        // The kernel filtered the states (what it rejected came as an
+        // empty message, which the walker skips); ss runs no expression on
+        // TIPC sockets, so neither does sockdiag.
+        let mut users = [None, None];
+        let line = line(
+            self.opts,
+            self.procs.as_ref(),
+            self.layout,
+            rec.inode.unwrap_or(0),
+            &mut users,
+        );
+        let r = match &mut self.json {
+            Some(j) => j.tipc(&mut self.out, &line, rec),
+            None => text::write_tipc(&mut self.out, &line, rec),
+        };
+        self.out.check(r)
+    }
+
+    /// Whether a packet socket passes the listing's tables and expression:
+    /// as in ss, `sport` compares the interface index and `dport` a
+    /// remote port that is always 0. (ss's /proc path forgets the type;
+    /// here `-A packet_raw` means raw sockets, from /proc too.)
+    fn packet_wanted(&self, sock_type: SockType, ifindex: u32) -> bool {
+        let db = if sock_type == SockType::Raw {
+            Db::PacketRaw
+        } else {
+            Db::PacketDgram
+        };
+        self.opts.selection.has(db) && self.opts.filter.eval_ports(i64::from(ifindex), 0)
     }
 }

@@ -13,7 +13,10 @@ use crate::error::Error;
 pub fn read() -> Result<Summary, Error> {
     let mut s = Summary::default();
     let path = "/proc/net/sockstat";
-    let v4 = fs::read_to_string(path).map_err(|error| Error::ProcFile { path, error })?;
+    let v4 = fs::read_to_string(path).map_err(|error| Error::ProcFile {
+        path: path.into(),
+        error,
+    })?;
     v4.lines().for_each(|l| s.feed_sockstat(l));
     if let Ok(v6) = fs::read_to_string("/proc/net/sockstat6") {
         v6.lines().for_each(|l| s.feed_sockstat(l));

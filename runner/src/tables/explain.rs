@@ -23,6 +23,11 @@ pub fn explain(table: Table, outcome: &Outcome) -> Option<String> {
     Some(match errno {
         // NLMSG_ERROR/ENOENT: sock_diag has no handler for the family, so
         // for IP tables inet_diag itself is missing.
+        // The kernel's DCCP went in 6.16: no module will come.
+        ENOENT if table == Table::Dccp => format!(
+            "{name}: the kernel cannot dump {name} sockets: {module} is missing \
+             ({config}; Linux 6.16 removed DCCP)"
+        ),
         ENOENT if refused && table.is_inet() => format!(
             "{name}: the kernel cannot dump {name} sockets: inet_diag is missing \
              (CONFIG_INET_DIAG; modprobe inet_diag {module})"
@@ -66,11 +71,35 @@ mod tests {
         assert!(sctp.contains("sctp_diag") && sctp.contains("CONFIG_INET_SCTP_DIAG"));
         let mptcp = explain(Table::Mptcp, &Outcome::Failed(ENOENT)).unwrap();
         assert!(mptcp.contains("mptcp_diag"));
+        let dccp = explain(Table::Dccp, &Outcome::Failed(ENOENT)).unwrap();
+        assert_eq!(
+            dccp,
+            "dccp: the kernel cannot dump dccp sockets: dccp_diag is missing \
+             (CONFIG_INET_DCCP_DIAG; Linux 6.16 removed DCCP)"
+        );
+        for (table, module) in [
+            (
+                Table::Vsock,
+                "vsock_diag is missing (CONFIG_VSOCKETS_DIAG; modprobe vsock_diag)",
+            ),
+            (
+                Table::Xdp,
+                "xsk_diag is missing (CONFIG_XDP_SOCKETS_DIAG; modprobe xsk_diag)",
+            ),
+            (
+                Table::Tipc,
+                "tipc_diag is missing (CONFIG_TIPC_DIAG; modprobe tipc_diag)",
+            ),
+        ] {
+            // sock_diag has no handler for the family: NLMSG_ERROR.
+            let line = explain(table, &Outcome::Refused(ENOENT)).unwrap();
+            assert!(line.ends_with(module), "{line}");
+        }
         let perm = explain(Table::Raw, &Outcome::Refused(1)).unwrap();
         assert_eq!(perm, "raw: permission denied by the kernel");
         let other = explain(Table::Tcp, &Outcome::Refused(22)).unwrap();
         assert!(other.contains("Invalid argument"), "{other}");
-        for msg in [udp, inet, unix, nl, pk, sctp, mptcp, perm, other] {
+        for msg in [udp, inet, unix, nl, pk, sctp, mptcp, dccp, perm, other] {
             assert!(!msg.contains('\n'), "one line: {msg}");
         }
     }

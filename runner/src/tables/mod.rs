@@ -8,7 +8,8 @@ use sockdiag_codec::filter::states::StateSet;
 use sockdiag_codec::wire::conversation::Outcome;
 use sockdiag_codec::wire::sock_diag::Request;
 use sockdiag_codec::wire::{
-    inet as inet_wire, netlink_diag, packet as packet_wire, unix as unix_wire,
+    inet as inet_wire, netlink_diag, packet as packet_wire, tipc as tipc_wire, unix as unix_wire,
+    vsock as vsock_wire, xdp as xdp_wire,
 };
 use sockdiag_codec::Result as CodecResult;
 
@@ -16,8 +17,11 @@ pub mod explain;
 mod inet;
 mod netlink;
 mod packet;
-pub mod raw_proc;
+pub mod proc;
+mod tipc;
 mod unix;
+mod vsock;
+mod xdp;
 
 /// The tables sockdiag can dump, in the order ss prints them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,7 +32,11 @@ pub enum Table {
     Raw,
     Udp,
     Tcp,
+    Dccp,
     Sctp,
+    Vsock,
+    Tipc,
+    Xdp,
     Mptcp,
 }
 
@@ -42,6 +50,10 @@ pub enum RecordKind {
     Unix,
     Netlink,
     Packet,
+    Vsock,
+    Xdp,
+    /// TIPC: its replies start with an attribute, not a family byte.
+    Tipc,
 }
 
 /// What a listing asks every table for, from the command line.
@@ -71,6 +83,9 @@ pub enum TableRequest<'a> {
     Unix(unix_wire::ReqRepr),
     Netlink(netlink_diag::ReqRepr),
     Packet(packet_wire::ReqRepr),
+    Vsock(vsock_wire::ReqRepr),
+    Xdp(xdp_wire::ReqRepr),
+    Tipc(tipc_wire::ReqRepr),
 }
 
 impl TableRequest<'_> {
@@ -82,6 +97,9 @@ impl TableRequest<'_> {
             TableRequest::Unix(_) => family::UNIX,
             TableRequest::Netlink(_) => family::NETLINK,
             TableRequest::Packet(_) => family::PACKET,
+            TableRequest::Vsock(_) => family::VSOCK,
+            TableRequest::Xdp(_) => family::XDP,
+            TableRequest::Tipc(_) => family::TIPC,
         }
     }
 }
@@ -93,6 +111,9 @@ impl Request for TableRequest<'_> {
             TableRequest::Unix(r) => r.payload_len(),
             TableRequest::Netlink(r) => r.payload_len(),
             TableRequest::Packet(r) => r.payload_len(),
+            TableRequest::Vsock(r) => r.payload_len(),
+            TableRequest::Xdp(r) => r.payload_len(),
+            TableRequest::Tipc(r) => r.payload_len(),
         }
     }
 
@@ -102,6 +123,9 @@ impl Request for TableRequest<'_> {
             TableRequest::Unix(r) => r.emit_payload(buf),
             TableRequest::Netlink(r) => r.emit_payload(buf),
             TableRequest::Packet(r) => r.emit_payload(buf),
+            TableRequest::Vsock(r) => r.emit_payload(buf),
+            TableRequest::Xdp(r) => r.emit_payload(buf),
+            TableRequest::Tipc(r) => r.emit_payload(buf),
         }
     }
 
@@ -111,6 +135,9 @@ impl Request for TableRequest<'_> {
             TableRequest::Unix(r) => r.is_dump(),
             TableRequest::Netlink(r) => r.is_dump(),
             TableRequest::Packet(r) => r.is_dump(),
+            TableRequest::Vsock(r) => r.is_dump(),
+            TableRequest::Xdp(r) => r.is_dump(),
+            TableRequest::Tipc(r) => r.is_dump(),
         }
     }
 }
@@ -125,7 +152,11 @@ impl Table {
             Table::Unix => "unix",
             Table::Netlink => "netlink",
             Table::Packet => "packet",
+            Table::Dccp => "dccp",
             Table::Sctp => "sctp",
+            Table::Vsock => "vsock",
+            Table::Tipc => "tipc",
+            Table::Xdp => "xdp",
             Table::Mptcp => "mptcp",
         }
     }
@@ -139,7 +170,11 @@ impl Table {
             Table::Unix => ("unix_diag", "CONFIG_UNIX_DIAG"),
             Table::Netlink => ("netlink_diag", "CONFIG_NETLINK_DIAG"),
             Table::Packet => ("packet_diag", "CONFIG_PACKET_DIAG"),
+            Table::Dccp => ("dccp_diag", "CONFIG_INET_DCCP_DIAG"),
             Table::Sctp => ("sctp_diag", "CONFIG_INET_SCTP_DIAG"),
+            Table::Vsock => ("vsock_diag", "CONFIG_VSOCKETS_DIAG"),
+            Table::Tipc => ("tipc_diag", "CONFIG_TIPC_DIAG"),
+            Table::Xdp => ("xsk_diag", "CONFIG_XDP_SOCKETS_DIAG"),
             Table::Mptcp => ("mptcp_diag", "CONFIG_INET_MPTCP_DIAG"),
         }
     }
@@ -157,6 +192,9 @@ impl Table {
             Table::Raw => RecordKind::Inet {
                 protocol: proto::RAW,
             },
+            Table::Dccp => RecordKind::Inet {
+                protocol: proto::DCCP,
+            },
             Table::Sctp => RecordKind::Inet {
                 protocol: proto::SCTP,
             },
@@ -166,6 +204,9 @@ impl Table {
             Table::Unix => RecordKind::Unix,
             Table::Netlink => RecordKind::Netlink,
             Table::Packet => RecordKind::Packet,
+            Table::Vsock => RecordKind::Vsock,
+            Table::Xdp => RecordKind::Xdp,
+            Table::Tipc => RecordKind::Tipc,
         }
     }
 
@@ -174,12 +215,15 @@ impl Table {
         matches!(self.kind(), RecordKind::Inet { .. })
     }
 
-    /// SCTP and MPTCP come with every listing; like ss, say nothing when
-    /// their diag module is missing unless they were asked for by name.
+    /// DCCP, SCTP, vsock, XDP and MPTCP come with every listing (and TIPC
+    /// with none); like ss, say nothing when their diag module is missing
+    /// unless they were asked for by name.
     pub fn missing_is_silent(self, named: bool, outcome: &Outcome) -> bool {
         const ENOENT: i32 = 2;
-        matches!(self, Table::Sctp | Table::Mptcp)
-            && !named
+        matches!(
+            self,
+            Table::Dccp | Table::Sctp | Table::Vsock | Table::Tipc | Table::Xdp | Table::Mptcp
+        ) && !named
             && matches!(outcome, Outcome::Failed(ENOENT) | Outcome::Refused(ENOENT))
     }
 
@@ -194,6 +238,9 @@ impl Table {
             RecordKind::Unix => (None, Some(TableRequest::Unix(unix::request(&query)))),
             RecordKind::Netlink => (None, netlink::request(&query).map(TableRequest::Netlink)),
             RecordKind::Packet => (None, packet::request(&query).map(TableRequest::Packet)),
+            RecordKind::Vsock => (None, Some(TableRequest::Vsock(vsock::request(&query)))),
+            RecordKind::Xdp => (None, xdp::request(&query).map(TableRequest::Xdp)),
+            RecordKind::Tipc => (None, Some(TableRequest::Tipc(tipc::request(&query)))),
         };
         inet.into_iter().flatten().chain(other)
     }
