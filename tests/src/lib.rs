@@ -103,12 +103,21 @@ impl fmt::Display for Run {
 }
 
 fn run(program: &OsStr, args: &[impl AsRef<OsStr>]) -> Run {
-    let mut command = program.to_string_lossy().into_owned();
+    run_with(program, args, &[])
+}
+
+fn run_with(program: &OsStr, args: &[impl AsRef<OsStr>], env: &[(&str, &OsStr)]) -> Run {
+    let mut command = String::new();
+    for (name, value) in env {
+        command.push_str(&format!("{name}={value:?} "));
+    }
+    command.push_str(&program.to_string_lossy());
     for a in args {
         command.push_str(&format!(" {:?}", a.as_ref()));
     }
     let out = Command::new(program)
         .args(args)
+        .envs(env.iter().copied())
         .output()
         .unwrap_or_else(|e| panic!("cannot run {command}: {e}"));
     Run {
@@ -127,6 +136,16 @@ pub fn sockdiag(args: &[impl AsRef<OsStr>]) -> Run {
 /// Runs iproute2's ss with `args`, each one argv word.
 pub fn ss(args: &[impl AsRef<OsStr>]) -> Run {
     run(OsStr::new("ss"), args)
+}
+
+/// Runs sockdiag with `args` and the environment variables `env` added.
+pub fn sockdiag_env(args: &[impl AsRef<OsStr>], env: &[(&str, &OsStr)]) -> Run {
+    run_with(sockdiag_bin().as_os_str(), args, env)
+}
+
+/// Runs ss with `args` and the environment variables `env` added.
+pub fn ss_env(args: &[impl AsRef<OsStr>], env: &[(&str, &OsStr)]) -> Run {
+    run_with(OsStr::new("ss"), args, env)
 }
 
 /// One table line, split on whitespace.

@@ -295,7 +295,7 @@ impl SelectionBuilder {
                 self.families |= fam(family::INET6);
                 self.preferred = family::INET6;
             }
-            if enable && !matches!(name, "all" | "inet") {
+            if enable && !matches!(name, "all" | "inet" | "inet6") {
                 self.explicit |= mask(dbs);
             }
         }

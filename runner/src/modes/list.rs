@@ -62,7 +62,14 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
     let env = ProcEnv::from_env();
     let mut all_ok = true;
     for &table in &opts.tables {
-        let end = list_table(&mut src, &mut buf, &mut printer, table, &query, &env)?;
+        let end = match list_table(&mut src, &mut buf, &mut printer, table, &query, &env) {
+            Ok(end) => end,
+            Err(e) => {
+                // What was printed before the failure stays printed.
+                let _ = printer.flush();
+                return Err(e);
+            }
+        };
         let line = match end {
             TableEnd::Dumped(outcome) => {
                 if table.missing_is_silent(opts.selection.explicit(table), &outcome) {

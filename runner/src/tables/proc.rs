@@ -300,8 +300,9 @@ fn and_list<S: AsRef<str>>(items: &[S]) -> String {
 }
 
 /// The one line saying that `table` was read from `read` and why, and
-/// naming what that cannot show of the listing `q` asks for; `None` when a
-/// variable chose /proc and nothing asked for is lost.
+/// naming what that cannot show of the listing `q` asks for; `None` when
+/// nothing is lost (a UDP or RAW table, or a table a variable chose, read
+/// without detail options: the output is what ss prints, whole).
 pub fn note(table: Table, why: Why, read: &[PathBuf], q: &Query<'_>) -> Option<String> {
     let name = table.name();
     let (module, _) = table.module();
@@ -311,28 +312,28 @@ pub fn note(table: Table, why: Why, read: &[PathBuf], q: &Query<'_>) -> Option<S
         Why::Variable(var) => format!("{var} is set"),
         Why::Recorded => "recorded from /proc".to_string(),
     };
-    let options = lost_options(table, q);
     let mut lost: Vec<String> = Vec::new();
+    // Whoever sets a variable knows what /proc holds; what an option
+    // asked for is worth a word all the same.
     if !matches!(why, Why::Variable(_)) {
         lost.extend(always_lost(table).map(String::from));
-    } else if options.is_empty() {
-        return None;
     }
+    let options = lost_options(table, q);
     if !options.is_empty() {
         lost.push(format!("the details of {}", and_list(&options)));
+    }
+    if lost.is_empty() {
+        return None;
     }
     let files: Vec<String> = read.iter().map(|p| p.display().to_string()).collect();
     let files = match files.is_empty() {
         true => "nothing".to_string(),
         false => and_list(&files),
     };
-    Some(match lost.is_empty() {
-        true => format!("{name}: {reason}: reading {files}"),
-        false => format!(
-            "{name}: {reason}: reading {files}; {} need {module}",
-            and_list(&lost)
-        ),
-    })
+    Some(format!(
+        "{name}: {reason}: reading {files}; {} need {module}",
+        and_list(&lost)
+    ))
 }
 
 #[cfg(test)]
@@ -432,16 +433,14 @@ mod tests {
             note(Table::Unix, Why::NoSockDiag, &unix, &query(false, false)).unwrap(),
             "unix: no sock_diag: reading /proc/net/unix; queues and peers need unix_diag"
         );
+        // RAW from /proc is whole, as ss prints it: no word unless an
+        // option is lost.
         let raw = [PathBuf::from("/proc/net/raw")];
+        let missing = Why::Missing("raw_diag");
+        assert_eq!(note(Table::Raw, missing, &raw, &query(false, false)), None);
         assert_eq!(
-            note(
-                Table::Raw,
-                Why::Missing("raw_diag"),
-                &raw,
-                &query(false, false)
-            )
-            .unwrap(),
-            "raw: no raw_diag: reading /proc/net/raw"
+            note(Table::Raw, missing, &raw, &query(false, true)).unwrap(),
+            "raw: no raw_diag: reading /proc/net/raw; the details of -m need raw_diag"
         );
         // A variable chose /proc: a word only when an option is lost.
         let var = Why::Variable("PROC_NET_TCP");
