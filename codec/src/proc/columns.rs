@@ -67,6 +67,17 @@ pub(crate) fn hex(s: &[u8], max_digits: usize) -> Result<u64> {
     })
 }
 
+/// A socket's kernel address as `%pK` prints it: hex digits, or, before
+/// the kernel's pointer-hashing key is ready (early boot on a machine short
+/// of entropy, as a fresh guest is), its placeholder, which hides the
+/// address as 0 does.
+pub(crate) fn pointer(s: &[u8]) -> Result<u64> {
+    match s {
+        b"(____ptrval____)" | b"(ptrval)" => Ok(0),
+        _ => hex(s, 16),
+    }
+}
+
 /// A `%08X`-style column: at most 8 hex digits.
 pub(crate) fn hex_u32(s: &[u8]) -> Result<u32> {
     hex(s, 8).map(|v| v as u32)
@@ -124,6 +135,10 @@ mod tests {
         assert_eq!(c.column(), Err(Error::Truncated));
         assert_eq!(c.next_column(), None);
         assert_eq!(hex(b"ffffffffFFFFFFFF", 16), Ok(u64::MAX));
+        assert_eq!(pointer(b"ffff8f3a0b4c1e00"), Ok(0xffff_8f3a_0b4c_1e00));
+        assert_eq!(pointer(b"(____ptrval____)"), Ok(0));
+        assert_eq!(pointer(b"(ptrval)"), Ok(0));
+        assert_eq!(pointer(b"(ptrval"), Err(Error::BadText));
         assert_eq!(dec_u64(b"18446744073709551615"), Ok(u64::MAX));
         assert_eq!(dec_u32(b"4294967295"), Ok(u32::MAX));
         assert_eq!(dec_i32(b"-2147483648"), Ok(i32::MIN));

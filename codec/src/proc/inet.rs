@@ -186,7 +186,7 @@ impl ProcInet {
         let probes = columns::dec_u32(c.column()?)?;
         let inode = columns::dec_u32(c.column()?)?;
         let refcnt = c.next_column().map(columns::dec_u32).transpose()?;
-        let sk = c.next_column().map(|s| columns::hex(s, 16)).transpose()?;
+        let sk = c.next_column().map(columns::pointer).transpose()?;
         let (tcp, drops) = match table {
             Table::Tcp => (tcp_columns(&mut c, state)?, None),
             Table::Udp | Table::Raw => (None, c.next_column().map(columns::dec_u32).transpose()?),
@@ -470,6 +470,15 @@ mod tests {
             (812, None, None, None)
         );
         assert_eq!(row.send_q, None);
+        // Debian's 6.12 in a fresh guest: the pointer's placeholder until
+        // the hashing key is ready; the columns after it still read.
+        let early = b"   0: 00000000000000000000000000000000:1F91 00000000000000000000000000000000:0000 0A 00000000:00000002 00:00000000 00000000     0        0 357 3 (____ptrval____) 100 0 0 10 0";
+        let row = ProcInet::parse(early, Table::Tcp, USER_HZ).unwrap().unwrap();
+        assert_eq!(
+            (row.record.rqueue, row.send_q, row.record.inode, row.sk),
+            (2, None, 357, Some(0))
+        );
+        assert_eq!(row.tcp.map(|t| (t.rto, t.cwnd)), Some((100, 10)));
         // A future kernel appending columns: they are ignored.
         let new = b" 1: 0100007F:0035 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 7 2 0000000000000000 3 99 extra";
         let row = ProcInet::parse(new, Table::Udp, USER_HZ).unwrap().unwrap();

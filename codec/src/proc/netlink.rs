@@ -56,7 +56,7 @@ impl ProcNetlink {
         if sk == b"sk" {
             return Ok(None);
         }
-        let sk = columns::hex(sk, 16)?;
+        let sk = columns::pointer(sk)?;
         let protocol = u8::try_from(columns::dec_u32(c.column()?)?).map_err(|_| Error::BadText)?;
         let portid = columns::dec_u32(c.column()?)?;
         let groups = columns::hex_u32(c.column()?)?;

@@ -48,7 +48,7 @@ impl ProcPacket {
         if sk == b"sk" {
             return Ok(None);
         }
-        let sk = columns::hex(sk, 16)?;
+        let sk = columns::pointer(sk)?;
         let refcnt = columns::dec_u32(c.column()?)?;
         let sock_type = u8::try_from(columns::dec_u32(c.column()?)?).map_err(|_| Error::BadText)?;
         let protocol = u16::try_from(columns::hex(c.column()?, 4)?).map_err(|_| Error::BadText)?;

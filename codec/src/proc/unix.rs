@@ -143,7 +143,7 @@ impl<'a> ProcUnix<'a> {
             return Ok(None);
         }
         let sk = match num.split_last() {
-            Some((b':', digits)) => columns::hex(digits, 16)?,
+            Some((b':', digits)) => columns::pointer(digits)?,
             _ => return Err(Error::BadText),
         };
         let refcnt = columns::hex_u32(c.column()?)?;
