@@ -473,7 +473,9 @@ mod tests {
         // Debian's 6.12 in a fresh guest: the pointer's placeholder until
         // the hashing key is ready; the columns after it still read.
         let early = b"   0: 00000000000000000000000000000000:1F91 00000000000000000000000000000000:0000 0A 00000000:00000002 00:00000000 00000000     0        0 357 3 (____ptrval____) 100 0 0 10 0";
-        let row = ProcInet::parse(early, Table::Tcp, USER_HZ).unwrap().unwrap();
+        let row = ProcInet::parse(early, Table::Tcp, USER_HZ)
+            .unwrap()
+            .unwrap();
         assert_eq!(
             (row.record.rqueue, row.send_q, row.record.inode, row.sk),
             (2, None, 357, Some(0))

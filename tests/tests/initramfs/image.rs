@@ -60,6 +60,32 @@ pub fn static_sockdiag(binary: &Binary, target: &Path) -> PathBuf {
     bin
 }
 
+/// The static `guest-sockets` helper (tests/guest-sockets) for `binary`'s
+/// target, built by nightly's cargo with the musl target's own C runtime:
+/// only the x86-64 guest runs it, whose musl target rustup ships whole.
+pub fn static_helper(binary: &Binary, target: &Path) -> PathBuf {
+    let out = Command::new("rustup")
+        .args(["run", "nightly", "cargo", "build", "--release"])
+        .args(["-p", "guest-sockets", "--target", binary.rust_target])
+        .current_dir(workspace())
+        .output()
+        .expect("cannot run rustup");
+    assert!(
+        out.status.success(),
+        "cargo +nightly build -p guest-sockets --target {} failed:\n{}",
+        binary.rust_target,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bin = target
+        .join(binary.rust_target)
+        .join("release")
+        .join("guest-sockets");
+    if let Err(why) = check_static(&bin, binary) {
+        panic!("{}: {why}", bin.display());
+    }
+    bin
+}
+
 /// Whether `path` is an ELF executable for `binary`'s machine without a
 /// program interpreter (PT_INTERP), so that it runs in an initramfs
 /// without a libc.
@@ -110,12 +136,47 @@ pub fn check_static(path: &Path, binary: &Binary) -> Result<(), String> {
 }
 
 /// The guest's /init. `block NAME CMD...` prints CMD's stdout, stderr and
-/// exit code between markers the test picks out of the console.
-fn init_script(modules: &[(String, PathBuf)]) -> String {
-    let insmods: String = modules
-        .iter()
-        .map(|(m, _)| format!("block insmod_{m} insmod /diag/{m}.ko\n"))
-        .collect();
+/// exit code between markers the test picks out of the console. With
+/// `kernel.table_modules`, the guest also loads those and lists the
+/// sockets of /bin/guest-sockets.
+fn init_script(kernel: &Kernel) -> String {
+    let insmods = |modules: &[(String, PathBuf)]| -> String {
+        modules
+            .iter()
+            .map(|(m, _)| format!("block insmod_{m} insmod /diag/{m}.ko\n"))
+            .collect()
+    };
+    let diag = insmods(&kernel.modules);
+    let tables = match kernel.table_modules.is_empty() {
+        true => String::new(),
+        false => format!(
+            r#"# (6) The tables this development kernel lacks, from the sockets
+# guest-sockets makes and describes.
+# sysfs names the XDP socket's interface, as rtnetlink does for ss.
+mount -t sysfs sysfs /sys
+{insmods}guest-sockets >/tmp/guest-sockets.txt 2>&1 &
+sockets=$!
+i=0
+until grep -q -e ready -e guest-sockets: /tmp/guest-sockets.txt || [ $i -gt 300 ]; do sleep 0.1; i=$((i+1)); done
+block sockets cat /tmp/guest-sockets.txt
+block vsock sockdiag --vsock -an
+block xdp sockdiag --xdp -ne
+block tipc sockdiag --tipc -ane --tipcinfo
+block raw sockdiag -wane
+block tables_json sockdiag --vsock --xdp --tipc -an -j
+block tables_dump sockdiag --vsock --xdp --tipc -w -ane --dump-raw /tmp/tables.cap
+block tables_decode sockdiag --vsock --xdp --tipc -w -ane --decode /tmp/tables.cap
+block tables_capture od -A n -t x1 -v /tmp/tables.cap
+# (7) One module gone: only its table says so.
+block rmmod_vsock_diag rmmod vsock_diag
+block gone_vsock sockdiag --vsock --tipc -an
+block rmmod_raw_diag rmmod raw_diag
+block gone_raw sockdiag -wane
+kill $sockets
+"#,
+            insmods = insmods(&kernel.table_modules)
+        ),
+    };
     format!(
         r#"#!/bin/sh
 mount -t proc proc /proc
@@ -124,23 +185,24 @@ exec </dev/null >/dev/console 2>&1
 ip link set lo up
 echo "@@start"
 block modules cat /proc/modules
-# (1) No diag module yet. There is no /sbin/modprobe, so the kernel
-# cannot load one behind our back.
-block nomod_tcp sockdiag -t
-block nomod_unix sockdiag -x
-# (2)
-{insmods}nc -l -p {PORT} &
+# (1) No diag module yet: the tables come from /proc. There is no
+# /sbin/modprobe, so the kernel cannot load one behind our back.
+nc -l -p {PORT} &
 nc=$!
 i=0
-until [ -n "$(sockdiag -Htln 'sport = :{PORT}')" ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i+1)); done
+until [ -n "$(sockdiag -Htln 'sport = :{PORT}' 2>/dev/null)" ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i+1)); done
 # Stopped, it accepts nothing: what connects stays in the accept queue.
 kill -STOP $nc
 sleep 600 | nc 127.0.0.1 {PORT} &
 sleep 600 | nc 127.0.0.1 {PORT} &
 i=0
-until [ "$(sockdiag -Htn 'dport = :{PORT}' | wc -l)" -ge 2 ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i+1)); done
+until [ "$(sockdiag -Htn 'dport = :{PORT}' 2>/dev/null | wc -l)" -ge 2 ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i+1)); done
 sleep 0.2
-block root_listen sockdiag -tln 'sport = :{PORT}'
+block nomod_tcp sockdiag -tl 'sport = :{PORT}'
+block nomod_json sockdiag -tln -j 'sport = :{PORT}'
+block nomod_unix sockdiag -xa
+# (2)
+{diag}block root_listen sockdiag -tln 'sport = :{PORT}'
 block root_accepted sockdiag -tn 'sport = :{PORT}'
 block root_json sockdiag -tan -j
 # The kernel's own account of the listener, and who holds it.
@@ -155,7 +217,7 @@ su -s /bin/sh nobody -c "block user_json sockdiag -tan -j"
 block dump sockdiag -tuxanie --dump-raw /tmp/guest.cap
 block decode sockdiag -tuxanie --decode /tmp/guest.cap
 block capture od -A n -t x1 -v /tmp/guest.cap
-echo "@@done"
+{tables}echo "@@done"
 poweroff -f
 "#
     )
@@ -175,15 +237,22 @@ echo "@@end $name $code"
 
 /// Applets the guest uses. modprobe is left out on purpose (see init).
 const APPLETS: &[&str] = &[
-    "sh", "mount", "ip", "insmod", "nc", "sleep", "su", "id", "cat", "wc", "od", "poweroff",
+    "sh", "mount", "ip", "insmod", "rmmod", "nc", "sleep", "su", "id", "cat", "wc", "od", "grep",
+    "poweroff",
 ];
 
 /// Writes the initramfs under `work` and returns its path.
-pub fn initramfs(work: &Path, busybox: &Path, sockdiag: &Path, kernel: &Kernel) -> PathBuf {
+pub fn initramfs(
+    work: &Path,
+    busybox: &Path,
+    sockdiag: &Path,
+    helper: Option<&Path>,
+    kernel: &Kernel,
+) -> PathBuf {
     use std::os::unix::fs::{symlink, PermissionsExt};
     let _ = std::fs::remove_dir_all(work);
     let root = work.join("root");
-    for dir in ["bin", "diag", "etc", "proc", "dev", "tmp"] {
+    for dir in ["bin", "diag", "etc", "proc", "dev", "sys", "tmp"] {
         std::fs::create_dir_all(root.join(dir)).unwrap();
     }
     std::fs::set_permissions(root.join("tmp"), std::fs::Permissions::from_mode(0o1777)).unwrap();
@@ -199,10 +268,16 @@ pub fn initramfs(work: &Path, busybox: &Path, sockdiag: &Path, kernel: &Kernel) 
     for applet in APPLETS {
         symlink("busybox", root.join("bin").join(applet)).unwrap();
     }
-    for (name, file) in &kernel.modules {
+    if let Some(helper) = helper {
+        exec(
+            &root.join("bin/guest-sockets"),
+            &std::fs::read(helper).unwrap(),
+        );
+    }
+    for (name, file) in kernel.modules.iter().chain(&kernel.table_modules) {
         std::fs::copy(file, root.join("diag").join(format!("{name}.ko"))).unwrap();
     }
-    exec(&root.join("init"), init_script(&kernel.modules).as_bytes());
+    exec(&root.join("init"), init_script(kernel).as_bytes());
     exec(&root.join("bin/block"), BLOCK.as_bytes());
     std::fs::write(
         root.join("etc/passwd"),

@@ -33,6 +33,11 @@ pub struct Machine {
     pub qemu_machine: &'static [&'static str],
     /// The kernel's name of the console qemu connects to stdout.
     pub console: &'static str,
+    /// Whether the guest also lists vsock, AF_XDP, TIPC and raw sockets
+    /// made by the static `guest-sockets` helper: its kernel package must
+    /// carry `packages::TABLE_MODULES`, and the helper is built for
+    /// `binary.rust_target` with stable's musl target.
+    pub tables: bool,
 }
 
 pub const X86_64: Machine = Machine {
@@ -43,10 +48,13 @@ pub const X86_64: Machine = Machine {
         big_endian: false,
     },
     debian_arch: "amd64",
-    kernel_flavour: "amd64",
+    // Debian 12's 6.12 kernel (bookworm-security): its 6.1 kernel is built
+    // without xsk_diag (CONFIG_XDP_SOCKETS_DIAG).
+    kernel_flavour: "6.12-amd64",
     qemu: "qemu-system-x86_64",
     qemu_machine: &[],
     console: "ttyS0",
+    tables: true,
 };
 
 /// `virt` with a Cortex-A57: the CPU with the fewest features to emulate
@@ -64,6 +72,7 @@ pub const AARCH64: Machine = Machine {
     qemu: "qemu-system-aarch64",
     qemu_machine: &["-M", "virt", "-cpu", "cortex-a57"],
     console: "ttyAMA0",
+    tables: false,
 };
 
 /// 32-bit ARM: Debian's multiplatform kernel on `virt`, kept below 4 GiB
@@ -80,6 +89,7 @@ pub const ARMV7: Machine = Machine {
     qemu: "qemu-system-arm",
     qemu_machine: &["-M", "virt,highmem=off", "-cpu", "cortex-a15"],
     console: "ttyAMA0",
+    tables: false,
 };
 
 /// The big-endian one: netlink payloads are in host byte order, so this is
@@ -96,6 +106,7 @@ pub const S390X: Machine = Machine {
     qemu: "qemu-system-s390x",
     qemu_machine: &["-M", "s390-ccw-virtio"],
     console: "ttysclp0",
+    tables: false,
 };
 
 /// riscv64 has no guest: Debian 12 has no riscv64 kernel or busybox

@@ -5,16 +5,26 @@
 //! kernel package and an init script, and checks what the guest prints on
 //! its serial console. Every guest runs the same script.
 //!
-//! The guest, in order: (1) with no diag module loaded, `sockdiag -t` and
-//! `-x` fail with the one line naming the missing module; (2) after insmod of
-//! inet_diag, tcp_diag, udp_diag and unix_diag, a stopped busybox `nc -l`
-//! listener with two connections waiting shows accept queue 2 and backlog 1
-//! (busybox nc passes the number of `-l` flags to listen()), with the
-//! inode, accept queue and client ports the guest kernel's /proc/net/tcp6
-//! gives, and nc's pid under `-p`; (3) the same as user nobody; (4) `-j`
-//! output parses, for root and for nobody; (5) a `--dump-raw` capture made
-//! on the guest decodes on the guest to the same output, and carries the
-//! guest's byte order, which the host refuses when it is not its own.
+//! The guest, in order: (1) with no diag module loaded, `sockdiag -tl`
+//! answers from /proc: a stopped busybox `nc -l` listener with two
+//! connections waiting shows accept queue 2, one stderr line names
+//! tcp_diag for the backlog limit, JSON leaves `send_q` out, and `-x`
+//! reads /proc/net/unix with its line; (2) after insmod of inet_diag,
+//! tcp_diag, udp_diag and unix_diag, the listener shows accept queue 2 and
+//! backlog 1 (busybox nc passes the number of `-l` flags to listen()),
+//! with the inode, accept queue and client ports the guest kernel's
+//! /proc/net/tcp6 gives, and nc's pid under `-p`; (3) the same as user
+//! nobody; (4) `-j` output parses, for root and for nobody; (5) a
+//! `--dump-raw` capture made on the guest decodes on the guest to the same
+//! output, and carries the guest's byte order, which the host refuses when
+//! it is not its own. The x86-64 guest, whose Debian 6.12 kernel has every
+//! diag module, then (6) loads raw_diag, vsock_loopback, vsock_diag,
+//! xsk_diag, tipc and tipc_diag and lists the sockets the static
+//! `guest-sockets` helper makes (a vsock listener with a connection, a
+//! bound AF_XDP socket, a TIPC socket with a published service, a raw ICMP
+//! socket) against what the helper read of them by getsockname and fstat;
+//! (7) unloads vsock_diag (vsock's one line, TIPC still listed) and
+//! raw_diag (RAW from /proc/net/raw).
 //!
 //! Each guest is its own test, ignored with the reason where its qemu, its
 //! Debian architecture (for the kernel and busybox packages) or its cross
@@ -94,19 +104,22 @@ impl Drop for WorkDir {
 fn run(machine: &Machine) {
     let arch = machine.debian_arch;
     let target = image::target_dir();
-    let kernel =
-        packages::kernel(&target, arch, machine.kernel_flavour).unwrap_or_else(|e| panic!("{e}"));
+    let kernel = packages::kernel(&target, arch, machine.kernel_flavour, machine.tables)
+        .unwrap_or_else(|e| panic!("{e}"));
     let busybox = packages::busybox(&target, arch).unwrap_or_else(|e| panic!("{e}"));
     if let Err(why) = image::check_static(&busybox, &machine.binary) {
         panic!("{}: {why}", busybox.display());
     }
     let sockdiag = image::static_sockdiag(&machine.binary, &target);
+    let helper = machine
+        .tables
+        .then(|| image::static_helper(&machine.binary, &target));
     let work = WorkDir(
         target
             .join("initramfs-test")
             .join(format!("{arch}-{}", std::process::id())),
     );
-    let initrd = image::initramfs(&work.0, &busybox, &sockdiag, &kernel);
+    let initrd = image::initramfs(&work.0, &busybox, &sockdiag, helper.as_deref(), &kernel);
     let (console, took) = machine::boot(machine, &kernel.vmlinuz, &initrd);
     // Past the harness's capture, so that CI's log shows each boot's time.
     let _ = writeln!(
@@ -134,32 +147,53 @@ fn check(console: &str, machine: &Machine) {
         b
     };
 
-    // (1) Nothing loaded, and each table's failure names its module.
+    // (1) Nothing loaded: the tables come from /proc, with one line each
+    // saying what /proc cannot show, and the listener's accept queue.
     let loaded = &ok("modules").stdout;
     assert!(
         !loaded.iter().any(|l| l.contains("diag")),
         "a diag module was loaded before the test loaded one: {loaded:?}"
     );
-    for (name, line) in [
+    let b = get("nomod_tcp");
+    assert_eq!(b.code, 0, "nomod_tcp: {b:?}");
+    let note = b.stderr.join("\n");
+    assert!(
+        b.stderr.len() == 1
+            && note.starts_with("sockdiag: tcp: no ")
+            && note.contains(": reading /proc/net/tcp")
+            && note.ends_with("; backlog limits need tcp_diag"),
+        "nomod_tcp: one line naming tcp_diag: {b:?}"
+    );
+    let socks: Vec<Sock> = b.stdout[1..].iter().map(|l| Sock::parse(l)).collect();
+    assert_eq!(socks.len(), 1, "nomod_tcp: the listener: {b:?}");
+    assert_eq!(
         (
-            "nomod_tcp",
-            "sockdiag: tcp: the kernel cannot dump tcp sockets: inet_diag is missing \
-             (CONFIG_INET_DIAG; modprobe inet_diag tcp_diag)",
+            socks[0].state.as_str(),
+            socks[0].recv_q,
+            socks[0].local.as_str()
         ),
+        ("LISTEN", 2, "*:8081"),
+        "nomod_tcp: accept queue 2 from /proc/net/tcp6: {b:?}"
+    );
+    let b = get("nomod_json");
+    assert_eq!((b.code, b.stderr.len()), (0, 1), "nomod_json: {b:?}");
+    let json: Value = serde_json::from_str(&b.stdout.join("\n")).expect("nomod_json: JSON");
+    let l = &json[0];
+    assert_eq!((&l["state"], &l["recv_q"]), (&"LISTEN".into(), &2.into()));
+    assert!(
+        l.get("send_q").is_none(),
+        "the backlog is unknown, not 0: {l}"
+    );
+    let b = get("nomod_unix");
+    assert_eq!(
+        (b.code, &b.stderr[..]),
         (
-            "nomod_unix",
-            "sockdiag: unix: the kernel cannot dump unix sockets: unix_diag is missing \
-             (CONFIG_UNIX_DIAG; modprobe unix_diag)",
+            0,
+            &["sockdiag: unix: no unix_diag: reading /proc/net/unix; queues and peers need unix_diag"
+                .to_string()][..]
         ),
-    ] {
-        let b = get(name);
-        assert_eq!(
-            (b.code, &b.stderr[..]),
-            (1, &[line.to_string()][..]),
-            "{name}"
-        );
-        assert_eq!(b.stdout.len(), 1, "{name}: only the header: {b:?}");
-    }
+        "nomod_unix"
+    );
 
     // (2) The listener: two connections wait, busybox nc's backlog is 1.
     for m in packages::DIAG_MODULES {
@@ -219,6 +253,155 @@ fn check(console: &str, machine: &Machine) {
     // The guest's queued connections are in it: the capture is not empty.
     assert!(dump.stdout.iter().any(|l| l.contains(":8081")), "{dump:?}");
     check_capture(&ok("capture").stdout, machine);
+    if machine.tables {
+        check_tables(&blocks, console);
+    }
+}
+
+/// (6) and (7): the sockets guest-sockets made, as its lines describe them,
+/// in the vsock, XDP, TIPC and RAW tables; then each table without its
+/// module.
+fn check_tables(blocks: &std::collections::BTreeMap<String, Block>, console: &str) {
+    let ok = |name: &str| {
+        let b = blocks
+            .get(name)
+            .unwrap_or_else(|| panic!("no block {name} on the console:\n{console}"));
+        assert!(
+            b.code == 0 && b.stderr.is_empty(),
+            "{name} failed: {b:?}\nconsole:\n{console}"
+        );
+        b
+    };
+    let said = ok("sockets");
+    assert_eq!(
+        said.stdout.last().map(String::as_str),
+        Some("ready"),
+        "{said:?}"
+    );
+    let of = |kind: &str| -> Vec<Vec<&str>> {
+        said.stdout
+            .iter()
+            .filter_map(|l| l.strip_prefix(kind)?.strip_prefix(' '))
+            .map(|l| l.split(' ').collect())
+            .collect()
+    };
+    let rows = |b: &Block| -> Vec<Vec<String>> {
+        b.stdout[1..]
+            .iter()
+            .filter(|l| !l.starts_with([' ', '\t']))
+            .map(|l| l.split_whitespace().map(String::from).collect())
+            .collect()
+    };
+    // Row with `ino:N`.
+    let with_inode = |rows: &[Vec<String>], inode: &str| -> Vec<String> {
+        let ino = format!("ino:{inode}");
+        rows.iter()
+            .find(|r| r.contains(&ino))
+            .unwrap_or_else(|| panic!("no row with {ino}: {rows:?}"))
+            .clone()
+    };
+
+    // vsock: Netid State Recv-Q Send-Q Local Peer, the three sockets only.
+    let mut want: Vec<Vec<String>> = of("vsock")
+        .iter()
+        .map(|f| [&["v_str", f[0], "0", "0"][..], &f[1..]].concat())
+        .map(|f| f.iter().map(|s| s.to_string()).collect())
+        .collect();
+    let mut got = rows(ok("vsock"));
+    want.sort();
+    got.sort();
+    assert_eq!((got.len(), &got), (3, &want), "vsock rows");
+
+    // XDP: Recv-Q Send-Q Local Peer ino sk, then the rings and the umem.
+    let x = &of("xdp")[0];
+    let b = ok("xdp");
+    let row = with_inode(&rows(b), x[2]);
+    assert_eq!(
+        row[..4],
+        ["0", "0", &format!("{}:q{}", x[0], x[1]), "*"],
+        "{b:?}"
+    );
+    let details: Vec<&str> = b.stdout.iter().map(|l| l.trim()).collect();
+    for ring in [
+        format!("rx(entries:{})", x[3]),
+        format!("fr(entries:{})", x[4]),
+        format!("cr(entries:{})", x[5]),
+    ] {
+        assert!(details.contains(&ring.as_str()), "{ring}: {b:?}");
+    }
+    let umem = format!(
+        "umem(id:0,size:{},num_pages:{},chunk_size:{},headroom:0,ifindex:1,qid:{},zc:0,refs:1)",
+        x[6],
+        x[6].parse::<u32>().unwrap() / 4096,
+        x[7],
+        x[1]
+    );
+    assert!(details.contains(&umem.as_str()), "{umem}: {b:?}");
+
+    // TIPC: State Recv-Q Send-Q node:port - ino sk, and --tipcinfo's line.
+    let t = &of("tipc")[0];
+    let b = ok("tipc");
+    let row = with_inode(&rows(b), t[2]);
+    assert_eq!(
+        row[..5],
+        ["UNCONN", "0", "0", &format!("{}:{}", t[0], t[1]), "-"],
+        "{b:?}"
+    );
+    let at = b
+        .stdout
+        .iter()
+        .position(|l| l.contains(&format!("ino:{} ", t[2])))
+        .unwrap();
+    assert_eq!(
+        b.stdout[at + 1].split_whitespace().collect::<Vec<_>>(),
+        ["type:RDM", "cong:none", "drop:0", "publ"],
+        "{b:?}"
+    );
+
+    // RAW: the ICMP socket, protocol 1 as its port.
+    let inode = &of("raw")[0][0];
+    let row = with_inode(&rows(ok("raw")), inode);
+    assert_eq!(row[..5], ["UNCONN", "0", "0", "0.0.0.0:1", "0.0.0.0:*"]);
+
+    // JSON of them all parses; the capture replays on the guest.
+    let json = ok("tables_json").stdout.join("\n");
+    let json: Value = serde_json::from_str(&json).expect("tables_json: JSON");
+    assert_eq!(json.as_array().map(Vec::len), Some(3 + 2 + 1), "{json}");
+    assert_eq!(ok("tables_decode").stdout, ok("tables_dump").stdout);
+
+    // (7) vsock_diag gone: one line for vsock, the TIPC rows still print.
+    ok("rmmod_vsock_diag");
+    let b = &blocks["gone_vsock"];
+    assert_eq!(
+        (b.code, &b.stderr[..]),
+        (
+            1,
+            &[
+                "sockdiag: vsock: the kernel cannot dump vsock sockets: vsock_diag is missing \
+               (CONFIG_VSOCKETS_DIAG; modprobe vsock_diag)"
+                    .to_string()
+            ][..]
+        ),
+        "{b:?}"
+    );
+    let tipc_port = format!("{}:{}", t[0], t[1]);
+    assert!(rows(b).iter().any(|r| r.contains(&tipc_port)), "{b:?}");
+    assert!(!rows(b).iter().any(|r| r[0] == "v_str"), "{b:?}");
+    // raw_diag gone: RAW from /proc/net/raw, the socket still there.
+    ok("rmmod_raw_diag");
+    let b = &blocks["gone_raw"];
+    assert_eq!(b.code, 0, "{b:?}");
+    assert!(
+        b.stderr.len() == 1
+            && b.stderr[0].starts_with("sockdiag: raw: no raw_diag: reading /proc/net/raw"),
+        "{b:?}"
+    );
+    // /proc gives RAW no -e details, as in ss: the guest's one RAW socket.
+    assert_eq!(
+        rows(b),
+        [["UNCONN", "0", "0", "0.0.0.0:1", "0.0.0.0:*"]],
+        "{b:?}"
+    );
 }
 
 /// `-tlnpe` against the guest kernel's /proc/net/tcp6: the listener's

@@ -13,16 +13,31 @@ use std::process::Command;
 /// at install time).
 pub const DIAG_MODULES: [&str; 4] = ["inet_diag", "tcp_diag", "udp_diag", "unix_diag"];
 
+/// What a guest that lists the tables this development kernel lacks loads
+/// after the listener's steps: the vsock loopback transport, and the diag
+/// modules of raw, vsock, AF_XDP and TIPC sockets.
+pub const TABLE_MODULES: [&str; 6] = [
+    "raw_diag",
+    "vsock_loopback",
+    "vsock_diag",
+    "xsk_diag",
+    "tipc",
+    "tipc_diag",
+];
+
 /// The kernel and the diag modules (with their dependencies) in load order.
 pub struct Kernel {
     pub vmlinuz: PathBuf,
     /// (module name, file), dependencies first.
     pub modules: Vec<(String, PathBuf)>,
+    /// The same for `TABLE_MODULES` (less what `modules` holds), when asked.
+    pub table_modules: Vec<(String, PathBuf)>,
 }
 
 /// The kernel package that `linux-image-<flavour>` depends on, for example
-/// `linux-image-6.1.0-57-arm64:arm64`.
-pub fn kernel(target: &Path, arch: &str, flavour: &str) -> Result<Kernel, String> {
+/// `linux-image-6.1.0-57-arm64:arm64`, with `TABLE_MODULES` too when
+/// `tables` is set.
+pub fn kernel(target: &Path, arch: &str, flavour: &str, tables: bool) -> Result<Kernel, String> {
     let meta = format!("linux-image-{flavour}:{arch}");
     let out = run_ok(Command::new("apt-cache").args(["depends", &meta]))?;
     let text = String::from_utf8_lossy(&out);
@@ -32,37 +47,54 @@ pub fn kernel(target: &Path, arch: &str, flavour: &str) -> Result<Kernel, String
         .find(|p| p.starts_with("linux-image-"))
         .map(|p| p.split(':').next().unwrap_or(p))
         .ok_or_else(|| format!("apt-cache knows no kernel package behind {meta}"))?;
-    let cache = cached(&format!("{package}:{arch}"), target, |tree, out| {
-        unpack_kernel(tree, out)
+    let tables: &[&str] = if tables { &TABLE_MODULES } else { &[] };
+    // The cache holds the modules of one list: a longer list unpacks again.
+    let stamp = tables.join(",");
+    let cache = cached(&format!("{package}:{arch}"), target, &stamp, |tree, out| {
+        unpack_kernel(tree, out, tables)
     })?;
-    let order = cache.join("modules.order");
-    let modules = std::fs::read_to_string(&order)
-        .map_err(|e| format!("{}: {e}", order.display()))?
-        .lines()
-        .map(|name| (name.to_string(), cache.join(format!("{name}.ko"))))
-        .collect();
+    let order = |file: &str| -> Result<Vec<(String, PathBuf)>, String> {
+        let path = cache.join(file);
+        Ok(std::fs::read_to_string(&path)
+            .map_err(|e| format!("{}: {e}", path.display()))?
+            .lines()
+            .map(|name| (name.to_string(), cache.join(format!("{name}.ko"))))
+            .collect())
+    };
     Ok(Kernel {
         vmlinuz: cache.join("vmlinuz"),
-        modules,
+        modules: order("modules.order")?,
+        // A cache made before tables.order existed has the stamp "" too.
+        table_modules: match tables.is_empty() {
+            true => Vec::new(),
+            false => order("tables.order")?,
+        },
     })
 }
 
 /// busybox from busybox-static: statically linked, so it runs in an
 /// initramfs without a libc.
 pub fn busybox(target: &Path, arch: &str) -> Result<PathBuf, String> {
-    let cache = cached(&format!("busybox-static:{arch}"), target, |tree, out| {
-        std::fs::rename(tree.join("bin/busybox"), out.join("busybox"))
-            .map_err(|e| format!("the package has no /bin/busybox: {e}"))
-    })?;
+    let cache = cached(
+        &format!("busybox-static:{arch}"),
+        target,
+        "",
+        |tree, out| {
+            std::fs::rename(tree.join("bin/busybox"), out.join("busybox"))
+                .map_err(|e| format!("the package has no /bin/busybox: {e}"))
+        },
+    )?;
     Ok(cache.join("busybox"))
 }
 
 /// The cache directory of `package` (`name:arch`), filled on first use by
 /// `keep`, which moves what the guest needs from the unpacked package
-/// (first argument) to the new cache directory (second).
+/// (first argument) to the new cache directory (second). `stamp` names
+/// what `keep` kept; a cache made with another stamp is made again.
 fn cached(
     package: &str,
     target: &Path,
+    stamp: &str,
     keep: impl FnOnce(&Path, &Path) -> Result<(), String>,
 ) -> Result<PathBuf, String> {
     // `'URI' FILE SIZE HASH`: the file name carries name, version and arch.
@@ -76,7 +108,7 @@ fn cached(
         .ok_or_else(|| format!("apt-get download --print-uris {package} said {uris:?}"))?;
     let cache = target.join("initramfs-packages").join(file);
     let complete = cache.join(".complete");
-    if complete.is_file() {
+    if std::fs::read_to_string(&complete).is_ok_and(|s| s == stamp) {
         return Ok(cache);
     }
 
@@ -103,7 +135,7 @@ fn cached(
                 .arg(tmp.join("tree")),
         )?;
         keep(&tmp.join("tree"), &tmp.join("out"))?;
-        std::fs::write(tmp.join("out/.complete"), "").map_err(io)?;
+        std::fs::write(tmp.join("out/.complete"), stamp).map_err(io)?;
         let _ = std::fs::remove_dir_all(&cache);
         std::fs::rename(tmp.join("out"), &cache).map_err(io)
     })();
@@ -126,8 +158,9 @@ fn run_ok(cmd: &mut Command) -> Result<Vec<u8>, String> {
 }
 
 /// Keeps `vmlinuz`, the diag modules with their dependencies (unpacked,
-/// for busybox insmod) and `modules.order`, their load order.
-fn unpack_kernel(tree: &Path, out: &Path) -> Result<(), String> {
+/// for busybox insmod) and `modules.order`, their load order; then `tables`
+/// and theirs, in `tables.order`.
+fn unpack_kernel(tree: &Path, out: &Path, tables: &[&str]) -> Result<(), String> {
     let vmlinuz = std::fs::read_dir(tree.join("boot"))
         .map_err(|e| format!("the package has no /boot: {e}"))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -158,8 +191,17 @@ fn unpack_kernel(tree: &Path, out: &Path) -> Result<(), String> {
     for name in DIAG_MODULES {
         add_module(name, &files, &builtin, out, &mut order)?;
     }
+    let first = order.len();
+    for name in tables {
+        add_module(name, &files, &builtin, out, &mut order)?;
+    }
     std::fs::rename(&vmlinuz, out.join("vmlinuz")).map_err(|e| e.to_string())?;
-    std::fs::write(out.join("modules.order"), order.join("\n") + "\n").map_err(|e| e.to_string())
+    let write = |file: &str, names: &[String]| {
+        let text: String = names.iter().map(|n| format!("{n}\n")).collect();
+        std::fs::write(out.join(file), text).map_err(|e| e.to_string())
+    };
+    write("modules.order", &order[..first])?;
+    write("tables.order", &order[first..])
 }
 
 /// Every `*.ko*` under `dir`, by module name (`-` and `_` are one).
