@@ -409,4 +409,65 @@ mod tests {
         assert!(listeners >= 1);
         assert_eq!(done, 1);
     }
+
+    /// A real capture from the x86-64 initramfs guest (Debian's 6.12
+    /// kernel with vsock_diag, xsk_diag, tipc_diag and raw_diag; see
+    /// tests/fixtures/README.md): `sockdiag --vsock --xdp --tipc -w -ane
+    /// --dump-raw` over the sockets of tests/guest-sockets. Each request's
+    /// family tells its replies apart, as the runner's walker does.
+    #[test]
+    fn test_guest_tables_fixture() {
+        use crate::family;
+        use crate::wire::inet::TcpState;
+        let file = include_bytes!("../tests/fixtures/capture-le-6.12-vsock-xdp-tipc-raw.bin");
+        let cap = Capture::new_checked(file);
+        if cfg!(target_endian = "big") {
+            assert_eq!(cap.unwrap_err(), Error::ForeignByteOrder);
+            return;
+        }
+        let (mut vsock, mut xdp, mut tipc, mut raw) = (0, 0, 0, 0);
+        let mut request_family = None;
+        for rec in cap.unwrap().records() {
+            let rec = rec.unwrap();
+            match rec.kind {
+                // The request's first byte after its 16-byte header.
+                Kind::Request => request_family = rec.data.get(16).copied(),
+                Kind::Datagram => {
+                    let family = request_family.expect("a request first");
+                    for msg in Messages::for_family(rec.data, family) {
+                        match msg.unwrap().body {
+                            Body::Vsock(v) => {
+                                vsock += 1;
+                                if v.state == TcpState::Listen {
+                                    assert_eq!(v.src.port, 1234);
+                                }
+                            }
+                            Body::Xdp(x) => {
+                                xdp += 1;
+                                let info = x.info.unwrap();
+                                assert_eq!((info.ifindex, info.queue_id), (1, 0));
+                                let umem = x.umem.unwrap();
+                                assert_eq!((umem.size, umem.chunk_size), (65536, 4096));
+                                assert_eq!(x.rx_ring.map(|r| r.entries), Some(512));
+                            }
+                            Body::Tipc(t) => {
+                                tipc += 1;
+                                assert!(t.has_publ && t.port.is_some(), "{t:?}");
+                            }
+                            Body::Inet(r) => {
+                                raw += 1;
+                                assert_eq!((family, r.id.sport), (family::INET, 1));
+                            }
+                            Body::Done { errno: 0 } => {}
+                            other => panic!("{other:?}"),
+                        }
+                    }
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        // Listener, client, accepted; the helper's AF_XDP socket; the
+        // kernel's topology server and the helper's TIPC socket; ICMP.
+        assert_eq!((vsock, xdp, tipc, raw), (3, 1, 2, 1));
+    }
 }

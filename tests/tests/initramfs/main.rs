@@ -128,10 +128,10 @@ fn run(machine: &Machine) {
         took.as_secs_f64(),
         machine::BOOT_TIMEOUT.as_secs()
     );
-    check(&console, machine);
+    check(&console, machine, &target);
 }
 
-fn check(console: &str, machine: &Machine) {
+fn check(console: &str, machine: &Machine, target: &std::path::Path) {
     let blocks = console::blocks(console);
     let get = |name: &str| {
         blocks
@@ -254,14 +254,21 @@ fn check(console: &str, machine: &Machine) {
     assert!(dump.stdout.iter().any(|l| l.contains(":8081")), "{dump:?}");
     check_capture(&ok("capture").stdout, machine);
     if machine.tables {
-        check_tables(&blocks, console);
+        check_tables(&blocks, console, target);
     }
 }
 
 /// (6) and (7): the sockets guest-sockets made, as its lines describe them,
 /// in the vsock, XDP, TIPC and RAW tables; then each table without its
 /// module.
-fn check_tables(blocks: &std::collections::BTreeMap<String, Block>, console: &str) {
+/// The guest's capture of those tables is left in
+/// `<target>/initramfs-captures/` for the codec's fixture and the fuzz
+/// seeds (codec/tests/fixtures/README.md).
+fn check_tables(
+    blocks: &std::collections::BTreeMap<String, Block>,
+    console: &str,
+    target: &std::path::Path,
+) {
     let ok = |name: &str| {
         let b = blocks
             .get(name)
@@ -368,6 +375,11 @@ fn check_tables(blocks: &std::collections::BTreeMap<String, Block>, console: &st
     let json: Value = serde_json::from_str(&json).expect("tables_json: JSON");
     assert_eq!(json.as_array().map(Vec::len), Some(3 + 2 + 1), "{json}");
     assert_eq!(ok("tables_decode").stdout, ok("tables_dump").stdout);
+    let capture = od_bytes(&ok("tables_capture").stdout);
+    assert_eq!(capture.get(..8), Some(&b"SDIAGCAP"[..]));
+    let dir = target.join("initramfs-captures");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("amd64-vsock-xdp-tipc-raw.cap"), capture).unwrap();
 
     // (7) vsock_diag gone: one line for vsock, the TIPC rows still print.
     ok("rmmod_vsock_diag");
@@ -480,14 +492,18 @@ fn check_json(who: &str, b: &Block) {
     assert_eq!(l.get("mark").is_some(), who == "root", "{who}: {l}");
 }
 
+/// The bytes `od -A n -t x1` printed.
+fn od_bytes(hex: &[String]) -> Vec<u8> {
+    hex.iter()
+        .flat_map(|l| l.split_whitespace())
+        .map(|b| u8::from_str_radix(b, 16).unwrap_or_else(|e| panic!("od printed {b:?}: {e}")))
+        .collect()
+}
+
 /// The capture's bytes, from `od -A n -t x1`: its header carries the
 /// guest's byte order, and a host of the other order refuses it.
 fn check_capture(hex: &[String], machine: &Machine) {
-    let bytes: Vec<u8> = hex
-        .iter()
-        .flat_map(|l| l.split_whitespace())
-        .map(|b| u8::from_str_radix(b, 16).unwrap_or_else(|e| panic!("od printed {b:?}: {e}")))
-        .collect();
+    let bytes = od_bytes(hex);
     assert_eq!(
         bytes.get(..8),
         Some(&b"SDIAGCAP"[..]),
