@@ -1,11 +1,16 @@
 //! Any bytes as a `--dump-raw` capture file: the header check, the record
-//! iterator, and every record through the decoder `--decode` would use.
+//! iterator, and every record through the decoder `--decode` would use
+//! (a /proc text through its table's line parser).
 //! The records must also survive a re-emission unchanged.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use sockdiag_codec::capture::{self, Capture, Kind};
-use sockdiag_codec::proc::inet as procnet;
+use sockdiag_codec::proc::inet::{ProcInet, Table, USER_HZ};
+use sockdiag_codec::proc::netlink::ProcNetlink;
+use sockdiag_codec::proc::packet::ProcPacket;
+use sockdiag_codec::proc::unix::ProcUnix;
+use sockdiag_codec::proc::ProcFile;
 use sockdiag_codec::wire::nlmsg::Packet;
 use sockdiag_codec::wire::{inet, unix};
 
@@ -26,14 +31,14 @@ fuzz_target!(|data: &[u8]| {
                     let _ = unix::ReqRepr::parse(p.payload(), p.flags());
                 }
             }
-            Kind::ProcNetRaw | Kind::ProcNetRaw6 => {
-                for line in rec.data.split(|&b| b == b'\n') {
-                    if let Ok(line) = std::str::from_utf8(line) {
-                        let _ = procnet::parse_line(line);
+            Kind::Unknown(_) => {}
+            proc => {
+                if let Some(file) = proc.proc_file() {
+                    for line in rec.data.split(|&b| b == b'\n') {
+                        proc_line(file, line);
                     }
                 }
             }
-            Kind::Unknown(_) => {}
         }
     }
     let again = Capture::new_checked(&copy[..at]).unwrap();
@@ -49,3 +54,23 @@ fuzz_target!(|data: &[u8]| {
         .collect();
     assert_eq!(a, b);
 });
+
+fn proc_line(file: ProcFile, line: &[u8]) {
+    let inet = |table| {
+        let _ = ProcInet::parse(line, table, USER_HZ);
+    };
+    match file {
+        ProcFile::Tcp | ProcFile::Tcp6 => inet(Table::Tcp),
+        ProcFile::Udp | ProcFile::Udp6 => inet(Table::Udp),
+        ProcFile::Raw | ProcFile::Raw6 => inet(Table::Raw),
+        ProcFile::Unix => {
+            let _ = ProcUnix::parse(line);
+        }
+        ProcFile::Packet => {
+            let _ = ProcPacket::parse(line);
+        }
+        ProcFile::Netlink => {
+            let _ = ProcNetlink::parse(line);
+        }
+    }
+}
