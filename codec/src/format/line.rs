@@ -1,8 +1,8 @@
 //! [`Line`]: everything a printed socket needs besides its record, in one
 //! value. The listing's switches (`-e`, `-o`, `--tos`, `-m`, `-i`, `-n`,
-//! `-O`) and what the runner found outside the kernel's answer (interface
-//! and cgroup names, a netlink port's owner, `-p`'s processes). Each kind
-//! of socket uses the parts that apply to it.
+//! `-O`) and what the runner found outside the kernel's answer (interface,
+//! cgroup, host and service names, a netlink port's owner, `-p`'s
+//! processes). Each kind of socket uses the parts that apply to it.
 
 use core::fmt;
 
@@ -35,6 +35,13 @@ pub struct Line<'a> {
     /// `-e`: the cgroup path of the record's cgroup id, as the runner found
     /// it (`None`: not found, printed as ss does, `unreachable:ID`).
     pub cgroup: Option<&'a str>,
+    /// `-r`: the host names of the local and the peer address, when the
+    /// runner found them (`None`: the address is printed).
+    pub hosts: [Option<&'a str>; 2],
+    /// The service names of the local and the peer port (ss's
+    /// `resolve_service`: without `-n`, from /etc/services; a raw
+    /// socket's protocol from /etc/protocols), when there are.
+    pub services: [Option<&'a str>; 2],
     /// A netlink socket: the command name of the process whose pid is its
     /// port id, if any (the runner reads it from /proc, as ss does).
     pub owner: Option<&'a str>,
@@ -53,6 +60,8 @@ impl Line<'static> {
         layout: Layout {
             netid: false,
             state: false,
+            no_queues: false,
+            process: false,
             extended: false,
         },
         timer: false,
@@ -64,6 +73,8 @@ impl Line<'static> {
         protocol: 0,
         ifname: None,
         cgroup: None,
+        hosts: [None, None],
+        services: [None, None],
         owner: None,
         process: &"",
         process_json: &"",
@@ -89,6 +100,8 @@ impl fmt::Debug for Line<'_> {
             .field("protocol", &self.protocol)
             .field("ifname", &self.ifname)
             .field("cgroup", &self.cgroup)
+            .field("hosts", &self.hosts)
+            .field("services", &self.services)
             .field("owner", &self.owner)
             .finish_non_exhaustive()
     }

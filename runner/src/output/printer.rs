@@ -6,7 +6,7 @@
 use std::io::Write;
 
 use sockdiag_codec::filter::socket::Entry;
-use sockdiag_codec::format::columns::{write_header, Layout};
+use sockdiag_codec::format::columns::Layout;
 use sockdiag_codec::format::json::JsonArray;
 use sockdiag_codec::format::line::Line;
 use sockdiag_codec::format::text;
@@ -26,6 +26,7 @@ use crate::host::ifnames::IfNames;
 use crate::host::procs::{self, ProcIndex};
 use crate::host::services::ephemeral_range;
 use crate::output::out::Out;
+use crate::output::table::Table;
 use crate::tables::RecordKind;
 
 /// The line description the options give, with the holders of `inode`
@@ -62,6 +63,8 @@ pub struct Printer<'o, W: Write> {
     opts: &'o Options,
     layout: Layout,
     json: Option<JsonArray>,
+    /// The text table (unless `-j`).
+    table: Option<Table>,
     ifnames: IfNames,
     cgroups: Cgroups,
     /// `-p`: socket holders, indexed once before the first dump.
@@ -76,15 +79,19 @@ impl<'o, W: Write> Printer<'o, W> {
     /// A printer for the listing `opts` asks for, writing to `out`; `-p`'s
     /// process index is built here, before the first dump.
     pub fn new(out: W, opts: &'o Options) -> Printer<'o, W> {
+        let layout = Layout {
+            netid: opts.show_netid(),
+            state: !opts.states.is_single(),
+            no_queues: false,
+            process: opts.processes,
+            extended: opts.extended,
+        };
         Printer {
             out: Out::new(out),
             opts,
-            layout: Layout {
-                netid: opts.show_netid(),
-                state: !opts.states.is_single(),
-                extended: opts.extended,
-            },
+            layout,
             json: opts.json.then(JsonArray::new),
+            table: (!opts.json).then(|| Table::new(layout)),
             ifnames: IfNames::default(),
             cgroups: Cgroups::default(),
             procs: opts.processes.then(ProcIndex::build),
@@ -95,15 +102,17 @@ impl<'o, W: Write> Printer<'o, W> {
 
     /// The header line, unless `-H` or `-j`.
     pub fn header(&mut self) -> Result<(), Error> {
-        if self.opts.header && !self.opts.json {
-            let r = write_header(&mut self.out, &self.layout);
-            self.out.check(r)?;
+        match &mut self.table {
+            Some(t) if self.opts.header => t.header(&mut self.out),
+            _ => Ok(()),
         }
-        Ok(())
     }
 
-    /// Closes the JSON array, if any.
+    /// Prints the rows held, or closes the JSON array.
     pub fn close(&mut self) -> Result<(), Error> {
+        if let Some(t) = &mut self.table {
+            t.print(&mut self.out)?;
+        }
         if let Some(j) = &mut self.json {
             let r = j.finish(&mut self.out);
             self.out.check(r)?;
@@ -178,11 +187,16 @@ impl<'o, W: Write> Printer<'o, W> {
         line.protocol = protocol.unwrap_or(inet::proto::RAW);
         line.ifname = ifname;
         line.cgroup = cgroup;
-        let r = match &mut self.json {
-            Some(j) => j.inet(&mut self.out, &line, rec, details.as_ref()),
-            None => text::write_inet(&mut self.out, &line, rec, details.as_ref()),
-        };
-        self.out.check(r)
+        match (&mut self.json, &mut self.table) {
+            (Some(j), _) => {
+                let r = j.inet(&mut self.out, &line, rec, details.as_ref());
+                self.out.check(r)
+            }
+            (None, Some(t)) => t.row(&mut self.out, |r| {
+                text::write_inet(r, &line, rec, details.as_ref())
+            }),
+            (None, None) => Ok(()),
+        }
     }
 
     fn unix(&mut self, rec: &UnixRecord<'_>) -> Result<(), Error> {
@@ -206,11 +220,14 @@ impl<'o, W: Write> Printer<'o, W> {
             rec.inode,
             &mut users,
         );
-        let r = match &mut self.json {
-            Some(j) => j.unix(&mut self.out, &line, rec),
-            None => text::write_unix(&mut self.out, &line, rec),
-        };
-        self.out.check(r)
+        match (&mut self.json, &mut self.table) {
+            (Some(j), _) => {
+                let r = j.unix(&mut self.out, &line, rec);
+                self.out.check(r)
+            }
+            (None, Some(t)) => t.row(&mut self.out, |r| text::write_unix(r, &line, rec)),
+            (None, None) => Ok(()),
+        }
     }
 
     fn netlink(&mut self, rec: &NetlinkRecord<'_>) -> Result<(), Error> {
@@ -237,11 +254,14 @@ impl<'o, W: Write> Printer<'o, W> {
         line.owner = owner;
         // ss shows no users:(...) for netlink sockets (the port already
         // names the process); JSON carries them.
-        let r = match &mut self.json {
-            Some(j) => j.netlink(&mut self.out, &line, rec),
-            None => text::write_netlink(&mut self.out, &line, rec),
-        };
-        self.out.check(r)
+        match (&mut self.json, &mut self.table) {
+            (Some(j), _) => {
+                let r = j.netlink(&mut self.out, &line, rec);
+                self.out.check(r)
+            }
+            (None, Some(t)) => t.row(&mut self.out, |r| text::write_netlink(r, &line, rec)),
+            (None, None) => Ok(()),
+        }
     }
 
     fn packet(&mut self, rec: &PacketRecord<'_>) -> Result<(), Error> {
@@ -269,10 +289,13 @@ impl<'o, W: Write> Printer<'o, W> {
             &mut users,
         );
         line.ifname = ifname;
-        let r = match &mut self.json {
-            Some(j) => j.packet(&mut self.out, &line, rec),
-            None => text::write_packet(&mut self.out, &line, rec),
-        };
-        self.out.check(r)
+        match (&mut self.json, &mut self.table) {
+            (Some(j), _) => {
+                let r = j.packet(&mut self.out, &line, rec);
+                self.out.check(r)
+            }
+            (None, Some(t)) => t.row(&mut self.out, |r| text::write_packet(r, &line, rec)),
+            (None, None) => Ok(()),
+        }
     }
 }
