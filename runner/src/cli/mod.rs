@@ -56,8 +56,11 @@ pub struct Details {
     pub memory: bool,
     /// `--tos`: TOS, TCLASS, class id.
     pub tos: bool,
-    /// `-n`: rates with all digits; netlink and packet protocols as numbers.
+    /// `-n`: ports, netlink and packet protocols as numbers, rates with all
+    /// their digits.
     pub numeric: bool,
+    /// `-r`: host names for addresses.
+    pub resolve: bool,
 }
 
 /// How parsing ended without options to run.
@@ -137,6 +140,7 @@ where
             Short('l') | Long("listening") => q.state_filter = StateSet::LISTENING.0,
             Short('a') | Long("all") => q.state_filter = StateSet::ALL.0,
             Short('n') | Long("numeric") => details.numeric = true,
+            Short('r') | Long("resolve") => details.resolve = true,
             Short('o') | Long("options") => details.timer = true,
             Short('i') | Long("info") => details.info = true,
             Short('m') | Long("memory") => details.memory = true,
@@ -227,9 +231,15 @@ where
             text.push_str(line);
         }
     }
+    let inet_families = selection.inet_families();
     let resolver = SysResolver {
         tcp: tables.contains(&Table::Tcp),
         udp: tables.contains(&Table::Udp),
+        // -4 or -6 alone: host names stand for addresses of that family.
+        family: match inet_families[..] {
+            [one] => Some(one),
+            _ => None,
+        },
     };
     let parse_opts = ParseOptions {
         unix: unix_by_name,
@@ -370,6 +380,7 @@ mod tests {
             memory: true,
             tos: true,
             numeric: true,
+            resolve: false,
         };
         assert_eq!(o.details, want);
         assert_eq!(opts(&["-t"]).details, Details::default());

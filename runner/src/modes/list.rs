@@ -84,6 +84,7 @@ fn list_table<W: io::Write>(
     table: Table,
     query: &Query<'_>,
 ) -> Result<Outcome, Error> {
+    printer.begin_table(table);
     for request in table.requests(query) {
         let family = request.family();
         let mut outcome = dump(src, buf, &request, |body| {

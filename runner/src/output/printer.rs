@@ -22,12 +22,13 @@ use crate::cli::selection::Db;
 use crate::cli::Options;
 use crate::error::Error;
 use crate::host::cgroups::Cgroups;
+use crate::host::hosts::Hosts;
 use crate::host::ifnames::IfNames;
 use crate::host::procs::{self, ProcIndex};
-use crate::host::services::ephemeral_range;
+use crate::host::services::{ephemeral_range, PortKind, PortNames};
 use crate::output::out::Out;
 use crate::output::table::Table;
-use crate::tables::RecordKind;
+use crate::tables::{RecordKind, Table as TableId};
 
 /// The line description the options give, with the holders of `inode`
 /// when `-p` asked for them (`procs`).
@@ -73,12 +74,19 @@ pub struct Printer<'o, W: Write> {
     stat_buf: Vec<u8>,
     /// ss's user-space `autobound`: a local port in this range.
     ephemeral: (u16, u16),
+    /// Service and protocol names of ports (unless `-n` or `-j`), and which
+    /// the table being listed gets.
+    ports: PortNames,
+    port_kind: PortKind,
+    /// `-r`: host names.
+    hosts: Option<Hosts>,
 }
 
 impl<'o, W: Write> Printer<'o, W> {
     /// A printer for the listing `opts` asks for, writing to `out`; `-p`'s
     /// process index is built here, before the first dump.
     pub fn new(out: W, opts: &'o Options) -> Printer<'o, W> {
+        let ephemeral = ephemeral_range();
         let layout = Layout {
             netid: opts.show_netid(),
             state: !opts.states.is_single(),
@@ -96,7 +104,24 @@ impl<'o, W: Write> Printer<'o, W> {
             cgroups: Cgroups::default(),
             procs: opts.processes.then(ProcIndex::build),
             stat_buf: Vec::new(),
-            ephemeral: ephemeral_range(),
+            ephemeral,
+            ports: PortNames::new(ephemeral),
+            port_kind: PortKind::Service(None),
+            hosts: (opts.details.resolve && !opts.json).then(Hosts::load),
+        }
+    }
+
+    /// A table's records come next: ss names their ports by the table
+    /// (`dg_proto`), SCTP and MPTCP keeping what the table before set.
+    pub fn begin_table(&mut self, table: TableId) {
+        self.port_kind = match table {
+            TableId::Tcp => PortKind::Service(Some("tcp")),
+            TableId::Udp => PortKind::Service(Some("udp")),
+            TableId::Raw => PortKind::Protocol,
+            _ => self.port_kind,
+        };
+        if !self.opts.details.numeric && !self.opts.json && table.is_inet() {
+            self.ports.load(self.port_kind);
         }
     }
 
@@ -187,6 +212,13 @@ impl<'o, W: Write> Printer<'o, W> {
         line.protocol = protocol.unwrap_or(inet::proto::RAW);
         line.ifname = ifname;
         line.cgroup = cgroup;
+        if !self.opts.details.numeric {
+            let (ports, kind) = (&self.ports, self.port_kind);
+            line.services = [rec.id.sport, rec.id.dport].map(|p| ports.name(kind, p));
+        }
+        if let Some(hosts) = &self.hosts {
+            line.hosts = [rec.id.src, rec.id.dst].map(|a| hosts.name(a));
+        }
         match (&mut self.json, &mut self.table) {
             (Some(j), _) => {
                 let r = j.inet(&mut self.out, &line, rec, details.as_ref());
