@@ -44,6 +44,13 @@ pub enum Error {
     Capture(CaptureError),
     /// Writing the output failed.
     Output(io::Error),
+    /// `-K`: the kernel would not close a socket of the `protocol` table.
+    Kill {
+        /// The table: tcp, udp, raw.
+        protocol: &'static str,
+        /// Why, positive.
+        errno: i32,
+    },
 }
 
 impl Error {
@@ -68,6 +75,14 @@ impl fmt::Display for Error {
             Error::Request(e) => write!(f, "cannot build the request: {e}"),
             Error::Capture(e) => e.fmt(f),
             Error::Output(e) => write!(f, "cannot write output: {e}"),
+            Error::Kill { protocol, errno } => {
+                write!(f, "-K: cannot close {protocol} sockets: ")?;
+                match *errno {
+                    1 => f.write_str("permission denied (closing a socket needs CAP_NET_ADMIN)"),
+                    95 => f.write_str("the kernel was built without CONFIG_INET_DIAG_DESTROY"),
+                    e => write!(f, "{}", io::Error::from_raw_os_error(e)),
+                }
+            }
         }
     }
 }

@@ -43,6 +43,8 @@ pub struct Options {
     pub dump_raw: Option<PathBuf>,
     /// `--decode FILE`: read the replies from FILE instead of the kernel.
     pub decode: Option<PathBuf>,
+    /// `-K`: close the selected sockets, print the ones closed.
+    pub kill: bool,
 }
 
 /// ss's per-socket detail options.
@@ -101,6 +103,7 @@ where
     let mut q = SelectionBuilder::default();
     let (mut header, mut extended, mut json) = (true, false, false);
     let (mut processes, mut oneline, mut summary) = (false, false, false);
+    let mut kill = false;
     let mut words: Vec<String> = Vec::new();
     let mut filter_file: Option<OsString> = None;
     let mut details = Details::default();
@@ -150,6 +153,7 @@ where
             Short('s') | Long("summary") => summary = true,
             Short('H') | Long("no-header") => header = false,
             Short('e') | Long("extended") => extended = true,
+            Short('K') | Long("kill") => kill = true,
             Short('j') | Long("json") => json = true,
             Short('F') | Long("filter") => {
                 if filter_file.is_some() {
@@ -207,6 +211,9 @@ where
         return Err(Exit::Nothing("no socket states to show with such filter"));
     }
     let mut tables = selection.tables();
+    if kill {
+        tables = kill_tables(&selection, tables, decode.is_some())?;
+    }
     if tables.is_empty() {
         return Err(Exit::Nothing("no socket tables to show with such filter"));
     }
@@ -277,7 +284,34 @@ where
         summary,
         dump_raw,
         decode,
+        kill,
     })
+}
+
+/// The tables `-K` works on: the kernel closes IP sockets only (TCP, UDP,
+/// RAW; SCTP and MPTCP refuse). Other tables asked for by name are an
+/// error; from a listing of everything they are left out, since none of
+/// their sockets would be closed.
+fn kill_tables(
+    selection: &Selection,
+    tables: Vec<Table>,
+    decode: bool,
+) -> Result<Vec<Table>, Exit> {
+    if decode {
+        return Err(usage(
+            "-K closes sockets in the kernel; it cannot be used with --decode",
+        ));
+    }
+    if let Some(t) = tables
+        .iter()
+        .find(|&&t| !t.is_inet() && selection.explicit(t))
+    {
+        return Err(usage(format!(
+            "-K closes IP sockets only (TCP, UDP, RAW); the kernel cannot close {} sockets",
+            t.name()
+        )));
+    }
+    Ok(tables.into_iter().filter(|t| t.is_inet()).collect())
 }
 
 impl Options {

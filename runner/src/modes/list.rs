@@ -6,16 +6,18 @@ use std::io;
 
 use sockdiag_codec::filter::bytecode::{self, CompileError};
 use sockdiag_codec::wire::conversation::Outcome;
+use sockdiag_codec::wire::datagram::Body;
 
 use crate::cli::Options;
 use crate::error::Error;
 use crate::kernel::dump::dump;
 use crate::kernel::socket::RECV_BUF;
 use crate::kernel::source::Source;
+use crate::modes::kill::{Closed, Killer};
 use crate::output::printer::Printer;
 use crate::output::summary;
 use crate::tables::explain::explain;
-use crate::tables::{raw_proc, Query, Table};
+use crate::tables::{raw_proc, Query, RecordKind, Table};
 
 const ENOENT: i32 = 2;
 
@@ -56,44 +58,102 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
         info: opts.details.info,
         tos: opts.details.tos,
     };
+    let mut killer = match opts.kill {
+        true => Some(Killer::open()?),
+        false => None,
+    };
+    let listed = list_tables(
+        opts,
+        &mut src,
+        &mut buf,
+        &mut printer,
+        &query,
+        killer.as_mut(),
+    );
+    // What was listed (and, with -K, closed) is printed even when a later
+    // table failed.
+    printer.close()?;
+    printer.flush()?;
+    let mut all_ok = listed?;
+    for (protocol, n) in killer.iter().flat_map(|k| &k.left_open) {
+        let name = sockdiag_codec::format::names::inet_netid(*protocol);
+        eprintln!(
+            "sockdiag: -K: {n} {name} socket{} left open: the kernel cannot close {name} sockets",
+            if *n == 1 { "" } else { "s" }
+        );
+        all_ok = false;
+    }
+    src.finish()?;
+    Ok(all_ok)
+}
+
+/// Lists every table of the command line in turn. `Ok(false)`: a table
+/// could not be dumped (said on stderr).
+fn list_tables<W: io::Write>(
+    opts: &Options,
+    src: &mut Source,
+    buf: &mut [u8],
+    printer: &mut Printer<'_, W>,
+    query: &Query<'_>,
+    mut killer: Option<&mut Killer>,
+) -> Result<bool, Error> {
     let mut all_ok = true;
     for &table in &opts.tables {
-        let outcome = list_table(&mut src, &mut buf, &mut printer, table, &query)?;
-        if table.missing_is_silent(opts.selection.explicit(table), &outcome) {
+        let outcome = list_table(src, buf, printer, table, query, killer.as_deref_mut())?;
+        let named = opts.selection.explicit(table);
+        if table.missing_is_silent(named, &outcome) {
+            continue;
+        }
+        // -K reads no /proc: a raw socket found there cannot be closed.
+        if killer.is_some() && table == Table::Raw && !named && is_enoent(&outcome) {
             continue;
         }
         if let Some(msg) = explain(table, &outcome) {
-            // Keep stdout and stderr in order for a reader of both.
-            printer.flush()?;
             eprintln!("sockdiag: {msg}");
             all_ok = false;
         }
     }
-    printer.close()?;
-    src.finish()?;
-    printer.flush()?;
     Ok(all_ok)
+}
+
+fn is_enoent(outcome: &Outcome) -> bool {
+    matches!(outcome, Outcome::Failed(ENOENT) | Outcome::Refused(ENOENT))
 }
 
 /// Dumps one table, request by request (an IP table: each family in
 /// turn), through the printer; stops at the first request that fails.
+/// With a `killer` (`-K`), each selected inet socket is closed first, and
+/// printed if it was.
 fn list_table<W: io::Write>(
     src: &mut Source,
     buf: &mut [u8],
     printer: &mut Printer<'_, W>,
     table: Table,
     query: &Query<'_>,
+    mut killer: Option<&mut Killer>,
 ) -> Result<Outcome, Error> {
     printer.begin_table(table);
     for request in table.requests(query) {
         let family = request.family();
         let mut outcome = dump(src, buf, &request, |body| {
-            printer.record(table.kind(), family, body)
+            match (killer.as_deref_mut(), table.kind(), body) {
+                (Some(k), RecordKind::Inet { protocol }, Body::Inet(rec))
+                    if rec.family == family =>
+                {
+                    if printer.selects_inet(rec) && k.close(rec, protocol)? == Closed::Yes {
+                        printer.print_inet(Some(protocol), rec)?;
+                    }
+                    Ok(())
+                }
+                (_, kind, body) => printer.record(kind, family, body),
+            }
         })?;
         // Many kernels ship without raw_diag; ss then reads /proc, and a
-        // user of ss expects the same list.
+        // user of ss expects the same list. Not with -K: those sockets
+        // cannot be closed.
         if table == Table::Raw
-            && matches!(outcome, Outcome::Failed(ENOENT) | Outcome::Refused(ENOENT))
+            && is_enoent(&outcome)
+            && killer.is_none()
             && raw_proc::list(src, printer, family)?
         {
             outcome = Outcome::Done;

@@ -3,4 +3,5 @@
 //! here, built from the same rooms: cli for their options, tables for
 //! what to ask, kernel for asking, output for printing.
 
+pub mod kill;
 pub mod list;

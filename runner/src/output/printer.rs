@@ -165,20 +165,34 @@ impl<'o, W: Write> Printer<'o, W> {
         }
     }
 
-    /// Prints one inet record of the `protocol` table; `None` for a record
-    /// read from /proc, which carries no attributes and, as in ss, gets no
-    /// detail line.
+    /// Prints one inet record of the `protocol` table if the listing
+    /// selects it; `None` for a record read from /proc, which carries no
+    /// attributes and, as in ss, gets no detail line.
     pub fn inet(&mut self, protocol: Option<u32>, rec: &InetRecord<'_>) -> Result<(), Error> {
-        // The kernel ignores states for RAW, and /proc has no bytecode. ss
-        // also runs the expression again on what the kernel sent, with its
-        // own `autobound` (an ephemeral port); so does sockdiag.
-        let (lo, hi) = self.ephemeral;
-        let auto = (lo..=hi).contains(&rec.id.sport);
-        if !self.opts.states.contains(rec.state)
-            || !self.opts.filter.eval(&Entry::from_record(rec, auto))
-        {
+        if !self.selects_inet(rec) {
             return Ok(());
         }
+        self.print_inet(protocol, rec)
+    }
+
+    /// Whether the listing selects an inet record: its state, and the
+    /// expression. The kernel ignores states for RAW, and /proc has no
+    /// bytecode; ss also runs the expression again on what the kernel
+    /// sent, so does sockdiag.
+    pub fn selects_inet(&self, rec: &InetRecord<'_>) -> bool {
+        self.opts.states.contains(rec.state) && self.matches_inet(rec)
+    }
+
+    /// Whether an inet record matches the expression, with ss's own
+    /// `autobound` (a local port in the ephemeral range).
+    pub fn matches_inet(&self, rec: &InetRecord<'_>) -> bool {
+        let (lo, hi) = self.ephemeral;
+        let auto = (lo..=hi).contains(&rec.id.sport);
+        self.opts.filter.eval(&Entry::from_record(rec, auto))
+    }
+
+    /// Prints one inet record, selected or not.
+    pub fn print_inet(&mut self, protocol: Option<u32>, rec: &InetRecord<'_>) -> Result<(), Error> {
         let d = &self.opts.details;
         // Details are checked only when something prints them, so a plain
         // listing stays as cheap as before.
