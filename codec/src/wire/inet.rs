@@ -158,6 +158,8 @@ enum_with_unknown! {
         TimeWait = 3,
         /// 4: zero-window probe.
         Probe = 4,
+        /// 5: delayed ACK (6.16).
+        Delack = 5,
     }
 }
 

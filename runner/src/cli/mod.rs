@@ -28,6 +28,8 @@ pub struct Options {
     /// The filter expression; empty matches everything.
     pub filter: Expr,
     pub header: bool,
+    /// `-Q`: no Recv-Q and Send-Q columns.
+    pub no_queues: bool,
     pub extended: bool,
     pub json: bool,
     /// Per-socket details: -o, -i, -m, --tos, and -n.
@@ -103,7 +105,7 @@ where
     let mut q = SelectionBuilder::default();
     let (mut header, mut extended, mut json) = (true, false, false);
     let (mut processes, mut oneline, mut summary) = (false, false, false);
-    let mut kill = false;
+    let (mut kill, mut no_queues) = (false, false);
     let mut words: Vec<String> = Vec::new();
     let mut filter_file: Option<OsString> = None;
     let mut details = Details::default();
@@ -142,6 +144,7 @@ where
             // one wins.
             Short('l') | Long("listening") => q.state_filter = StateSet::LISTENING.0,
             Short('a') | Long("all") => q.state_filter = StateSet::ALL.0,
+            Short('B') | Long("bound-inactive") => q.state_filter = StateSet::BOUND_INACTIVE.0,
             Short('n') | Long("numeric") => details.numeric = true,
             Short('r') | Long("resolve") => details.resolve = true,
             Short('o') | Long("options") => details.timer = true,
@@ -152,6 +155,7 @@ where
             Short('O') | Long("oneline") => oneline = true,
             Short('s') | Long("summary") => summary = true,
             Short('H') | Long("no-header") => header = false,
+            Short('Q') | Long("no-queues") => no_queues = true,
             Short('e') | Long("extended") => extended = true,
             Short('K') | Long("kill") => kill = true,
             Short('j') | Long("json") => json = true,
@@ -276,6 +280,7 @@ where
         states,
         filter,
         header,
+        no_queues,
         extended,
         json,
         details,

@@ -8,7 +8,7 @@
 //! (up to the first `)`), and the holders of one socket are listed most
 //! recently found first: highest pid, then highest fd.
 
-use std::fmt;
+use std::fmt::{self, Write};
 use std::fs;
 use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
@@ -181,14 +181,17 @@ impl fmt::Display for Users<'_> {
         }
         f.write_str(" users:(")?;
         for (i, h) in self.holders.iter().enumerate() {
-            write!(
-                f,
-                "{}(\"{}\",pid={},fd={})",
-                if i > 0 { "," } else { "" },
-                self.index.name(h),
-                h.pid,
-                h.fd
-            )?;
+            f.write_str(if i > 0 { ",(\"" } else { "(\"" })?;
+            // A process names itself (prctl PR_SET_NAME): a control
+            // character must not reach the terminal. ss 7 escapes them too.
+            for c in self.index.name(h).chars() {
+                if c.is_ascii_control() {
+                    write!(f, "\\{:03o}", u32::from(c))?;
+                } else {
+                    f.write_char(c)?;
+                }
+            }
+            write!(f, "\",pid={},fd={})", h.pid, h.fd)?;
         }
         f.write_str(")")
     }
@@ -255,6 +258,20 @@ mod tests {
             .to_string()
             .contains(&format!("\"pid\":{me},\"fd\":{fd}}}")));
         assert_eq!(index.text(0).to_string(), "");
+        // A name with control characters is escaped.
+        let odd = ProcIndex {
+            holders: vec![Holder {
+                inode: 9,
+                pid: 1,
+                fd: 2,
+                name: (0, 4),
+            }],
+            names: "a\nb\u{7f}".into(),
+        };
+        assert_eq!(
+            odd.text(9).to_string(),
+            " users:((\"a\\012b\\177\",pid=1,fd=2))"
+        );
         assert_eq!(index.json(0).to_string(), ",\"users\":[]");
     }
 }

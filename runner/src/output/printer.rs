@@ -11,7 +11,7 @@ use sockdiag_codec::format::json::JsonArray;
 use sockdiag_codec::format::line::Line;
 use sockdiag_codec::format::text;
 use sockdiag_codec::wire::datagram::Body;
-use sockdiag_codec::wire::inet::{self, InetRecord};
+use sockdiag_codec::wire::inet::{self, InetRecord, TcpState};
 use sockdiag_codec::wire::netlink_diag::NetlinkRecord;
 use sockdiag_codec::wire::packet::PacketRecord;
 use sockdiag_codec::wire::sock_diag::SockType;
@@ -80,6 +80,9 @@ pub struct Printer<'o, W: Write> {
     port_kind: PortKind,
     /// `-r`: host names.
     hosts: Option<Hosts>,
+    /// The TCP table is being listed: a CLOSE socket is a bound-inactive
+    /// one (the kernel sends no other), which `-B` asks for.
+    tcp: bool,
 }
 
 impl<'o, W: Write> Printer<'o, W> {
@@ -90,7 +93,7 @@ impl<'o, W: Write> Printer<'o, W> {
         let layout = Layout {
             netid: opts.show_netid(),
             state: !opts.states.is_single(),
-            no_queues: false,
+            no_queues: opts.no_queues,
             process: opts.processes,
             extended: opts.extended,
         };
@@ -108,12 +111,14 @@ impl<'o, W: Write> Printer<'o, W> {
             ports: PortNames::new(ephemeral),
             port_kind: PortKind::Service(None),
             hosts: (opts.details.resolve && !opts.json).then(Hosts::load),
+            tcp: false,
         }
     }
 
     /// A table's records come next: ss names their ports by the table
     /// (`dg_proto`), SCTP and MPTCP keeping what the table before set.
     pub fn begin_table(&mut self, table: TableId) {
+        self.tcp = table == TableId::Tcp;
         self.port_kind = match table {
             TableId::Tcp => PortKind::Service(Some("tcp")),
             TableId::Udp => PortKind::Service(Some("udp")),
@@ -180,7 +185,10 @@ impl<'o, W: Write> Printer<'o, W> {
     /// bytecode; ss also runs the expression again on what the kernel
     /// sent, so does sockdiag.
     pub fn selects_inet(&self, rec: &InetRecord<'_>) -> bool {
-        self.opts.states.contains(rec.state) && self.matches_inet(rec)
+        let states = self.opts.states;
+        let bound_inactive =
+            self.tcp && rec.state == TcpState::Close && states.contains(TcpState::BoundInactive);
+        (states.contains(rec.state) || bound_inactive) && self.matches_inet(rec)
     }
 
     /// Whether an inet record matches the expression, with ss's own

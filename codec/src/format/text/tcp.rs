@@ -50,6 +50,7 @@ pub(crate) fn write_tcp<W: Write>(
     if x.timer {
         for (bit, name) in [
             (opt::TIMESTAMPS, " ts"),
+            (opt::USEC_TS, " usec_ts"),
             (opt::SACK, " sack"),
             (opt::ECN, " ecn"),
             (opt::ECN_SEEN, " ecnseen"),
