@@ -8,6 +8,7 @@ use sockdiag_codec::filter::bytecode::CompileError;
 use sockdiag_codec::wire::conversation::ConversationError;
 use sockdiag_codec::Error as CodecError;
 
+use crate::kernel::diag_file::DiagFileError;
 use crate::kernel::socket::NetError;
 use crate::kernel::source::{CaptureError, SourceError};
 
@@ -44,6 +45,8 @@ pub enum Error {
     Capture(CaptureError),
     /// Writing the output failed.
     Output(io::Error),
+    /// An `ss -D` file named by TCPDIAG_FILE, or one `-D` writes.
+    DiagFile(DiagFileError),
     /// `-K`: the kernel would not close a socket of the `protocol` table.
     Kill {
         /// The table: tcp, udp, raw.
@@ -75,6 +78,7 @@ impl fmt::Display for Error {
             Error::Request(e) => write!(f, "cannot build the request: {e}"),
             Error::Capture(e) => e.fmt(f),
             Error::Output(e) => write!(f, "cannot write output: {e}"),
+            Error::DiagFile(e) => e.fmt(f),
             Error::Kill { protocol, errno } => {
                 write!(f, "-K: cannot close {protocol} sockets: ")?;
                 match *errno {

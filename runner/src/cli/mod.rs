@@ -47,6 +47,8 @@ pub struct Options {
     pub decode: Option<PathBuf>,
     /// `-K`: close the selected sockets, print the ones closed.
     pub kill: bool,
+    /// `-D FILE`: write the TCP table's replies to FILE as ss does.
+    pub diag_dump: Option<PathBuf>,
 }
 
 /// ss's per-socket detail options.
@@ -100,7 +102,7 @@ where
 
     let mut parser = lexopt::Parser::from_args(args);
     use sockdiag_codec::family as af;
-    let (mut dump_raw, mut decode) = (None, None);
+    let (mut dump_raw, mut decode, mut diag_dump) = (None, None, None);
 
     let mut q = SelectionBuilder::default();
     let (mut header, mut extended, mut json) = (true, false, false);
@@ -167,6 +169,7 @@ where
             }
             Long("dump-raw") => dump_raw = Some(file_value(&mut parser, "--dump-raw")?),
             Long("decode") => decode = Some(file_value(&mut parser, "--decode")?),
+            Short('D') | Long("diag") => diag_dump = Some(file_value(&mut parser, "-D")?),
             Short('h') | Long("help") => return Err(Exit::Info(USAGE.to_string())),
             Short('V') | Long("version") => {
                 return Err(Exit::Info(format!(
@@ -217,6 +220,9 @@ where
     let mut tables = selection.tables();
     if kill {
         tables = kill_tables(&selection, tables, decode.is_some())?;
+    }
+    if diag_dump.is_some() && !tables.contains(&Table::Tcp) {
+        return Err(Exit::Nothing("tcpdiag dump requested and no tcp in filter"));
     }
     if tables.is_empty() {
         return Err(Exit::Nothing("no socket tables to show with such filter"));
@@ -290,6 +296,7 @@ where
         dump_raw,
         decode,
         kill,
+        diag_dump,
     })
 }
 

@@ -10,6 +10,7 @@ use sockdiag_codec::wire::datagram::Body;
 
 use crate::cli::Options;
 use crate::error::Error;
+use crate::kernel::diag_file;
 use crate::kernel::dump::dump;
 use crate::kernel::socket::RECV_BUF;
 use crate::kernel::source::Source;
@@ -37,27 +38,9 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
     let mut buf = vec![0u8; RECV_BUF];
     let mut printer = Printer::new(io::stdout().lock(), opts);
     printer.header()?;
-    // The kernel runs the filter; an expression it cannot run at all (a
-    // unix pattern, which leaves the unix table alone listed) is left to
-    // the user-space test. Any other failure would silently run the
-    // listing unfiltered in the kernel: it is an error.
     let mut program = [0u8; bytecode::MAX_PROGRAM_LEN];
-    let len = match bytecode::compile(&opts.filter, &mut program) {
-        Ok(len) => len,
-        Err(CompileError::UserSpaceOnly) => 0,
-        Err(e) => return Err(Error::FilterTooLarge(e)),
-    };
     let families = opts.families();
-    let query = Query {
-        states: opts.states,
-        families: &families,
-        bytecode: &program[..len],
-        extended: opts.extended,
-        json: opts.json,
-        memory: opts.details.memory,
-        info: opts.details.info,
-        tos: opts.details.tos,
-    };
+    let query = query(opts, &mut program, &families)?;
     let mut killer = match opts.kill {
         true => Some(Killer::open()?),
         false => None,
@@ -85,6 +68,34 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
     }
     src.finish()?;
     Ok(all_ok)
+}
+
+/// What every table is asked for: the states, families and extensions of
+/// the command line, and the filter compiled into `program`. The kernel
+/// runs the filter; an expression it cannot run at all (a unix pattern,
+/// which leaves the unix table alone listed) is left to the user-space
+/// test. Any other failure would silently run the listing unfiltered in
+/// the kernel: it is an error.
+pub fn query<'a>(
+    opts: &Options,
+    program: &'a mut [u8; bytecode::MAX_PROGRAM_LEN],
+    families: &'a [u8],
+) -> Result<Query<'a>, Error> {
+    let len = match bytecode::compile(&opts.filter, program) {
+        Ok(len) => len,
+        Err(CompileError::UserSpaceOnly) => 0,
+        Err(e) => return Err(Error::FilterTooLarge(e)),
+    };
+    Ok(Query {
+        states: opts.states,
+        families,
+        bytecode: &program[..len],
+        extended: opts.extended,
+        json: opts.json,
+        memory: opts.details.memory,
+        info: opts.details.info,
+        tos: opts.details.tos,
+    })
 }
 
 /// Lists every table of the command line in turn. `Ok(false)`: a table
@@ -133,6 +144,14 @@ fn list_table<W: io::Write>(
     mut killer: Option<&mut Killer>,
 ) -> Result<Outcome, Error> {
     printer.begin_table(table);
+    // ss reads the TCP table from an `ss -D` file when TCPDIAG_FILE names
+    // one.
+    if table == Table::Tcp {
+        if let Some(path) = std::env::var_os(diag_file::ENV) {
+            diag_file::list(path.as_ref(), printer)?;
+            return Ok(Outcome::Done);
+        }
+    }
     for request in table.requests(query) {
         let family = request.family();
         let mut outcome = dump(src, buf, &request, |body| {
