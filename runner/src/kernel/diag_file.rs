@@ -86,10 +86,8 @@ pub fn list<W: Write>(path: &Path, printer: &mut Printer<'_, W>) -> Result<(), E
         for m in Messages::new(&msg) {
             let m = m.map_err(|e| fail(path, format!("message at byte {offset}: {e}")))?;
             match m.body {
-                Body::Inet(rec) => {
-                    if printer.matches_inet(&rec) {
-                        printer.print_inet(Some(proto::TCP), &rec)?;
-                    }
+                Body::Inet(rec) if printer.matches_inet(&rec) => {
+                    printer.print_inet(Some(proto::TCP), &rec)?;
                 }
                 Body::Error { errno } if errno != 0 => {
                     return Err(fail(
