@@ -36,6 +36,8 @@ pub struct Options {
     pub details: Details,
     /// `-p`: the processes that hold each socket.
     pub processes: bool,
+    /// `-T`: and each of their threads (implies `-p`).
+    pub threads: bool,
     /// `-O`: details on the socket's own line.
     pub oneline: bool,
     /// `-s`: the summary first; `summary_only` when nothing else was asked.
@@ -107,7 +109,7 @@ where
     let mut q = SelectionBuilder::default();
     let (mut header, mut extended, mut json) = (true, false, false);
     let (mut processes, mut oneline, mut summary) = (false, false, false);
-    let (mut kill, mut no_queues) = (false, false);
+    let (mut kill, mut no_queues, mut threads) = (false, false, false);
     let mut words: Vec<String> = Vec::new();
     let mut filter_file: Option<OsString> = None;
     let mut details = Details::default();
@@ -154,6 +156,10 @@ where
             Short('m') | Long("memory") => details.memory = true,
             Long("tos") => details.tos = true,
             Short('p') | Long("processes") => processes = true,
+            Short('T') | Long("threads") => {
+                processes = true;
+                threads = true;
+            }
             Short('O') | Long("oneline") => oneline = true,
             Short('s') | Long("summary") => summary = true,
             Short('H') | Long("no-header") => header = false,
@@ -291,6 +297,7 @@ where
         json,
         details,
         processes,
+        threads,
         oneline,
         summary,
         dump_raw,

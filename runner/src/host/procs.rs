@@ -12,12 +12,15 @@ use std::fmt::{self, Write};
 use std::fs;
 use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
 
 /// One open descriptor of a socket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Holder {
     pub inode: u32,
     pub pid: u32,
+    /// The thread (the pid itself for the main thread); shown with `-T`.
+    pub tid: u32,
     pub fd: u32,
     /// Where the command name sits in [`ProcIndex::names`].
     name: (u32, u32),
@@ -28,6 +31,8 @@ pub struct Holder {
 pub struct ProcIndex {
     holders: Vec<Holder>,
     names: String,
+    /// `-T`: each thread's holders, and `tid=` shown.
+    threads: bool,
 }
 
 /// The number in a /proc directory name, if it is all digits.
@@ -54,10 +59,15 @@ pub fn stat_comm(stat: &[u8]) -> Option<&[u8]> {
 }
 
 impl ProcIndex {
-    /// Walks /proc. Processes that vanish or refuse access (another user's,
-    /// without privilege) are skipped, as ss skips them.
-    pub fn build() -> ProcIndex {
-        let mut index = ProcIndex::default();
+    /// Walks /proc; with `threads` (`-T`) every thread's view too, as ss
+    /// lists a socket once per thread that can use it. Processes that
+    /// vanish or refuse access (another user's, without privilege) are
+    /// skipped, as ss skips them.
+    pub fn build(threads: bool) -> ProcIndex {
+        let mut index = ProcIndex {
+            threads,
+            ..ProcIndex::default()
+        };
         let Ok(procs) = fs::read_dir("/proc") else {
             return index;
         };
@@ -67,29 +77,22 @@ impl ProcIndex {
                 continue;
             };
             let dir = proc_entry.path();
-            let Ok(fds) = fs::read_dir(dir.join("fd")) else {
+            index.add_task(&dir, pid, pid, &mut stat);
+            if !threads {
+                continue;
+            }
+            let Ok(tasks) = fs::read_dir(dir.join("task")) else {
                 continue;
             };
-            let mut name: Option<(u32, u32)> = None;
-            for fd_entry in fds.flatten() {
-                let Some(fd) = number(fd_entry.file_name().as_bytes()) else {
-                    continue;
-                };
-                let Ok(link) = fs::read_link(fd_entry.path()) else {
-                    continue;
-                };
-                let Some(inode) = socket_inode(link.as_os_str().as_bytes()) else {
-                    continue;
-                };
-                // The name is read once per process, and only for
-                // processes that hold a socket.
-                let name = *name.get_or_insert_with(|| index.add_name(&dir, &mut stat));
-                index.holders.push(Holder {
-                    inode,
-                    pid,
-                    fd,
-                    name,
-                });
+            for task in tasks.flatten() {
+                match number(task.file_name().as_bytes()) {
+                    // ss reads a thread's descriptors and name under
+                    // /proc/TID, which is there though not listed.
+                    Some(tid) if tid != pid => {
+                        index.add_task(Path::new(&format!("/proc/{tid}")), pid, tid, &mut stat)
+                    }
+                    _ => {}
+                }
             }
         }
         // ss lists the last found first; a stable sort keeps that order
@@ -99,7 +102,36 @@ impl ProcIndex {
         index
     }
 
-    fn add_name(&mut self, dir: &std::path::Path, stat: &mut Vec<u8>) -> (u32, u32) {
+    /// The socket descriptors of the task in `dir`.
+    fn add_task(&mut self, dir: &Path, pid: u32, tid: u32, stat: &mut Vec<u8>) {
+        let Ok(fds) = fs::read_dir(dir.join("fd")) else {
+            return;
+        };
+        let mut name: Option<(u32, u32)> = None;
+        for fd_entry in fds.flatten() {
+            let Some(fd) = number(fd_entry.file_name().as_bytes()) else {
+                continue;
+            };
+            let Ok(link) = fs::read_link(fd_entry.path()) else {
+                continue;
+            };
+            let Some(inode) = socket_inode(link.as_os_str().as_bytes()) else {
+                continue;
+            };
+            // The name is read once per task, and only for tasks that
+            // hold a socket.
+            let name = *name.get_or_insert_with(|| self.add_name(dir, stat));
+            self.holders.push(Holder {
+                inode,
+                pid,
+                tid,
+                fd,
+                name,
+            });
+        }
+    }
+
+    fn add_name(&mut self, dir: &Path, stat: &mut Vec<u8>) -> (u32, u32) {
         stat.clear();
         let read = fs::File::open(dir.join("stat")).and_then(|mut f| f.read_to_end(stat));
         let comm = read
@@ -172,7 +204,11 @@ impl fmt::Display for Users<'_> {
                         c => write!(f, "{c}")?,
                     }
                 }
-                write!(f, "\",\"pid\":{},\"fd\":{}}}", h.pid, h.fd)?;
+                write!(f, "\",\"pid\":{},", h.pid)?;
+                if self.index.threads {
+                    write!(f, "\"tid\":{},", h.tid)?;
+                }
+                write!(f, "\"fd\":{}}}", h.fd)?;
             }
             return f.write_str("]");
         }
@@ -191,7 +227,11 @@ impl fmt::Display for Users<'_> {
                     f.write_char(c)?;
                 }
             }
-            write!(f, "\",pid={},fd={})", h.pid, h.fd)?;
+            write!(f, "\",pid={},", h.pid)?;
+            if self.index.threads {
+                write!(f, "tid={},", h.tid)?;
+            }
+            write!(f, "fd={})", h.fd)?;
         }
         f.write_str(")")
     }
@@ -230,13 +270,58 @@ mod tests {
         assert_eq!(stat_comm(b"42 a"), None);
     }
 
+    /// With threads, the socket is listed once per thread of this process,
+    /// each with its tid.
+    #[test]
+    fn lists_every_thread() {
+        let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let fd = sock.as_raw_fd() as u32;
+        let link = fs::read_link(format!("/proc/self/fd/{fd}")).unwrap();
+        let inode = socket_inode(link.as_os_str().as_bytes()).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let (tid_tx, tid_rx) = std::sync::mpsc::channel();
+        let worker = std::thread::spawn(move || {
+            let tid = fs::read_link("/proc/thread-self").unwrap();
+            let tid: u32 = tid
+                .to_string_lossy()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            tid_tx.send(tid).unwrap();
+            rx.recv().ok();
+        });
+        let tid = tid_rx.recv().unwrap();
+        let index = ProcIndex::build(true);
+        let me = std::process::id();
+        let tids: Vec<u32> = index
+            .holders(inode)
+            .iter()
+            .filter(|h| h.pid == me && h.fd == fd)
+            .map(|h| h.tid)
+            .collect();
+        assert!(tids.contains(&me) && tids.contains(&tid), "{tids:?}");
+        let text = index.text(inode).to_string();
+        assert!(
+            text.contains(&format!(",pid={me},tid={tid},fd={fd})")),
+            "{text}"
+        );
+        assert!(index
+            .json(inode)
+            .to_string()
+            .contains(&format!("\"tid\":{tid},")));
+        drop(tx);
+        worker.join().unwrap();
+    }
+
     #[test]
     fn finds_our_own_socket() {
         let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
         let fd = sock.as_raw_fd() as u32;
         let link = fs::read_link(format!("/proc/self/fd/{fd}")).unwrap();
         let inode = socket_inode(link.as_os_str().as_bytes()).unwrap();
-        let index = ProcIndex::build();
+        let index = ProcIndex::build(false);
         let me = std::process::id();
         let ours: Vec<_> = index
             .holders(inode)
@@ -263,10 +348,12 @@ mod tests {
             holders: vec![Holder {
                 inode: 9,
                 pid: 1,
+                tid: 1,
                 fd: 2,
                 name: (0, 4),
             }],
             names: "a\nb\u{7f}".into(),
+            threads: false,
         };
         assert_eq!(
             odd.text(9).to_string(),

@@ -105,7 +105,7 @@ impl<'o, W: Write> Printer<'o, W> {
             table: (!opts.json).then(|| Table::new(layout)),
             ifnames: IfNames::default(),
             cgroups: Cgroups::default(),
-            procs: opts.processes.then(ProcIndex::build),
+            procs: opts.processes.then(|| ProcIndex::build(opts.threads)),
             stat_buf: Vec::new(),
             ephemeral,
             ports: PortNames::new(ephemeral),
