@@ -287,8 +287,10 @@ impl Widths {
 
 /// Writes one row: each shown column's cell (from `cell`), padded to its
 /// width as ss aligns it, after the column's delimiter (not before the
-/// first one), then a newline. Without `pad_end` nothing is written after
-/// the last cell that has text, so no line ends in spaces.
+/// first one), then a newline. Without `pad_end` no line ends in spaces:
+/// nothing is written after the last cell with text, and no column is
+/// padded when the rest of its line is empty (a detail cell that starts
+/// with a newline starts the next line).
 pub fn write_row<'c, W: RowOut>(
     w: &mut W,
     layout: &Layout,
@@ -296,28 +298,33 @@ pub fn write_row<'c, W: RowOut>(
     pad_end: bool,
     cell: impl Fn(Column) -> &'c [u8],
 ) -> fmt::Result {
-    let last = match pad_end {
-        true => Column::Details,
-        false => layout
-            .shown()
-            .filter(|&c| !cell(c).is_empty())
-            .last()
-            .unwrap_or(Column::Netid),
+    let on_this_line = |c: Column| {
+        let text = cell(c);
+        !text.is_empty() && text[0] != b'\n'
+    };
+    let last_text = layout.shown().filter(|&c| !cell(c).is_empty()).last();
+    let last_on_line = layout.shown().filter(|&c| on_this_line(c)).last();
+    let (last, pad_until) = match pad_end {
+        true => (Some(Column::Details), Some(Column::Details)),
+        false => (last_text, last_on_line),
     };
     let mut first = true;
-    for c in layout.shown().take_while(|&c| c <= last) {
+    for c in layout.shown().take_while(|&c| Some(c) <= last) {
         if !first {
             w.write_bytes(c.delimiter().as_bytes())?;
         }
         first = false;
         let text = cell(c);
         let fill = widths.get(c).saturating_sub(text.len());
+        let pad = Some(c) < pad_until || pad_end;
         if c.right_aligned() {
-            w.write_spaces(fill)?;
+            if pad || Some(c) == pad_until {
+                w.write_spaces(fill)?;
+            }
             w.write_bytes(text)?;
         } else {
             w.write_bytes(text)?;
-            if c < last || pad_end {
+            if pad {
                 w.write_spaces(fill)?;
             }
         }
@@ -831,12 +838,26 @@ pub(crate) mod tests {
                     (Column::Details, " ino:1"),
                 ],
             );
+            text_row(
+                r,
+                &[
+                    (Column::Netid, "tcp"),
+                    (Column::PeerPort, "1"),
+                    (Column::Details, "\n\tskmem:()"),
+                ],
+            );
         });
         // A column that is empty in every row is still delimited; the
-        // queues are 6 wide even when empty.
+        // queues are 6 wide even when empty. A detail cell that starts a
+        // new line leaves no padding at the end of the first.
         let mut want: String<128> = String::new();
         let (a, b) = (19, 17);
-        write!(want, "udp{:a$}53\nu_str{:b$}12345 ino:1\n", "", "").unwrap();
+        write!(
+            want,
+            "udp{:a$}53\nu_str{:b$}12345 ino:1\ntcp{:a$}1\n\tskmem:()\n",
+            "", "", ""
+        )
+        .unwrap();
         assert_eq!(s, want);
     }
 

@@ -1,6 +1,6 @@
 //! [`Line`]: everything a printed socket needs besides its record, in one
 //! value. The listing's switches (`-e`, `-o`, `--tos`, `-m`, `-i`, `-n`,
-//! `-O`) and what the runner found outside the kernel's answer (interface,
+//! `-O`, `--cgroup`, `--inet-sockopt`, `-b`) and what the runner found outside the kernel's answer (interface,
 //! cgroup, host and service names, a netlink port's owner, `-p`'s
 //! processes). Each kind of socket uses the parts that apply to it.
 
@@ -26,6 +26,12 @@ pub struct Line<'a> {
     pub numeric: bool,
     /// `-O`: details on the socket's line instead of a second line.
     pub oneline: bool,
+    /// `--cgroup`: an inet socket's cgroup path.
+    pub cgroups: bool,
+    /// `--inet-sockopt`: an inet socket's option flags.
+    pub sockopt: bool,
+    /// `-b`: a packet socket's classic BPF filter.
+    pub bpf: bool,
     /// The inet table dumped (an `IPPROTO_*` number): its Netid, and what
     /// its INFO attribute holds. Other kinds ignore it.
     pub protocol: u32,
@@ -70,6 +76,9 @@ impl Line<'static> {
         info: false,
         numeric: false,
         oneline: false,
+        cgroups: false,
+        sockopt: false,
+        bpf: false,
         protocol: 0,
         ifname: None,
         cgroup: None,
@@ -97,6 +106,9 @@ impl fmt::Debug for Line<'_> {
             .field("info", &self.info)
             .field("numeric", &self.numeric)
             .field("oneline", &self.oneline)
+            .field("cgroups", &self.cgroups)
+            .field("sockopt", &self.sockopt)
+            .field("bpf", &self.bpf)
             .field("protocol", &self.protocol)
             .field("ifname", &self.ifname)
             .field("cgroup", &self.cgroup)

@@ -69,6 +69,12 @@ pub struct Details {
     pub numeric: bool,
     /// `-r`: host names for addresses.
     pub resolve: bool,
+    /// `--cgroup`: an inet socket's cgroup path.
+    pub cgroup: bool,
+    /// `--inet-sockopt`: an inet socket's option flags.
+    pub sockopt: bool,
+    /// `-b`: a packet socket's BPF filter.
+    pub bpf: bool,
 }
 
 /// How parsing ended without options to run.
@@ -155,6 +161,9 @@ where
             Short('i') | Long("info") => details.info = true,
             Short('m') | Long("memory") => details.memory = true,
             Long("tos") => details.tos = true,
+            Long("cgroup") => details.cgroup = true,
+            Long("inet-sockopt") => details.sockopt = true,
+            Short('b') | Long("bpf") => details.bpf = true,
             Short('p') | Long("processes") => processes = true,
             Short('T') | Long("threads") => {
                 processes = true;
@@ -433,7 +442,7 @@ mod tests {
             memory: true,
             tos: true,
             numeric: true,
-            resolve: false,
+            ..Details::default()
         };
         assert_eq!(o.details, want);
         assert_eq!(opts(&["-t"]).details, Details::default());

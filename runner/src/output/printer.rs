@@ -48,6 +48,9 @@ fn line<'x>(
         info: d.info,
         numeric: d.numeric,
         oneline: opts.oneline,
+        cgroups: d.cgroup,
+        sockopt: d.sockopt,
+        bpf: d.bpf,
         ..Line::PLAIN
     };
     if let Some(index) = procs {
@@ -205,14 +208,16 @@ impl<'o, W: Write> Printer<'o, W> {
         // Details are checked only when something prints them, so a plain
         // listing stays as cheap as before.
         let details = match protocol {
-            Some(proto) if d.info || d.memory || d.tos || self.opts.json => {
+            Some(proto)
+                if d.info || d.memory || d.tos || d.cgroup || d.sockopt || self.opts.json =>
+            {
                 Some(rec.details(proto).map_err(Error::Malformed)?)
             }
             _ => None,
         };
         let ifname = self.ifnames.name(rec.id.ifindex);
         let cgroup = match rec.cgroup_id {
-            Some(id) if self.opts.extended && id != 0 && self.json.is_none() => {
+            Some(id) if (self.opts.extended || d.cgroup) && id != 0 && self.json.is_none() => {
                 self.cgroups.path(id)
             }
             _ => None,

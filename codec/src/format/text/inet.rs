@@ -12,13 +12,13 @@ use crate::format::text::skmem::write_skmem;
 use crate::format::text::tcp::{write_md5_ulp, write_mptcp, write_tcp};
 use crate::format::text::write_shutdown;
 use crate::wire::inet::{proto, InetRecord, Timer};
-use crate::wire::inet_attr::{InetDetails, SockAddrs};
+use crate::wire::inet_attr::{sockopt, InetDetails, SockAddrs};
 
 /// Writes one inet socket as a table row: `line.ifname` names
 /// `rec.id.ifindex` when it is not 0, `line.protocol` is the table dumped,
 /// and `details` are the record's checked attributes (needed for `--tos`,
-/// `-m`, `-i`; a record without them, such as one read from /proc, gets no
-/// detail line).
+/// `--cgroup`, `--inet-sockopt`, `-m`, `-i`; a record without them, such as
+/// one read from /proc, gets none of these).
 pub fn write_inet<W: Cells>(
     w: &mut W,
     line: &Line<'_>,
@@ -70,6 +70,26 @@ pub fn write_inet<W: Cells>(
     if let Some(d) = details {
         if line.tos {
             write_tos(w, d)?;
+        }
+        // ss prints --cgroup whenever the kernel sent an id.
+        if let Some(id) = rec.cgroup_id.filter(|_| line.cgroups) {
+            match line.cgroup {
+                Some(p) => write!(w, " cgroup:{p}")?,
+                None => write!(w, " cgroup:unreachable:{id:x}")?,
+            }
+        }
+        if let Some(s) = d.sockopt.filter(|_| line.sockopt) {
+            w.write_str(if line.oneline {
+                " inet-sockopt: ("
+            } else {
+                "\n\tinet-sockopt: ("
+            })?;
+            for (bit, name) in sockopt::NAMES.iter().enumerate() {
+                if s.0 & (1 << bit) != 0 {
+                    write!(w, " {name}")?;
+                }
+            }
+            w.write_char(')')?;
         }
         if has_detail_line(line, rec) {
             write_detail_line(w, line, rec, d)?;

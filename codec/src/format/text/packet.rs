@@ -130,6 +130,12 @@ pub fn write_packet<W: Cells>(w: &mut W, line: &Line<'_>, rec: &PacketRecord<'_>
             w.write_char(')')?;
         }
     }
+    if let Some(f) = rec.filter.filter(|_| line.bpf) {
+        write!(w, "{sep}bpf filter ({}): ", f.len())?;
+        for op in f.iter() {
+            write!(w, " 0x{:02x} {} {} {},", op.code, op.jt, op.jf, op.k)?;
+        }
+    }
     if let Some(m) = rec.meminfo.filter(|_| line.memory) {
         write_skmem(w, &m)?;
     }

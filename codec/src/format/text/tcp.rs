@@ -47,7 +47,8 @@ pub(crate) fn write_tcp<W: Write>(
     t: &TcpInfo<'_>,
 ) -> fmt::Result {
     let o = t.options();
-    if x.timer {
+    // ss's -e sets -o too: both show the negotiated options.
+    if x.timer || x.layout.extended {
         for (bit, name) in [
             (opt::TIMESTAMPS, " ts"),
             (opt::USEC_TS, " usec_ts"),
