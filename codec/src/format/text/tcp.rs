@@ -480,8 +480,13 @@ mod tests {
              delivered:1 app_limited rcv_rtt:0.022 rcv_space:65464 rcv_ssthresh:94841 minrtt:0.02 \
              snd_wnd:65536"
         );
-        // Without -o the options go; -O keeps everything on one line.
+        // Without -o (or -e, which sets it) the options go; -O keeps
+        // everything on one line.
         let one = Line {
+            layout: Layout {
+                extended: false,
+                ..layout
+            },
             timer: false,
             oneline: true,
             numeric: false,
@@ -489,7 +494,7 @@ mod tests {
         };
         let s = inet_row(&one, &rec, Some(&d));
         assert!(!s.contains('\t') && !s.contains('\n'));
-        assert!(s.contains(" skmem:(r102496,") && s.contains("<-> tos:0"));
+        assert!(s.contains(" skmem:(r102496,") && s.contains(":48722 tos:0"));
         assert!(s.contains(" bbr wscale:10,10 ") && !s.contains(" ts "));
         assert!(s.contains(" send 131Gbps ") && s.contains(" pacing_rate 375Gbps "));
     }
