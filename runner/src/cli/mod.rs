@@ -10,6 +10,7 @@ use sockdiag_codec::filter::parse::ParseOptions;
 use sockdiag_codec::filter::states::StateSet;
 
 use crate::cli::selection::{Db, Selection, SelectionBuilder};
+use crate::host::procs::{selinux_enabled, Contexts};
 use crate::host::services::SysResolver;
 use crate::tables::Table;
 
@@ -38,6 +39,8 @@ pub struct Options {
     pub processes: bool,
     /// `-T`: and each of their threads (implies `-p`).
     pub threads: bool,
+    /// `-Z`, `-z`: their SELinux contexts (imply `-p`).
+    pub contexts: Contexts,
     /// `-O`: details on the socket's own line.
     pub oneline: bool,
     /// `-s`: the summary first; `summary_only` when nothing else was asked.
@@ -87,6 +90,8 @@ pub enum Exit {
     /// Nothing to show (ss: "no socket tables to show with such filter"):
     /// this line on stderr, exit 0.
     Nothing(&'static str),
+    /// The system cannot do what was asked: this line on stderr, exit 1.
+    Fail(String),
 }
 
 fn usage(msg: impl Into<String>) -> Exit {
@@ -116,6 +121,7 @@ where
     let (mut header, mut extended, mut json) = (true, false, false);
     let (mut processes, mut oneline, mut summary) = (false, false, false);
     let (mut kill, mut no_queues, mut threads) = (false, false, false);
+    let mut contexts = Contexts::default();
     let mut words: Vec<String> = Vec::new();
     let mut filter_file: Option<OsString> = None;
     let mut details = Details::default();
@@ -169,6 +175,15 @@ where
                 processes = true;
                 threads = true;
             }
+            Short('Z') | Long("context") => {
+                processes = true;
+                contexts.process = true;
+            }
+            Short('z') | Long("contexts") => {
+                processes = true;
+                contexts.process = true;
+                contexts.socket = true;
+            }
             Short('O') | Long("oneline") => oneline = true,
             Short('s') | Long("summary") => summary = true,
             Short('H') | Long("no-header") => header = false,
@@ -200,6 +215,13 @@ where
         }
     }
 
+    if contexts != Contexts::default() && !selinux_enabled() {
+        return Err(Exit::Fail(
+            "-Z, -z: SELinux is not enabled on this system (no /sys/fs/selinux): \
+             there are no security contexts to show"
+                .into(),
+        ));
+    }
     let mut states = StateSet(q.state_filter);
     let mut rest: &[String] = &words;
     let mut saw_state = false;
@@ -307,6 +329,7 @@ where
         details,
         processes,
         threads,
+        contexts,
         oneline,
         summary,
         dump_raw,
@@ -481,7 +504,12 @@ mod tests {
             opts(&["-xt", "autobound"]).tables,
             [Table::Unix, Table::Tcp]
         );
-        assert!(usage_err(&["-Z"]).contains("-Z"));
+        // -Z needs SELinux, and says so where there is none.
+        match parse(["-Z"]) {
+            Err(Exit::Fail(m)) => assert!(m.contains("SELinux") && !selinux_enabled()),
+            Ok(o) => assert!(o.contexts.process && o.processes && selinux_enabled()),
+            other => panic!("-Z: {other:?}"),
+        }
         assert!(usage_err(&["--bogus"]).contains("--bogus"));
         let o = opts(&["-t", "--dump-raw", "a.cap", "--decode=b.cap"]);
         assert_eq!(o.dump_raw, Some(PathBuf::from("a.cap")));

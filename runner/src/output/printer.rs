@@ -108,7 +108,9 @@ impl<'o, W: Write> Printer<'o, W> {
             table: (!opts.json).then(|| Table::new(layout)),
             ifnames: IfNames::default(),
             cgroups: Cgroups::default(),
-            procs: opts.processes.then(|| ProcIndex::build(opts.threads)),
+            procs: opts
+                .processes
+                .then(|| ProcIndex::build(opts.threads, opts.contexts)),
             stat_buf: Vec::new(),
             ephemeral,
             ports: PortNames::new(ephemeral),
@@ -312,7 +314,22 @@ impl<'o, W: Write> Printer<'o, W> {
         );
         line.owner = owner;
         // ss shows no users:(...) for netlink sockets (the port already
-        // names the process); JSON carries them.
+        // names the process); JSON carries them. With -Z it shows the
+        // context of the process the port id names.
+        let context = self.opts.contexts.process.then(|| {
+            let ctx = match pid {
+                0 => std::fs::read("/sys/fs/selinux/initial_contexts/kernel")
+                    .ok()
+                    .map(|raw| procs::context_text(&raw)),
+                p if p > 0 => procs::task_context(rec.portid),
+                _ => None,
+            };
+            format!(" proc_ctx={}", ctx.as_deref().unwrap_or("unavailable"))
+        });
+        line.process = match &context {
+            Some(c) => c,
+            None => &"",
+        };
         match (&mut self.json, &mut self.table) {
             (Some(j), _) => {
                 let r = j.netlink(&mut self.out, &line, rec);

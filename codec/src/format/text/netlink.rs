@@ -50,8 +50,8 @@ impl fmt::Display for NetlinkPort<'_> {
 
 /// Writes one netlink socket as a table row. `line.owner` is the command
 /// name of the process whose pid equals the port id, if any. ss shows no
-/// processes for netlink sockets (the port already names one), so
-/// `line.process` is not written.
+/// processes for netlink sockets (the port already names one): the
+/// runner passes `-Z`'s context in `line.process` instead.
 pub fn write_netlink<W: Cells>(w: &mut W, line: &Line<'_>, rec: &NetlinkRecord<'_>) -> fmt::Result {
     let layout = &line.layout;
     write_lead(w, "nl", TcpState::Close, rec.rqueue(), rec.wqueue())?;
@@ -75,6 +75,10 @@ pub fn write_netlink<W: Cells>(w: &mut W, line: &Line<'_>, rec: &NetlinkRecord<'
     } else {
         w.write_char('*')?;
     }
+    // ss's -Z: the context of the process the port names (the runner puts
+    // it here; -p's holders it leaves out).
+    w.cell(Column::Process)?;
+    write!(w, "{}", line.process)?;
     w.cell(Column::Details)?;
     if layout.extended {
         let groups = rec.groups.map_or(0, |g| g.low32());
