@@ -32,6 +32,9 @@ pub struct Line<'a> {
     pub sockopt: bool,
     /// `-b`: a packet socket's classic BPF filter.
     pub bpf: bool,
+    /// `--bpf-maps` (empty: every map) or `--bpf-map-id`: an inet socket's
+    /// BPF storage of these maps.
+    pub bpf_maps: Option<&'a [u32]>,
     /// The inet table dumped (an `IPPROTO_*` number): its Netid, and what
     /// its INFO attribute holds. Other kinds ignore it.
     pub protocol: u32,
@@ -79,6 +82,7 @@ impl Line<'static> {
         cgroups: false,
         sockopt: false,
         bpf: false,
+        bpf_maps: None,
         protocol: 0,
         ifname: None,
         cgroup: None,
@@ -109,6 +113,7 @@ impl fmt::Debug for Line<'_> {
             .field("cgroups", &self.cgroups)
             .field("sockopt", &self.sockopt)
             .field("bpf", &self.bpf)
+            .field("bpf_maps", &self.bpf_maps)
             .field("protocol", &self.protocol)
             .field("ifname", &self.ifname)
             .field("cgroup", &self.cgroup)

@@ -83,6 +83,9 @@ pub mod attr_kind {
 pub mod req_attr {
     /// `INET_DIAG_REQ_BYTECODE`
     pub const BYTECODE: u16 = 1;
+    /// `INET_DIAG_REQ_SK_BPF_STORAGES`: which maps' socket storage to send
+    /// (see [`crate::wire::sk_storage`]).
+    pub const SK_BPF_STORAGES: u16 = 2;
     /// `INET_DIAG_REQ_PROTOCOL`: a `u32` protocol overriding the `u8` field.
     pub const PROTOCOL: u16 = 3;
 }

@@ -54,6 +54,9 @@ pub struct Options {
     pub kill: bool,
     /// `-D FILE`: write the TCP table's replies to FILE as ss does.
     pub diag_dump: Option<PathBuf>,
+    /// `--bpf-maps` (every map: empty) or `--bpf-map-id` (these maps): the
+    /// sockets' BPF storage.
+    pub bpf_maps: Option<Vec<u32>>,
 }
 
 /// ss's per-socket detail options.
@@ -122,6 +125,7 @@ where
     let (mut processes, mut oneline, mut summary) = (false, false, false);
     let (mut kill, mut no_queues, mut threads) = (false, false, false);
     let mut contexts = Contexts::default();
+    let (mut bpf_all, mut bpf_ids) = (false, Vec::new());
     let mut words: Vec<String> = Vec::new();
     let mut filter_file: Option<OsString> = None;
     let mut details = Details::default();
@@ -170,6 +174,14 @@ where
             Long("cgroup") => details.cgroup = true,
             Long("inet-sockopt") => details.sockopt = true,
             Short('b') | Long("bpf") => details.bpf = true,
+            Long("bpf-maps") => bpf_all = true,
+            Long("bpf-map-id") => {
+                let v = text(parser.value())?;
+                let id = v.parse().map_err(|_| {
+                    usage(format!("--bpf-map-id: '{v}' is not a map id (a number)"))
+                })?;
+                bpf_ids.push(id);
+            }
             Short('p') | Long("processes") => processes = true,
             Short('T') | Long("threads") => {
                 processes = true;
@@ -215,6 +227,13 @@ where
         }
     }
 
+    // As ss: one or the other.
+    let bpf_maps = match (bpf_all, bpf_ids.is_empty()) {
+        (true, false) => return Err(usage("--bpf-maps and --bpf-map-id cannot be used together")),
+        (true, true) => Some(Vec::new()),
+        (false, false) => Some(bpf_ids),
+        (false, true) => None,
+    };
     if contexts != Contexts::default() && !selinux_enabled() {
         return Err(Exit::Fail(
             "-Z, -z: SELinux is not enabled on this system (no /sys/fs/selinux): \
@@ -336,6 +355,7 @@ where
         decode,
         kill,
         diag_dump,
+        bpf_maps,
     })
 }
 

@@ -20,6 +20,7 @@ use crate::output::summary;
 use crate::tables::explain::explain;
 use crate::tables::{raw_proc, Query, RecordKind, Table};
 
+const EPERM: i32 = 1;
 const ENOENT: i32 = 2;
 
 /// Runs the listing `opts` asks for. `Ok(false)`: something was missing
@@ -95,6 +96,7 @@ pub fn query<'a>(
         memory: opts.details.memory,
         info: opts.details.info,
         tos: opts.details.tos,
+        bpf_storages: opts.bpf_maps.is_some(),
     })
 }
 
@@ -120,7 +122,15 @@ fn list_tables<W: io::Write>(
             continue;
         }
         if let Some(msg) = explain(table, &outcome) {
-            eprintln!("sockdiag: {msg}");
+            let eperm = matches!(outcome, Outcome::Refused(EPERM) | Outcome::Failed(EPERM));
+            if eperm && table.is_inet() && opts.bpf_maps.is_some() {
+                eprintln!(
+                    "sockdiag: {msg}: the sockets' BPF storage (--bpf-maps, --bpf-map-id) \
+                     is shown only to CAP_BPF or CAP_SYS_ADMIN"
+                );
+            } else {
+                eprintln!("sockdiag: {msg}");
+            }
             all_ok = false;
         }
     }

@@ -14,6 +14,7 @@ use sockdiag_codec::wire::datagram::Body;
 use sockdiag_codec::wire::inet::{self, InetRecord, TcpState};
 use sockdiag_codec::wire::netlink_diag::NetlinkRecord;
 use sockdiag_codec::wire::packet::PacketRecord;
+use sockdiag_codec::wire::sk_storage;
 use sockdiag_codec::wire::sock_diag::SockType;
 use sockdiag_codec::wire::unix::UnixRecord;
 use sockdiag_codec::Error as CodecError;
@@ -33,7 +34,7 @@ use crate::tables::{RecordKind, Table as TableId};
 /// The line description the options give, with the holders of `inode`
 /// when `-p` asked for them (`procs`).
 fn line<'x>(
-    opts: &Options,
+    opts: &'x Options,
     procs: Option<&'x ProcIndex>,
     layout: Layout,
     inode: u32,
@@ -51,6 +52,7 @@ fn line<'x>(
         cgroups: d.cgroup,
         sockopt: d.sockopt,
         bpf: d.bpf,
+        bpf_maps: opts.bpf_maps.as_deref(),
         ..Line::PLAIN
     };
     if let Some(index) = procs {
@@ -211,9 +213,22 @@ impl<'o, W: Write> Printer<'o, W> {
         // listing stays as cheap as before.
         let details = match protocol {
             Some(proto)
-                if d.info || d.memory || d.tos || d.cgroup || d.sockopt || self.opts.json =>
+                if d.info
+                    || d.memory
+                    || d.tos
+                    || d.cgroup
+                    || d.sockopt
+                    || self.opts.json
+                    || self.opts.bpf_maps.is_some() =>
             {
-                Some(rec.details(proto).map_err(Error::Malformed)?)
+                let details = rec.details(proto).map_err(Error::Malformed)?;
+                // A storage nest the kernel garbled is said, not skipped.
+                if let Some(nest) = details.bpf_storages {
+                    for s in sk_storage::storages(nest) {
+                        s.map_err(Error::Malformed)?;
+                    }
+                }
+                Some(details)
             }
             _ => None,
         };

@@ -30,10 +30,15 @@ pub(super) fn requests<'a>(
     protocol: u32,
 ) -> impl Iterator<Item = TableRequest<'a>> + 'a {
     let (states, ext, bytecode) = (q.states.0, ext_bits(q), q.bytecode);
+    let bpf_storages = q.bpf_storages;
     q.families.iter().map(move |&family| {
         let mut req = inet::ReqRepr::dump(family, protocol, states);
         req.ext = ext;
-        TableRequest::Inet(FilteredReq { req, bytecode })
+        TableRequest::Inet(FilteredReq {
+            req,
+            bytecode,
+            bpf_storages,
+        })
     })
 }
 
@@ -53,6 +58,7 @@ mod tests {
             memory: false,
             info: false,
             tos: false,
+            bpf_storages: false,
         };
         assert_eq!(ext_bits(&none), 0);
         let m = Query {

@@ -13,6 +13,7 @@ use crate::format::text::tcp::{write_md5_ulp, write_mptcp, write_tcp};
 use crate::format::text::write_shutdown;
 use crate::wire::inet::{proto, InetRecord, Timer};
 use crate::wire::inet_attr::{sockopt, InetDetails, SockAddrs};
+use crate::wire::sk_storage;
 
 /// Writes one inet socket as a table row: `line.ifname` names
 /// `rec.id.ifindex` when it is not 0, `line.protocol` is the table dumped,
@@ -94,6 +95,33 @@ pub fn write_inet<W: Cells>(
         if has_detail_line(line, rec) {
             write_detail_line(w, line, rec, d)?;
         }
+        if let (Some(ids), Some(nest)) = (line.bpf_maps, d.bpf_storages) {
+            write_bpf_storages(w, line.oneline, ids, nest)?;
+        }
+    }
+    Ok(())
+}
+
+/// `--bpf-maps`: each map's value on the socket (of the maps in `ids`, or
+/// every one), as hex bytes: ss prints it through the map's BTF type,
+/// which only the bpf() system call can fetch. A storage that does not
+/// decode ends the list (the runner checks them first).
+fn write_bpf_storages<W: Write>(w: &mut W, oneline: bool, ids: &[u32], nest: &[u8]) -> fmt::Result {
+    for s in sk_storage::storages(nest).map_while(|s| s.ok()) {
+        if !ids.is_empty() && !ids.contains(&s.map_id) {
+            continue;
+        }
+        let (open, sep, close) = if oneline {
+            (" [", " ", "]")
+        } else {
+            (" [\n\t\t", " ", "\n\t]")
+        };
+        w.write_str(if oneline { " " } else { "\n\t" })?;
+        write!(w, "map_id:{}{open}", s.map_id)?;
+        for (i, b) in s.value.iter().enumerate() {
+            write!(w, "{}{b:02x}", if i > 0 { sep } else { "" })?;
+        }
+        w.write_str(close)?;
     }
     Ok(())
 }
