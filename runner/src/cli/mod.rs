@@ -15,6 +15,7 @@ use crate::host::services::SysResolver;
 use crate::tables::Table;
 
 pub mod selection;
+pub mod unsupported;
 mod usage;
 
 pub use usage::USAGE;
@@ -213,7 +214,7 @@ where
             Long("decode") => decode = Some(file_value(&mut parser, "--decode")?),
             Short('D') | Long("diag") => diag_dump = Some(file_value(&mut parser, "-D")?),
             Short('h') | Long("help") => return Err(Exit::Info(USAGE.to_string())),
-            Short('V') | Long("version") => {
+            Short('V') | Short('v') | Long("version") => {
                 return Err(Exit::Info(format!(
                     "sockdiag {}",
                     env!("CARGO_PKG_VERSION")
@@ -223,7 +224,10 @@ where
                 Ok(s) => words.push(s),
                 Err(v) => return Err(usage(format!("argument {v:?} is not valid UTF-8"))),
             },
-            other => return Err(usage(other.unexpected().to_string())),
+            other => match unsupported::refusal(&other) {
+                Some(line) => return Err(Exit::Fail(line)),
+                None => return Err(usage(other.unexpected().to_string())),
+            },
         }
     }
 
