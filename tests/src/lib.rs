@@ -570,9 +570,20 @@ impl Default for Netns {
 
 impl Drop for Netns {
     fn drop(&mut self) {
-        let _ = Command::new("ip")
-            .args(["netns", "del", &self.name])
-            .output();
+        // While another test's `ip netns exec` runs, its mount namespace
+        // holds a copy of /run/netns/NAME and the file cannot be removed
+        // (EBUSY): try again until it is gone.
+        let file = Path::new("/run/netns").join(&self.name);
+        for _ in 0..100 {
+            let _ = Command::new("ip")
+                .args(["netns", "del", &self.name])
+                .output();
+            if !file.exists() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        eprintln!("could not remove network namespace {}", self.name);
     }
 }
 
