@@ -272,3 +272,42 @@ fn names_follow_etc_services() {
         "no name for 12345:\n{named}"
     );
 }
+
+#[test]
+fn host_names_and_netmasks_as_ss() {
+    let zoo = Zoo::open();
+    // Both tools name 127.0.0.1 from /etc/hosts; ss asks the
+    // C library, which reads /etc/hosts first and then DNS, which fails at
+    // once in a namespace with only a loopback device.
+    let hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
+    assert!(
+        hosts.lines().any(|l| l
+            .split('#')
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .take(2)
+            .eq(["127.0.0.1", "localhost"])),
+        "this test needs /etc/hosts to name 127.0.0.1 localhost first"
+    );
+    for args in [
+        ["-tar"].as_slice(),
+        &["-tanr"],
+        &["-uar"],
+        &["-tan", "src", "localhost"],
+        &["-ta", "dst", "localhost:ssh"],
+        &["-tan", "src", "127.0.0.0/255.0.0.0"],
+        &["-tan", "dst", "127.0.0.1/255.255.255.255:22"],
+        &["-tan", "src", "10.0.0.0/255.0.0.0"],
+    ] {
+        same_as_ss(&zoo, args);
+    }
+    // The filters select something, so the comparisons above can fail:
+    // nine IPv4 sockets and the v4-mapped one accepted on [::]:443, as ss.
+    let selected = zoo.ns.sockdiag(&["-tanH", "src", "127.0.0.0/255.0.0.0"]);
+    assert_eq!(selected.stdout.lines().count(), 10, "{selected}");
+    let none = zoo.ns.sockdiag(&["-tanH", "src", "10.0.0.0/255.0.0.0"]);
+    assert_eq!(none.stdout, "", "{none}");
+    let resolved = zoo.ns.sockdiag(&["-tarH"]);
+    assert!(resolved.stdout.contains(" localhost:"), "{resolved}");
+}

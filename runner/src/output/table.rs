@@ -105,3 +105,68 @@ impl Table {
         out.check(r)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sockdiag_codec::format::columns::{Cells, Column};
+    use std::fmt::Write as _;
+
+    fn row<'a>(local: &'a str, port: &'a str) -> impl Fn(&mut Rows<Vec<u8>>) -> fmt::Result + 'a {
+        move |r| {
+            r.cell(Column::State)?;
+            r.write_str("LISTEN")?;
+            r.cell(Column::Local)?;
+            r.write_str(local)?;
+            r.cell(Column::LocalPort)?;
+            r.write_str(port)?;
+            r.cell(Column::Peer)?;
+            r.write_str("*:")?;
+            r.cell(Column::PeerPort)?;
+            r.write_str("*")
+        }
+    }
+
+    /// Rows that fit are laid out together; when the buffer fills they are
+    /// printed with their widths, and later rows follow those widths,
+    /// widening a column only when a cell is wider: the last row's address
+    /// moves its port and the peer along, but not the rows before it.
+    #[test]
+    fn held_rows_then_streaming() {
+        let layout = Layout {
+            state: true,
+            no_queues: true,
+            ..Layout::default()
+        };
+        // Room for the header and two short rows, not a third.
+        let mut table = Table::with_buffer(layout, 160, None);
+        let mut bytes = Vec::new();
+        let mut out = Out::new(&mut bytes);
+        table.header(&mut out).unwrap();
+        for (local, port) in [
+            ("10.0.0.1:", "22"),
+            ("10.0.0.2:", "2222"),
+            ("10.0.0.3:", "1"),
+            ("fd00::1:", "8080"),
+            ("[fd00:1234:5678::1]:", "443"),
+        ] {
+            table.row(&mut out, row(local, port)).unwrap();
+        }
+        table.print(&mut out).unwrap();
+        out.flush().unwrap();
+        drop(out);
+        let text = String::from_utf8(bytes).unwrap();
+        let mut want = String::new();
+        for line in [
+            "State  Local Address:Port Peer Address:Port",
+            "LISTEN      10.0.0.1:22              *:*",
+            "LISTEN      10.0.0.2:2222            *:*",
+            "LISTEN      10.0.0.3:1               *:*",
+            "LISTEN       fd00::1:8080            *:*",
+            "LISTEN [fd00:1234:5678::1]:443             *:*",
+        ] {
+            writeln!(want, "{line}").unwrap();
+        }
+        assert_eq!(text, want);
+    }
+}
