@@ -1,11 +1,14 @@
 //! The names a filter expression may use that only the system knows:
 //! service names (`sport = :ssh`, from /etc/services, as ss's
-//! getservbyname), interface names (`dev = lo`, from sysfs) and cgroup
-//! paths (`cgroup = /system.slice`, the directory's inode on the cgroup v2
+//! getservbyname), interface names (`dev = lo`, from sysfs, or asked
+//! through a socket of the namespace being listed) and cgroup paths
+//! (`cgroup = /system.slice`, the directory's inode on the cgroup v2
 //! mount, which is the cgroup id on 64-bit kernels). Plus the ephemeral
 //! port range that ss's user-space `autobound` test reads.
 
+use std::cell::RefCell;
 use std::fs;
+use std::os::fd::BorrowedFd;
 use std::os::unix::fs::MetadataExt;
 
 use sockdiag_codec::filter::parse::Resolve;
@@ -69,7 +72,63 @@ impl Resolve for SysResolver {
     }
 }
 
+/// An interface index no interface has: the kernel numbers them from 1 to
+/// `i32::MAX`. `dev = NAME` for a name a namespace does not have matches no
+/// socket of it, and `not dev = NAME` every one.
+pub const NO_DEVICE: u32 = u32::MAX;
+
+/// Resolves a filter's names for one network namespace: interface names
+/// through a socket of it (SIOCGIFINDEX), the rest as [`SysResolver`]. A
+/// name it does not have resolves to [`NO_DEVICE`] and is noted in
+/// `unknown`, for the caller to decide.
+pub struct NetnsResolver<'a> {
+    pub sys: &'a SysResolver,
+    pub socket: BorrowedFd<'a>,
+    pub unknown: RefCell<Vec<String>>,
+}
+
+impl Resolve for NetnsResolver<'_> {
+    fn service(&self, name: &str) -> Option<u16> {
+        self.sys.service(name)
+    }
+
+    fn device(&self, name: &str) -> Option<u32> {
+        match rustix::net::netdevice::name_to_index(self.socket, name) {
+            Ok(index) => Some(index),
+            Err(_) => {
+                self.unknown.borrow_mut().push(name.to_string());
+                Some(NO_DEVICE)
+            }
+        }
+    }
+
+    fn cgroup(&self, path: &str) -> Option<u64> {
+        self.sys.cgroup(path)
+    }
+}
+
+/// The command line's resolver when the listing is of other namespaces:
+/// an interface name is taken as written, to be resolved in each namespace
+/// ([`NetnsResolver`]).
+pub struct DevicesLater<'a>(pub &'a SysResolver);
+
+impl Resolve for DevicesLater<'_> {
+    fn service(&self, name: &str) -> Option<u16> {
+        self.0.service(name)
+    }
+
+    fn device(&self, name: &str) -> Option<u32> {
+        // IFNAMSIZ holds 15 bytes and the NUL.
+        (!name.is_empty() && name.len() < 16).then_some(NO_DEVICE)
+    }
+
+    fn cgroup(&self, path: &str) -> Option<u64> {
+        self.0.cgroup(path)
+    }
+}
+
 /// `/proc/sys/net/ipv4/ip_local_port_range`, or ss's fallback 1024-4999.
+/// Each namespace has its own: read it inside the one being listed.
 pub fn ephemeral_range() -> (u16, u16) {
     fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
         .ok()
