@@ -7,7 +7,7 @@
 //! Modes list namespaces the same way: [`select`] the ones a [`Scope`]
 //! covers, then for each, [`Netns::within`] opens what the mode needs.
 
-use std::collections::HashMap;
+use std::cmp::Ordering;
 use std::ffi::OsStr;
 use std::fs::File;
 use std::io;
@@ -319,6 +319,34 @@ fn pid_of(name: &OsStr) -> Option<u32> {
         .flatten()
 }
 
+/// The namespaces found so far, by identity: a sorted list, as small in
+/// code as it is quick for the few hundred namespaces of a host.
+#[derive(Default)]
+struct Found {
+    ids: Vec<(Identity, usize)>,
+}
+
+impl Found {
+    /// Where namespace `id` is in the list, if found before.
+    fn get(&self, id: Identity) -> Option<usize> {
+        let at = self.ids.binary_search_by(|(i, _)| i.cmp(&id)).ok()?;
+        Some(self.ids[at].1)
+    }
+
+    fn insert(&mut self, id: Identity, at: usize) {
+        if let Err(slot) = self.ids.binary_search_by(|(i, _)| i.cmp(&id)) {
+            self.ids.insert(slot, (id, at));
+        }
+    }
+}
+
+/// The order of `--all-netns` after the caller's own: named namespaces by
+/// name, then the others by their lowest process.
+fn listing_order(a: &Netns, b: &Netns) -> Ordering {
+    let key = |n: &Netns| (n.name.is_none(), n.name.clone(), n.pid);
+    key(a).cmp(&key(b))
+}
+
 /// Every namespace: the caller's, the named ones, and one per distinct
 /// `/proc/*/ns/net`, each once (by inode on nsfs). A named entry that
 /// cannot be opened is an error; a process that ends or hides its
@@ -327,52 +355,45 @@ fn pid_of(name: &OsStr) -> Option<u32> {
 fn every() -> Result<Selected, NetnsError> {
     let own = own_identity()?;
     let mut selected = Selected::default();
-    let mut index: HashMap<Identity, usize> = HashMap::new();
+    let mut found = Found::default();
     selected.namespaces.push(Netns {
         inode: own.1,
         ..Netns::own()
     });
-    index.insert(own, 0);
+    found.insert(own, 0);
 
-    let mut named: Vec<(String, PathBuf)> = Vec::new();
     for dir in NAMED_DIRS {
         let Ok(entries) = std::fs::read_dir(dir) else {
             continue;
         };
         for entry in entries.flatten() {
-            named.push((
-                entry.file_name().to_string_lossy().into_owned(),
-                entry.path(),
-            ));
-        }
-    }
-    named.sort();
-    for (name, path) in named {
-        let opened = File::open(&path).and_then(|f| Ok((identity(&f)?, f)));
-        let (id, file) = match opened {
-            Ok(found) => found,
-            Err(e) => {
-                let kind = NetnsErrorKind::Open(path, e);
-                selected.errors.push(NetnsError::new(name, kind));
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = entry.path();
+            let opened = File::open(&path).and_then(|f| Ok((identity(&f)?, f)));
+            let (id, file) = match opened {
+                Ok(opened) => opened,
+                Err(e) => {
+                    let kind = NetnsErrorKind::Open(path, e);
+                    selected.errors.push(NetnsError::new(name, kind));
+                    continue;
+                }
+            };
+            // /var/run is usually /run: the same file twice.
+            if let Some(at) = found.get(id) {
+                let ns = &mut selected.namespaces[at];
+                ns.name.get_or_insert_with(|| name.clone());
                 continue;
             }
-        };
-        // /var/run is usually /run: the same file twice.
-        if let Some(&at) = index.get(&id) {
-            let ns = &mut selected.namespaces[at];
-            ns.name.get_or_insert_with(|| name.clone());
-            continue;
+            found.insert(id, selected.namespaces.len());
+            selected.namespaces.push(Netns {
+                inode: id.1,
+                name: Some(name.clone()),
+                pid: None,
+                who: name,
+                file: Some(file),
+            });
         }
-        index.insert(id, selected.namespaces.len());
-        selected.namespaces.push(Netns {
-            inode: id.1,
-            name: Some(name.clone()),
-            pid: None,
-            who: name,
-            file: Some(file),
-        });
     }
-    let first_unnamed = selected.namespaces.len();
 
     let procs = std::fs::read_dir("/proc")
         .map_err(|e| NetnsError::new("--all-netns", NetnsErrorKind::Open("/proc".into(), e)))?;
@@ -391,7 +412,7 @@ fn every() -> Result<Selected, NetnsError> {
             continue;
         };
         let id = (own.0, inode);
-        if let Some(&at) = index.get(&id) {
+        if let Some(at) = found.get(id) {
             let ns = &mut selected.namespaces[at];
             ns.pid = Some(ns.pid.map_or(pid, |p| p.min(pid)));
             continue;
@@ -404,23 +425,27 @@ fn every() -> Result<Selected, NetnsError> {
         if identity(&file).ok() != Some(id) {
             continue;
         }
-        index.insert(id, selected.namespaces.len());
+        found.insert(id, selected.namespaces.len());
         selected.namespaces.push(Netns {
             inode,
             name: None,
             pid: Some(pid),
-            who: format!("pid:{pid}"),
+            who: String::new(),
             file: Some(file),
         });
     }
-    // /proc lists processes by pid, but a pid found lower later would
-    // change a label: sort by the lowest pid each ended with.
-    selected.namespaces[first_unnamed..].sort_by_key(|ns| ns.pid);
-    for ns in &mut selected.namespaces[first_unnamed..] {
+    // /proc lists processes by pid, but the order is not promised: a
+    // label takes the lowest pid each namespace ended with.
+    for ns in selected
+        .namespaces
+        .iter_mut()
+        .filter(|ns| ns.name.is_none())
+    {
         if let Some(pid) = ns.pid {
             ns.who = format!("pid:{pid}");
         }
     }
+    selected.namespaces[1..].sort_by(listing_order);
     Ok(selected)
 }
 
@@ -460,6 +485,38 @@ mod tests {
         assert_eq!(pid_of(OsStr::new("123")), Some(123));
         assert_eq!(pid_of(OsStr::new("self")), None);
         assert_eq!(pid_of(OsStr::new("+1")), None);
+    }
+
+    /// `within` runs in the namespace and comes back: a process alone in
+    /// a new namespace (`unshare -n`) shows which one the thread is in.
+    #[test]
+    fn within_enters_and_comes_back() {
+        let mut child = std::process::Command::new("unshare")
+            .args(["-n", "sleep", "60"])
+            .spawn()
+            .expect("unshare");
+        let theirs = format!("/proc/{}/ns/net", child.id());
+        let here = || std::fs::read_link(OWN_FILE).unwrap();
+        let home = here();
+        // unshare execs sleep once the namespace is made.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+        while std::fs::read_link(&theirs).ok() == Some(home.clone()) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "unshare -n did not run"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let want = std::fs::read_link(&theirs);
+        let ns = open(&Target::Pid(child.id()));
+        let inside = ns.as_ref().map(|ns| ns.within(here));
+        let after = here();
+        let _ = child.kill();
+        let _ = child.wait();
+        let inside = inside.unwrap().unwrap();
+        assert_eq!(inside, want.unwrap());
+        assert_ne!(inside, home);
+        assert_eq!(after, home);
     }
 
     /// The caller's own namespace, found through /proc/self, is the first

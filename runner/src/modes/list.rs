@@ -5,7 +5,6 @@
 //! namespace's in turn, each row led by its namespace.
 
 use std::cell::RefCell;
-use std::collections::BTreeSet;
 use std::io;
 
 use sockdiag_codec::filter::bytecode::{self, CompileError};
@@ -162,7 +161,7 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
     let resolver = opts.resolver();
     let mut reported: Vec<String> = Vec::new();
     // Interface names of the filter that no namespace has so far.
-    let mut unknown_everywhere: Option<BTreeSet<String>> = None;
+    let mut unknown_everywhere: Option<Vec<String>> = None;
     for (at, ns) in listed.iter().enumerate() {
         if unreachable[at] {
             continue;
@@ -205,11 +204,10 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
                     )?;
                     return Ok(false);
                 }
-                let unknown: BTreeSet<String> = unknown.into_iter().collect();
-                unknown_everywhere = Some(match unknown_everywhere {
-                    Some(before) => before.intersection(&unknown).cloned().collect(),
-                    None => unknown,
-                });
+                match &mut unknown_everywhere {
+                    Some(before) => before.retain(|name| unknown.contains(name)),
+                    None => unknown_everywhere = Some(unknown),
+                }
                 namespace.filter = Some(filter);
             }
             src.use_socket(inside.socket, handle.try_clone().map_err(netns_clone)?);
