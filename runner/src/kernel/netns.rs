@@ -7,7 +7,6 @@
 //! Modes list namespaces the same way: [`select`] the ones a [`Scope`]
 //! covers, then for each, [`Netns::within`] opens what the mode needs.
 
-use std::cmp::Ordering;
 use std::ffi::OsStr;
 use std::fs::File;
 use std::io;
@@ -340,18 +339,11 @@ impl Found {
     }
 }
 
-/// The order of `--all-netns` after the caller's own: named namespaces by
-/// name, then the others by their lowest process.
-fn listing_order(a: &Netns, b: &Netns) -> Ordering {
-    let key = |n: &Netns| (n.name.is_none(), n.name.clone(), n.pid);
-    key(a).cmp(&key(b))
-}
-
-/// Every namespace: the caller's, the named ones, and one per distinct
-/// `/proc/*/ns/net`, each once (by inode on nsfs). A named entry that
-/// cannot be opened is an error; a process that ends or hides its
-/// namespace (another user's, without privilege) is skipped, as `-p`
-/// skips it.
+/// Every namespace: the caller's, the named ones by name, and one per
+/// distinct `/proc/*/ns/net` by its lowest process, each once (by inode on
+/// nsfs). A named entry that cannot be opened is an error; a process that
+/// ends or hides its namespace (another user's, without privilege) is
+/// skipped, as `-p` skips it.
 fn every() -> Result<Selected, NetnsError> {
     let own = own_identity()?;
     let mut selected = Selected::default();
@@ -384,19 +376,31 @@ fn every() -> Result<Selected, NetnsError> {
                 ns.name.get_or_insert_with(|| name.clone());
                 continue;
             }
-            found.insert(id, selected.namespaces.len());
-            selected.namespaces.push(Netns {
-                inode: id.1,
-                name: Some(name.clone()),
-                pid: None,
-                who: name,
-                file: Some(file),
-            });
+            // In name order, after the caller's own.
+            let named = &selected.namespaces[1..];
+            let at = 1 + named.partition_point(|n| n.name.as_deref() < Some(name.as_str()));
+            for (_, index) in &mut found.ids {
+                *index += usize::from(*index >= at);
+            }
+            found.insert(id, at);
+            selected.namespaces.insert(
+                at,
+                Netns {
+                    inode: id.1,
+                    name: Some(name.clone()),
+                    pid: None,
+                    who: name,
+                    file: Some(file),
+                },
+            );
         }
     }
 
     let procs = std::fs::read_dir("/proc")
         .map_err(|e| NetnsError::new("--all-netns", NetnsErrorKind::Open("/proc".into(), e)))?;
+    // The kernel lists processes by rising pid, so the first process seen
+    // in a namespace is its lowest, and unnamed namespaces are appended in
+    // the order of their labels.
     let mut link = PathBuf::new();
     for entry in procs.flatten() {
         let Some(pid) = pid_of(&entry.file_name()) else {
@@ -430,22 +434,10 @@ fn every() -> Result<Selected, NetnsError> {
             inode,
             name: None,
             pid: Some(pid),
-            who: String::new(),
+            who: format!("pid:{pid}"),
             file: Some(file),
         });
     }
-    // /proc lists processes by pid, but the order is not promised: a
-    // label takes the lowest pid each namespace ended with.
-    for ns in selected
-        .namespaces
-        .iter_mut()
-        .filter(|ns| ns.name.is_none())
-    {
-        if let Some(pid) = ns.pid {
-            ns.who = format!("pid:{pid}");
-        }
-    }
-    selected.namespaces[1..].sort_by(listing_order);
     Ok(selected)
 }
 
