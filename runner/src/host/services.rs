@@ -95,6 +95,8 @@ impl Resolve for NetnsResolver<'_> {
     fn device(&self, name: &str) -> Option<u32> {
         match rustix::net::netdevice::name_to_index(self.socket, name) {
             Ok(index) => Some(index),
+            // Not a name: the parser reads it as an index.
+            Err(_) if is_index(name) => None,
             Err(_) => {
                 self.unknown.borrow_mut().push(name.to_string());
                 Some(NO_DEVICE)
@@ -104,6 +106,16 @@ impl Resolve for NetnsResolver<'_> {
 
     fn cgroup(&self, path: &str) -> Option<u64> {
         self.sys.cgroup(path)
+    }
+}
+
+/// A `dev` value the filter parser reads as an interface index (C's
+/// `strtoul` spellings: decimal, `0x` hex, octal).
+fn is_index(name: &str) -> bool {
+    let hex = name.strip_prefix("0x").or_else(|| name.strip_prefix("0X"));
+    match hex {
+        Some(h) => !h.is_empty() && h.bytes().all(|b| b.is_ascii_hexdigit()),
+        None => !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()),
     }
 }
 
@@ -118,8 +130,8 @@ impl Resolve for DevicesLater<'_> {
     }
 
     fn device(&self, name: &str) -> Option<u32> {
-        // IFNAMSIZ holds 15 bytes and the NUL.
-        (!name.is_empty() && name.len() < 16).then_some(NO_DEVICE)
+        // IFNAMSIZ holds 15 bytes and the NUL; an index is read as one.
+        (!name.is_empty() && name.len() < 16 && !is_index(name)).then_some(NO_DEVICE)
     }
 
     fn cgroup(&self, path: &str) -> Option<u64> {
@@ -137,4 +149,28 @@ pub fn ephemeral_range() -> (u16, u16) {
             Some((w.next()??, w.next()??))
         })
         .unwrap_or((1024, 4999))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Under -N and --all-netns an interface index stays an index, and a
+    /// name waits for the namespace.
+    #[test]
+    fn indexes_are_not_names() {
+        for index in ["1", "0x1f", "017"] {
+            assert!(is_index(index), "{index}");
+        }
+        for name in ["eth0", "0xg", "", "0x"] {
+            assert!(!is_index(name), "{name}");
+        }
+        let sys = SysResolver {
+            tcp: true,
+            udp: false,
+        };
+        assert_eq!(DevicesLater(&sys).device("2"), None);
+        assert_eq!(DevicesLater(&sys).device("eth0"), Some(NO_DEVICE));
+        assert_eq!(DevicesLater(&sys).device("a-name-too-long0"), None);
+    }
 }

@@ -11,6 +11,7 @@ use sockdiag_codec::filter::bytecode::{self, CompileError};
 use sockdiag_codec::filter::expr::Expr;
 use sockdiag_codec::format::netns::{column_width, Cell};
 use sockdiag_codec::netns::Netns as NetnsInfo;
+use sockdiag_codec::proc::sockstat::Summary;
 use sockdiag_codec::wire::conversation::Outcome;
 
 use crate::cli::Options;
@@ -124,12 +125,14 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
         all_ok = false;
     }
     let mut unreachable = vec![false; listed.len()];
-    if opts.summary {
+    if opts.summary && replaying {
+        // A capture holds no counters: the summary is this machine's.
+        print_summary(summary::read("/proc/net")?, None);
+    } else if opts.summary {
         for (at, ns) in listed.iter().enumerate() {
             let read = match ns.netns {
                 Some(n) => n.within(|| summary::read(n.proc_net())),
-                // A replay's summary is this machine's, as before.
-                None => Ok(summary::read("/proc/net")),
+                None => continue,
             };
             let summary = match read {
                 Ok(s) => s?,
@@ -139,17 +142,11 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
                     continue;
                 }
             };
-            let mut text = String::new();
-            if all {
-                text = format!("Netns: {}\n", ns.cell);
-            }
-            // Writing into a String cannot fail.
-            let _ = summary.write(&mut text);
-            print!("{text}");
+            print_summary(summary, all.then_some(ns.cell.as_str()));
         }
-        if opts.summary_only {
-            return Ok(all_ok);
-        }
+    }
+    if opts.summary_only {
+        return Ok(all_ok);
     }
 
     let mut buf = vec![0u8; RECV_BUF];
@@ -267,6 +264,18 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
         all_ok = false;
     }
     Ok(all_ok)
+}
+
+/// Prints `-s`'s summary, after a `Netns: CELL` line when every namespace
+/// is listed.
+fn print_summary(summary: Summary, cell: Option<&str>) {
+    let mut text = String::new();
+    if let Some(cell) = cell {
+        text = format!("Netns: {cell}\n");
+    }
+    // Writing into a String cannot fail.
+    let _ = summary.write(&mut text);
+    print!("{text}");
 }
 
 fn listed<'a>(netns: Option<&'a Netns>, info: NetnsInfo<'a>) -> Listed<'a> {
