@@ -4,7 +4,7 @@
 //! (`unshare -n`), sockets opened inside either, and cgroups.
 
 use std::fs::File;
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, AsRawFd};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
@@ -31,17 +31,29 @@ pub fn must(program: &str, args: &[&str]) {
 /// when dropped.
 pub struct NamedNetns {
     pub name: String,
+    /// Held open, so [`isolated`] binds the namespace itself, whatever
+    /// happens to /run/netns meanwhile.
+    file: Option<File>,
 }
 
 impl NamedNetns {
     #[track_caller]
     pub fn new() -> NamedNetns {
-        let ns = NamedNetns {
+        let mut ns = NamedNetns {
             name: unique_name(),
+            file: None,
         };
         must("ip", &["netns", "add", &ns.name]);
+        ns.file = Some(File::open(ns.path()).expect("the new namespace's file"));
         must("ip", &["-n", &ns.name, "link", "set", "lo", "up"]);
         ns
+    }
+
+    /// The namespace through this process's descriptor of it (mount must
+    /// not canonicalize it: the link's text is the path in /run/netns).
+    fn held(&self) -> String {
+        let fd = self.file.as_ref().expect("held open").as_raw_fd();
+        format!("/proc/{}/fd/{fd}", std::process::id())
     }
 
     /// Its namespace file.
@@ -71,9 +83,21 @@ impl Default for NamedNetns {
 
 impl Drop for NamedNetns {
     fn drop(&mut self) {
-        let _ = Command::new("ip")
-            .args(["netns", "del", &self.name])
-            .status();
+        self.file = None;
+        // A mount namespace another program made meanwhile (ip netns exec,
+        // unshare -m) may hold a copy of the bind mount, and the file
+        // cannot be removed (EBUSY) until it ends: try again a while.
+        let path = self.path();
+        for _ in 0..100 {
+            let _ = Command::new("ip")
+                .args(["netns", "del", &self.name])
+                .output();
+            if !path.exists() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        eprintln!("could not remove network namespace {}", self.name);
     }
 }
 
@@ -218,27 +242,26 @@ impl Drop for CgroupPath {
 /// before, and `wrapper` (a command prefix, such as `setpriv ...`) wraps
 /// sockdiag. What the script mounts is gone when it ends.
 pub fn isolated(named: &[&NamedNetns], setup: &str, wrapper: &str, args: &[&str]) -> crate::Run {
-    let keep = crate::TempDir::new();
-    let names: Vec<&str> = named.iter().map(|n| n.name.as_str()).collect();
+    let binds: Vec<String> = named
+        .iter()
+        .map(|n| format!("{}={}", n.name, n.held()))
+        .collect();
     let script = format!(
         "set -e
-        mount --rbind /run/netns \"$KEEP\"
         mount -t tmpfs sockdiag-test /run/netns
-        for n in {names}; do
-            : > \"/run/netns/$n\"
-            mount --bind \"$KEEP/$n\" \"/run/netns/$n\"
+        for bind in {binds}; do
+            : > \"/run/netns/${{bind%%=*}}\"
+            mount --no-canonicalize --bind \"${{bind#*=}}\" \"/run/netns/${{bind%%=*}}\"
         done
-        umount -l \"$KEEP\"
         {setup}
         exec {wrapper} \"$SOCKDIAG\" \"$@\"",
-        names = names.join(" "),
+        binds = binds.join(" "),
     );
     let bin = crate::sockdiag_bin();
     let out = Command::new("unshare")
         .args(["-m", "--propagation", "private", "sh", "-c", &script, "sh"])
         .args(args)
         .env("SOCKDIAG", &bin)
-        .env("KEEP", keep.path())
         .output()
         .expect("cannot run unshare -m");
     crate::Run {

@@ -23,19 +23,25 @@ use socket2::{Domain, Socket, Type};
 const LO4: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 const LO6: IpAddr = IpAddr::V6(Ipv6Addr::LOCALHOST);
 
-/// `ss ARGS` run inside namespace NAME.
+/// `ss ARGS` run inside namespace NAME; it must succeed.
+#[track_caller]
 fn ss_in(name: &str, args: &[&str]) -> Run {
     let mut all = vec!["netns", "exec", name, "ss"];
     all.extend_from_slice(args);
-    run(OsStr::new("ip"), &all)
+    let ss = run(OsStr::new("ip"), &all);
+    ss.success();
+    ss
 }
 
-/// `ss ARGS` run inside the namespace of process PID.
+/// `ss ARGS` run inside the namespace of process PID; it must succeed.
+#[track_caller]
 fn ss_in_pid(pid: u32, args: &[&str]) -> Run {
     let pid = pid.to_string();
     let mut all = vec!["-t", &pid, "-n", "ss"];
     all.extend_from_slice(args);
-    run(OsStr::new("nsenter"), &all)
+    let ss = run(OsStr::new("nsenter"), &all);
+    ss.success();
+    ss
 }
 
 /// An `--all-netns` line: its Netns cell, and the rest as ss prints it.
@@ -325,12 +331,12 @@ fn summary_and_proc_files_are_the_namespaces() {
         .nth(1)
         .and_then(|rest| rest.split("Netns: ").next())
         .unwrap_or_else(|| panic!("no summary of {}:\n{run}", a.name));
-    // The TCP line's totals are the kernel's allocation counters, shared by
-    // every namespace and moving with the rest of the machine; the others
-    // are the namespace's own.
+    // The Transport table counts the namespace's sockets. The TCP line's
+    // totals are the kernel's allocation counters, shared by every
+    // namespace, and Total counts a netlink socket until its deferred free.
     let own_lines = |text: &str| -> Vec<String> {
         text.lines()
-            .filter(|l| !l.starts_with("TCP:"))
+            .skip_while(|l| !l.starts_with("Transport"))
             .map(str::to_string)
             .collect()
     };
