@@ -96,6 +96,8 @@ pub enum NetnsErrorKind {
     Open(PathBuf, io::Error),
     /// setns() refused it.
     Enter(Errno),
+    /// Its descriptor could not be duplicated (no descriptor left).
+    Duplicate(io::Error),
     /// This thread's own namespace file could not be opened (no /proc):
     /// without it there is no way back.
     Home(io::Error),
@@ -142,6 +144,7 @@ impl std::fmt::Display for NetnsError {
                 f.write_str("cannot enter: not a network namespace file (a stale bind mount?)")
             }
             NetnsErrorKind::Enter(e) => write!(f, "cannot enter: {}", io::Error::from(*e)),
+            NetnsErrorKind::Duplicate(e) => write!(f, "cannot duplicate its descriptor: {e}"),
             NetnsErrorKind::Home(e) => {
                 write!(f, "cannot open {OWN_FILE} to come back from it: {e}")
             }
@@ -208,13 +211,15 @@ impl Netns {
     }
 
     /// A second handle on the same namespace.
-    pub fn try_clone(&self) -> io::Result<Netns> {
+    pub fn try_clone(&self) -> Result<Netns, NetnsError> {
+        let file = self.file.as_ref().map(File::try_clone).transpose();
         Ok(Netns {
             inode: self.inode,
             name: self.name.clone(),
             pid: self.pid,
             who: self.who.clone(),
-            file: self.file.as_ref().map(File::try_clone).transpose()?,
+            file: file
+                .map_err(|e| NetnsError::new(self.who.as_str(), NetnsErrorKind::Duplicate(e)))?,
         })
     }
 

@@ -155,7 +155,6 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
     let mut header = false;
     let program = compile(&opts.filter)?;
     let families = opts.families();
-    let resolver = opts.resolver();
     let mut reported: Vec<String> = Vec::new();
     // Interface names of the filter that no namespace has so far.
     let mut unknown_everywhere: Option<Vec<String>> = None;
@@ -166,9 +165,13 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
         let mut namespace = Namespace {
             label: all.then_some((&ns.info, ns.cell.as_str())),
             ifnames: IfNames::default(),
-            ephemeral: ephemeral_range(),
+            ephemeral: (0, 0),
             filter: None,
         };
+        if ns.netns.is_none() {
+            // A replay's: this machine's.
+            namespace.ephemeral = ephemeral_range();
+        }
         if let Some(handle) = ns.netns {
             let inside = match handle.within(open_inside) {
                 Ok(inside) => inside?,
@@ -182,23 +185,23 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
             }
             namespace.ephemeral = inside.ephemeral;
             if opts.netns != Scope::Own && !opts.filter.is_empty() {
-                let ns_resolver = NetnsResolver {
-                    sys: &resolver,
+                let sys = opts.resolver();
+                let resolver = NetnsResolver {
+                    sys: &sys,
                     socket: inside.socket.as_fd(),
                     unknown: RefCell::new(Vec::new()),
                 };
-                let filter = opts.filter_in(&ns_resolver).map_err(Error::Filter)?;
-                let unknown = ns_resolver.unknown.into_inner();
+                let filter = opts.filter_in(&resolver).map_err(Error::Filter)?;
+                let unknown = resolver.unknown.into_inner();
                 // One namespace: an interface it lacks is an error, as ss
-                // says for its own.
-                if !all && !unknown.is_empty() {
-                    say(
-                        &mut printer,
-                        &format!(
-                            "netns {}: filter: no interface named '{}' in this namespace",
-                            handle.who, unknown[0]
-                        ),
-                    )?;
+                // says for its own. Every namespace: an error when none has
+                // it.
+                if let (false, Some(name)) = (all, unknown.first()) {
+                    let line = format!(
+                        "netns {}: filter: no interface named '{name}' in this namespace",
+                        handle.who
+                    );
+                    say(&mut printer, &line)?;
                     return Ok(false);
                 }
                 match &mut unknown_everywhere {
@@ -207,7 +210,7 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
                 }
                 namespace.filter = Some(filter);
             }
-            src.use_socket(inside.socket, handle.try_clone().map_err(netns_clone)?);
+            src.use_socket(inside.socket, handle.try_clone()?);
         }
         if all {
             src.begin_namespace(&ns.info)?;
@@ -284,12 +287,6 @@ fn listed<'a>(netns: Option<&'a Netns>, info: NetnsInfo<'a>) -> Listed<'a> {
         info,
         cell: Cell(&info).to_string(),
     }
-}
-
-fn netns_clone(e: io::Error) -> Error {
-    Error::Output(io::Error::other(format!(
-        "cannot duplicate a network namespace descriptor: {e}"
-    )))
 }
 
 /// A namespace that could not be entered: one line; `Ok(false)` (the
