@@ -39,6 +39,7 @@ impl RowOut for Sink {
 /// The layouts the runner can ask for.
 const LAYOUTS: [Layout; 2] = [
     Layout {
+        netns: true,
         netid: true,
         state: true,
         no_queues: false,
@@ -46,6 +47,7 @@ const LAYOUTS: [Layout; 2] = [
         extended: true,
     },
     Layout {
+        netns: false,
         netid: false,
         state: false,
         no_queues: true,

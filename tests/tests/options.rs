@@ -112,6 +112,8 @@ fn invocation(spelling: &str, dir: &TempDir) -> (Vec<String>, Option<&'static st
         "-D" => vec!["-t".into(), "-D".into(), file("dump")],
         "--diag" => vec!["-t".into(), format!("--diag={}", file("dump2"))],
         "-F" => vec!["-F".into(), filter_file],
+        "-N" => vec!["-N".into(), "/proc/self/ns/net".into()],
+        "--net" => vec!["--net=/proc/self/ns/net".into()],
         "--filter" => vec![format!("--filter={filter_file}")],
         "--bpf-map-id" => vec!["-t".into(), "--bpf-map-id=1".into()],
         "-K" | "--kill" => vec!["-t".into(), spelling.into(), "sport = :1".into()],

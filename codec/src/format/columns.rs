@@ -23,6 +23,8 @@ use crate::wire::unix::UnixRecord;
 /// One of ss's columns, in the order they are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Column {
+    /// `Netns`: the socket's network namespace (`--all-netns`).
+    Netns,
     /// `Netid`: tcp, udp, u_str, ...
     Netid,
     /// `State`
@@ -46,11 +48,12 @@ pub enum Column {
 }
 
 /// How many columns there are.
-pub const COLUMNS: usize = 10;
+pub const COLUMNS: usize = 11;
 
 impl Column {
     /// Every column, in order.
     pub const ALL: [Column; COLUMNS] = [
+        Column::Netns,
         Column::Netid,
         Column::State,
         Column::RecvQ,
@@ -71,6 +74,7 @@ impl Column {
     /// The header text.
     pub const fn header(self) -> &'static str {
         match self {
+            Column::Netns => "Netns",
             Column::Netid => "Netid",
             Column::State => "State",
             Column::RecvQ => "Recv-Q",
@@ -111,6 +115,8 @@ impl Column {
 /// Which columns a listing shows, and whether `-e`'s members follow them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Layout {
+    /// Print the Netns column first (`--all-netns`).
+    pub netns: bool,
     /// Print the Netid column (ss does when more than one table is shown).
     pub netid: bool,
     /// Print the State column (ss drops it when one state is selected).
@@ -128,6 +134,7 @@ impl Layout {
     /// Whether `column` is printed.
     pub const fn shows(&self, column: Column) -> bool {
         match column {
+            Column::Netns => self.netns,
             Column::Netid => self.netid,
             Column::State => self.state,
             Column::RecvQ | Column::SendQ => !self.no_queues,
@@ -742,6 +749,7 @@ pub(crate) mod tests {
     }
 
     const ALL: Layout = Layout {
+        netns: false,
         netid: true,
         state: true,
         no_queues: false,

@@ -7,6 +7,7 @@
 use core::fmt;
 
 use crate::format::columns::Layout;
+use crate::netns::Netns;
 
 /// How one socket is printed, text or JSON.
 #[derive(Clone, Copy)]
@@ -60,6 +61,10 @@ pub struct Line<'a> {
     /// Written into a JSON object before its `}` (`,"users":[...]`); may
     /// write nothing.
     pub process_json: &'a dyn fmt::Display,
+    /// The network namespace of the socket, when the listing covers every
+    /// namespace: JSON names it in each object (the text column is the
+    /// runner's, [`crate::format::netns`]).
+    pub netns: Option<&'a Netns<'a>>,
 }
 
 impl Line<'static> {
@@ -67,6 +72,7 @@ impl Line<'static> {
     /// names, protocol 0 (set it for an inet line).
     pub const PLAIN: Line<'static> = Line {
         layout: Layout {
+            netns: false,
             netid: false,
             state: false,
             no_queues: false,
@@ -91,6 +97,7 @@ impl Line<'static> {
         owner: None,
         process: &"",
         process_json: &"",
+        netns: None,
     };
 }
 
@@ -120,6 +127,7 @@ impl fmt::Debug for Line<'_> {
             .field("hosts", &self.hosts)
             .field("services", &self.services)
             .field("owner", &self.owner)
+            .field("netns", &self.netns)
             .finish_non_exhaustive()
     }
 }

@@ -33,6 +33,10 @@ List sockets through the kernel's sock_diag interface, like ss.
   -F, --filter FILE  read the filter expression from FILE ('-': stdin)
   -D, --diag FILE    write the TCP table's replies to FILE as ss does
                      (read back with TCPDIAG_FILE=FILE)
+  -N, --net NSNAME   the network namespace NSNAME (/run/netns), a namespace file
+                     path, or pid:PID (the namespace of process PID)
+  --all-netns        every network namespace, each row led by its Netns
+                     (name, pid:PID, ino:INODE, or namespace/pod)
   --dump-raw FILE    also save every request and reply to FILE
   --decode FILE      print a saved dump instead of asking the kernel
                      (same options as the --dump-raw run)

@@ -4,5 +4,6 @@
 
 pub mod diag_file;
 pub mod dump;
+pub mod netns;
 pub mod socket;
 pub mod source;

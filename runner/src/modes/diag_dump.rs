@@ -8,15 +8,15 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::path::Path;
 
-use sockdiag_codec::filter::bytecode;
 use sockdiag_codec::wire::conversation::{Conversation, Outcome, Reply};
 
 use crate::cli::Options;
 use crate::error::Error;
 use crate::kernel::diag_file::{DiagFileError, SS_SEQ};
-use crate::kernel::socket::RECV_BUF;
+use crate::kernel::netns::Netns;
+use crate::kernel::socket::{DiagSocket, RECV_BUF};
 use crate::kernel::source::Source;
-use crate::modes::list::query;
+use crate::modes::list::{compile, query};
 use crate::tables::explain::explain;
 use crate::tables::Table;
 
@@ -42,10 +42,11 @@ pub fn run(opts: &Options, path: &Path) -> Result<bool, Error> {
         Box::new(io::BufWriter::new(file))
     };
     let mut src = Source::open(opts.decode.as_deref(), opts.dump_raw.as_deref())?;
+    src.use_socket(DiagSocket::open()?, Netns::own());
     let mut buf = vec![0u8; RECV_BUF];
-    let mut program = [0u8; bytecode::MAX_PROGRAM_LEN];
+    let program = compile(&opts.filter)?;
     let families = opts.families();
-    let query = query(opts, &mut program, &families)?;
+    let query = query(opts, &program, &families);
     let mut outcome = Outcome::Done;
     for request in Table::Tcp.requests(&query) {
         let mut conversation = Conversation::new(src.send_as(&request, SS_SEQ)?);

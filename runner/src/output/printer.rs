@@ -1,15 +1,19 @@
 //! The printer: every decoded record passes the user-space filter (the
 //! states, the expression, the unix and packet types), then gets the names
 //! only the host knows (interfaces, cgroups, processes) and is written as
-//! a text line or a JSON object, as it arrives.
+//! a text line or a JSON object, as it arrives. With `--all-netns` each
+//! line starts with its namespace's cell and each object names it.
 
+use std::fmt;
 use std::io::Write;
 
+use sockdiag_codec::filter::expr::Expr;
 use sockdiag_codec::filter::socket::Entry;
-use sockdiag_codec::format::columns::Layout;
+use sockdiag_codec::format::columns::{Cells, Column, Layout};
 use sockdiag_codec::format::json::JsonArray;
 use sockdiag_codec::format::line::Line;
 use sockdiag_codec::format::text;
+use sockdiag_codec::netns::Netns as NetnsInfo;
 use sockdiag_codec::wire::datagram::Body;
 use sockdiag_codec::wire::inet::{self, InetRecord, TcpState};
 use sockdiag_codec::wire::netlink_diag::NetlinkRecord;
@@ -26,16 +30,18 @@ use crate::host::cgroups::Cgroups;
 use crate::host::hosts::Hosts;
 use crate::host::ifnames::IfNames;
 use crate::host::procs::{self, ProcIndex};
-use crate::host::services::{ephemeral_range, PortKind, PortNames};
+use crate::host::services::{PortKind, PortNames};
 use crate::output::out::Out;
 use crate::output::table::Table;
 use crate::tables::{RecordKind, Table as TableId};
 
 /// The line description the options give, with the holders of `inode`
-/// when `-p` asked for them (`procs`).
+/// when `-p` asked for them (`procs`) and the namespace when every one is
+/// listed.
 fn line<'x>(
     opts: &'x Options,
     procs: Option<&'x ProcIndex>,
+    netns: Option<&'x NetnsInfo<'x>>,
     layout: Layout,
     inode: u32,
     users: &'x mut [Option<procs::Users<'x>>; 2],
@@ -53,6 +59,7 @@ fn line<'x>(
         sockopt: d.sockopt,
         bpf: d.bpf,
         bpf_maps: opts.bpf_maps.as_deref(),
+        netns,
         ..Line::PLAIN
     };
     if let Some(index) = procs {
@@ -63,6 +70,30 @@ fn line<'x>(
     line
 }
 
+/// A row's first cell when every namespace is listed: the namespace's.
+fn netns_first(row: &mut impl Cells, cell: Option<&str>) -> fmt::Result {
+    if let Some(cell) = cell {
+        row.cell(Column::Netns)?;
+        row.write_str(cell)?;
+    }
+    Ok(())
+}
+
+/// What the printer needs of the network namespace being listed.
+pub struct Namespace<'n> {
+    /// What `--all-netns` calls it, for JSON, and its text cell; `None`
+    /// when one namespace is listed.
+    pub label: Option<(&'n NetnsInfo<'n>, &'n str)>,
+    /// Its interfaces' names.
+    pub ifnames: IfNames,
+    /// ss's user-space `autobound`: a local port in this range (each
+    /// namespace has its own).
+    pub ephemeral: (u16, u16),
+    /// The filter with its interface names resolved in this namespace;
+    /// `None`: the command line's.
+    pub filter: Option<Expr>,
+}
+
 /// Formats records as they are decoded.
 pub struct Printer<'o, W: Write> {
     out: Out<W>,
@@ -71,14 +102,13 @@ pub struct Printer<'o, W: Write> {
     json: Option<JsonArray>,
     /// The text table (unless `-j`).
     table: Option<Table>,
-    ifnames: IfNames,
+    /// The namespace being listed.
+    ns: Namespace<'o>,
     cgroups: Cgroups,
     /// `-p`: socket holders, indexed once before the first dump.
     procs: Option<ProcIndex>,
     /// Reused for netlink port owners' /proc/PID/stat.
     stat_buf: Vec<u8>,
-    /// ss's user-space `autobound`: a local port in this range.
-    ephemeral: (u16, u16),
     /// Service and protocol names of ports (unless `-n` or `-j`), and which
     /// the table being listed gets.
     ports: PortNames,
@@ -91,11 +121,13 @@ pub struct Printer<'o, W: Write> {
 }
 
 impl<'o, W: Write> Printer<'o, W> {
-    /// A printer for the listing `opts` asks for, writing to `out`; `-p`'s
-    /// process index is built here, before the first dump.
-    pub fn new(out: W, opts: &'o Options) -> Printer<'o, W> {
-        let ephemeral = ephemeral_range();
+    /// A printer for the listing `opts` asks for, writing to `out`, with a
+    /// leading Netns column when every namespace is listed (`netns`);
+    /// `-p`'s process index is built here, before the first dump. Socket
+    /// inodes are unique across namespaces, so one index serves them all.
+    pub fn new(out: W, opts: &'o Options, netns: bool) -> Printer<'o, W> {
         let layout = Layout {
+            netns,
             netid: opts.show_netid(),
             state: !opts.states.is_single(),
             no_queues: opts.no_queues,
@@ -108,14 +140,18 @@ impl<'o, W: Write> Printer<'o, W> {
             layout,
             json: opts.json.then(JsonArray::new),
             table: (!opts.json).then(|| Table::new(layout)),
-            ifnames: IfNames::default(),
+            ns: Namespace {
+                label: None,
+                ifnames: IfNames::default(),
+                ephemeral: (1024, 4999),
+                filter: None,
+            },
             cgroups: Cgroups::default(),
             procs: opts
                 .processes
                 .then(|| ProcIndex::build(opts.threads, opts.contexts)),
             stat_buf: Vec::new(),
-            ephemeral,
-            ports: PortNames::new(ephemeral),
+            ports: PortNames::new((1024, 4999)),
             port_kind: PortKind::Service(None),
             hosts: (opts.details.resolve && !opts.json).then(Hosts::load),
             tcp: false,
@@ -143,6 +179,27 @@ impl<'o, W: Write> Printer<'o, W> {
             Some(t) if self.opts.header => t.header(&mut self.out),
             _ => Ok(()),
         }
+    }
+
+    /// The records that follow are of namespace `ns`.
+    pub fn enter(&mut self, ns: Namespace<'o>) {
+        self.ports.set_ephemeral(ns.ephemeral);
+        self.ns = ns;
+    }
+
+    /// The filter of the namespace being listed.
+    fn filter(&self) -> &Expr {
+        self.ns.filter.as_ref().unwrap_or(&self.opts.filter)
+    }
+
+    /// A text row's Netns cell, when every namespace is listed.
+    fn netns_cell(&self) -> Option<&'o str> {
+        self.ns.label.map(|(_, cell)| cell)
+    }
+
+    /// The namespace JSON objects name, when every one is listed.
+    fn netns_info(&self) -> Option<&'o NetnsInfo<'o>> {
+        self.ns.label.map(|(info, _)| info)
     }
 
     /// Prints the rows held, or closes the JSON array.
@@ -201,9 +258,9 @@ impl<'o, W: Write> Printer<'o, W> {
     /// Whether an inet record matches the expression, with ss's own
     /// `autobound` (a local port in the ephemeral range).
     pub fn matches_inet(&self, rec: &InetRecord<'_>) -> bool {
-        let (lo, hi) = self.ephemeral;
+        let (lo, hi) = self.ns.ephemeral;
         let auto = (lo..=hi).contains(&rec.id.sport);
-        self.opts.filter.eval(&Entry::from_record(rec, auto))
+        self.filter().eval(&Entry::from_record(rec, auto))
     }
 
     /// Prints one inet record, selected or not.
@@ -232,7 +289,9 @@ impl<'o, W: Write> Printer<'o, W> {
             }
             _ => None,
         };
-        let ifname = self.ifnames.name(rec.id.ifindex);
+        let netns_cell = self.netns_cell();
+        let netns = self.netns_info();
+        let ifname = self.ns.ifnames.name(rec.id.ifindex);
         let cgroup = match rec.cgroup_id {
             Some(id) if (self.opts.extended || d.cgroup) && id != 0 && self.json.is_none() => {
                 self.cgroups.path(id)
@@ -248,6 +307,7 @@ impl<'o, W: Write> Printer<'o, W> {
         let mut line = line(
             self.opts,
             self.procs.as_ref(),
+            netns,
             layout,
             rec.inode,
             &mut users,
@@ -269,6 +329,7 @@ impl<'o, W: Write> Printer<'o, W> {
                 self.out.check(r)
             }
             (None, Some(t)) => t.row(&mut self.out, |r| {
+                netns_first(r, netns_cell)?;
                 text::write_inet(r, &line, rec, details.as_ref())
             }),
             (None, None) => Ok(()),
@@ -284,14 +345,16 @@ impl<'o, W: Write> Printer<'o, W> {
         };
         if !self.opts.selection.has(db)
             || !self.opts.states.contains(rec.state)
-            || !self.opts.filter.eval_unix(rec)
+            || !self.filter().eval_unix(rec)
         {
             return Ok(());
         }
+        let netns_cell = self.netns_cell();
         let mut users = [None, None];
         let line = line(
             self.opts,
             self.procs.as_ref(),
+            self.netns_info(),
             self.layout,
             rec.inode,
             &mut users,
@@ -301,7 +364,10 @@ impl<'o, W: Write> Printer<'o, W> {
                 let r = j.unix(&mut self.out, &line, rec);
                 self.out.check(r)
             }
-            (None, Some(t)) => t.row(&mut self.out, |r| text::write_unix(r, &line, rec)),
+            (None, Some(t)) => t.row(&mut self.out, |r| {
+                netns_first(r, netns_cell)?;
+                text::write_unix(r, &line, rec)
+            }),
             (None, None) => Ok(()),
         }
     }
@@ -309,9 +375,11 @@ impl<'o, W: Write> Printer<'o, W> {
     fn netlink(&mut self, rec: &NetlinkRecord<'_>) -> Result<(), Error> {
         // As in ss, `sport` compares the port id, and a netlink socket has
         // no remote port for `dport` to match.
-        if !self.opts.filter.eval_ports(i64::from(rec.portid), -1) {
+        if !self.filter().eval_ports(i64::from(rec.portid), -1) {
             return Ok(());
         }
+        let netns_cell = self.netns_cell();
+        let netns = self.netns_info();
         let pid = rec.portid as i32;
         // Like ss, name the process whose pid is the port id, unless -n.
         let owner = if !self.opts.details.numeric && pid > 0 {
@@ -323,6 +391,7 @@ impl<'o, W: Write> Printer<'o, W> {
         let mut line = line(
             self.opts,
             self.procs.as_ref(),
+            netns,
             self.layout,
             rec.inode,
             &mut users,
@@ -350,7 +419,10 @@ impl<'o, W: Write> Printer<'o, W> {
                 let r = j.netlink(&mut self.out, &line, rec);
                 self.out.check(r)
             }
-            (None, Some(t)) => t.row(&mut self.out, |r| text::write_netlink(r, &line, rec)),
+            (None, Some(t)) => t.row(&mut self.out, |r| {
+                netns_first(r, netns_cell)?;
+                text::write_netlink(r, &line, rec)
+            }),
             (None, None) => Ok(()),
         }
     }
@@ -363,18 +435,20 @@ impl<'o, W: Write> Printer<'o, W> {
         };
         // As in ss, `sport` compares the interface index and `dport` a
         // remote port that is always 0.
-        if !self.opts.selection.has(db) || !self.opts.filter.eval_ports(i64::from(rec.ifindex()), 0)
-        {
+        if !self.opts.selection.has(db) || !self.filter().eval_ports(i64::from(rec.ifindex()), 0) {
             return Ok(());
         }
+        let netns_cell = self.netns_cell();
+        let netns = self.netns_info();
         let ifname = match rec.ifindex() {
             0 => None,
-            i => self.ifnames.name(i),
+            i => self.ns.ifnames.name(i),
         };
         let mut users = [None, None];
         let mut line = line(
             self.opts,
             self.procs.as_ref(),
+            netns,
             self.layout,
             rec.inode,
             &mut users,
@@ -385,7 +459,10 @@ impl<'o, W: Write> Printer<'o, W> {
                 let r = j.packet(&mut self.out, &line, rec);
                 self.out.check(r)
             }
-            (None, Some(t)) => t.row(&mut self.out, |r| text::write_packet(r, &line, rec)),
+            (None, Some(t)) => t.row(&mut self.out, |r| {
+                netns_first(r, netns_cell)?;
+                text::write_packet(r, &line, rec)
+            }),
             (None, None) => Ok(()),
         }
     }
