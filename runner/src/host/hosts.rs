@@ -4,7 +4,6 @@
 //! first need; a missing file knows no names. An IPv4-mapped IPv6 address
 //! is looked up as its IPv4 address, as iproute2 does.
 
-use std::collections::HashMap;
 use std::fs;
 use std::net::IpAddr;
 
@@ -15,8 +14,10 @@ use sockdiag_codec::etc::hosts::Host;
 pub struct Hosts {
     /// (address, canonical name, aliases), in the file's order.
     lines: Vec<(IpAddr, String, Vec<String>)>,
-    /// Address to canonical name: the first line's.
-    by_addr: HashMap<IpAddr, usize>,
+    /// Address to canonical name (the first line's), sorted by address: a
+    /// binary search costs no more than a hash lookup on a file this size
+    /// and needs no hasher in the binary.
+    by_addr: Vec<(IpAddr, usize)>,
 }
 
 impl Hosts {
@@ -29,10 +30,14 @@ impl Hosts {
         let mut hosts = Hosts::default();
         for h in file.lines().filter_map(Host::parse) {
             let at = hosts.lines.len();
-            hosts.by_addr.entry(h.addr).or_insert(at);
+            hosts.by_addr.push((h.addr, at));
             let aliases = h.aliases().map(String::from).collect();
             hosts.lines.push((h.addr, h.name.to_string(), aliases));
         }
+        // Line numbers are unique, so the order is total and the first
+        // entry of an address is its first line.
+        hosts.by_addr.sort_unstable();
+        hosts.by_addr.dedup_by_key(|e| e.0);
         hosts
     }
 
@@ -42,7 +47,8 @@ impl Hosts {
             IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(addr, IpAddr::V4),
             v4 => v4,
         };
-        let &at = self.by_addr.get(&addr)?;
+        let i = self.by_addr.binary_search_by_key(&addr, |e| e.0).ok()?;
+        let &(_, at) = self.by_addr.get(i)?;
         self.lines.get(at).map(|l| l.1.as_str())
     }
 

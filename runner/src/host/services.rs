@@ -59,7 +59,11 @@ impl Services {
             let name = range(&mut s.text, svc.name);
             s.entries.push((svc.port, proto, name));
         }
-        s.entries.sort_by_key(|e| e.0);
+        // By port, then by the protocol's offset in `text`, which grows in
+        // the file's order: the first entry of a port stays first, as a
+        // stable sort by port would keep it, without a second sort in the
+        // binary.
+        s.entries.sort_unstable();
         s
     }
 
