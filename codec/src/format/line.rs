@@ -44,6 +44,10 @@ pub struct Line<'a> {
     /// Written into a JSON object before its `}` (`,"users":[...]`); may
     /// write nothing.
     pub process_json: &'a dyn fmt::Display,
+    /// Written into an inet socket's JSON object right after its `{`,
+    /// each member followed by a comma (`"timestamp":"...",`); may write
+    /// nothing.
+    pub json_lead: &'a dyn fmt::Display,
 }
 
 impl Line<'static> {
@@ -67,6 +71,7 @@ impl Line<'static> {
         owner: None,
         process: &"",
         process_json: &"",
+        json_lead: &"",
     };
 }
 

@@ -14,3 +14,4 @@ pub mod names;
 pub mod number;
 pub mod summary;
 pub mod text;
+pub mod time;

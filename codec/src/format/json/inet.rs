@@ -27,9 +27,10 @@ impl JsonArray {
         self.open(w)?;
         write!(
             w,
-            "{{\"netid\":\"{}\",\"state\":\"{}\",\"recv_q\":{},\"send_q\":{},\
+            "{{{}\"netid\":\"{}\",\"state\":\"{}\",\"recv_q\":{},\"send_q\":{},\
              \"local_address\":\"{}\",\"local_port\":{},\"peer_address\":\"{}\",\"peer_port\":{},\
              \"ifindex\":{}",
+            line.json_lead,
             inet_netid(line.protocol),
             state_name(rec.state),
             rec.rqueue,
@@ -74,7 +75,7 @@ impl JsonArray {
             write_details(w, d)?;
         }
         write!(w, "{}", line.process_json)?;
-        w.write_char('}')
+        self.close(w)
     }
 }
 
