@@ -1,6 +1,22 @@
-//! What a run does. Today one mode, the ss listing; the modes to come
-//! (events `-E`, watch, wait, metrics, serve, kill `-K`) each get a file
-//! here, built from the same rooms: cli for their options, tables for
-//! what to ask, kernel for asking, output for printing.
+//! What a run does: `list.rs` is the ss listing; `events.rs` is `-E`;
+//! `watch.rs`, `wait.rs`, `metrics.rs` and `serve.rs` are the subcommands.
+//! Each is built from the same rooms: cli for its options, tables for what
+//! to ask, kernel for asking, output for printing. `stop.rs` is how the
+//! long-running ones wait and end; kill (`-K`) gets a file here too.
 
+use crate::cli::{Mode, Options};
+use crate::error::Error;
+
+pub mod events;
 pub mod list;
+mod stop;
+
+/// Runs what `opts` asks for. `Ok(false)`: exit 1, the reason said on
+/// stderr (a missing table, a `wait` that timed out).
+pub fn run(opts: &Options) -> Result<bool, Error> {
+    match &opts.mode {
+        Mode::List => list::run(opts),
+        Mode::Events => events::run(opts),
+        _ => todo!(),
+    }
+}

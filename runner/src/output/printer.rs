@@ -19,7 +19,7 @@ use sockdiag_codec::wire::unix::UnixRecord;
 use sockdiag_codec::Error as CodecError;
 
 use crate::cli::selection::Db;
-use crate::cli::Options;
+use crate::cli::{Mode, Options};
 use crate::error::Error;
 use crate::host::cgroups::Cgroups;
 use crate::host::ifnames::IfNames;
@@ -70,6 +70,8 @@ pub struct Printer<'o, W: Write> {
     stat_buf: Vec<u8>,
     /// ss's user-space `autobound`: a local port in this range.
     ephemeral: (u16, u16),
+    /// JSON members written first in each inet object (`-E`'s timestamp).
+    json_lead: String,
 }
 
 impl<'o, W: Write> Printer<'o, W> {
@@ -84,13 +86,27 @@ impl<'o, W: Write> Printer<'o, W> {
                 state: !opts.states.is_single(),
                 extended: opts.extended,
             },
-            json: opts.json.then(JsonArray::new),
+            // A stream of events is read as it comes: JSON Lines.
+            json: opts.json.then(|| match opts.mode {
+                Mode::Events => JsonArray::lines(),
+                _ => JsonArray::new(),
+            }),
             ifnames: IfNames::default(),
             cgroups: Cgroups::default(),
             procs: opts.processes.then(ProcIndex::build),
             stat_buf: Vec::new(),
             ephemeral: ephemeral_range(),
+            json_lead: String::new(),
         }
+    }
+
+    /// JSON members written first in every inet object from now on, each
+    /// followed by a comma (`"timestamp":"...",`).
+    pub fn set_json_lead(&mut self, members: std::fmt::Arguments<'_>) {
+        use std::fmt::Write as _;
+        self.json_lead.clear();
+        // Writing into a String cannot fail.
+        let _ = self.json_lead.write_fmt(members);
     }
 
     /// The header line, unless `-H` or `-j`.
@@ -178,6 +194,7 @@ impl<'o, W: Write> Printer<'o, W> {
         line.protocol = protocol.unwrap_or(inet::proto::RAW);
         line.ifname = ifname;
         line.cgroup = cgroup;
+        line.json_lead = &self.json_lead;
         let r = match &mut self.json {
             Some(j) => j.inet(&mut self.out, &line, rec, details.as_ref()),
             None => text::write_inet(&mut self.out, &line, rec, details.as_ref()),
