@@ -35,27 +35,9 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
     let mut buf = vec![0u8; RECV_BUF];
     let mut printer = Printer::new(io::stdout().lock(), opts);
     printer.header()?;
-    // The kernel runs the filter; an expression it cannot run at all (a
-    // unix pattern, which leaves the unix table alone listed) is left to
-    // the user-space test. Any other failure would silently run the
-    // listing unfiltered in the kernel: it is an error.
-    let mut program = [0u8; bytecode::MAX_PROGRAM_LEN];
-    let len = match bytecode::compile(&opts.filter, &mut program) {
-        Ok(len) => len,
-        Err(CompileError::UserSpaceOnly) => 0,
-        Err(e) => return Err(Error::FilterTooLarge(e)),
-    };
+    let program = kernel_filter(opts)?;
     let families = opts.families();
-    let query = Query {
-        states: opts.states,
-        families: &families,
-        bytecode: &program[..len],
-        extended: opts.extended,
-        json: opts.json,
-        memory: opts.details.memory,
-        info: opts.details.info,
-        tos: opts.details.tos,
-    };
+    let query = query(opts, &families, &program);
     let mut all_ok = true;
     for &table in &opts.tables {
         let outcome = list_table(&mut src, &mut buf, &mut printer, table, &query)?;
@@ -75,9 +57,38 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
     Ok(all_ok)
 }
 
+/// The filter program the kernel runs for the inet tables (empty: none).
+/// An expression it cannot run at all (a unix pattern, which leaves the
+/// unix table alone listed) is left to the user-space test. Any other
+/// failure would silently run the listing unfiltered in the kernel: it is
+/// an error.
+pub fn kernel_filter(opts: &Options) -> Result<Vec<u8>, Error> {
+    let mut program = [0u8; bytecode::MAX_PROGRAM_LEN];
+    let len = match bytecode::compile(&opts.filter, &mut program) {
+        Ok(len) => len,
+        Err(CompileError::UserSpaceOnly) => 0,
+        Err(e) => return Err(Error::FilterTooLarge(e)),
+    };
+    Ok(program[..len].to_vec())
+}
+
+/// What the command line asks every table for.
+pub fn query<'a>(opts: &Options, families: &'a [u8], program: &'a [u8]) -> Query<'a> {
+    Query {
+        states: opts.states,
+        families,
+        bytecode: program,
+        extended: opts.extended,
+        json: opts.json,
+        memory: opts.details.memory,
+        info: opts.details.info,
+        tos: opts.details.tos,
+    }
+}
+
 /// Dumps one table, request by request (an IP table: each family in
 /// turn), through the printer; stops at the first request that fails.
-fn list_table<W: io::Write>(
+pub fn list_table<W: io::Write>(
     src: &mut Source,
     buf: &mut [u8],
     printer: &mut Printer<'_, W>,

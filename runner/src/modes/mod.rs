@@ -10,6 +10,7 @@ use crate::error::Error;
 pub mod events;
 pub mod list;
 mod stop;
+pub mod wait;
 
 /// Runs what `opts` asks for. `Ok(false)`: exit 1, the reason said on
 /// stderr (a missing table, a `wait` that timed out).
@@ -17,6 +18,7 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
     match &opts.mode {
         Mode::List => list::run(opts),
         Mode::Events => events::run(opts),
+        Mode::Wait(w) => wait::run(opts, w),
         _ => todo!(),
     }
 }

@@ -72,6 +72,8 @@ pub struct Printer<'o, W: Write> {
     ephemeral: (u16, u16),
     /// JSON members written first in each inet object (`-E`'s timestamp).
     json_lead: String,
+    /// Records that passed the filter so far.
+    matched: u64,
 }
 
 impl<'o, W: Write> Printer<'o, W> {
@@ -97,7 +99,13 @@ impl<'o, W: Write> Printer<'o, W> {
             stat_buf: Vec::new(),
             ephemeral: ephemeral_range(),
             json_lead: String::new(),
+            matched: 0,
         }
+    }
+
+    /// How many records passed the filter (and were printed) so far.
+    pub fn matched(&self) -> u64 {
+        self.matched
     }
 
     /// JSON members written first in every inet object from now on, each
@@ -161,6 +169,7 @@ impl<'o, W: Write> Printer<'o, W> {
         {
             return Ok(());
         }
+        self.matched += 1;
         let d = &self.opts.details;
         // Details are checked only when something prints them, so a plain
         // listing stays as cheap as before.
@@ -215,6 +224,7 @@ impl<'o, W: Write> Printer<'o, W> {
         {
             return Ok(());
         }
+        self.matched += 1;
         let mut users = [None, None];
         let line = line(
             self.opts,
@@ -236,6 +246,7 @@ impl<'o, W: Write> Printer<'o, W> {
         if !self.opts.filter.eval_ports(i64::from(rec.portid), -1) {
             return Ok(());
         }
+        self.matched += 1;
         let pid = rec.portid as i32;
         // Like ss, name the process whose pid is the port id, unless -n.
         let owner = if !self.opts.details.numeric && pid > 0 {
@@ -273,6 +284,7 @@ impl<'o, W: Write> Printer<'o, W> {
         {
             return Ok(());
         }
+        self.matched += 1;
         let ifname = match rec.ifindex() {
             0 => None,
             i => self.ifnames.name(i),
