@@ -12,6 +12,8 @@ pub mod json;
 pub mod line;
 pub mod names;
 pub mod number;
+pub mod prometheus;
 pub mod summary;
 pub mod text;
 pub mod time;
+pub mod watch;

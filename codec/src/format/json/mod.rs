@@ -41,7 +41,7 @@ impl JsonArray {
     }
 
     /// Starts the next object: `[` or `,` (nothing for JSON Lines).
-    fn open<W: Write>(&mut self, w: &mut W) -> fmt::Result {
+    pub(crate) fn open<W: Write>(&mut self, w: &mut W) -> fmt::Result {
         if !self.lines {
             w.write_str(if self.started { ",\n" } else { "[\n" })?;
         }
@@ -50,7 +50,7 @@ impl JsonArray {
     }
 
     /// Ends an object: its `}`, and for JSON Lines its newline.
-    fn close<W: Write>(&mut self, w: &mut W) -> fmt::Result {
+    pub(crate) fn close<W: Write>(&mut self, w: &mut W) -> fmt::Result {
         w.write_str(if self.lines { "}\n" } else { "}" })
     }
 
