@@ -44,6 +44,22 @@ pub enum Error {
     Capture(CaptureError),
     /// Writing the output failed.
     Output(io::Error),
+    /// A dump the kernel refused, in words (the module that would serve it).
+    Dump(String),
+    /// A file written in place of stdout (`--textfile`).
+    File {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        error: io::Error,
+    },
+    /// `serve` could not listen on its address.
+    Bind {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// Why.
+        error: io::Error,
+    },
 }
 
 impl Error {
@@ -68,6 +84,9 @@ impl fmt::Display for Error {
             Error::Request(e) => write!(f, "cannot build the request: {e}"),
             Error::Capture(e) => e.fmt(f),
             Error::Output(e) => write!(f, "cannot write output: {e}"),
+            Error::Dump(msg) => f.write_str(msg),
+            Error::File { path, error } => write!(f, "{}: {error}", path.display()),
+            Error::Bind { addr, error } => write!(f, "serve: cannot listen on {addr}: {error}"),
         }
     }
 }

@@ -255,7 +255,7 @@ where
         return Err(Exit::Nothing("no socket tables to show with such filter"));
     }
     let mode = mode_args.finish(word, serve_addr).map_err(usage)?;
-    mode.restrict(&mut tables, &mut states, selection.defaulted, saw_state)
+    mode.restrict(&mut tables, &mut states, &selection, saw_state)
         .map_err(usage)?;
     if mode != Mode::List {
         let name = mode.name();

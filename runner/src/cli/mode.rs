@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use sockdiag_codec::filter::states::StateSet;
 
+use crate::cli::selection::Selection;
 use crate::tables::Table;
 
 /// What a run does.
@@ -95,31 +96,38 @@ impl Mode {
         &self,
         tables: &mut Vec<Table>,
         states: &mut StateSet,
-        defaulted: bool,
+        selection: &Selection,
         saw_state: bool,
     ) -> Result<(), String> {
         let name = self.name();
+        // A table named by the user that the mode cannot read is an error;
+        // the ones a family option (-4, -6) or the default brought are
+        // left out quietly.
+        let keep = |tables: &mut Vec<Table>, ok: &[Table]| {
+            if let Some(t) = tables
+                .iter()
+                .find(|&&t| !ok.contains(&t) && selection.explicit(t))
+            {
+                return Err(t.name());
+            }
+            tables.retain(|t| ok.contains(t));
+            Ok(())
+        };
         match self {
             Mode::List | Mode::Wait(_) => {}
             Mode::Watch(_) | Mode::Metrics(_) | Mode::Serve(_) => {
-                if !defaulted && tables.as_slice() != [Table::Tcp] {
+                keep(tables, &[Table::Tcp])
+                    .map_err(|t| format!("{name} reads TCP listeners only, not {t} sockets"))?;
+                if tables.is_empty() {
                     return Err(format!("{name} reads TCP listeners only (-t)"));
                 }
-                *tables = vec![Table::Tcp];
                 *states = StateSet::LISTEN;
             }
             Mode::Events => {
-                if defaulted {
-                    *tables = vec![Table::Udp, Table::Tcp];
-                }
-                if let Some(t) = tables
-                    .iter()
-                    .find(|t| !matches!(t, Table::Tcp | Table::Udp))
-                {
-                    return Err(format!(
-                        "-E: the kernel sends destroy events for TCP and UDP sockets only, not {}",
-                        t.name()
-                    ));
+                let only = "-E: the kernel sends destroy events for TCP and UDP sockets only";
+                keep(tables, &[Table::Udp, Table::Tcp]).map_err(|t| format!("{only}, not {t}"))?;
+                if tables.is_empty() {
+                    return Err(only.into());
                 }
                 if !saw_state {
                     *states = StateSet::ALL;

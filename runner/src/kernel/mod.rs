@@ -4,5 +4,6 @@
 
 pub mod dump;
 pub mod events;
+pub mod listeners;
 pub mod socket;
 pub mod source;

@@ -11,6 +11,7 @@ pub mod events;
 pub mod list;
 mod stop;
 pub mod wait;
+pub mod watch;
 
 /// Runs what `opts` asks for. `Ok(false)`: exit 1, the reason said on
 /// stderr (a missing table, a `wait` that timed out).
@@ -19,6 +20,7 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
         Mode::List => list::run(opts),
         Mode::Events => events::run(opts),
         Mode::Wait(w) => wait::run(opts, w),
+        Mode::Watch(w) => watch::run(opts, w),
         _ => todo!(),
     }
 }

@@ -94,12 +94,6 @@ impl Stop {
         }
     }
 
-    /// Sleeps until `deadline`, returning early for a signal or a closed
-    /// stdout (then `false`).
-    pub fn sleep_until(&self, deadline: Instant) -> io::Result<bool> {
-        Ok(self.wait(&[], Some(deadline))? == Wake::Timeout)
-    }
-
     /// The self-pipe, for callers that poll themselves.
     pub fn fd(&self) -> BorrowedFd<'_> {
         self.wake.as_fd()

@@ -1,0 +1,100 @@
+//! The accept queues of TCP listeners, as `watch`, `metrics` and `serve`
+//! read them: one LISTEN-only request per family (the kernel then walks
+//! its listener table alone, however many connections the host has), with
+//! SKMEMINFO for each listener's drop counter and the command line's filter
+//! program; the same filter again in user space, as the listing does.
+
+use std::net::IpAddr;
+
+use sockdiag_codec::filter::bytecode::FilteredReq;
+use sockdiag_codec::filter::socket::Entry;
+use sockdiag_codec::filter::states::StateSet;
+use sockdiag_codec::wire::conversation::Outcome;
+use sockdiag_codec::wire::datagram::Body;
+use sockdiag_codec::wire::inet::{self, attr_kind, ext_bit, proto, TcpState};
+use sockdiag_codec::wire::sock_diag::idx;
+
+use crate::cli::Options;
+use crate::error::Error;
+use crate::kernel::dump::dump;
+use crate::kernel::source::Source;
+use crate::tables::explain::explain;
+use crate::tables::Table;
+
+/// One TCP listener's accept queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Listener {
+    /// `AF_INET` or `AF_INET6`.
+    pub family: u8,
+    pub address: IpAddr,
+    pub port: u16,
+    /// The kernel's socket cookie: tells SO_REUSEPORT shards apart.
+    pub cookie: u64,
+    /// Connections waiting to be accepted.
+    pub queue: u32,
+    /// The backlog limit given to listen().
+    pub limit: u32,
+    /// Connections the listener dropped since it was created
+    /// (`SK_MEMINFO_DROPS`, from 4.7).
+    pub drops: Option<u32>,
+}
+
+/// The listeners of one namespace: what `Source` reaches.
+pub struct ListenerQuery<'a> {
+    pub opts: &'a Options,
+    /// The filter program (empty: none).
+    pub program: &'a [u8],
+    /// ss's `autobound` range.
+    pub ephemeral: (u16, u16),
+}
+
+impl ListenerQuery<'_> {
+    /// Hands every listener that matches the filter to `each`, family by
+    /// family. A dump the kernel refuses (no tcp_diag) is an error naming
+    /// the module.
+    pub fn sample(
+        &self,
+        src: &mut Source,
+        buf: &mut [u8],
+        mut each: impl FnMut(Listener),
+    ) -> Result<(), Error> {
+        let (lo, hi) = self.ephemeral;
+        for family in self.opts.families() {
+            let mut req = inet::ReqRepr::dump(family, proto::TCP, StateSet::LISTEN.0);
+            req.ext = ext_bit(attr_kind::SKMEMINFO);
+            let request = FilteredReq {
+                req,
+                bytecode: self.program,
+            };
+            let outcome = dump(src, buf, &request, |body: &Body<'_>| -> Result<(), Error> {
+                let Body::Inet(rec) = body else {
+                    return Ok(());
+                };
+                let auto = (lo..=hi).contains(&rec.id.sport);
+                if rec.family != family
+                    || rec.state != TcpState::Listen
+                    || !self.opts.filter.eval(&Entry::from_record(rec, auto))
+                {
+                    return Ok(());
+                }
+                let details = rec.details(proto::TCP).map_err(Error::Malformed)?;
+                each(Listener {
+                    family,
+                    address: rec.id.src,
+                    port: rec.id.sport,
+                    cookie: rec.id.cookie,
+                    queue: rec.rqueue,
+                    limit: rec.wqueue,
+                    drops: details.skmem.and_then(|m| m.get(idx::DROPS)),
+                });
+                Ok(())
+            })?;
+            if outcome != Outcome::Done {
+                let msg = explain(Table::Tcp, &outcome)
+                    .unwrap_or_else(|| "the kernel refused the listener dump".into());
+                return Err(Error::Dump(msg));
+            }
+        }
+        Ok(())
+    }
+}

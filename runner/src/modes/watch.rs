@@ -1,0 +1,156 @@
+//! `watch`: the accept queues of the matching TCP listeners, sampled at a
+//! fixed rate (`--sample`) with LISTEN-only dumps, reported once per
+//! interval (`--interval`): a row per listener with its queue at the last
+//! sample, its peak over the interval, its backlog limit and its drops
+//! during the interval, and the namespace's ListenOverflows and
+//! ListenDrops increases from /proc/net/netstat.
+
+use std::collections::HashMap;
+use std::io;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use sockdiag_codec::format::json::JsonArray;
+use sockdiag_codec::format::time::Timestamp;
+use sockdiag_codec::format::watch::{self, WatchRow, WatchTotals};
+use sockdiag_codec::proc::netstat::ListenCounters;
+
+use crate::cli::mode::Watch;
+use crate::cli::Options;
+use crate::error::Error;
+use crate::host::services::ephemeral_range;
+use crate::kernel::listeners::{Listener, ListenerQuery};
+use crate::kernel::socket::RECV_BUF;
+use crate::kernel::source::Source;
+use crate::modes::list::kernel_filter;
+use crate::modes::stop::{next_tick, Stop, Wake};
+use crate::output::out::Out;
+
+/// What one listener did during the current interval.
+struct Track {
+    listener: Listener,
+    peak: u32,
+    /// The drop counter at the interval's start.
+    drops_base: Option<u32>,
+    /// Seen by this interval's samples (else it closed before it).
+    seen: bool,
+}
+
+/// The namespace's counters, read from /proc/net/netstat.
+pub fn read_netstat() -> ListenCounters {
+    std::fs::read_to_string("/proc/net/netstat")
+        .map(|text| ListenCounters::parse(&text))
+        .unwrap_or_default()
+}
+
+/// The increase of a counter between two readings.
+fn increase(before: Option<u64>, now: Option<u64>) -> Option<u64> {
+    Some(now?.wrapping_sub(before?))
+}
+
+fn now_stamp() -> Timestamp {
+    let since = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    Timestamp {
+        secs: since.as_secs(),
+        micros: since.subsec_micros(),
+    }
+}
+
+/// Samples and reports until `--count` intervals, SIGINT, SIGTERM or a
+/// closed stdout.
+pub fn run(opts: &Options, w: &Watch) -> Result<bool, Error> {
+    let stop = Stop::install().map_err(Error::Output)?;
+    let mut src = Source::open(None, None)?;
+    let mut buf = vec![0u8; RECV_BUF];
+    let program = kernel_filter(opts)?;
+    let query = ListenerQuery {
+        opts,
+        program: &program,
+        ephemeral: ephemeral_range(),
+    };
+    let mut out = Out::new(io::stdout().lock());
+    let mut json = opts.json.then(JsonArray::lines);
+    if opts.header && json.is_none() {
+        let r = watch::write_header(&mut out);
+        out.check(r)?;
+        out.flush()?;
+    }
+    let mut tracks: HashMap<u64, Track> = HashMap::new();
+    let mut rows: Vec<WatchRow> = Vec::new();
+    let mut counters = read_netstat();
+    let start = Instant::now();
+    let mut first = true;
+    let mut reports = 0u64;
+    let mut report_at = start + w.interval;
+    loop {
+        query.sample(&mut src, &mut buf, |l| {
+            let t = tracks.entry(l.cookie).or_insert(Track {
+                listener: l,
+                peak: 0,
+                // A listener of the first sample counts drops from now;
+                // a later one was made during this interval.
+                drops_base: if first { l.drops } else { Some(0) },
+                seen: false,
+            });
+            t.listener = l;
+            t.peak = t.peak.max(l.queue);
+            t.seen = true;
+        })?;
+        first = false;
+        let now = Instant::now();
+        if now >= report_at {
+            let latest = read_netstat();
+            let totals = WatchTotals {
+                listen_overflows: increase(counters.overflows, latest.overflows),
+                listen_drops: increase(counters.drops, latest.drops),
+            };
+            counters = latest;
+            rows.clear();
+            let mut seen: Vec<&Track> = tracks.values().filter(|t| t.seen).collect();
+            seen.sort_by_key(|t| (t.listener.address, t.listener.port, t.listener.cookie));
+            rows.extend(seen.iter().map(|t| {
+                WatchRow {
+                    address: t.listener.address,
+                    port: t.listener.port,
+                    recv_q: t.listener.queue,
+                    recv_q_peak: t.peak,
+                    send_q: t.listener.limit,
+                    drops: t
+                        .listener
+                        .drops
+                        .zip(t.drops_base)
+                        .map(|(now, base)| u64::from(now.wrapping_sub(base))),
+                }
+            }));
+            let at = now_stamp();
+            let r = match &mut json {
+                Some(j) => j.watch_interval(&mut out, at, &totals, rows.iter().copied()),
+                None => watch::write_interval(&mut out, at, &totals).and_then(|()| {
+                    rows.iter()
+                        .try_for_each(|row| watch::write_row(&mut out, row))
+                }),
+            };
+            out.check(r)?;
+            out.flush()?;
+            // The next interval starts from this sample; a listener that
+            // was not seen in this one has closed.
+            tracks.retain(|_, t| t.seen);
+            for t in tracks.values_mut() {
+                t.peak = t.listener.queue;
+                t.drops_base = t.listener.drops;
+                t.seen = false;
+            }
+            reports += 1;
+            if w.count.is_some_and(|n| reports >= n) {
+                return Ok(true);
+            }
+            report_at = next_tick(start, w.interval, now);
+        }
+        let deadline = next_tick(start, w.sample, Instant::now()).min(report_at);
+        match stop.wait(&[], Some(deadline)).map_err(Error::Output)? {
+            Wake::Timeout | Wake::Ready(_) => {}
+            Wake::Signal | Wake::OutputClosed => return Ok(true),
+        }
+    }
+}
