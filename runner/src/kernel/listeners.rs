@@ -49,14 +49,15 @@ pub struct ListenerQuery<'a> {
 }
 
 impl ListenerQuery<'_> {
-    /// Hands every listener that matches the filter to `each`, family by
-    /// family. A dump the kernel refuses (no tcp_diag) is an error naming
-    /// the module.
+    /// Hands every listener to `each`, family by family, with whether it
+    /// matches the filter (with a filter program, the kernel sends only
+    /// those that may). A dump the kernel refuses (no tcp_diag) is an
+    /// error naming the module.
     pub fn sample(
         &self,
         src: &mut Source,
         buf: &mut [u8],
-        mut each: impl FnMut(Listener),
+        mut each: impl FnMut(Listener, bool),
     ) -> Result<(), Error> {
         let (lo, hi) = self.ephemeral;
         for family in self.opts.families() {
@@ -70,23 +71,24 @@ impl ListenerQuery<'_> {
                 let Body::Inet(rec) = body else {
                     return Ok(());
                 };
-                let auto = (lo..=hi).contains(&rec.id.sport);
-                if rec.family != family
-                    || rec.state != TcpState::Listen
-                    || !self.opts.filter.eval(&Entry::from_record(rec, auto))
-                {
+                if rec.family != family || rec.state != TcpState::Listen {
                     return Ok(());
                 }
+                let auto = (lo..=hi).contains(&rec.id.sport);
+                let matches = self.opts.filter.eval(&Entry::from_record(rec, auto));
                 let details = rec.details(proto::TCP).map_err(Error::Malformed)?;
-                each(Listener {
-                    family,
-                    address: rec.id.src,
-                    port: rec.id.sport,
-                    cookie: rec.id.cookie,
-                    queue: rec.rqueue,
-                    limit: rec.wqueue,
-                    drops: details.skmem.and_then(|m| m.get(idx::DROPS)),
-                });
+                each(
+                    Listener {
+                        family,
+                        address: rec.id.src,
+                        port: rec.id.sport,
+                        cookie: rec.id.cookie,
+                        queue: rec.rqueue,
+                        limit: rec.wqueue,
+                        drops: details.skmem.and_then(|m| m.get(idx::DROPS)),
+                    },
+                    matches,
+                );
                 Ok(())
             })?;
             if outcome != Outcome::Done {

@@ -9,6 +9,7 @@ use crate::error::Error;
 
 pub mod events;
 pub mod list;
+pub mod metrics;
 mod stop;
 pub mod wait;
 pub mod watch;
@@ -21,6 +22,7 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
         Mode::Events => events::run(opts),
         Mode::Wait(w) => wait::run(opts, w),
         Mode::Watch(w) => watch::run(opts, w),
+        Mode::Metrics(m) => metrics::run(opts, m),
         _ => todo!(),
     }
 }

@@ -84,7 +84,10 @@ pub fn run(opts: &Options, w: &Watch) -> Result<bool, Error> {
     let mut reports = 0u64;
     let mut report_at = start + w.interval;
     loop {
-        query.sample(&mut src, &mut buf, |l| {
+        query.sample(&mut src, &mut buf, |l, matches| {
+            if !matches {
+                return;
+            }
             let t = tracks.entry(l.cookie).or_insert(Track {
                 listener: l,
                 peak: 0,
