@@ -10,6 +10,7 @@ use crate::error::Error;
 pub mod events;
 pub mod list;
 pub mod metrics;
+pub mod serve;
 mod stop;
 pub mod wait;
 pub mod watch;
@@ -23,6 +24,6 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
         Mode::Wait(w) => wait::run(opts, w),
         Mode::Watch(w) => watch::run(opts, w),
         Mode::Metrics(m) => metrics::run(opts, m),
-        _ => todo!(),
+        Mode::Serve(s) => serve::run(opts, s),
     }
 }

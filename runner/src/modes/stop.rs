@@ -93,9 +93,11 @@ impl Stop {
             }
         }
     }
+}
 
-    /// The self-pipe, for callers that poll themselves.
-    pub fn fd(&self) -> BorrowedFd<'_> {
+/// The self-pipe, for callers that poll themselves.
+impl AsFd for Stop {
+    fn as_fd(&self) -> BorrowedFd<'_> {
         self.wake.as_fd()
     }
 }
