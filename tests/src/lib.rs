@@ -19,6 +19,8 @@ use std::time::{Duration, Instant};
 
 use socket2::{Domain, SockAddr, Socket, Type};
 
+pub mod process;
+
 /// The sockdiag binary of this workspace, built once per test process.
 ///
 /// A test crate cannot depend on a binary, so this runs
