@@ -37,25 +37,20 @@ pub struct Label<'a> {
 }
 
 /// A sample's value.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Value {
     /// A count or size.
     Int(u64),
-    /// A measurement (seconds); NaN and infinities as the format spells
-    /// them.
-    Float(f64),
+    /// A duration in nanoseconds, written in seconds with nine decimals
+    /// (integer arithmetic: no float formatter in a small binary).
+    Seconds(u64),
 }
 
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             Value::Int(v) => write!(f, "{v}"),
-            Value::Float(v) if v.is_nan() => f.write_str("NaN"),
-            Value::Float(v) if v == f64::INFINITY => f.write_str("+Inf"),
-            Value::Float(v) if v == f64::NEG_INFINITY => f.write_str("-Inf"),
-            // Rust's shortest round-trip form: digits and a point, never
-            // an exponent; Prometheus' parser (Go's ParseFloat) reads it.
-            Value::Float(v) => write!(f, "{v}"),
+            Value::Seconds(ns) => write!(f, "{}.{:09}", ns / 1_000_000_000, ns % 1_000_000_000),
         }
     }
 }
@@ -176,17 +171,15 @@ mod tests {
             },
         ];
         write_sample(&mut s, "sockdiag_x_total", &labels, Value::Int(17)).unwrap();
-        write_sample(&mut s, "sockdiag_y", &[], Value::Float(0.0025)).unwrap();
-        write_sample(&mut s, "sockdiag_y", &[], Value::Float(f64::NAN)).unwrap();
-        write_sample(&mut s, "sockdiag_y", &[], Value::Float(f64::INFINITY)).unwrap();
+        write_sample(&mut s, "sockdiag_y", &[], Value::Seconds(2_500_000)).unwrap();
+        write_sample(&mut s, "sockdiag_y", &[], Value::Seconds(12_000_000_001)).unwrap();
         assert_eq!(
             s.as_str(),
             "# HELP sockdiag_x_total Drops.\\nA \\\\ b \"q\"\n\
              # TYPE sockdiag_x_total counter\n\
              sockdiag_x_total{address=\"::1\",netns=\"a\\\"b\\\\c\\nd\"} 17\n\
-             sockdiag_y 0.0025\n\
-             sockdiag_y NaN\n\
-             sockdiag_y +Inf\n"
+             sockdiag_y 0.002500000\n\
+             sockdiag_y 12.000000001\n"
         );
     }
 

@@ -164,37 +164,45 @@ pub fn subcommand(word: &str) -> Option<&'static str> {
 
 /// Parses a duration: seconds (`2`, `0.5`) or a number with `ms`, `s`,
 /// `m` or `h`. Zero and negative durations are refused: every duration
-/// here is a period or a limit.
+/// here is a period or a limit. Integer arithmetic only: a float parser
+/// would cost the static binary more than this whole mode.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let bad = || format!("'{text}' is not a duration (say 0.5, 500ms, 2s or 1m)");
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let scale = match unit {
-        "" | "s" => 1.0,
-        "ms" => 1e-3,
-        "m" => 60.0,
-        "h" => 3600.0,
+    let nanos_per_unit: u128 = match unit {
+        "" | "s" => 1_000_000_000,
+        "ms" => 1_000_000,
+        "m" => 60_000_000_000,
+        "h" => 3_600_000_000_000,
         _ => return Err(bad()),
     };
-    if number.is_empty() || number.starts_with('.') && number.len() == 1 {
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    if whole.is_empty() && fraction.is_empty() || fraction.contains('.') || fraction.len() > 12 {
         return Err(bad());
     }
-    let value: f64 = number.parse().map_err(|_| bad())?;
-    let seconds = value * scale;
-    // A week is far beyond any period or timeout here, and keeps the
-    // conversion exact enough and far from overflow.
-    if !(seconds > 0.0 && seconds <= 7.0 * 86400.0) {
-        return Err(format!(
-            "'{text}': a duration must be above 0 and at most a week"
-        ));
-    }
-    let d = Duration::from_secs_f64(seconds);
-    if d < Duration::from_micros(100) {
+    let digits = |d: &str| -> Result<u128, String> {
+        if d.is_empty() {
+            Ok(0)
+        } else {
+            d.parse().map_err(|_| bad())
+        }
+    };
+    let scale = 10u128.pow(fraction.len() as u32);
+    // A week is far beyond any period or timeout here.
+    let week: u128 = 7 * 86_400 * 1_000_000_000;
+    let part = digits(fraction)? * nanos_per_unit / scale;
+    let nanos = digits(whole)?
+        .checked_mul(nanos_per_unit)
+        .and_then(|n| n.checked_add(part))
+        .filter(|&n| n <= week)
+        .ok_or_else(|| format!("'{text}': a duration must be above 0 and at most a week"))?;
+    if nanos < 100_000 {
         return Err(format!("'{text}': a duration must be at least 100us"));
     }
-    Ok(d)
+    Ok(Duration::from_nanos(nanos as u64))
 }
 
 /// The address `serve` binds: `IP:PORT`, IPv6 in brackets.

@@ -39,6 +39,27 @@ pub struct Listener {
     pub drops: Option<u32>,
 }
 
+impl Listener {
+    /// The order listeners are reported in: family, address, port, then
+    /// cookie, so SO_REUSEPORT shards follow one another in creation
+    /// order.
+    pub fn order(&self) -> (u8, IpAddr, u16, u64) {
+        (self.family, self.address, self.port, self.cookie)
+    }
+}
+
+/// Where `listener` goes in `list`, kept in [`Listener::order`] by its
+/// callers (a binary search; no sort is instantiated): `Ok` for the
+/// index of the same listener, `Err` for where to insert it.
+pub fn position<T>(
+    list: &[T],
+    listener: &Listener,
+    of: impl Fn(&T) -> &Listener,
+) -> Result<usize, usize> {
+    let key = listener.order();
+    list.binary_search_by(|t| of(t).order().cmp(&key))
+}
+
 /// The listeners of one namespace: what `Source` reaches.
 pub struct ListenerQuery<'a> {
     pub opts: &'a Options,

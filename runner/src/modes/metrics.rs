@@ -3,7 +3,6 @@
 //! atomically to `--textfile` for node_exporter's textfile collector. The
 //! [`Collector`] here is also what `serve` asks at each scrape.
 
-use std::collections::HashMap;
 use std::fs;
 use std::io::{self, Write as _};
 use std::path::Path;
@@ -16,7 +15,7 @@ use crate::cli::mode::Metrics;
 use crate::cli::Options;
 use crate::error::Error;
 use crate::host::services::ephemeral_range;
-use crate::kernel::listeners::{Listener, ListenerQuery};
+use crate::kernel::listeners::{position, Listener, ListenerQuery};
 use crate::kernel::socket::RECV_BUF;
 use crate::kernel::source::Source;
 use crate::output::exposition::{
@@ -32,9 +31,9 @@ pub struct Collector<'o> {
     buf: Vec<u8>,
     src: Option<Source>,
     max_series: usize,
-    /// The longest queue seen since the last scrape, per listener cookie
-    /// (`serve --sample`); `None` without sampling.
-    peaks: Option<HashMap<u64, u32>>,
+    /// The longest queue seen since the last scrape, per listener cookie,
+    /// sorted by cookie (`serve --sample`); `None` without sampling.
+    peaks: Option<Vec<(u64, u32)>>,
 }
 
 /// The `netns` label of the caller's own namespace: its inode, as
@@ -91,7 +90,7 @@ impl<'o> Collector<'o> {
             buf: vec![0u8; RECV_BUF],
             src: None,
             max_series,
-            peaks: peaks.then(HashMap::new),
+            peaks: peaks.then(Vec::new),
         })
     }
 
@@ -120,8 +119,10 @@ impl<'o> Collector<'o> {
         let mut peaks = self.peaks.take().unwrap_or_default();
         let result = self.dump(|l, matches| {
             if matches {
-                let p = peaks.entry(l.cookie).or_insert(0);
-                *p = (*p).max(l.queue);
+                match peaks.binary_search_by_key(&l.cookie, |&(c, _)| c) {
+                    Ok(i) => peaks[i].1 = peaks[i].1.max(l.queue),
+                    Err(i) => peaks.insert(i, (l.cookie, l.queue)),
+                }
             }
         });
         self.peaks = Some(peaks);
@@ -146,7 +147,11 @@ impl<'o> Collector<'o> {
             if matches {
                 matched += 1;
                 if listeners.len() < budget {
-                    listeners.push(l);
+                    // Cookie order within an address and port numbers the
+                    // shards.
+                    if let Err(i) = position(&listeners, &l, |l| l) {
+                        listeners.insert(i, l);
+                    }
                 }
             }
         });
@@ -154,8 +159,6 @@ impl<'o> Collector<'o> {
             scrape.errors += 1;
             messages.push(e.to_string());
         }
-        // Cookie order within an address and port numbers the shards.
-        listeners.sort_by_key(|l| (l.family, l.address, l.port, l.cookie));
         let mut peaks = self.peaks.take();
         scrape.listeners = listeners
             .into_iter()
@@ -163,13 +166,16 @@ impl<'o> Collector<'o> {
                 ns: 0,
                 listener,
                 // The scrape's own sample counts toward the peak.
-                peak: peaks
-                    .as_mut()
-                    .map(|p| p.remove(&listener.cookie).unwrap_or(0).max(listener.queue)),
+                peak: peaks.as_ref().map(|p| {
+                    let sampled = p
+                        .binary_search_by_key(&listener.cookie, |&(c, _)| c)
+                        .map_or(0, |i| p[i].1);
+                    sampled.max(listener.queue)
+                }),
             })
             .collect();
         if let Some(p) = &mut peaks {
-            // Listeners gone since the last scrape.
+            // The next scrape's peaks start from its own samples.
             p.clear();
         }
         self.peaks = peaks;
@@ -181,7 +187,7 @@ impl<'o> Collector<'o> {
             counters,
             sockets,
         });
-        scrape.seconds = start.elapsed().as_secs_f64();
+        scrape.took = start.elapsed();
         (scrape, messages)
     }
 }

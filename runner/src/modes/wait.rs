@@ -37,7 +37,9 @@ pub fn run(opts: &Options, wait: &Wait) -> Result<bool, Error> {
     let program = kernel_filter(opts)?;
     let families = opts.families();
     let query = query(opts, &families, &program);
-    let mut printer = Printer::new(io::sink(), opts);
+    // Counts, prints nothing (it is a `wait` printer); stdout is its
+    // writer only so the listing's printer code serves it too.
+    let mut printer = Printer::new(io::stdout().lock(), opts);
     loop {
         let before = printer.matched();
         for &table in &opts.tables {

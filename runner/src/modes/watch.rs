@@ -5,7 +5,6 @@
 //! during the interval, and the namespace's ListenOverflows and
 //! ListenDrops increases from /proc/net/netstat.
 
-use std::collections::HashMap;
 use std::io;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -18,7 +17,7 @@ use crate::cli::mode::Watch;
 use crate::cli::Options;
 use crate::error::Error;
 use crate::host::services::ephemeral_range;
-use crate::kernel::listeners::{Listener, ListenerQuery};
+use crate::kernel::listeners::{position, Listener, ListenerQuery};
 use crate::kernel::socket::RECV_BUF;
 use crate::kernel::source::Source;
 use crate::modes::list::kernel_filter;
@@ -76,7 +75,8 @@ pub fn run(opts: &Options, w: &Watch) -> Result<bool, Error> {
         out.check(r)?;
         out.flush()?;
     }
-    let mut tracks: HashMap<u64, Track> = HashMap::new();
+    // In report order (Listener::order).
+    let mut tracks: Vec<Track> = Vec::new();
     let mut rows: Vec<WatchRow> = Vec::new();
     let mut counters = read_netstat();
     let start = Instant::now();
@@ -88,14 +88,21 @@ pub fn run(opts: &Options, w: &Watch) -> Result<bool, Error> {
             if !matches {
                 return;
             }
-            let t = tracks.entry(l.cookie).or_insert(Track {
-                listener: l,
-                peak: 0,
-                // A listener of the first sample counts drops from now;
-                // a later one was made during this interval.
-                drops_base: if first { l.drops } else { Some(0) },
-                seen: false,
+            let i = position(&tracks, &l, |t| &t.listener).unwrap_or_else(|i| {
+                tracks.insert(
+                    i,
+                    Track {
+                        listener: l,
+                        peak: 0,
+                        // A listener of the first sample counts drops from
+                        // now; a later one was made during this interval.
+                        drops_base: if first { l.drops } else { Some(0) },
+                        seen: false,
+                    },
+                );
+                i
             });
+            let t = &mut tracks[i];
             t.listener = l;
             t.peak = t.peak.max(l.queue);
             t.seen = true;
@@ -110,9 +117,7 @@ pub fn run(opts: &Options, w: &Watch) -> Result<bool, Error> {
             };
             counters = latest;
             rows.clear();
-            let mut seen: Vec<&Track> = tracks.values().filter(|t| t.seen).collect();
-            seen.sort_by_key(|t| (t.listener.address, t.listener.port, t.listener.cookie));
-            rows.extend(seen.iter().map(|t| {
+            rows.extend(tracks.iter().filter(|t| t.seen).map(|t| {
                 WatchRow {
                     address: t.listener.address,
                     port: t.listener.port,
@@ -138,8 +143,8 @@ pub fn run(opts: &Options, w: &Watch) -> Result<bool, Error> {
             out.flush()?;
             // The next interval starts from this sample; a listener that
             // was not seen in this one has closed.
-            tracks.retain(|_, t| t.seen);
-            for t in tracks.values_mut() {
+            tracks.retain(|t| t.seen);
+            for t in &mut tracks {
                 t.peak = t.listener.queue;
                 t.drops_base = t.listener.drops;
                 t.seen = false;

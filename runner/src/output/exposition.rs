@@ -5,6 +5,7 @@
 
 use std::fmt::{self, Write};
 use std::net::IpAddr;
+use std::time::Duration;
 
 use sockdiag_codec::family;
 use sockdiag_codec::format::prometheus::{write_family, write_sample, Label, MetricType, Value};
@@ -64,7 +65,7 @@ pub struct Scrape {
     /// Whether the peak gauge is collected (`serve --sample`).
     pub peaks: bool,
     /// How long collecting took.
-    pub seconds: f64,
+    pub took: Duration,
 }
 
 /// The per-listener metric families, with what each shows.
@@ -227,7 +228,7 @@ pub fn write_exposition<W: Write>(w: &mut W, scrape: &Scrape) -> fmt::Result {
         (
             "sockdiag_scrape_duration_seconds",
             "How long collecting this exposition took.",
-            Value::Float(scrape.seconds),
+            Value::Seconds(u64::try_from(scrape.took.as_nanos()).unwrap_or(u64::MAX)),
         ),
         (
             "sockdiag_scrape_errors",

@@ -74,6 +74,8 @@ pub struct Printer<'o, W: Write> {
     json_lead: String,
     /// Records that passed the filter so far.
     matched: u64,
+    /// `wait`: count what passes the filter, print nothing.
+    count_only: bool,
 }
 
 impl<'o, W: Write> Printer<'o, W> {
@@ -100,10 +102,12 @@ impl<'o, W: Write> Printer<'o, W> {
             ephemeral: ephemeral_range(),
             json_lead: String::new(),
             matched: 0,
+            count_only: matches!(opts.mode, Mode::Wait(_)),
         }
     }
 
-    /// How many records passed the filter (and were printed) so far.
+    /// How many records passed the filter so far (and were printed,
+    /// unless the mode is `wait`, which only counts them).
     pub fn matched(&self) -> u64 {
         self.matched
     }
@@ -170,6 +174,9 @@ impl<'o, W: Write> Printer<'o, W> {
             return Ok(());
         }
         self.matched += 1;
+        if self.count_only {
+            return Ok(());
+        }
         let d = &self.opts.details;
         // Details are checked only when something prints them, so a plain
         // listing stays as cheap as before.
@@ -225,6 +232,9 @@ impl<'o, W: Write> Printer<'o, W> {
             return Ok(());
         }
         self.matched += 1;
+        if self.count_only {
+            return Ok(());
+        }
         let mut users = [None, None];
         let line = line(
             self.opts,
@@ -247,6 +257,9 @@ impl<'o, W: Write> Printer<'o, W> {
             return Ok(());
         }
         self.matched += 1;
+        if self.count_only {
+            return Ok(());
+        }
         let pid = rec.portid as i32;
         // Like ss, name the process whose pid is the port id, unless -n.
         let owner = if !self.opts.details.numeric && pid > 0 {
@@ -285,6 +298,9 @@ impl<'o, W: Write> Printer<'o, W> {
             return Ok(());
         }
         self.matched += 1;
+        if self.count_only {
+            return Ok(());
+        }
         let ifname = match rec.ifindex() {
             0 => None,
             i => self.ifnames.name(i),
