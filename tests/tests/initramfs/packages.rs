@@ -80,7 +80,9 @@ fn cached(
         return Ok(cache);
     }
 
-    let tmp = cache.with_extension("partial");
+    // Not with_extension: the version's dots would make it cut the name
+    // there, and two architectures of one package share that prefix.
+    let tmp = cache.with_file_name(format!("{file}.partial"));
     let _ = std::fs::remove_dir_all(&tmp);
     let io = |e: std::io::Error| format!("{}: {e}", tmp.display());
     std::fs::create_dir_all(tmp.join("tree")).map_err(io)?;
