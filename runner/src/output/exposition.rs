@@ -68,39 +68,60 @@ pub struct Scrape {
     pub took: Duration,
 }
 
-/// The per-listener metric families, with what each shows.
-type ListenerMetric = (
-    &'static str,
-    MetricType,
-    &'static str,
-    fn(&ListenerSeries) -> Option<u64>,
-);
+/// A metric family whose samples each come from one `T`.
+struct Metric<T> {
+    name: &'static str,
+    kind: MetricType,
+    help: &'static str,
+    /// The sample of one `T`; `None`: that one has none.
+    value: fn(&T) -> Option<u64>,
+}
 
-const LISTENER_METRICS: [ListenerMetric; 4] = [
-    (
-        "sockdiag_tcp_listen_queue_length",
-        MetricType::Gauge,
-        "Connections waiting in the TCP listener's accept queue.",
-        |s| Some(s.listener.queue.into()),
-    ),
-    (
-        "sockdiag_tcp_listen_queue_limit",
-        MetricType::Gauge,
-        "The TCP listener's accept queue limit (the backlog given to listen(), capped by net.core.somaxconn).",
-        |s| Some(s.listener.limit.into()),
-    ),
-    (
-        "sockdiag_tcp_listen_drops_total",
-        MetricType::Counter,
-        "Connections the TCP listener dropped since it was created (SK_MEMINFO_DROPS: a full accept queue, a failed child).",
-        |s| s.listener.drops.map(u64::from),
-    ),
-    (
-        "sockdiag_tcp_listen_queue_peak",
-        MetricType::Gauge,
-        "The longest accept queue sampled since the previous scrape.",
-        |s| s.peak.map(u64::from),
-    ),
+/// The per-listener metric families; the peak is last (only with
+/// sampling).
+const LISTENER_METRICS: [Metric<ListenerSeries>; 4] = [
+    Metric {
+        name: "sockdiag_tcp_listen_queue_length",
+        kind: MetricType::Gauge,
+        help: "Connections waiting in the TCP listener's accept queue.",
+        value: |s| Some(s.listener.queue.into()),
+    },
+    Metric {
+        name: "sockdiag_tcp_listen_queue_limit",
+        kind: MetricType::Gauge,
+        help: "The TCP listener's accept queue limit (the backlog given to listen(), \
+               capped by net.core.somaxconn).",
+        value: |s| Some(s.listener.limit.into()),
+    },
+    Metric {
+        name: "sockdiag_tcp_listen_drops_total",
+        kind: MetricType::Counter,
+        help: "Connections the TCP listener dropped since it was created \
+               (SK_MEMINFO_DROPS: a full accept queue, a failed child).",
+        value: |s| s.listener.drops.map(u64::from),
+    },
+    Metric {
+        name: "sockdiag_tcp_listen_queue_peak",
+        kind: MetricType::Gauge,
+        help: "The longest accept queue sampled since the previous scrape.",
+        value: |s| s.peak.map(u64::from),
+    },
+];
+
+/// The per-namespace counters.
+const NETNS_METRICS: [Metric<NsScrape>; 2] = [
+    Metric {
+        name: "sockdiag_netns_tcp_listen_overflows_total",
+        kind: MetricType::Counter,
+        help: "Connections refused because an accept queue was full (TcpExt ListenOverflows).",
+        value: |n| n.counters.overflows,
+    },
+    Metric {
+        name: "sockdiag_netns_tcp_listen_drops_total",
+        kind: MetricType::Counter,
+        help: "Connections dropped at a listener, overflows included (TcpExt ListenDrops).",
+        value: |n| n.counters.drops,
+    },
 ];
 
 /// Per-listener series one listener costs.
@@ -124,8 +145,8 @@ fn family_name(af: u8) -> &'static str {
 /// Writes the whole exposition of `scrape`.
 pub fn write_exposition<W: Write>(w: &mut W, scrape: &Scrape) -> fmt::Result {
     let metrics = &LISTENER_METRICS[..series_per_listener(scrape.peaks)];
-    for &(name, kind, help, value) in metrics {
-        write_family(w, name, kind, help)?;
+    for m in metrics {
+        write_family(w, m.name, m.kind, m.help)?;
         // Listeners sharing a namespace, address and port (SO_REUSEPORT)
         // are told apart by `shard`, numbered in cookie order: they come
         // sorted so.
@@ -136,7 +157,7 @@ pub fn write_exposition<W: Write>(w: &mut W, scrape: &Scrape) -> fmt::Result {
             let key = (s.ns, l.address, l.port);
             shard = if previous == Some(key) { shard + 1 } else { 0 };
             previous = Some(key);
-            let Some(v) = value(s) else { continue };
+            let Some(v) = (m.value)(s) else { continue };
             let ns = scrape.namespaces.get(s.ns).map_or("", |n| n.label.as_str());
             let labels = [
                 Label {
@@ -160,32 +181,18 @@ pub fn write_exposition<W: Write>(w: &mut W, scrape: &Scrape) -> fmt::Result {
                     value: &ns,
                 },
             ];
-            write_sample(w, name, &labels, Value::Int(v))?;
+            write_sample(w, m.name, &labels, Value::Int(v))?;
         }
     }
-    let per_ns: [(&str, MetricType, &str, fn(&NsScrape) -> Option<u64>); 2] = [
-        (
-            "sockdiag_netns_tcp_listen_overflows_total",
-            MetricType::Counter,
-            "Connections refused because an accept queue was full (TcpExt ListenOverflows).",
-            |n| n.counters.overflows,
-        ),
-        (
-            "sockdiag_netns_tcp_listen_drops_total",
-            MetricType::Counter,
-            "Connections dropped at a listener, overflows included (TcpExt ListenDrops).",
-            |n| n.counters.drops,
-        ),
-    ];
-    for (name, kind, help, value) in per_ns {
-        write_family(w, name, kind, help)?;
+    for m in &NETNS_METRICS {
+        write_family(w, m.name, m.kind, m.help)?;
         for n in &scrape.namespaces {
-            if let Some(v) = value(n) {
+            if let Some(v) = (m.value)(n) {
                 let labels = [Label {
                     name: "netns",
                     value: &n.label,
                 }];
-                write_sample(w, name, &labels, Value::Int(v))?;
+                write_sample(w, m.name, &labels, Value::Int(v))?;
             }
         }
     }
