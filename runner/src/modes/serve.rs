@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use rustix::event::{poll, PollFd, PollFlags, Timespec};
 use rustix::io::Errno;
-use sockdiag_codec::http::{self, Parsed, Status};
+use sockdiag_codec::http::{self, Status};
 
 use crate::cli::mode::Serve;
 use crate::cli::Options;
@@ -69,6 +69,25 @@ fn response(status: Status, body: &str, head_only: bool) -> Vec<u8> {
     text.into_bytes()
 }
 
+/// Header lines a request may have: Prometheus sends six, curl three.
+const MAX_HEADERS: usize = 32;
+
+/// What the bytes of a request so far ask for: `Ok(None)` while its head
+/// is incomplete, else the method and target (copied: the answer needs
+/// the server, which owns the buffer), or why it is refused.
+fn read_request(bytes: &[u8]) -> Result<Option<(String, String)>, String> {
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut request = httparse::Request::new(&mut headers);
+    match request.parse(bytes) {
+        Ok(httparse::Status::Partial) => Ok(None),
+        Ok(httparse::Status::Complete(_)) => match (request.method, request.path) {
+            (Some(method), Some(target)) => Ok(Some((method.into(), target.into()))),
+            _ => Err("malformed request line".into()),
+        },
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 /// The server's state between polls.
 struct Server<'o> {
     listener: TcpListener,
@@ -80,9 +99,9 @@ struct Server<'o> {
 
 impl Server<'_> {
     /// The answer to a complete request.
-    fn answer(&mut self, request: &http::Request<'_>) -> Vec<u8> {
-        let head_only = request.method == "HEAD";
-        let status = http::route(request, "/metrics");
+    fn answer(&mut self, method: &str, target: &str) -> Vec<u8> {
+        let head_only = method == "HEAD";
+        let status = http::route(method, target, "/metrics");
         if status != Status::Ok {
             let (code, reason) = status.line();
             return response(status, &format!("{code} {reason}\n"), head_only);
@@ -117,32 +136,13 @@ impl Server<'_> {
                     Err(_) => return false,
                 };
                 c.len += n;
-                let answer = match http::parse(&c.request[..c.len]) {
-                    Ok(Parsed::Partial) if c.len < MAX_REQUEST => return true,
-                    Ok(Parsed::Partial) => {
-                        response(Status::BadRequest, "400 request head too large\n", false)
-                    }
+                let answer = match read_request(&c.request[..c.len]) {
+                    Ok(None) if c.len < MAX_REQUEST => return true,
+                    Ok(None) => response(Status::BadRequest, "400 request head too large\n", false),
                     Err(e) => response(Status::BadRequest, &format!("400 {e}\n"), false),
-                    Ok(Parsed::Complete(request)) => {
-                        // The request borrows the buffer; the answer needs
-                        // the server: copy what routing needs.
-                        let (method, target) =
-                            (request.method.to_owned(), request.target.to_owned());
-                        let request = http::Request {
-                            method: &method,
-                            target: &target,
-                            ..request
-                        };
-                        let answer = self.answer(&request);
-                        let c = &mut self.connections[i];
-                        c.phase = Phase::Writing {
-                            response: answer,
-                            sent: 0,
-                        };
-                        c.deadline = Instant::now() + RESPONSE_TIMEOUT;
-                        return self.step(i);
-                    }
+                    Ok(Some((method, target))) => self.answer(&method, &target),
                 };
+                let c = &mut self.connections[i];
                 c.phase = Phase::Writing {
                     response: answer,
                     sent: 0,
