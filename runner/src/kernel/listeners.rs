@@ -10,8 +10,8 @@ use sockdiag_codec::filter::bytecode::FilteredReq;
 use sockdiag_codec::filter::socket::Entry;
 use sockdiag_codec::filter::states::StateSet;
 use sockdiag_codec::wire::conversation::Outcome;
-use sockdiag_codec::wire::datagram::Body;
-use sockdiag_codec::wire::inet::{self, attr_kind, ext_bit, proto, TcpState};
+use sockdiag_codec::wire::datagram::{Body, Messages};
+use sockdiag_codec::wire::inet::{self, attr_kind, ext_bit, proto, InetRecord, SockId, TcpState};
 use sockdiag_codec::wire::sock_diag::idx;
 
 use crate::cli::Options;
@@ -30,6 +30,8 @@ pub struct Listener {
     pub port: u16,
     /// The kernel's socket cookie: tells SO_REUSEPORT shards apart.
     pub cookie: u64,
+    /// The interface it is bound to (0: none), for an exact lookup.
+    pub ifindex: u32,
     /// Connections waiting to be accepted.
     pub queue: u32,
     /// The backlog limit given to listen().
@@ -46,6 +48,21 @@ impl Listener {
     pub fn order(&self) -> (u8, IpAddr, u16, u64) {
         (self.family, self.address, self.port, self.cookie)
     }
+}
+
+/// A listener record as a [`Listener`].
+fn listener_of(rec: &InetRecord<'_>, family: u8) -> Result<Listener, Error> {
+    let details = rec.details(proto::TCP).map_err(Error::Malformed)?;
+    Ok(Listener {
+        family,
+        address: rec.id.src,
+        port: rec.id.sport,
+        cookie: rec.id.cookie,
+        ifindex: rec.id.ifindex,
+        queue: rec.rqueue,
+        limit: rec.wqueue,
+        drops: details.skmem.and_then(|m| m.get(idx::DROPS)),
+    })
 }
 
 /// Where `listener` goes in `list`, kept in [`Listener::order`] by its
@@ -97,19 +114,7 @@ impl ListenerQuery<'_> {
                 }
                 let auto = (lo..=hi).contains(&rec.id.sport);
                 let matches = self.opts.filter.eval(&Entry::from_record(rec, auto));
-                let details = rec.details(proto::TCP).map_err(Error::Malformed)?;
-                each(
-                    Listener {
-                        family,
-                        address: rec.id.src,
-                        port: rec.id.sport,
-                        cookie: rec.id.cookie,
-                        queue: rec.rqueue,
-                        limit: rec.wqueue,
-                        drops: details.skmem.and_then(|m| m.get(idx::DROPS)),
-                    },
-                    matches,
-                );
+                each(listener_of(rec, family)?, matches);
                 Ok(())
             })?;
             if outcome != Outcome::Done {
@@ -119,5 +124,47 @@ impl ListenerQuery<'_> {
             }
         }
         Ok(())
+    }
+
+    /// `listener` again, by an exact lookup of its address, port, interface
+    /// and cookie: one message back and no table walk, the cheap way to
+    /// sample a few known listeners often. `None` when the kernel has no
+    /// such listener any more (or, for an SO_REUSEPORT group, picked
+    /// another shard): the caller then dumps.
+    pub fn lookup(
+        &self,
+        src: &mut Source,
+        buf: &mut [u8],
+        listener: &Listener,
+    ) -> Result<Option<Listener>, Error> {
+        let family = listener.family;
+        let mut req = inet::ReqRepr::dump(family, proto::TCP, StateSet::LISTEN.0);
+        req.ext = ext_bit(attr_kind::SKMEMINFO);
+        req.dump = false;
+        req.id = SockId {
+            sport: listener.port,
+            src: listener.address,
+            ifindex: listener.ifindex,
+            cookie: listener.cookie,
+            ..SockId::any(family)
+        };
+        let seq = src.send(&req)?;
+        // The answer is one message, the record or an error; no DONE.
+        let datagram = src.recv(buf)?;
+        for message in Messages::new(datagram) {
+            let message = message.map_err(Error::Malformed)?;
+            if message.header.seq != seq {
+                continue;
+            }
+            return Ok(match message.body {
+                Body::Inet(rec)
+                    if rec.state == TcpState::Listen && rec.id.cookie == listener.cookie =>
+                {
+                    Some(listener_of(&rec, family)?)
+                }
+                _ => None,
+            });
+        }
+        Ok(None)
     }
 }

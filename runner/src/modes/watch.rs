@@ -3,7 +3,10 @@
 //! interval (`--interval`): a row per listener with its queue at the last
 //! sample, its peak over the interval, its backlog limit and its drops
 //! during the interval, and the namespace's ListenOverflows and
-//! ListenDrops increases from /proc/net/netstat.
+//! ListenDrops increases from /proc/net/netstat. When the filter leaves a
+//! few listeners, the samples between an interval's first dump and the
+//! next are exact lookups of those listeners, which walk no table at all;
+//! a listener that appears meanwhile shows from the next interval.
 
 use std::io;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -32,6 +35,33 @@ struct Track {
     drops_base: Option<u32>,
     /// Seen by this interval's samples (else it closed before it).
     seen: bool,
+}
+
+/// Listeners at most that are sampled by exact lookups between an
+/// interval's dumps; with more, a dump is cheaper than that many lookups.
+const LOOKUP_MAX: usize = 4;
+
+/// Takes one sample of listener `l` into `tracks` (kept in report order);
+/// `first`: the run's first sample.
+fn record(tracks: &mut Vec<Track>, l: Listener, first: bool) {
+    let i = position(tracks, &l, |t| &t.listener).unwrap_or_else(|i| {
+        tracks.insert(
+            i,
+            Track {
+                listener: l,
+                peak: 0,
+                // A listener of the first sample counts drops from now; a
+                // later one was made during this interval.
+                drops_base: if first { l.drops } else { Some(0) },
+                seen: false,
+            },
+        );
+        i
+    });
+    let t = &mut tracks[i];
+    t.listener = l;
+    t.peak = t.peak.max(l.queue);
+    t.seen = true;
 }
 
 /// The namespace's counters, read from /proc/net/netstat.
@@ -83,30 +113,46 @@ pub fn run(opts: &Options, w: &Watch) -> Result<bool, Error> {
     let mut first = true;
     let mut reports = 0u64;
     let mut report_at = start + w.interval;
+    // Listeners read by exact lookup between dumps; a dump when empty.
+    let mut lookups: Vec<Listener> = Vec::new();
+    let mut dump_now = true;
     loop {
-        query.sample(&mut src, &mut buf, |l, matches| {
-            if !matches {
-                return;
+        // A dump at the start of each interval finds the listeners; a
+        // few of them are then read by exact lookups, which walk no table.
+        let mut looked_up = !dump_now;
+        if looked_up {
+            for l in &lookups {
+                match query.lookup(&mut src, &mut buf, l)? {
+                    Some(l) => record(&mut tracks, l, first),
+                    None => looked_up = false,
+                }
             }
-            let i = position(&tracks, &l, |t| &t.listener).unwrap_or_else(|i| {
-                tracks.insert(
-                    i,
-                    Track {
-                        listener: l,
-                        peak: 0,
-                        // A listener of the first sample counts drops from
-                        // now; a later one was made during this interval.
-                        drops_base: if first { l.drops } else { Some(0) },
-                        seen: false,
-                    },
-                );
-                i
+        }
+        if !looked_up {
+            lookups.clear();
+            let mut found = 0usize;
+            query.sample(&mut src, &mut buf, |l, matches| {
+                if matches {
+                    found += 1;
+                    if lookups.len() < LOOKUP_MAX {
+                        // In report order, so shards are neighbours.
+                        if let Err(i) = position(&lookups, &l, |l| l) {
+                            lookups.insert(i, l);
+                        }
+                    }
+                    record(&mut tracks, l, first);
+                }
+            })?;
+            // SO_REUSEPORT shards cannot be looked up one by one: the
+            // kernel picks one of the group.
+            let shards = lookups.windows(2).any(|w| {
+                (w[0].family, w[0].address, w[0].port) == (w[1].family, w[1].address, w[1].port)
             });
-            let t = &mut tracks[i];
-            t.listener = l;
-            t.peak = t.peak.max(l.queue);
-            t.seen = true;
-        })?;
+            if found > LOOKUP_MAX || shards {
+                lookups.clear();
+            }
+        }
+        dump_now = lookups.is_empty();
         first = false;
         let now = Instant::now();
         if now >= report_at {
@@ -154,6 +200,7 @@ pub fn run(opts: &Options, w: &Watch) -> Result<bool, Error> {
                 return Ok(true);
             }
             report_at = next_tick(start, w.interval, now);
+            dump_now = true;
         }
         let deadline = next_tick(start, w.sample, Instant::now()).min(report_at);
         match stop.wait(&[], Some(deadline)).map_err(Error::Output)? {
