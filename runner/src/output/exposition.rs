@@ -274,6 +274,7 @@ mod tests {
             address: "127.0.0.1".parse().unwrap(),
             port,
             cookie,
+            ifindex: 0,
             queue: 2,
             limit: 64,
             drops: Some(5),
