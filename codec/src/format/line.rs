@@ -7,6 +7,7 @@
 use core::fmt;
 
 use crate::format::columns::Layout;
+use crate::netns::Netns;
 
 /// How one socket is printed, text or JSON.
 #[derive(Clone, Copy)]
@@ -44,10 +45,13 @@ pub struct Line<'a> {
     /// Written into a JSON object before its `}` (`,"users":[...]`); may
     /// write nothing.
     pub process_json: &'a dyn fmt::Display,
-    /// Written into an inet socket's JSON object right after its `{`,
-    /// each member followed by a comma (`"timestamp":"...",`); may write
-    /// nothing.
+    /// Written into a JSON object right after its `{`, each member
+    /// followed by a comma (`"timestamp":"...",`); may write nothing.
     pub json_lead: &'a dyn fmt::Display,
+    /// The network namespace of the socket, when the listing covers every
+    /// namespace: JSON names it in each object (the text column is the
+    /// runner's, [`crate::format::netns`]).
+    pub netns: Option<&'a Netns<'a>>,
 }
 
 impl Line<'static> {
@@ -72,6 +76,7 @@ impl Line<'static> {
         process: &"",
         process_json: &"",
         json_lead: &"",
+        netns: None,
     };
 }
 
@@ -95,6 +100,7 @@ impl fmt::Debug for Line<'_> {
             .field("ifname", &self.ifname)
             .field("cgroup", &self.cgroup)
             .field("owner", &self.owner)
+            .field("netns", &self.netns)
             .finish_non_exhaustive()
     }
 }

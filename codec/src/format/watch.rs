@@ -7,6 +7,7 @@ use core::fmt::{self, Write};
 use core::net::{IpAddr, SocketAddr};
 
 use crate::format::json::JsonArray;
+use crate::format::line::Line;
 use crate::format::number::Decimal;
 use crate::format::time::Timestamp;
 
@@ -94,9 +95,9 @@ impl JsonArray {
         totals: &WatchTotals,
         rows: impl Iterator<Item = WatchRow>,
     ) -> fmt::Result {
-        self.open(w)?;
+        self.open(w, &Line::PLAIN)?;
         let opt = |v: Option<u64>| v.map(Decimal::new);
-        write!(w, "{{\"timestamp\":\"{at}\"")?;
+        write!(w, "\"timestamp\":\"{at}\"")?;
         for (name, v) in [
             ("listen_overflows", totals.listen_overflows),
             ("listen_drops", totals.listen_drops),

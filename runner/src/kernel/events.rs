@@ -15,6 +15,7 @@ use sockdiag_codec::wire::sock_diag::idx;
 
 use crate::error::Error;
 use crate::kernel::dump::dump;
+use crate::kernel::netns::Netns;
 use crate::kernel::socket::{NetError, RECV_BUF};
 use crate::kernel::source::Source;
 
@@ -132,7 +133,7 @@ impl EventSocket {
     /// The socket's `sk_drops`, which the kernel raises for each event it
     /// could not queue, from a netlink_diag dump of sock_diag sockets.
     fn read_drops(&self) -> Option<u32> {
-        let mut src = Source::open(None, None).ok()?;
+        let mut src = Source::kernel(Netns::own()).ok()?;
         let mut buf = vec![0u8; RECV_BUF];
         let request = netlink_diag::ReqRepr {
             protocol: NETLINK_SOCK_DIAG,

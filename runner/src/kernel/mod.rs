@@ -5,5 +5,6 @@
 pub mod dump;
 pub mod events;
 pub mod listeners;
+pub mod netns;
 pub mod socket;
 pub mod source;

@@ -48,7 +48,7 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
     let stop = Stop::install().map_err(Error::Output)?;
     let mut sock = EventSocket::open(&groups(opts))?;
     let mut buf = vec![0u8; RECV_BUF];
-    let mut printer = Printer::new(io::stdout().lock(), opts);
+    let mut printer = Printer::new(io::stdout().lock(), opts, None);
     printer.header()?;
     printer.flush()?;
     loop {

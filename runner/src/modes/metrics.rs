@@ -16,6 +16,7 @@ use crate::cli::Options;
 use crate::error::Error;
 use crate::host::services::ephemeral_range;
 use crate::kernel::listeners::{position, Listener, ListenerQuery};
+use crate::kernel::netns::Netns;
 use crate::kernel::socket::RECV_BUF;
 use crate::kernel::source::Source;
 use crate::output::exposition::{
@@ -104,7 +105,7 @@ impl<'o> Collector<'o> {
         };
         let src = match &mut self.src {
             Some(src) => src,
-            None => self.src.insert(Source::open(None, None)?),
+            None => self.src.insert(Source::kernel(Netns::own())?),
         };
         let result = query.sample(src, &mut self.buf, each);
         if result.is_err() {

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use crate::cli::mode::Wait;
 use crate::cli::Options;
 use crate::error::Error;
+use crate::kernel::netns::Netns;
 use crate::kernel::socket::RECV_BUF;
 use crate::kernel::source::Source;
 use crate::modes::list::{kernel_filter, list_table, query};
@@ -32,14 +33,14 @@ fn spoken(d: Duration) -> String {
 pub fn run(opts: &Options, wait: &Wait) -> Result<bool, Error> {
     let start = Instant::now();
     let deadline = wait.timeout.map(|t| start + t);
-    let mut src = Source::open(None, None)?;
+    let mut src = Source::kernel(Netns::own())?;
     let mut buf = vec![0u8; RECV_BUF];
     let program = kernel_filter(opts)?;
     let families = opts.families();
     let query = query(opts, &families, &program);
     // Counts, prints nothing (it is a `wait` printer); stdout is its
     // writer only so the listing's printer code serves it too.
-    let mut printer = Printer::new(io::stdout().lock(), opts);
+    let mut printer = Printer::new(io::stdout().lock(), opts, None);
     loop {
         let before = printer.matched();
         for &table in &opts.tables {

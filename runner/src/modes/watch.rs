@@ -21,6 +21,7 @@ use crate::cli::Options;
 use crate::error::Error;
 use crate::host::services::ephemeral_range;
 use crate::kernel::listeners::{position, Listener, ListenerQuery};
+use crate::kernel::netns::Netns;
 use crate::kernel::socket::RECV_BUF;
 use crate::kernel::source::Source;
 use crate::modes::list::kernel_filter;
@@ -90,7 +91,7 @@ fn now_stamp() -> Timestamp {
 /// closed stdout.
 pub fn run(opts: &Options, w: &Watch) -> Result<bool, Error> {
     let stop = Stop::install().map_err(Error::Output)?;
-    let mut src = Source::open(None, None)?;
+    let mut src = Source::kernel(Netns::own())?;
     let mut buf = vec![0u8; RECV_BUF];
     let program = kernel_filter(opts)?;
     let query = ListenerQuery {

@@ -2,7 +2,7 @@
 //! family, with the extensions the options need and the filter program.
 
 use sockdiag_codec::filter::bytecode::FilteredReq;
-use sockdiag_codec::wire::inet::{self, attr_kind as k, ext_bit};
+use sockdiag_codec::wire::inet::{self, attr_kind as k, ext_bit, proto, TcpState};
 
 use super::{Query, TableRequest};
 
@@ -24,12 +24,29 @@ fn ext_bits(q: &Query<'_>) -> u8 {
     ext
 }
 
+/// The states to ask `protocol`'s table for. ss's `-l` asks TCP for
+/// LISTEN and CLOSE, and any bit besides LISTEN makes the kernel walk the
+/// established table too, every socket of every namespace, after the
+/// listeners. TCP never shows a CLOSE socket (closing unhashes it before
+/// the state changes), so a listener query leaves CLOSE out: the same
+/// answer from the listening table alone. Other queries walk both tables
+/// anyway and are sent as asked.
+fn request_states(states: u32, protocol: u32) -> u32 {
+    let (listen, close) = (TcpState::Listen.mask(), TcpState::Close.mask());
+    if protocol == proto::TCP && states & listen != 0 && states & !(listen | close) == 0 {
+        states & !close
+    } else {
+        states
+    }
+}
+
 /// One request per family of the query.
 pub(super) fn requests<'a>(
     q: &Query<'a>,
     protocol: u32,
 ) -> impl Iterator<Item = TableRequest<'a>> + 'a {
-    let (states, ext, bytecode) = (q.states.0, ext_bits(q), q.bytecode);
+    let states = request_states(q.states.0, protocol);
+    let (ext, bytecode) = (ext_bits(q), q.bytecode);
     q.families.iter().map(move |&family| {
         let mut req = inet::ReqRepr::dump(family, protocol, states);
         req.ext = ext;
@@ -64,5 +81,18 @@ mod tests {
         assert_eq!(ext_bits(&i), 0x02 | 0x04 | 0x08);
         let t = Query { tos: true, ..none };
         assert_eq!(ext_bits(&t), 0x10 | 0x20);
+    }
+
+    #[test]
+    fn listener_queries_ask_for_listen_only() {
+        let (listen, close) = (1 << 10, 1 << 7);
+        let listening = StateSet::LISTENING.0;
+        assert_eq!(request_states(listening, proto::TCP), listen);
+        // UDP's unconnected sockets are CLOSE: -l needs the bit there.
+        assert_eq!(request_states(listening, proto::UDP), listening);
+        // `state close` alone asks for what was asked.
+        assert_eq!(request_states(close, proto::TCP), close);
+        let all = StateSet::ALL.0;
+        assert_eq!(request_states(all, proto::TCP), all);
     }
 }

@@ -24,13 +24,12 @@ impl JsonArray {
         rec: &InetRecord<'_>,
         details: Option<&InetDetails<'_>>,
     ) -> fmt::Result {
-        self.open(w)?;
+        self.open(w, line)?;
         write!(
             w,
-            "{{{}\"netid\":\"{}\",\"state\":\"{}\",\"recv_q\":{},\"send_q\":{},\
+            "\"netid\":\"{}\",\"state\":\"{}\",\"recv_q\":{},\"send_q\":{},\
              \"local_address\":\"{}\",\"local_port\":{},\"peer_address\":\"{}\",\"peer_port\":{},\
              \"ifindex\":{}",
-            line.json_lead,
             inet_netid(line.protocol),
             state_name(rec.state),
             rec.rqueue,
