@@ -19,6 +19,8 @@ pub enum Status {
     MethodNotAllowed,
     /// 408: the request did not arrive in time.
     RequestTimeout,
+    /// 500: the server cannot collect an answer.
+    InternalError,
 }
 
 impl Status {
@@ -30,6 +32,7 @@ impl Status {
             Status::NotFound => (404, "Not Found"),
             Status::MethodNotAllowed => (405, "Method Not Allowed"),
             Status::RequestTimeout => (408, "Request Timeout"),
+            Status::InternalError => (500, "Internal Server Error"),
         }
     }
 }

@@ -8,8 +8,10 @@ use core::net::{IpAddr, SocketAddr};
 
 use crate::format::json::JsonArray;
 use crate::format::line::Line;
+use crate::format::netns::Cell;
 use crate::format::number::Decimal;
 use crate::format::time::Timestamp;
+use crate::netns::Netns;
 
 /// One listener over one interval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,10 +58,18 @@ pub fn write_header<W: Write>(w: &mut W) -> fmt::Result {
     w.write_str("    Recv-Q  Recv-Q-Peak    Send-Q     Drops  Local Address:Port\n")
 }
 
-/// The line that starts an interval's block: when it ended and the
-/// namespace's counters.
-pub fn write_interval<W: Write>(w: &mut W, at: Timestamp, totals: &WatchTotals) -> fmt::Result {
+/// The line that starts an interval's block: when it ended, the namespace
+/// when every one is watched (`netns CELL`), and the namespace's counters.
+pub fn write_interval<W: Write>(
+    w: &mut W,
+    at: Timestamp,
+    netns: Option<&Netns<'_>>,
+    totals: &WatchTotals,
+) -> fmt::Result {
     write!(w, "# {at}")?;
+    if let Some(ns) = netns {
+        write!(w, " netns {}", Cell(ns))?;
+    }
     for (name, v) in [
         ("ListenOverflows", totals.listen_overflows),
         ("ListenDrops", totals.listen_drops),
@@ -92,10 +102,15 @@ impl JsonArray {
         &mut self,
         w: &mut W,
         at: Timestamp,
+        netns: Option<&Netns<'_>>,
         totals: &WatchTotals,
         rows: impl Iterator<Item = WatchRow>,
     ) -> fmt::Result {
-        self.open(w, &Line::PLAIN)?;
+        let line = Line {
+            netns,
+            ..Line::PLAIN
+        };
+        self.open(w, &line)?;
         let opt = |v: Option<u64>| v.map(Decimal::new);
         write!(w, "\"timestamp\":\"{at}\"")?;
         for (name, v) in [
@@ -154,6 +169,7 @@ mod tests {
         write_interval(
             &mut s,
             at,
+            None,
             &WatchTotals {
                 listen_overflows: Some(2),
                 listen_drops: None,
@@ -188,10 +204,16 @@ mod tests {
             listen_drops: Some(4),
         };
         let mut j = JsonArray::lines();
-        j.watch_interval(&mut s, at, &totals, [row()].into_iter())
+        j.watch_interval(&mut s, at, None, &totals, [row()].into_iter())
             .unwrap();
-        j.watch_interval(&mut s, at, &WatchTotals::default(), core::iter::empty())
-            .unwrap();
+        j.watch_interval(
+            &mut s,
+            at,
+            None,
+            &WatchTotals::default(),
+            core::iter::empty(),
+        )
+        .unwrap();
         assert_eq!(
             s.as_str(),
             "{\"timestamp\":\"1970-01-01T00:00:00.000000Z\",\"listen_overflows\":1,\"listen_drops\":4,\
@@ -200,5 +222,34 @@ mod tests {
              {\"timestamp\":\"1970-01-01T00:00:00.000000Z\",\"listen_overflows\":null,\
              \"listen_drops\":null,\"listeners\":[]}\n"
         );
+    }
+
+    #[test]
+    fn test_netns() {
+        let ns = Netns {
+            inode: 7,
+            name: Some("blue"),
+            ..Netns::default()
+        };
+        let at = Timestamp { secs: 0, micros: 0 };
+        let mut s: String<512> = String::new();
+        write_interval(&mut s, at, Some(&ns), &WatchTotals::default()).unwrap();
+        assert_eq!(
+            s.as_str(),
+            "# 1970-01-01T00:00:00.000000Z netns blue ListenOverflows - ListenDrops -\n"
+        );
+        s.clear();
+        JsonArray::lines()
+            .watch_interval(
+                &mut s,
+                at,
+                Some(&ns),
+                &WatchTotals::default(),
+                core::iter::empty(),
+            )
+            .unwrap();
+        assert!(s.starts_with(
+            "{\"netns\":\"blue\",\"netns_inode\":7,\"timestamp\":\"1970-01-01T00:00:00.000000Z\","
+        ));
     }
 }

@@ -62,13 +62,29 @@ pub enum Received<'b> {
 pub struct EventSocket {
     fd: OwnedFd,
     portid: u32,
+    /// The namespace it was opened in, where its drop counter is read
+    /// (port ids are per namespace).
+    netns: Netns,
     /// The drop counter when last read, to report each overrun's loss.
     drops_seen: Option<u32>,
 }
 
 impl EventSocket {
-    /// Joins the groups of `groups` (numbers from [`group`]).
-    pub fn open(groups: &[u32]) -> Result<EventSocket, NetError> {
+    /// Joins the groups of `groups` (numbers from [`group`]) in namespace
+    /// `netns`: the kernel sends a socket's events to the listeners of
+    /// its own namespace.
+    pub fn open_in(netns: Netns, groups: &[u32]) -> Result<EventSocket, Error> {
+        let mut sock = netns
+            .within(|| Self::open(groups))
+            .map_err(Error::Netns)?
+            .map_err(Error::Kernel)?;
+        sock.netns = netns;
+        sock.drops_seen = sock.read_drops();
+        Ok(sock)
+    }
+
+    /// Joins the groups of `groups` in the calling thread's namespace.
+    fn open(groups: &[u32]) -> Result<EventSocket, NetError> {
         let fd = rustix::net::socket_with(
             AddressFamily::NETLINK,
             SocketType::RAW,
@@ -90,13 +106,12 @@ impl EventSocket {
             .ok()
             .and_then(|a| SocketAddrNetlink::try_from(a).ok())
             .map_or(0, |a| a.pid());
-        let mut sock = EventSocket {
+        Ok(EventSocket {
             fd,
             portid,
+            netns: Netns::own(),
             drops_seen: None,
-        };
-        sock.drops_seen = sock.read_drops();
-        Ok(sock)
+        })
     }
 
     /// Receives the next datagram (blocking), or the news of an overrun.
@@ -133,7 +148,7 @@ impl EventSocket {
     /// The socket's `sk_drops`, which the kernel raises for each event it
     /// could not queue, from a netlink_diag dump of sock_diag sockets.
     fn read_drops(&self) -> Option<u32> {
-        let mut src = Source::kernel(Netns::own()).ok()?;
+        let mut src = Source::kernel(self.netns.try_clone().ok()?).ok()?;
         let mut buf = vec![0u8; RECV_BUF];
         let request = netlink_diag::ReqRepr {
             protocol: NETLINK_SOCK_DIAG,

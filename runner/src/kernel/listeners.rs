@@ -7,6 +7,7 @@
 use std::net::IpAddr;
 
 use sockdiag_codec::filter::bytecode::FilteredReq;
+use sockdiag_codec::filter::expr::Expr;
 use sockdiag_codec::filter::socket::Entry;
 use sockdiag_codec::filter::states::StateSet;
 use sockdiag_codec::wire::conversation::Outcome;
@@ -80,6 +81,8 @@ pub fn position<T>(
 /// The listeners of one namespace: what `Source` reaches.
 pub struct ListenerQuery<'a> {
     pub opts: &'a Options,
+    /// The filter as the namespace asked names its interfaces.
+    pub filter: &'a Expr,
     /// The filter program (empty: none).
     pub program: &'a [u8],
     /// ss's `autobound` range.
@@ -113,7 +116,7 @@ impl ListenerQuery<'_> {
                     return Ok(());
                 }
                 let auto = (lo..=hi).contains(&rec.id.sport);
-                let matches = self.opts.filter.eval(&Entry::from_record(rec, auto));
+                let matches = self.filter.eval(&Entry::from_record(rec, auto));
                 each(listener_of(rec, family)?, matches);
                 Ok(())
             })?;

@@ -7,6 +7,7 @@ use std::io;
 use std::os::fd::AsFd;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use sockdiag_codec::format::netns::{column_width, Cell};
 use sockdiag_codec::format::time::Timestamp;
 use sockdiag_codec::wire::datagram::{Body, Messages};
 use sockdiag_codec::wire::sock_diag::SOCK_DIAG_BY_FAMILY;
@@ -15,9 +16,11 @@ use sockdiag_codec::Error as CodecError;
 use crate::cli::Options;
 use crate::error::Error;
 use crate::kernel::events::{group, EventSocket, Received};
+use crate::kernel::netns::Scope;
 use crate::kernel::socket::RECV_BUF;
+use crate::modes::namespaces::{self, is_fatal};
 use crate::modes::stop::{Stop, Wake};
-use crate::output::printer::Printer;
+use crate::output::printer::{Namespace, Printer};
 use crate::tables::Table;
 
 /// The destroy groups the selected tables and families need.
@@ -43,30 +46,103 @@ fn now() -> Timestamp {
 }
 
 /// Runs until SIGINT, SIGTERM or a closed stdout; an error reading the
-/// events ends the run.
+/// events ends the run. With `--all-netns`, one socket per namespace found
+/// at the start (the kernel sends each namespace's events to its own
+/// listeners), each event led by its namespace.
 pub fn run(opts: &Options) -> Result<bool, Error> {
     let stop = Stop::install().map_err(Error::Output)?;
-    let mut sock = EventSocket::open(&groups(opts))?;
+    let all = opts.netns == Scope::All;
+    let (found, problems) = namespaces::select(opts)?;
+    let mut all_ok = problems.is_empty();
+    for p in problems {
+        eprintln!("sockdiag: {p}");
+    }
+    let groups = groups(opts);
+    let mut socks = Vec::with_capacity(found.len());
+    let mut reached = Vec::with_capacity(found.len());
+    for covered in &found {
+        let opened = covered
+            .netns
+            .try_clone()
+            .map_err(Error::Netns)
+            .and_then(|netns| EventSocket::open_in(netns, &groups))
+            .and_then(|sock| Ok((sock, covered.open(opts)?)));
+        match opened {
+            Ok((sock, opened)) => {
+                socks.push(sock);
+                reached.push((covered, opened));
+            }
+            Err(e) if is_fatal(&e) || !all => return Err(e),
+            Err(e) => {
+                eprintln!("sockdiag: netns {}: {e}", covered.label);
+                all_ok = false;
+            }
+        }
+    }
+    let infos: Vec<_> = reached.iter().map(|(c, _)| c.info()).collect();
+    let cells: Vec<String> = infos.iter().map(|i| Cell(i).to_string()).collect();
+    let mut slots: Vec<Option<Namespace<'_>>> = reached
+        .into_iter()
+        .zip(infos.iter().zip(&cells))
+        .map(|((_, o), (info, cell))| {
+            Some(Namespace {
+                label: all.then_some((info, cell.as_str())),
+                ifnames: o.ifnames,
+                ephemeral: o.ephemeral,
+                filter: o.filter,
+            })
+        })
+        .collect();
     let mut buf = vec![0u8; RECV_BUF];
-    let mut printer = Printer::new(io::stdout().lock(), opts, None);
+    let width = all.then(|| column_width(infos.iter()));
+    let mut printer = Printer::new(io::stdout().lock(), opts, width);
     printer.header()?;
     printer.flush()?;
+    let mut current = None;
+    // Where the next wait starts looking, so one busy namespace cannot
+    // starve the others.
+    let mut next = 0usize;
     loop {
-        match stop.wait(&[sock.as_fd()], None).map_err(Error::Output)? {
-            Wake::Ready(_) => {}
+        let n = socks.len().max(1);
+        let fds: Vec<_> = (0..socks.len())
+            .map(|i| socks[(next + i) % n].as_fd())
+            .collect();
+        let at = match stop.wait(&fds, None).map_err(Error::Output)? {
+            Wake::Ready(i) => {
+                let at = (next + i) % n;
+                next = at + 1;
+                at
+            }
             Wake::Timeout => continue,
             Wake::Signal | Wake::OutputClosed => break,
+        };
+        let Some(sock) = socks.get_mut(at) else {
+            continue;
+        };
+        if current != Some(at) {
+            if let Some(before) = current {
+                slots[before] = Some(printer.leave());
+            }
+            if let Some(ns) = slots[at].take() {
+                printer.enter(ns);
+            }
+            current = Some(at);
         }
         let datagram = match sock.recv(&mut buf)? {
             Received::Datagram(d) => d,
             Received::Overrun => {
                 printer.flush()?;
+                let netns = match all {
+                    true => format!(" (netns {})", cells[at]),
+                    false => String::new(),
+                };
                 match sock.lost() {
                     Some(n) => eprintln!(
-                        "sockdiag: -E: the kernel dropped {n} events (receive buffer full); listening on"
+                        "sockdiag: -E: the kernel dropped {n} events{netns} (receive buffer \
+                         full); listening on"
                     ),
                     None => eprintln!(
-                        "sockdiag: -E: the kernel dropped events (receive buffer full; \
+                        "sockdiag: -E: the kernel dropped events{netns} (receive buffer full; \
                          how many is unknown without netlink_diag); listening on"
                     ),
                 }
@@ -95,5 +171,5 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
     }
     printer.close()?;
     printer.flush()?;
-    Ok(true)
+    Ok(all_ok)
 }

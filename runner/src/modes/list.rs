@@ -303,7 +303,7 @@ fn skip<W: io::Write>(printer: &mut Printer<'_, W>, e: NetnsError) -> Result<boo
 /// pattern, which leaves the unix table alone listed) is left to the
 /// user-space test. Any other failure would silently run the listing
 /// unfiltered in the kernel: it is an error.
-fn compile(filter: &Expr) -> Result<Vec<u8>, Error> {
+pub fn compile(filter: &Expr) -> Result<Vec<u8>, Error> {
     let mut program = vec![0u8; bytecode::MAX_PROGRAM_LEN];
     let len = match bytecode::compile(filter, &mut program) {
         Ok(len) => len,

@@ -14,36 +14,28 @@ use sockdiag_codec::proc::sockstat::Summary;
 use crate::cli::mode::Metrics;
 use crate::cli::Options;
 use crate::error::Error;
-use crate::host::services::ephemeral_range;
 use crate::kernel::listeners::{position, Listener, ListenerQuery};
-use crate::kernel::netns::Netns;
+use crate::kernel::netns::Scope;
 use crate::kernel::socket::RECV_BUF;
-use crate::kernel::source::Source;
+use crate::modes::namespaces::{self, is_fatal, Covered, Opened};
 use crate::output::exposition::{
     series_per_listener, write_exposition, ListenerSeries, NsScrape, Scrape, SocketCounts,
 };
 
 /// Reads the listeners and counters of a scrape, and between scrapes (for
-/// `serve --sample`) the peaks of the accept queues.
+/// `serve --sample`) the peaks of the accept queues, in every namespace
+/// the command line covers.
 pub struct Collector<'o> {
     opts: &'o Options,
-    program: Vec<u8>,
-    ephemeral: (u16, u16),
     buf: Vec<u8>,
-    src: Option<Source>,
+    /// The namespaces of the last scrape, each with what was opened in
+    /// it (`None`: not yet, or again after a failure).
+    namespaces: Vec<(Covered, Option<Opened>)>,
     max_series: usize,
-    /// The longest queue seen since the last scrape, per listener cookie,
-    /// sorted by cookie (`serve --sample`); `None` without sampling.
+    /// The longest queue seen since the last scrape, per listener cookie
+    /// (unique across namespaces), sorted by cookie (`serve --sample`);
+    /// `None` without sampling.
     peaks: Option<Vec<(u64, u32)>>,
-}
-
-/// The `netns` label of the caller's own namespace: its inode, as
-/// `readlink /proc/self/ns/net` shows it (`net:[INODE]`).
-fn own_netns_label() -> String {
-    match fs::read_link("/proc/self/ns/net") {
-        Ok(link) => link.to_string_lossy().into_owned(),
-        Err(_) => "own".into(),
-    }
 }
 
 /// The counters of the namespace whose /proc net files are in `dir`.
@@ -77,62 +69,82 @@ fn read_counts(dir: &str, tcp_listen: u64) -> (ListenCounters, SocketCounts) {
     (counters, sockets)
 }
 
+/// Runs one listener dump in namespace `c`, handing each listener to
+/// `each`. What is needed inside it is opened at first use and again
+/// after a failure.
+fn dump_in(
+    opts: &Options,
+    buf: &mut [u8],
+    c: &Covered,
+    opened: &mut Option<Opened>,
+    each: impl FnMut(Listener, bool),
+) -> Result<(), Error> {
+    let o = match opened {
+        Some(o) => o,
+        None => opened.insert(c.open(opts)?),
+    };
+    let query = ListenerQuery {
+        opts,
+        filter: o.filter.as_ref().unwrap_or(&opts.filter),
+        // Every listener comes back (for the LISTEN count) and the filter
+        // is applied here: the listener table is small, and the kernel
+        // walks it whole either way.
+        program: &[],
+        ephemeral: o.ephemeral,
+    };
+    let result = query.sample(&mut o.src, buf, each);
+    if result.is_err() {
+        // A dump cut short leaves replies in the socket: start afresh.
+        *opened = None;
+    }
+    result
+}
+
 impl<'o> Collector<'o> {
     /// A collector for the listeners `opts` selects; `peaks` when the
     /// queues are sampled between scrapes.
     pub fn new(opts: &'o Options, max_series: usize, peaks: bool) -> Result<Collector<'o>, Error> {
         Ok(Collector {
             opts,
-            // Every listener comes back (for the LISTEN count) and the
-            // filter is applied here: the listener table is small, and
-            // the kernel walks it whole either way.
-            program: Vec::new(),
-            ephemeral: ephemeral_range(),
             buf: vec![0u8; RECV_BUF],
-            src: None,
+            namespaces: Vec::new(),
             max_series,
             peaks: peaks.then(Vec::new),
         })
     }
 
-    /// Runs one listener dump, handing each listener to `each`. The
-    /// socket is opened at first use and again after a failure.
-    fn dump(&mut self, each: impl FnMut(Listener, bool)) -> Result<(), Error> {
-        let query = ListenerQuery {
-            opts: self.opts,
-            program: &self.program,
-            ephemeral: self.ephemeral,
-        };
-        let src = match &mut self.src {
-            Some(src) => src,
-            None => self.src.insert(Source::kernel(Netns::own())?),
-        };
-        let result = query.sample(src, &mut self.buf, each);
-        if result.is_err() {
-            // A dump cut short leaves replies in the socket: start afresh.
-            self.src = None;
-        }
-        result
-    }
-
-    /// One sample between scrapes: raises each listener's peak.
+    /// One sample between scrapes: raises each listener's peak, in the
+    /// namespaces of the last scrape. Only an error that leaves this
+    /// thread in another namespace is returned; the rest show in the next
+    /// scrape.
     pub fn sample(&mut self) -> Result<(), Error> {
         let mut peaks = self.peaks.take().unwrap_or_default();
-        let result = self.dump(|l, matches| {
-            if matches {
-                match peaks.binary_search_by_key(&l.cookie, |&(c, _)| c) {
-                    Ok(i) => peaks[i].1 = peaks[i].1.max(l.queue),
-                    Err(i) => peaks.insert(i, (l.cookie, l.queue)),
+        let mut fatal = None;
+        for (c, opened) in &mut self.namespaces {
+            let result = dump_in(self.opts, &mut self.buf, c, opened, |l, matches| {
+                if matches {
+                    match peaks.binary_search_by_key(&l.cookie, |&(c, _)| c) {
+                        Ok(i) => peaks[i].1 = peaks[i].1.max(l.queue),
+                        Err(i) => peaks.insert(i, (l.cookie, l.queue)),
+                    }
+                }
+            });
+            if let Err(e) = result {
+                if is_fatal(&e) {
+                    fatal = Some(e);
+                    break;
                 }
             }
-        });
+        }
         self.peaks = Some(peaks);
-        result
+        fatal.map_or(Ok(()), Err)
     }
 
     /// Collects one scrape; what could not be read is counted in
-    /// `errors` and said in the returned messages.
-    pub fn scrape(&mut self) -> (Scrape, Vec<String>) {
+    /// `errors` and said in the returned messages. The namespaces are
+    /// found anew each time (pods come and go). `Err` only when this
+    /// thread could not come back from a namespace: the run must end.
+    pub fn scrape(&mut self) -> Result<(Scrape, Vec<String>), Error> {
         let start = Instant::now();
         let peaks_on = self.peaks.is_some();
         let budget = self.max_series / series_per_listener(peaks_on);
@@ -141,55 +153,114 @@ impl<'o> Collector<'o> {
             ..Scrape::default()
         };
         let mut messages = Vec::new();
-        let mut listeners: Vec<Listener> = Vec::new();
-        let (mut total, mut matched) = (0u64, 0usize);
-        let result = self.dump(|l, matches| {
-            total += 1;
-            if matches {
-                matched += 1;
-                if listeners.len() < budget {
-                    // Cookie order within an address and port numbers the
-                    // shards.
-                    if let Err(i) = position(&listeners, &l, |l| l) {
-                        listeners.insert(i, l);
+        self.reselect(&mut scrape, &mut messages)?;
+        // In namespace order, then each namespace's in report order.
+        let mut listeners: Vec<ListenerSeries> = Vec::new();
+        let mut matched = 0usize;
+        for (at, (c, opened)) in self.namespaces.iter_mut().enumerate() {
+            let first = listeners.len();
+            let mut total = 0u64;
+            let result = dump_in(self.opts, &mut self.buf, c, opened, |l, matches| {
+                total += 1;
+                if matches {
+                    matched += 1;
+                    if listeners.len() < budget {
+                        // Cookie order within an address and port numbers
+                        // the shards.
+                        if let Err(i) = position(&listeners[first..], &l, |s| &s.listener) {
+                            let series = ListenerSeries {
+                                ns: at,
+                                listener: l,
+                                peak: None,
+                            };
+                            listeners.insert(first + i, series);
+                        }
                     }
                 }
+            });
+            match result {
+                Err(e) if is_fatal(&e) => return Err(e),
+                Err(e) => {
+                    scrape.errors += 1;
+                    messages.push(named(self.opts.netns == Scope::All, c, e));
+                }
+                Ok(()) => {}
             }
-        });
-        if let Err(e) = result {
-            scrape.errors += 1;
-            messages.push(e.to_string());
+            let dir = c.netns.proc_net();
+            let (counters, sockets) = c
+                .netns
+                .within(|| read_counts(dir, total))
+                .map_err(Error::Netns)?;
+            scrape.namespaces.push(NsScrape {
+                label: c.label.clone(),
+                pod: c.pod.clone(),
+                counters,
+                sockets,
+            });
         }
         let mut peaks = self.peaks.take();
-        scrape.listeners = listeners
-            .into_iter()
-            .map(|listener| ListenerSeries {
-                ns: 0,
-                listener,
+        if let Some(p) = &peaks {
+            for s in &mut listeners {
                 // The scrape's own sample counts toward the peak.
-                peak: peaks.as_ref().map(|p| {
-                    let sampled = p
-                        .binary_search_by_key(&listener.cookie, |&(c, _)| c)
-                        .map_or(0, |i| p[i].1);
-                    sampled.max(listener.queue)
-                }),
-            })
-            .collect();
+                let sampled = p
+                    .binary_search_by_key(&s.listener.cookie, |&(c, _)| c)
+                    .map_or(0, |i| p[i].1);
+                s.peak = Some(sampled.max(s.listener.queue));
+            }
+        }
         if let Some(p) = &mut peaks {
             // The next scrape's peaks start from its own samples.
             p.clear();
         }
         self.peaks = peaks;
-        let cut = matched - scrape.listeners.len();
+        let cut = matched - listeners.len();
         scrape.series_cut = (cut * series_per_listener(peaks_on)) as u64;
-        let (counters, sockets) = read_counts("/proc/net", total);
-        scrape.namespaces.push(NsScrape {
-            label: own_netns_label(),
-            counters,
-            sockets,
-        });
+        scrape.listeners = listeners;
         scrape.took = start.elapsed();
-        (scrape, messages)
+        Ok((scrape, messages))
+    }
+
+    /// Finds the namespaces the command line covers, keeping what is
+    /// open in those still there; one unreachable is an error of the
+    /// scrape. The caller's own namespace alone is never looked for again.
+    fn reselect(&mut self, scrape: &mut Scrape, messages: &mut Vec<String>) -> Result<(), Error> {
+        if self.opts.netns == Scope::Own && !self.namespaces.is_empty() {
+            return Ok(());
+        }
+        let (found, problems) = match namespaces::select(self.opts) {
+            Ok(found) => found,
+            Err(e) if is_fatal(&e) => return Err(e),
+            Err(e) => {
+                // -N's namespace is gone: nothing to scrape but that.
+                scrape.errors += 1;
+                messages.push(e.to_string());
+                self.namespaces.clear();
+                return Ok(());
+            }
+        };
+        scrape.errors += problems.len() as u64;
+        messages.extend(problems);
+        let mut before = std::mem::take(&mut self.namespaces);
+        self.namespaces = found
+            .into_iter()
+            .map(|c| {
+                let kept = before
+                    .iter()
+                    .position(|(b, _)| b.netns.inode == c.netns.inode && b.label == c.label)
+                    .and_then(|i| before.swap_remove(i).1);
+                (c, kept)
+            })
+            .collect();
+        Ok(())
+    }
+}
+
+/// `e` as one line, naming namespace `c` when `all` are covered.
+fn named(all: bool, c: &Covered, e: Error) -> String {
+    match (all, e) {
+        (true, Error::Netns(e)) => e.to_string(),
+        (true, e) => format!("netns {}: {e}", c.label),
+        (false, e) => e.to_string(),
     }
 }
 
@@ -223,7 +294,7 @@ fn write_atomically(path: &Path, text: &[u8]) -> Result<(), Error> {
 /// not be read is said on stderr (exit 1), the rest still written.
 pub fn run(opts: &Options, m: &Metrics) -> Result<bool, Error> {
     let mut collector = Collector::new(opts, m.max_series, false)?;
-    let (scrape, messages) = collector.scrape();
+    let (scrape, messages) = collector.scrape()?;
     let mut text = String::new();
     write_exposition(&mut text, &scrape)
         .map_err(|_| Error::Output(io::Error::other("cannot format the exposition")))?;

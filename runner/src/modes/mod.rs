@@ -2,7 +2,8 @@
 //! `watch.rs`, `wait.rs`, `metrics.rs` and `serve.rs` are the subcommands.
 //! Each is built from the same rooms: cli for its options, tables for what
 //! to ask, kernel for asking, output for printing. `stop.rs` is how the
-//! long-running ones wait and end; kill (`-K`) gets a file here too.
+//! long-running ones wait and end, `namespaces.rs` what they open in each
+//! network namespace they cover; kill (`-K`) gets a file here too.
 
 use crate::cli::{Mode, Options};
 use crate::error::Error;
@@ -10,6 +11,7 @@ use crate::error::Error;
 pub mod events;
 pub mod list;
 pub mod metrics;
+mod namespaces;
 pub mod serve;
 mod stop;
 pub mod wait;

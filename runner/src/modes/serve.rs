@@ -95,6 +95,8 @@ struct Server<'o> {
     collector: Collector<'o>,
     /// The last scrape's complaint, said once on stderr until it changes.
     last_error: Option<String>,
+    /// Why serving must end (this thread could not leave a namespace).
+    fatal: Option<Error>,
 }
 
 impl Server<'_> {
@@ -106,7 +108,16 @@ impl Server<'_> {
             let (code, reason) = status.line();
             return response(status, &format!("{code} {reason}\n"), head_only);
         }
-        let (scrape, messages) = self.collector.scrape();
+        let (scrape, messages) = match self.collector.scrape() {
+            Ok(scraped) => scraped,
+            Err(e) => {
+                // This thread may be in another namespace: serve no more.
+                self.fatal = Some(e);
+                let status = Status::InternalError;
+                let (code, reason) = status.line();
+                return response(status, &format!("{code} {reason}\n"), head_only);
+            }
+        };
         let message = messages.into_iter().next();
         if message.is_some() && message != self.last_error {
             if let Some(m) = &message {
@@ -264,15 +275,20 @@ pub fn run(opts: &Options, s: &Serve) -> Result<bool, Error> {
         connections: Vec::with_capacity(MAX_CONNECTIONS),
         collector: Collector::new(opts, s.max_series, s.sample.is_some())?,
         last_error: None,
+        fatal: None,
     };
     let start = Instant::now();
     let mut next_sample = s.sample.map(|period| next_tick(start, period, start));
     loop {
+        if let Some(e) = server.fatal.take() {
+            return Err(e);
+        }
         let now = Instant::now();
         if let (Some(at), Some(period)) = (next_sample, s.sample) {
             if now >= at {
-                // A failed sample shows in the next scrape's errors.
-                let _ = server.collector.sample();
+                // A failed sample shows in the next scrape's errors; one
+                // that leaves this thread elsewhere ends the run.
+                server.collector.sample()?;
                 next_sample = Some(next_tick(start, period, Instant::now()));
             }
         }

@@ -16,8 +16,8 @@ use signal_hook::consts::{SIGINT, SIGTERM};
 /// Why [`Stop::wait`] returned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Wake {
-    /// These of the given descriptors are readable (bit i: descriptor i).
-    Ready(u64),
+    /// This one of the given descriptors (the first such) is readable.
+    Ready(usize),
     /// The deadline passed.
     Timeout,
     /// SIGINT or SIGTERM arrived.
@@ -81,15 +81,9 @@ impl Stop {
             if set[1].revents().intersects(PollFlags::ERR | PollFlags::HUP) {
                 return Ok(Wake::OutputClosed);
             }
-            let mut ready = 0u64;
-            for (i, fd) in set[2..].iter().enumerate().take(64) {
-                // ERR on a socket is readable too: its recv() says why.
-                if !fd.revents().is_empty() {
-                    ready |= 1 << i;
-                }
-            }
-            if ready != 0 {
-                return Ok(Wake::Ready(ready));
+            // ERR on a socket is readable too: its recv() says why.
+            if let Some(i) = set[2..].iter().position(|fd| !fd.revents().is_empty()) {
+                return Ok(Wake::Ready(i));
             }
         }
     }

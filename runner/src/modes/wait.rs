@@ -11,12 +11,12 @@ use std::time::{Duration, Instant};
 use crate::cli::mode::Wait;
 use crate::cli::Options;
 use crate::error::Error;
-use crate::kernel::netns::Netns;
+use crate::host::ifnames::IfNames;
 use crate::kernel::socket::RECV_BUF;
-use crate::kernel::source::Source;
-use crate::modes::list::{kernel_filter, list_table, query};
+use crate::modes::list::{compile, kernel_filter, list_table, query};
+use crate::modes::namespaces;
 use crate::modes::stop::next_tick;
-use crate::output::printer::Printer;
+use crate::output::printer::{Namespace, Printer};
 use crate::tables::explain::explain;
 
 /// A duration as the user would write it back.
@@ -29,29 +29,53 @@ fn spoken(d: Duration) -> String {
 }
 
 /// Polls until the condition holds (exit 0) or the timeout passes (one
-/// line on stderr, exit 1).
+/// line on stderr, exit 1). With `-N` or `--all-netns`, a match in any of
+/// the namespaces found at the start counts; one that cannot be entered is
+/// an error (it could hold the socket waited for).
 pub fn run(opts: &Options, wait: &Wait) -> Result<bool, Error> {
     let start = Instant::now();
     let deadline = wait.timeout.map(|t| start + t);
-    let mut src = Source::kernel(Netns::own())?;
+    let (found, problems) = namespaces::select(opts)?;
+    if let Some(p) = problems.first() {
+        eprintln!("sockdiag: {p}");
+        return Ok(false);
+    }
+    let mut watched = Vec::with_capacity(found.len());
+    for covered in &found {
+        let opened = covered.open(opts)?;
+        let program = match &opened.filter {
+            Some(filter) => compile(filter)?,
+            None => kernel_filter(opts)?,
+        };
+        watched.push((opened, program));
+    }
     let mut buf = vec![0u8; RECV_BUF];
-    let program = kernel_filter(opts)?;
     let families = opts.families();
-    let query = query(opts, &families, &program);
     // Counts, prints nothing (it is a `wait` printer); stdout is its
     // writer only so the listing's printer code serves it too.
     let mut printer = Printer::new(io::stdout().lock(), opts, None);
     loop {
         let before = printer.matched();
-        for &table in &opts.tables {
-            let outcome = list_table(&mut src, &mut buf, &mut printer, table, &query)?;
-            if table.missing_is_silent(opts.selection.explicit(table), &outcome) {
-                continue;
-            }
-            if let Some(msg) = explain(table, &outcome) {
-                // Waiting on a table the kernel cannot dump would never end.
-                eprintln!("sockdiag: {msg}");
-                return Ok(false);
+        for (opened, program) in &mut watched {
+            printer.enter(Namespace {
+                label: None,
+                // Nothing is printed: no names are needed.
+                ifnames: IfNames::default(),
+                ephemeral: opened.ephemeral,
+                filter: opened.filter.clone(),
+            });
+            let query = query(opts, &families, program);
+            for &table in &opts.tables {
+                let outcome = list_table(&mut opened.src, &mut buf, &mut printer, table, &query)?;
+                if table.missing_is_silent(opts.selection.explicit(table), &outcome) {
+                    continue;
+                }
+                if let Some(msg) = explain(table, &outcome) {
+                    // Waiting on a table the kernel cannot dump would
+                    // never end.
+                    eprintln!("sockdiag: {msg}");
+                    return Ok(false);
+                }
             }
         }
         let any = printer.matched() > before;

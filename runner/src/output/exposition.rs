@@ -38,6 +38,8 @@ pub struct SocketCounts {
 pub struct NsScrape {
     /// The `netns` label.
     pub label: String,
+    /// The `pod_namespace` and `pod` labels, when the host shows them.
+    pub pod: Option<(String, String)>,
     pub counters: ListenCounters,
     pub sockets: SocketCounts,
 }
@@ -142,6 +144,32 @@ fn family_name(af: u8) -> &'static str {
     }
 }
 
+impl NsScrape {
+    /// Its labels, `netns` and when known `pod_namespace` and `pod`, and
+    /// how many of them there are.
+    fn labels(&self) -> ([Label<'_>; 3], usize) {
+        let (pod_namespace, pod): (&dyn fmt::Display, &dyn fmt::Display) = match &self.pod {
+            Some((namespace, pod)) => (namespace, pod),
+            None => (&"", &""),
+        };
+        let labels = [
+            Label {
+                name: "netns",
+                value: &self.label,
+            },
+            Label {
+                name: "pod_namespace",
+                value: pod_namespace,
+            },
+            Label {
+                name: "pod",
+                value: pod,
+            },
+        ];
+        (labels, if self.pod.is_some() { 3 } else { 1 })
+    }
+}
+
 /// Writes the whole exposition of `scrape`.
 pub fn write_exposition<W: Write>(w: &mut W, scrape: &Scrape) -> fmt::Result {
     let metrics = &LISTENER_METRICS[..series_per_listener(scrape.peaks)];
@@ -158,7 +186,10 @@ pub fn write_exposition<W: Write>(w: &mut W, scrape: &Scrape) -> fmt::Result {
             shard = if previous == Some(key) { shard + 1 } else { 0 };
             previous = Some(key);
             let Some(v) = (m.value)(s) else { continue };
-            let ns = scrape.namespaces.get(s.ns).map_or("", |n| n.label.as_str());
+            let Some(n) = scrape.namespaces.get(s.ns) else {
+                continue;
+            };
+            let ([netns, pod_namespace, pod], count) = n.labels();
             let labels = [
                 Label {
                     name: "family",
@@ -176,23 +207,19 @@ pub fn write_exposition<W: Write>(w: &mut W, scrape: &Scrape) -> fmt::Result {
                     name: "shard",
                     value: &shard,
                 },
-                Label {
-                    name: "netns",
-                    value: &ns,
-                },
+                netns,
+                pod_namespace,
+                pod,
             ];
-            write_sample(w, m.name, &labels, Value::Int(v))?;
+            write_sample(w, m.name, &labels[..4 + count], Value::Int(v))?;
         }
     }
     for m in &NETNS_METRICS {
         write_family(w, m.name, m.kind, m.help)?;
         for n in &scrape.namespaces {
             if let Some(v) = (m.value)(n) {
-                let labels = [Label {
-                    name: "netns",
-                    value: &n.label,
-                }];
-                write_sample(w, m.name, &labels, Value::Int(v))?;
+                let (labels, count) = n.labels();
+                write_sample(w, m.name, &labels[..count], Value::Int(v))?;
             }
         }
     }
@@ -214,6 +241,7 @@ pub fn write_exposition<W: Write>(w: &mut W, scrape: &Scrape) -> fmt::Result {
             ("raw", "all", c.raw_all),
         ] {
             let Some(v) = v else { continue };
+            let ([netns, pod_namespace, pod], count) = n.labels();
             let labels = [
                 Label {
                     name: "protocol",
@@ -223,12 +251,11 @@ pub fn write_exposition<W: Write>(w: &mut W, scrape: &Scrape) -> fmt::Result {
                     name: "state",
                     value: &state,
                 },
-                Label {
-                    name: "netns",
-                    value: &n.label,
-                },
+                netns,
+                pod_namespace,
+                pod,
             ];
-            write_sample(w, "sockdiag_sockets", &labels, Value::Int(v))?;
+            write_sample(w, "sockdiag_sockets", &labels[..2 + count], Value::Int(v))?;
         }
     }
     for (name, help, value) in [
@@ -286,6 +313,7 @@ mod tests {
         let scrape = Scrape {
             namespaces: vec![NsScrape {
                 label: "own".into(),
+                pod: None,
                 counters: ListenCounters::parse(
                     "TcpExt: ListenOverflows ListenDrops\nTcpExt: 1 2\n",
                 ),
@@ -324,5 +352,33 @@ mod tests {
         assert!(!text.contains("queue_peak"));
         let version = env!("CARGO_PKG_VERSION");
         assert!(text.ends_with(&format!("sockdiag_build_info{{version=\"{version}\"}} 1\n")));
+    }
+
+    #[test]
+    fn pod_labels() {
+        let scrape = Scrape {
+            namespaces: vec![NsScrape {
+                label: "net:[4026532000]".into(),
+                pod: Some(("kube-system".into(), "coredns-5d78c9869d-x2x7p".into())),
+                ..NsScrape::default()
+            }],
+            listeners: vec![ListenerSeries {
+                ns: 0,
+                listener: listener(53, 1),
+                peak: None,
+            }],
+            ..Scrape::default()
+        };
+        let mut text = String::new();
+        write_exposition(&mut text, &scrape).unwrap();
+        let labels = "netns=\"net:[4026532000]\",pod_namespace=\"kube-system\",\
+                      pod=\"coredns-5d78c9869d-x2x7p\"";
+        assert!(text.contains(&format!(
+            "sockdiag_tcp_listen_queue_limit{{family=\"inet\",address=\"127.0.0.1\",port=\"53\",\
+             shard=\"0\",{labels}}} 64\n"
+        )));
+        assert!(text.contains(&format!(
+            "sockdiag_sockets{{protocol=\"tcp\",state=\"LISTEN\",{labels}}} 0\n"
+        )));
     }
 }

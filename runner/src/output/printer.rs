@@ -170,6 +170,18 @@ impl<'o, W: Write> Printer<'o, W> {
         self.ns = ns;
     }
 
+    /// Gives back the namespace entered last, for a caller that moves
+    /// between namespaces (`-E --all-netns`).
+    pub fn leave(&mut self) -> Namespace<'o> {
+        let none = Namespace {
+            label: None,
+            ifnames: IfNames::default(),
+            ephemeral: (0, 0),
+            filter: None,
+        };
+        std::mem::replace(&mut self.ns, none)
+    }
+
     /// The filter of the namespace being listed.
     fn filter(&self) -> &Expr {
         self.ns.filter.as_ref().unwrap_or(&self.opts.filter)
