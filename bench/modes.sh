@@ -7,9 +7,13 @@
 #
 #   bench/modes.sh [TCP_SOCKETS]     default 100000 (run as root)
 #
+# Then the same scrape over every namespace (`metrics --all-netns`) with
+# NAMESPACES more namespaces of PER_NS listeners each beside the farm's.
+#
 # Env: SOCKDIAG_BENCH_SHARED (default ../shared/bench beside the repo),
 # SOCKDIAG_BIN (default: the static build, `cargo +nightly static`),
-# LISTENERS (default 1000), RUNS (default 20), WATCH_SECONDS (default 10).
+# LISTENERS (default 1000), RUNS (default 20), WATCH_SECONDS (default 10),
+# NAMESPACES (default 200), PER_NS (default 5).
 # Needs: ip, hyperfine, python3, cargo, GNU time (/usr/bin/time).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,6 +21,8 @@ shared=${SOCKDIAG_BENCH_SHARED:-$repo/../shared/bench}
 runs=${RUNS:-20}
 listeners=${LISTENERS:-1000}
 watch_seconds=${WATCH_SECONDS:-10}
+namespaces=${NAMESPACES:-200}
+per_ns=${PER_NS:-5}
 tcp=${1:-100000}
 for tool in ip hyperfine python3 cargo /usr/bin/time; do
     command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }
@@ -34,9 +40,14 @@ sd=$SOCKDIAG_BIN
 
 ns=sockdiag-bench-modes-$$
 farm=
+holder=
 cleanup() {
     [ -n "$farm" ] && kill "$farm" 2>/dev/null && wait "$farm" 2>/dev/null
+    [ -n "$holder" ] && kill "$holder" 2>/dev/null && wait "$holder" 2>/dev/null
     ip netns del "$ns" 2>/dev/null || true
+    for i in $(seq 0 $((namespaces - 1))); do
+        ip netns del "$ns-$i" 2>/dev/null || true
+    done
 }
 trap cleanup EXIT INT TERM
 inns() { ip netns exec "$ns" "$@"; }
@@ -104,3 +115,53 @@ print(f'  watch --sample 1ms, $what: {(u + s) / w * 100:.1f}% of one core '
 }
 watch_cpu "sport = :8081" sport = :8081
 watch_cpu "every listener"
+
+# Every namespace: NAMESPACES more, each with PER_NS listeners (one with a
+# connection waiting) held by one process that enters each in turn.
+for i in $(seq 0 $((namespaces - 1))); do
+    ip netns add "$ns-$i"
+    ip -n "$ns-$i" link set lo up
+done
+rm -f "$out/modes-holder.ready"
+python3 - "$out/modes-holder.ready" "$per_ns" $(seq -f "$ns-%g" 0 $((namespaces - 1))) <<'EOF' &
+import ctypes, os, signal, socket, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+ready, per_ns, names = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+held = []
+for name in names:
+    fd = os.open(f"/run/netns/{name}", os.O_RDONLY)
+    if libc.setns(fd, 0x40000000) != 0:  # CLONE_NEWNET
+        sys.exit(f"setns {name}: errno {ctypes.get_errno()}")
+    os.close(fd)
+    for port in range(9000, 9000 + per_ns):
+        s = socket.socket()
+        s.bind(("127.0.0.1", port))
+        s.listen(32)
+        held.append(s)
+    held.append(socket.create_connection(("127.0.0.1", 9000)))
+signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+open(ready, "w").write("ready\n")
+while True:
+    time.sleep(3600)
+EOF
+holder=$!
+while [ ! -s "$out/modes-holder.ready" ]; do
+    kill -0 "$holder" 2>/dev/null || { echo "bench: the namespace holder died" >&2; exit 1; }
+    sleep 0.2
+done
+"$sd" metrics --all-netns --max-series 100000 >"$out/metrics-all.prom"
+spread=$(grep -c "^sockdiag_tcp_listen_queue_length{.*port=\"900[0-9]\".*netns=\"$ns-" "$out/metrics-all.prom" || true)
+[ "$spread" -eq $((namespaces * per_ns)) ] ||
+    { echo "bench: $spread of $((namespaces * per_ns)) namespace listeners in the exposition" >&2; exit 1; }
+visited=$(grep -c '^sockdiag_netns_tcp_listen_drops_total{' "$out/metrics-all.prom")
+total=$(grep -c '^sockdiag_tcp_listen_queue_length{' "$out/metrics-all.prom")
+echo "== every namespace: $visited namespaces, $total listeners in the exposition ($spread in the $namespaces added ones)"
+echo "  its own measure: $(grep '^sockdiag_scrape_duration_seconds ' "$out/metrics-all.prom")"
+hyperfine -N --runs "$runs" --warmup 3 --export-json "$out/metrics-all.json" \
+    "$sd metrics --all-netns --max-series 100000" >/dev/null
+python3 - "$out/metrics-all.json" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+print(f"  metrics --all-netns --max-series 100000 (one scrape): median {r['median'] * 1e3:.2f} ms, "
+      f"min {r['min'] * 1e3:.2f} ms, max {r['max'] * 1e3:.2f} ms over {len(r['times'])} runs")
+EOF

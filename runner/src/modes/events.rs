@@ -74,7 +74,7 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
             }
             Err(e) if is_fatal(&e) || !all => return Err(e),
             Err(e) => {
-                eprintln!("sockdiag: netns {}: {e}", covered.label);
+                eprintln!("sockdiag: {}", covered.say(all, &e));
                 all_ok = false;
             }
         }

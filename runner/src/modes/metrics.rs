@@ -182,7 +182,7 @@ impl<'o> Collector<'o> {
                 Err(e) if is_fatal(&e) => return Err(e),
                 Err(e) => {
                     scrape.errors += 1;
-                    messages.push(named(self.opts.netns == Scope::All, c, e));
+                    messages.push(c.say(self.opts.netns == Scope::All, &e));
                 }
                 Ok(()) => {}
             }
@@ -252,15 +252,6 @@ impl<'o> Collector<'o> {
             })
             .collect();
         Ok(())
-    }
-}
-
-/// `e` as one line, naming namespace `c` when `all` are covered.
-fn named(all: bool, c: &Covered, e: Error) -> String {
-    match (all, e) {
-        (true, Error::Netns(e)) => e.to_string(),
-        (true, e) => format!("netns {}: {e}", c.label),
-        (false, e) => e.to_string(),
     }
 }
 

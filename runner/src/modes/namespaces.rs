@@ -103,6 +103,15 @@ pub fn select(opts: &Options) -> Result<(Vec<Covered>, Vec<String>), Error> {
 }
 
 impl Covered {
+    /// `e` as one line, naming the namespace when `all` are covered (a
+    /// namespace error names it already).
+    pub fn say(&self, all: bool, e: &Error) -> String {
+        match (all, e) {
+            (true, Error::Netns(_)) | (false, _) => e.to_string(),
+            (true, e) => format!("netns {}: {e}", self.label),
+        }
+    }
+
     /// The namespace as the listing's `--all-netns` names it (`Netns`
     /// column, JSON members).
     pub fn info(&self) -> NetnsInfo<'_> {

@@ -103,9 +103,8 @@ struct Watched {
 }
 
 impl Watched {
-    /// Opens what watching namespace `covered` needs inside it.
-    fn open(opts: &Options, covered: Covered) -> Result<Watched, Error> {
-        let opened = covered.open(opts)?;
+    /// Watches namespace `covered` through what was `opened` in it.
+    fn new(opts: &Options, covered: Covered, opened: Opened) -> Result<Watched, Error> {
         let program = match &opened.filter {
             Some(filter) => compile(filter)?,
             None => kernel_filter(opts)?,
@@ -247,12 +246,11 @@ pub fn run(opts: &Options, w: &Watch) -> Result<bool, Error> {
     }
     let mut watched = Vec::with_capacity(found.len());
     for covered in found {
-        let label = covered.label.clone();
-        match Watched::open(opts, covered) {
-            Ok(w) => watched.push(w),
+        match covered.open(opts) {
+            Ok(opened) => watched.push(Watched::new(opts, covered, opened)?),
             Err(e) if is_fatal(&e) || !all => return Err(e),
             Err(e) => {
-                eprintln!("sockdiag: netns {label}: {e}");
+                eprintln!("sockdiag: {}", covered.say(all, &e));
                 all_ok = false;
             }
         }
