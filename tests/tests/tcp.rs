@@ -6,8 +6,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, TcpStream};
 use sockdiag_tests::{sockdiag, ss, tcp_listener, wait_for, Key, Sock};
 
 /// The header of a listing without the Netid column, split on whitespace
-/// (ss's Process column stays empty without -p).
-const HEADER: [&str; 8] = [
+/// (as in ss 7, the Process column is named only with -p).
+const HEADER: [&str; 7] = [
     "State",
     "Recv-Q",
     "Send-Q",
@@ -15,7 +15,6 @@ const HEADER: [&str; 8] = [
     "Address:Port",
     "Peer",
     "Address:Port",
-    "Process",
 ];
 
 /// A listener with listen(7) and three connections nobody accepted: ss

@@ -107,6 +107,7 @@ impl ListenerQuery<'_> {
             let request = FilteredReq {
                 req,
                 bytecode: self.program,
+                bpf_storages: false,
             };
             let outcome = dump(src, buf, &request, |body: &Body<'_>| -> Result<(), Error> {
                 let Body::Inet(rec) = body else {

@@ -2,6 +2,7 @@
 //! (the kernel, or a capture being replayed, optionally recorded), and the
 //! one dumper every table uses; the multicast socket of destroy events.
 
+pub mod diag_file;
 pub mod dump;
 pub mod events;
 pub mod listeners;

@@ -351,7 +351,14 @@ impl Source {
     /// Sends one request (a replay checks it is the one recorded) and
     /// returns its sequence number; replies carry it.
     pub fn send<R: Request>(&mut self, request: &R) -> Result<u32, SourceError> {
-        self.seq = self.seq.wrapping_add(1);
+        let seq = self.seq.wrapping_add(1);
+        self.send_as(request, seq)
+    }
+
+    /// Sends one request with sequence number `seq` (`-D` uses ss's, so its
+    /// file carries what ss's would).
+    pub fn send_as<R: Request>(&mut self, request: &R, seq: u32) -> Result<u32, SourceError> {
+        self.seq = seq;
         // Room for a request with the largest filter program.
         let mut buf = [0u8; 4096];
         let len =

@@ -7,7 +7,7 @@ use std::io;
 use std::os::fd::AsFd;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use sockdiag_codec::format::netns::{column_width, Cell};
+use sockdiag_codec::format::netns::Cell;
 use sockdiag_codec::format::time::Timestamp;
 use sockdiag_codec::wire::datagram::{Body, Messages};
 use sockdiag_codec::wire::sock_diag::SOCK_DIAG_BY_FAMILY;
@@ -94,9 +94,9 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
         })
         .collect();
     let mut buf = vec![0u8; RECV_BUF];
-    let width = all.then(|| column_width(infos.iter()));
-    let mut printer = Printer::new(io::stdout().lock(), opts, width);
+    let mut printer = Printer::new(io::stdout().lock(), opts, all);
     printer.header()?;
+    printer.stream()?;
     printer.flush()?;
     let mut current = None;
     // Where the next wait starts looking, so one busy namespace cannot

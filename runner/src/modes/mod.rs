@@ -8,7 +8,9 @@
 use crate::cli::{Mode, Options};
 use crate::error::Error;
 
+pub mod diag_dump;
 pub mod events;
+pub mod kill;
 pub mod list;
 pub mod metrics;
 mod namespaces;
@@ -21,7 +23,10 @@ pub mod watch;
 /// stderr (a missing table, a `wait` that timed out).
 pub fn run(opts: &Options) -> Result<bool, Error> {
     match &opts.mode {
-        Mode::List => list::run(opts),
+        Mode::List => match &opts.diag_dump {
+            Some(path) => diag_dump::run(opts, path),
+            None => list::run(opts),
+        },
         Mode::Events => events::run(opts),
         Mode::Wait(w) => wait::run(opts, w),
         Mode::Watch(w) => watch::run(opts, w),

@@ -53,7 +53,7 @@ pub fn run(opts: &Options, wait: &Wait) -> Result<bool, Error> {
     let families = opts.families();
     // Counts, prints nothing (it is a `wait` printer); stdout is its
     // writer only so the listing's printer code serves it too.
-    let mut printer = Printer::new(io::stdout().lock(), opts, None);
+    let mut printer = Printer::new(io::stdout().lock(), opts, false);
     loop {
         let before = printer.matched();
         for (opened, program) in &mut watched {
@@ -64,9 +64,10 @@ pub fn run(opts: &Options, wait: &Wait) -> Result<bool, Error> {
                 ephemeral: opened.ephemeral,
                 filter: opened.filter.clone(),
             });
-            let query = query(opts, &families, program);
+            let query = query(opts, program, &families);
             for &table in &opts.tables {
-                let outcome = list_table(&mut opened.src, &mut buf, &mut printer, table, &query)?;
+                let outcome =
+                    list_table(&mut opened.src, &mut buf, &mut printer, table, &query, None)?;
                 if table.missing_is_silent(opts.selection.explicit(table), &outcome) {
                     continue;
                 }

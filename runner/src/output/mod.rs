@@ -7,3 +7,4 @@ pub mod exposition;
 pub mod out;
 pub mod printer;
 pub mod summary;
+pub mod table;

@@ -4,6 +4,8 @@
 use std::fmt;
 use std::io::{self, Write};
 
+use sockdiag_codec::format::columns::{copy_small, RowOut};
+
 use crate::error::Error;
 
 /// Buffered stdout behind `fmt::Write`. Records are formatted into a
@@ -21,37 +23,18 @@ pub struct Out<W: Write> {
 /// Bytes gathered before a write to stdout.
 const OUT_CHUNK: usize = 64 * 1024;
 
-/// Copies a short piece with fixed-size moves (two overlapping ones cover
-/// any length in a range): a memcpy call per piece costs more than the
-/// copy, with musl's memcpy above all.
-#[inline]
-fn copy_small(dst: &mut [u8], src: &[u8]) {
-    let n = src.len();
-    match n {
-        0 => {}
-        1..=3 => {
-            dst[0] = src[0];
-            dst[n / 2] = src[n / 2];
-            dst[n - 1] = src[n - 1];
-        }
-        4..=7 => {
-            dst[..4].copy_from_slice(&src[..4]);
-            dst[n - 4..n].copy_from_slice(&src[n - 4..]);
-        }
-        8..=16 => {
-            dst[..8].copy_from_slice(&src[..8]);
-            dst[n - 8..n].copy_from_slice(&src[n - 8..]);
-        }
-        _ => dst[..n].copy_from_slice(src),
-    }
-}
-
 impl<W: Write> fmt::Write for Out<W> {
     // Inlined where the codec calls it directly with a literal or a
     // number's digits: most pieces of a line.
     #[inline]
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        let bytes = s.as_bytes();
+        self.write_bytes(s.as_bytes())
+    }
+}
+
+impl<W: Write> RowOut for Out<W> {
+    #[inline]
+    fn write_bytes(&mut self, bytes: &[u8]) -> fmt::Result {
         if bytes.len() > self.buf.len() - self.len {
             // A record longer than what is left: send what is gathered,
             // and a piece longer than the buffer directly.
@@ -66,8 +49,9 @@ impl<W: Write> fmt::Write for Out<W> {
                 });
             }
         }
-        copy_small(&mut self.buf[self.len..], bytes);
-        self.len += bytes.len();
+        let end = self.len + bytes.len();
+        copy_small(&mut self.buf[self.len..end], bytes);
+        self.len = end;
         Ok(())
     }
 }

@@ -47,10 +47,15 @@ pub(super) fn requests<'a>(
 ) -> impl Iterator<Item = TableRequest<'a>> + 'a {
     let states = request_states(q.states.0, protocol);
     let (ext, bytecode) = (ext_bits(q), q.bytecode);
+    let bpf_storages = q.bpf_storages;
     q.families.iter().map(move |&family| {
         let mut req = inet::ReqRepr::dump(family, protocol, states);
         req.ext = ext;
-        TableRequest::Inet(FilteredReq { req, bytecode })
+        TableRequest::Inet(FilteredReq {
+            req,
+            bytecode,
+            bpf_storages,
+        })
     })
 }
 
@@ -70,6 +75,7 @@ mod tests {
             memory: false,
             info: false,
             tos: false,
+            bpf_storages: false,
         };
         assert_eq!(ext_bits(&none), 0);
         let m = Query {
