@@ -9,6 +9,7 @@ pub mod etc;
 pub mod filter;
 #[cfg(feature = "format")]
 pub mod format;
+pub mod http;
 pub mod netns;
 pub mod proc;
 pub mod wire;

@@ -48,6 +48,22 @@ pub enum Error {
     Capture(CaptureError),
     /// Writing the output failed.
     Output(io::Error),
+    /// A dump the kernel refused, in words (the module that would serve it).
+    Dump(String),
+    /// A file written in place of stdout (`--textfile`).
+    File {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        error: io::Error,
+    },
+    /// `serve` could not listen on its address.
+    Bind {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// Why.
+        error: io::Error,
+    },
     /// An `ss -D` file named by TCPDIAG_FILE, or one `-D` writes.
     DiagFile(DiagFileError),
     /// `-K`: the kernel would not close a socket of the `protocol` table.
@@ -84,6 +100,9 @@ impl fmt::Display for Error {
             Error::Request(e) => write!(f, "cannot build the request: {e}"),
             Error::Capture(e) => e.fmt(f),
             Error::Output(e) => write!(f, "cannot write output: {e}"),
+            Error::Dump(msg) => f.write_str(msg),
+            Error::File { path, error } => write!(f, "{}: {error}", path.display()),
+            Error::Bind { addr, error } => write!(f, "serve: cannot listen on {addr}: {error}"),
             Error::DiagFile(e) => e.fmt(f),
             Error::Kill { protocol, errno } => {
                 write!(f, "-K: cannot close {protocol} sockets: ")?;

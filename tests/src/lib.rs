@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use socket2::{Domain, SockAddr, Socket, Type};
 
 pub mod netns;
+pub mod process;
 
 /// The sockdiag binary of this workspace, built once per test process.
 ///

@@ -34,6 +34,9 @@ impl StateSet {
     pub const BOUND_INACTIVE: StateSet = StateSet(bit(TcpState::BoundInactive));
     /// What `-l` selects: listeners, and unconnected datagram sockets.
     pub const LISTENING: StateSet = StateSet(bit(TcpState::Listen) | bit(TcpState::Close));
+    /// TCP listeners alone: a request for these walks only the kernel's
+    /// listener table.
+    pub const LISTEN: StateSet = StateSet(bit(TcpState::Listen));
     /// The default of ss's UDP and RAW tables alone (`ss -u`): connected.
     pub const ESTABLISHED: StateSet = StateSet(bit(TcpState::Established));
 

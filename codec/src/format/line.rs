@@ -61,6 +61,9 @@ pub struct Line<'a> {
     /// Written into a JSON object before its `}` (`,"users":[...]`); may
     /// write nothing.
     pub process_json: &'a dyn fmt::Display,
+    /// Written into a JSON object right after its `{`, each member
+    /// followed by a comma (`"timestamp":"...",`); may write nothing.
+    pub json_lead: &'a dyn fmt::Display,
     /// The network namespace of the socket, when the listing covers every
     /// namespace: JSON names it in each object (the text column is the
     /// runner's, [`crate::format::netns`]).
@@ -97,6 +100,7 @@ impl Line<'static> {
         owner: None,
         process: &"",
         process_json: &"",
+        json_lead: &"",
         netns: None,
     };
 }

@@ -14,5 +14,8 @@ pub mod line;
 pub mod names;
 pub mod netns;
 pub mod number;
+pub mod prometheus;
 pub mod summary;
 pub mod text;
+pub mod time;
+pub mod watch;

@@ -9,21 +9,27 @@ use sockdiag_codec::filter::expr::Expr;
 use sockdiag_codec::filter::parse::{ParseOptions, Resolve};
 use sockdiag_codec::filter::states::StateSet;
 
+use crate::cli::mode::{parse_duration, parse_listen_addr, subcommand, ModeArgs};
 use crate::cli::selection::{Db, Selection, SelectionBuilder};
 use crate::host::procs::{selinux_enabled, Contexts};
 use crate::host::services::{DevicesLater, SysResolver};
 use crate::kernel::netns::{Scope, Target};
 use crate::tables::Table;
 
+pub mod mode;
 pub mod selection;
 pub mod unsupported;
 mod usage;
+
+pub use mode::Mode;
 
 pub use usage::USAGE;
 
 /// Everything the command line asked for.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// What the run does: the listing, `-E`, or a subcommand.
+    pub mode: Mode,
     pub tables: Vec<Table>,
     /// Which tables, unix and packet types and families, by ss's rules.
     pub selection: Selection,
@@ -124,6 +130,37 @@ where
 {
     use lexopt::prelude::*;
 
+    // A subcommand is the first word; `serve` takes its address next.
+    let mut args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let word = args.first().and_then(|a| a.to_str()).and_then(subcommand);
+    let mut serve_addr = None;
+    if let Some(word) = word {
+        args.remove(0);
+        if word == "serve" {
+            match args.first().and_then(|a| a.to_str()) {
+                Some(a) if !a.starts_with('-') => {
+                    serve_addr = Some(parse_listen_addr(a).map_err(usage)?);
+                    args.remove(0);
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut mode_args = ModeArgs::default();
+    let duration = |v: Result<OsString, lexopt::Error>, option: &str| -> Result<_, Exit> {
+        let v = v.map_err(|_| usage(format!("{option} needs a duration")))?;
+        let text = v.to_string_lossy();
+        parse_duration(&text).map_err(|e| usage(format!("{option}: {e}")))
+    };
+    let number = |v: Result<OsString, lexopt::Error>, option: &str| -> Result<u64, Exit> {
+        let v = v.map_err(|_| usage(format!("{option} needs a number")))?;
+        let text = v.to_string_lossy();
+        text.parse()
+            .ok()
+            .filter(|&n| n > 0)
+            .ok_or_else(|| usage(format!("{option}: '{text}' is not a number above 0")))
+    };
+
     let mut parser = lexopt::Parser::from_args(args);
     use sockdiag_codec::family as af;
     let (mut dump_raw, mut decode, mut diag_dump) = (None, None, None);
@@ -218,6 +255,17 @@ where
                 }
                 filter_file = Some(parser.value().map_err(|e| usage(e.to_string()))?);
             }
+            Short('E') | Long("events") => mode_args.events = true,
+            Long("sample") => mode_args.sample = Some(duration(parser.value(), "--sample")?),
+            Long("interval") => mode_args.interval = Some(duration(parser.value(), "--interval")?),
+            Long("timeout") => mode_args.timeout = Some(duration(parser.value(), "--timeout")?),
+            Long("count") => mode_args.count = Some(number(parser.value(), "--count")?),
+            Long("max-series") => {
+                let n = number(parser.value(), "--max-series")?;
+                mode_args.max_series = Some(usize::try_from(n).unwrap_or(usize::MAX));
+            }
+            Long("gone") => mode_args.gone = true,
+            Long("textfile") => mode_args.textfile = Some(file_value(&mut parser, "--textfile")?),
             // As in ss, the last -N wins.
             Short('N') | Long("net") => {
                 let value = parser
@@ -306,7 +354,7 @@ where
     }
     q.state_filter = states.0;
     let selection = q.finish();
-    let states = selection.states;
+    let mut states = selection.states;
     if states.0 == 0 {
         return Err(Exit::Nothing("no socket states to show with such filter"));
     }
@@ -319,6 +367,21 @@ where
     }
     if tables.is_empty() {
         return Err(Exit::Nothing("no socket tables to show with such filter"));
+    }
+    let mode = mode_args.finish(word, serve_addr).map_err(usage)?;
+    mode.restrict(&mut tables, &mut states, &selection, saw_state)
+        .map_err(usage)?;
+    if mode != Mode::List {
+        let name = mode.name();
+        for (option, given) in [
+            ("-s", summary),
+            ("--dump-raw", dump_raw.is_some()),
+            ("--decode", decode.is_some()),
+        ] {
+            if given {
+                return Err(usage(format!("{option} does not apply to {name}")));
+            }
+        }
     }
     let unix_by_name = selection.unix_named();
     // ss reads the words first, then the file's lines, as one token
@@ -355,6 +418,7 @@ where
     }
 
     Ok(Options {
+        mode,
         summary_only: summary && selection.defaulted && text.trim().is_empty(),
         filter_text: text,
         netns,

@@ -292,6 +292,23 @@ impl Source {
         })
     }
 
+    /// The kernel of namespace `netns`, asked through a socket opened
+    /// inside it (the modes over time, which record nothing).
+    pub fn kernel(netns: Netns) -> Result<Source, SourceError> {
+        let socket = netns
+            .within(DiagSocket::open)
+            .map_err(SourceError::Netns)?
+            .map_err(SourceError::Kernel)?;
+        Ok(Source {
+            origin: Origin::Kernel {
+                socket: Some(socket),
+                netns,
+            },
+            recorder: None,
+            seq: 0,
+        })
+    }
+
     /// From now on, asks the kernel through `socket`, opened in `netns`,
     /// whose /proc files the raw fallback then reads. A replay has no use
     /// for either.

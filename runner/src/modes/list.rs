@@ -389,6 +389,12 @@ pub fn compile(filter: &Expr) -> Result<Vec<u8>, Error> {
     Ok(program)
 }
 
+/// The filter program the kernel runs for the command line's filter in
+/// the caller's own namespace (empty: none), as [`compile`] makes it.
+pub fn kernel_filter(opts: &Options) -> Result<Vec<u8>, Error> {
+    compile(&opts.filter)
+}
+
 fn is_enoent(outcome: &Outcome) -> bool {
     matches!(outcome, Outcome::Failed(ENOENT) | Outcome::Refused(ENOENT))
 }
@@ -397,7 +403,7 @@ fn is_enoent(outcome: &Outcome) -> bool {
 /// turn), through the printer; stops at the first request that fails.
 /// With a `killer` (`-K`), each selected inet socket is closed first, and
 /// printed if it was.
-fn list_table<W: io::Write>(
+pub fn list_table<W: io::Write>(
     src: &mut Source,
     buf: &mut [u8],
     printer: &mut Printer<'_, W>,

@@ -24,12 +24,13 @@ use sockdiag_codec::wire::unix::UnixRecord;
 use sockdiag_codec::Error as CodecError;
 
 use crate::cli::selection::Db;
-use crate::cli::Options;
+use crate::cli::{Mode, Options};
 use crate::error::Error;
 use crate::host::cgroups::Cgroups;
 use crate::host::hosts::Hosts;
 use crate::host::ifnames::IfNames;
 use crate::host::procs::{self, ProcIndex};
+use crate::host::services::ephemeral_range;
 use crate::host::services::{PortKind, PortNames};
 use crate::output::out::Out;
 use crate::output::table::Table;
@@ -109,6 +110,12 @@ pub struct Printer<'o, W: Write> {
     procs: Option<ProcIndex>,
     /// Reused for netlink port owners' /proc/PID/stat.
     stat_buf: Vec<u8>,
+    /// JSON members written first in each object (`-E`'s timestamp).
+    json_lead: String,
+    /// Records that passed the filter so far.
+    matched: u64,
+    /// `wait`: count what passes the filter, print nothing.
+    count_only: bool,
     /// Service and protocol names of ports (unless `-n` or `-j`), and which
     /// the table being listed gets.
     ports: PortNames,
@@ -138,12 +145,17 @@ impl<'o, W: Write> Printer<'o, W> {
             out: Out::new(out),
             opts,
             layout,
-            json: opts.json.then(JsonArray::new),
+            // A stream of events is read as it comes: JSON Lines.
+            json: opts.json.then(|| match opts.mode {
+                Mode::Events => JsonArray::lines(),
+                _ => JsonArray::new(),
+            }),
             table: (!opts.json).then(|| Table::new(layout)),
             ns: Namespace {
                 label: None,
                 ifnames: IfNames::default(),
-                ephemeral: (1024, 4999),
+                // The caller's own, until a listed namespace is entered.
+                ephemeral: ephemeral_range(),
                 filter: None,
             },
             cgroups: Cgroups::default(),
@@ -151,6 +163,9 @@ impl<'o, W: Write> Printer<'o, W> {
                 .processes
                 .then(|| ProcIndex::build(opts.threads, opts.contexts)),
             stat_buf: Vec::new(),
+            json_lead: String::new(),
+            matched: 0,
+            count_only: matches!(opts.mode, Mode::Wait(_)),
             ports: PortNames::new((1024, 4999)),
             port_kind: PortKind::Service(None),
             hosts: (opts.details.resolve && !opts.json).then(Hosts::load),
@@ -173,6 +188,21 @@ impl<'o, W: Write> Printer<'o, W> {
         }
     }
 
+    /// How many records passed the filter so far (and were printed,
+    /// unless the mode is `wait`, which only counts them).
+    pub fn matched(&self) -> u64 {
+        self.matched
+    }
+
+    /// JSON members written first in every inet object from now on, each
+    /// followed by a comma (`"timestamp":"...",`).
+    pub fn set_json_lead(&mut self, members: std::fmt::Arguments<'_>) {
+        use std::fmt::Write as _;
+        self.json_lead.clear();
+        // Writing into a String cannot fail.
+        let _ = self.json_lead.write_fmt(members);
+    }
+
     /// The header line, unless `-H` or `-j`.
     pub fn header(&mut self) -> Result<(), Error> {
         match &mut self.table {
@@ -181,10 +211,32 @@ impl<'o, W: Write> Printer<'o, W> {
         }
     }
 
+    /// Prints what the table holds (the header) and every row from now
+    /// on as it comes, with the widths measured so far: a stream (`-E`)
+    /// cannot wait for its end to lay out its columns.
+    pub fn stream(&mut self) -> Result<(), Error> {
+        match &mut self.table {
+            Some(t) => t.print(&mut self.out),
+            None => Ok(()),
+        }
+    }
+
     /// The records that follow are of namespace `ns`.
     pub fn enter(&mut self, ns: Namespace<'o>) {
         self.ports.set_ephemeral(ns.ephemeral);
         self.ns = ns;
+    }
+
+    /// Gives back the namespace entered last, for a caller that moves
+    /// between namespaces (`-E --all-netns`).
+    pub fn leave(&mut self) -> Namespace<'o> {
+        let none = Namespace {
+            label: None,
+            ifnames: IfNames::default(),
+            ephemeral: (0, 0),
+            filter: None,
+        };
+        std::mem::replace(&mut self.ns, none)
     }
 
     /// The filter of the namespace being listed.
@@ -239,6 +291,10 @@ impl<'o, W: Write> Printer<'o, W> {
     /// attributes and, as in ss, gets no detail line.
     pub fn inet(&mut self, protocol: Option<u32>, rec: &InetRecord<'_>) -> Result<(), Error> {
         if !self.selects_inet(rec) {
+            return Ok(());
+        }
+        self.matched += 1;
+        if self.count_only {
             return Ok(());
         }
         self.print_inet(protocol, rec)
@@ -316,6 +372,7 @@ impl<'o, W: Write> Printer<'o, W> {
         line.protocol = protocol.unwrap_or(inet::proto::RAW);
         line.ifname = ifname;
         line.cgroup = cgroup;
+        line.json_lead = &self.json_lead;
         if !self.opts.details.numeric {
             let (ports, kind) = (&self.ports, self.port_kind);
             line.services = [rec.id.sport, rec.id.dport].map(|p| ports.name(kind, p));
@@ -349,6 +406,10 @@ impl<'o, W: Write> Printer<'o, W> {
         {
             return Ok(());
         }
+        self.matched += 1;
+        if self.count_only {
+            return Ok(());
+        }
         let netns_cell = self.netns_cell();
         let mut users = [None, None];
         let line = line(
@@ -376,6 +437,10 @@ impl<'o, W: Write> Printer<'o, W> {
         // As in ss, `sport` compares the port id, and a netlink socket has
         // no remote port for `dport` to match.
         if !self.filter().eval_ports(i64::from(rec.portid), -1) {
+            return Ok(());
+        }
+        self.matched += 1;
+        if self.count_only {
             return Ok(());
         }
         let netns_cell = self.netns_cell();
@@ -436,6 +501,10 @@ impl<'o, W: Write> Printer<'o, W> {
         // As in ss, `sport` compares the interface index and `dport` a
         // remote port that is always 0.
         if !self.opts.selection.has(db) || !self.filter().eval_ports(i64::from(rec.ifindex()), 0) {
+            return Ok(());
+        }
+        self.matched += 1;
+        if self.count_only {
             return Ok(());
         }
         let netns_cell = self.netns_cell();

@@ -75,7 +75,7 @@ impl JsonArray {
             write_details(w, d)?;
         }
         write!(w, "{}", line.process_json)?;
-        w.write_char('}')
+        self.close(w)
     }
 }
 

@@ -16,23 +16,42 @@ mod unix;
 
 /// Streams a JSON array of socket objects: `[` before the first, `,`
 /// between, `]` at the end, one object per line. The objects are written
-/// by `inet`, `unix`, `netlink` and `packet`.
+/// by `inet`, `unix`, `netlink` and `packet`. Made with
+/// [`JsonArray::lines`], it streams JSON Lines instead: each object alone
+/// on its line, ended by its newline, with no array around them.
 #[derive(Debug, Default)]
 pub struct JsonArray {
     started: bool,
+    lines: bool,
 }
 
 impl JsonArray {
     /// A new, empty array (nothing written yet).
     pub const fn new() -> JsonArray {
-        JsonArray { started: false }
+        JsonArray {
+            started: false,
+            lines: false,
+        }
     }
 
-    /// Starts the next object: `[` or `,`, its `{`, and the members
-    /// naming `line.netns` when the listing covers every namespace. What
-    /// follows writes the object's first member without a comma.
-    fn open<W: Write>(&mut self, w: &mut W, line: &Line<'_>) -> fmt::Result {
-        w.write_str(if self.started { ",\n{" } else { "[\n{" })?;
+    /// JSON Lines: one object per line, each complete when its line ends
+    /// (for a stream read as it is written, such as `-E`).
+    pub const fn lines() -> JsonArray {
+        JsonArray {
+            started: false,
+            lines: true,
+        }
+    }
+
+    /// Starts the next object: `[` or `,` (nothing for JSON Lines), its
+    /// `{`, the line's leading members, and the members naming
+    /// `line.netns` when the listing covers every namespace. What follows
+    /// writes the object's first member without a comma.
+    pub(crate) fn open<W: Write>(&mut self, w: &mut W, line: &Line<'_>) -> fmt::Result {
+        if !self.lines {
+            w.write_str(if self.started { ",\n" } else { "[\n" })?;
+        }
+        write!(w, "{{{}", line.json_lead)?;
         self.started = true;
         match line.netns {
             Some(ns) => write_netns_members(w, ns),
@@ -40,8 +59,17 @@ impl JsonArray {
         }
     }
 
-    /// Closes the array (`[]` when no object was written).
+    /// Ends an object: its `}`, and for JSON Lines its newline.
+    pub(crate) fn close<W: Write>(&mut self, w: &mut W) -> fmt::Result {
+        w.write_str(if self.lines { "}\n" } else { "}" })
+    }
+
+    /// Closes the array (`[]` when no object was written; nothing for
+    /// JSON Lines).
     pub fn finish<W: Write>(&mut self, w: &mut W) -> fmt::Result {
+        if self.lines {
+            return Ok(());
+        }
         w.write_str(if self.started { "\n]\n" } else { "[]\n" })
     }
 }
@@ -120,6 +148,14 @@ mod tests {
         let mut e: String<16> = String::new();
         JsonArray::new().finish(&mut e).unwrap();
         assert_eq!(e.as_str(), "[]\n");
+        let mut lines = JsonArray::lines();
+        let mut l: String<16> = String::new();
+        for _ in 0..2 {
+            lines.open(&mut l, &Line::PLAIN).unwrap();
+            lines.close(&mut l).unwrap();
+        }
+        lines.finish(&mut l).unwrap();
+        assert_eq!(l.as_str(), "{}\n{}\n");
     }
 
     #[test]

@@ -47,7 +47,7 @@ impl JsonArray {
             write_skmem_member(w, &m)?;
         }
         write!(w, "{}", line.process_json)?;
-        w.write_char('}')
+        self.close(w)
     }
 }
 
