@@ -15,7 +15,7 @@ use byteorder::{ByteOrder, NativeEndian};
 use crate::filter::expr::{Expr, HostCond, Node, NodeId, Pred};
 use crate::filter::socket::{host_matches, End, Entry};
 use crate::wire::attr;
-use crate::wire::inet::{req_attr, ReqRepr, REQ_LEN};
+use crate::wire::inet::{req_attr, ReqRepr};
 use crate::wire::sock_diag::Request;
 use crate::{family, Error, Result};
 
@@ -520,18 +520,24 @@ fn emit_pred(p: &Pred, buf: &mut [u8], pos: usize) -> core::result::Result<usize
     Ok(pos + len)
 }
 
-/// An `inet_diag_req_v2` dump request with a filter program attached as
-/// `INET_DIAG_REQ_BYTECODE`; an empty program sends the plain request.
+/// A dump request with a filter program attached as
+/// `INET_DIAG_REQ_BYTECODE`; an empty program sends the plain request. The
+/// request is an `inet_diag_req_v2`, or the legacy TCP request of
+/// [`crate::wire::inet_legacy`], which takes bytecode the same way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[doc(alias = "INET_DIAG_REQ_BYTECODE")]
-pub struct FilteredReq<'a> {
+pub struct FilteredReq<'a, R = ReqRepr> {
     /// The request itself.
-    pub req: ReqRepr,
+    pub req: R,
     /// The program (see [`compile`]); its bytes are sent as they are.
     pub bytecode: &'a [u8],
 }
 
-impl Request for FilteredReq<'_> {
+impl<R: Request> Request for FilteredReq<'_, R> {
+    fn msg_type(&self) -> u16 {
+        self.req.msg_type()
+    }
+
     fn payload_len(&self) -> usize {
         self.req.payload_len()
             + if self.bytecode.is_empty() {
@@ -550,7 +556,6 @@ impl Request for FilteredReq<'_> {
         if !self.bytecode.is_empty() {
             attr::emit(&mut buf[inner..], req_attr::BYTECODE, self.bytecode)?;
         }
-        debug_assert!(inner >= REQ_LEN);
         Ok(())
     }
 
@@ -563,6 +568,7 @@ impl Request for FilteredReq<'_> {
 mod tests {
     use super::*;
     use crate::filter::parse::{NoResolve, ParseOptions};
+    use crate::wire::inet::REQ_LEN;
 
     fn prog(text: &str) -> ([u8; MAX_PROGRAM_LEN], usize) {
         let e = Expr::parse(text, &ParseOptions::inet()).unwrap();

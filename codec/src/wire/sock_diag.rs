@@ -37,6 +37,10 @@ enum_with_unknown! {
 
 /// A request payload that can follow a netlink header.
 pub trait Request {
+    /// The `nlmsg_type` it travels under; replies carry the same.
+    fn msg_type(&self) -> u16 {
+        SOCK_DIAG_BY_FAMILY
+    }
     /// Bytes the payload occupies, request attributes included.
     fn payload_len(&self) -> usize;
     /// Writes the payload into `buf` (exactly `payload_len()` bytes).
@@ -45,12 +49,13 @@ pub trait Request {
     fn is_dump(&self) -> bool;
 }
 
-/// Frames `request` as one `SOCK_DIAG_BY_FAMILY` message at the start of
-/// `buf` and returns its length. Nothing is written past that length.
+/// Frames `request` as one message of its type (`SOCK_DIAG_BY_FAMILY` but
+/// for the legacy TCP request) at the start of `buf` and returns its
+/// length. Nothing is written past that length.
 pub fn emit_request<R: Request>(buf: &mut [u8], seq: u32, request: &R) -> Result<usize> {
     let payload_len = request.payload_len();
     let header = HeaderRepr {
-        msg_type: SOCK_DIAG_BY_FAMILY,
+        msg_type: request.msg_type(),
         flags: flags::REQUEST | if request.is_dump() { flags::DUMP } else { 0 },
         seq,
         // 0 lets the kernel address its reply to whatever port we are bound to.
