@@ -7,7 +7,7 @@ use libfuzzer_sys::fuzz_target;
 use sockdiag_codec::capture::{self, Capture, Kind};
 use sockdiag_codec::wire::nlmsg::Packet;
 use sockdiag_codec::proc::inet as procnet;
-use sockdiag_codec::wire::{inet, unix};
+use sockdiag_codec::wire::{inet, inet_legacy, unix};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(cap) = Capture::new_checked(data) else {
@@ -23,6 +23,7 @@ fuzz_target!(|data: &[u8]| {
             Kind::Request => {
                 if let Ok(p) = Packet::new_checked(rec.data) {
                     let _ = inet::ReqRepr::parse(p.payload(), p.flags());
+                    let _ = inet_legacy::ReqRepr::parse(p.payload(), p.flags());
                     let _ = unix::ReqRepr::parse(p.payload(), p.flags());
                 }
             }
