@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use sockdiag_codec::capture::{self, Capture, Kind, Records};
 use sockdiag_codec::family;
 use sockdiag_codec::format::names;
-use sockdiag_codec::wire::inet;
 use sockdiag_codec::wire::nlmsg::Packet;
 use sockdiag_codec::wire::sock_diag::{self, Request};
+use sockdiag_codec::wire::{inet, inet_legacy};
 
 use crate::kernel::socket::{DiagSocket, NetError};
 
@@ -181,12 +181,18 @@ impl Recorder {
     }
 }
 
-/// A request in words: "tcp IPv6 dump", "unix dump", ...
+/// A request in words: "a tcp IPv6 dump of states 0x...", "a unix dump", ...
 fn describe(request: &[u8]) -> String {
     let Ok(packet) = Packet::new_checked(request) else {
         return "a malformed request".into();
     };
     let payload = packet.payload();
+    if packet.msg_type() == inet_legacy::TCPDIAG_GETSOCK {
+        return match inet_legacy::ReqRepr::parse(payload, packet.flags()) {
+            Ok(r) => format!("a tcp dump of both IP families of states {:#x}", r.states),
+            Err(_) => "a tcp dump of both IP families".into(),
+        };
+    }
     match payload.first().copied() {
         Some(family::UNIX) => "a unix dump".into(),
         Some(f @ (family::INET | family::INET6)) => {
@@ -265,12 +271,47 @@ impl Source {
     /// Sends one request (a replay checks it is the one recorded) and
     /// returns its sequence number; replies carry it.
     pub fn send<R: Request>(&mut self, request: &R) -> Result<u32, SourceError> {
-        self.seq = self.seq.wrapping_add(1);
+        let (seq, bytes) = self.frame(request)?;
+        self.send_bytes(seq, &bytes)?;
+        Ok(seq)
+    }
+
+    /// Sends a request whose question can also be asked another way,
+    /// starting with `instead` (both IP families in one walk, or one
+    /// request per family). As [`Source::send`], but a replayed capture
+    /// that holds `instead` in its place, recorded by a sockdiag that
+    /// asked that way, gives `None` and sends nothing: the run then asks
+    /// that way too.
+    pub fn offer<R: Request, I: Request>(
+        &mut self,
+        request: &R,
+        instead: &I,
+    ) -> Result<Option<u32>, SourceError> {
+        let (seq, bytes) = self.frame(request)?;
+        let (_, other) = self.frame(instead)?;
+        if let Origin::Replay(replay) = &mut self.origin {
+            let recorded = match replay.records.peek() {
+                Some(Ok(r)) if r.kind == Kind::Request => r.data,
+                _ => &[],
+            };
+            if recorded == &other[..] {
+                return Ok(None);
+            }
+        }
+        self.send_bytes(seq, &bytes)?;
+        Ok(Some(seq))
+    }
+
+    /// The next sequence number and `request` framed with it.
+    fn frame<R: Request>(&self, request: &R) -> Result<(u32, Vec<u8>), SourceError> {
+        let seq = self.seq.wrapping_add(1);
         // Room for a request with the largest filter program.
         let mut buf = [0u8; 4096];
-        let len =
-            sock_diag::emit_request(&mut buf, self.seq, request).map_err(SourceError::Request)?;
-        let bytes = &buf[..len];
+        let len = sock_diag::emit_request(&mut buf, seq, request).map_err(SourceError::Request)?;
+        Ok((seq, buf[..len].to_vec()))
+    }
+
+    fn send_bytes(&mut self, seq: u32, bytes: &[u8]) -> Result<(), SourceError> {
         match &mut self.origin {
             Origin::Kernel(sock) => sock.send(bytes).map_err(SourceError::Kernel)?,
             Origin::Replay(replay) => {
@@ -289,7 +330,8 @@ impl Source {
         if let Some(r) = &mut self.recorder {
             r.record(Kind::Request, bytes)?;
         }
-        Ok(self.seq)
+        self.seq = seq;
+        Ok(())
     }
 
     /// The next datagram answering the last request.

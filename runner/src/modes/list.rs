@@ -9,7 +9,7 @@ use sockdiag_codec::wire::conversation::Outcome;
 
 use crate::cli::Options;
 use crate::error::Error;
-use crate::kernel::dump::dump;
+use crate::kernel::dump::{dump, replies};
 use crate::kernel::socket::RECV_BUF;
 use crate::kernel::source::Source;
 use crate::output::printer::Printer;
@@ -75,8 +75,9 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
     Ok(all_ok)
 }
 
-/// Dumps one table, request by request (an IP table: each family in
-/// turn), through the printer; stops at the first request that fails.
+/// Dumps one table through the printer: both IP families in one walk
+/// when the table and the kernel can, else request by request (an IP
+/// table: each family in turn), stopping at the first request that fails.
 fn list_table<W: io::Write>(
     src: &mut Source,
     buf: &mut [u8],
@@ -84,6 +85,9 @@ fn list_table<W: io::Write>(
     table: Table,
     query: &Query<'_>,
 ) -> Result<Outcome, Error> {
+    if let Some(outcome) = list_in_one_walk(src, buf, printer, table, query)? {
+        return Ok(outcome);
+    }
     for request in table.requests(query) {
         let family = request.family();
         let mut outcome = dump(src, buf, &request, |body| {
@@ -102,4 +106,36 @@ fn list_table<W: io::Write>(
         }
     }
     Ok(Outcome::Done)
+}
+
+/// Dumps both IP families of the table with one request, when it has one;
+/// `None` when the per-family requests must ask instead: the table has no
+/// such request, a capture being decoded asked per family, or the reply
+/// failed before any record. A kernel without the legacy request refuses
+/// it (EINVAL, or EOPNOTSUPP without the compat handler); any other failure
+/// is left to the per-family requests too, so that what is said about it
+/// stays the same as without this request.
+fn list_in_one_walk<W: io::Write>(
+    src: &mut Source,
+    buf: &mut [u8],
+    printer: &mut Printer<'_, W>,
+    table: Table,
+    query: &Query<'_>,
+) -> Result<Option<Outcome>, Error> {
+    let (Some(request), Some(first)) = (table.one_walk(query), table.requests(query).next()) else {
+        return Ok(None);
+    };
+    let Some(seq) = src.offer(&request, &first)? else {
+        return Ok(None);
+    };
+    let family = request.family();
+    let mut records = 0usize;
+    let outcome = replies(src, buf, seq, |body| {
+        records += 1;
+        printer.record(table.kind(), family, body)
+    })?;
+    if outcome != Outcome::Done && records == 0 {
+        return Ok(None);
+    }
+    Ok(Some(outcome))
 }

@@ -116,12 +116,16 @@ impl<'o, W: Write> Printer<'o, W> {
         self.out.flush()
     }
 
-    /// One record of a table of `kind`, from a request for `family`. A
-    /// record of another kind or family answers no question asked:
-    /// printing or skipping it would both mislead.
+    /// One record of a table of `kind`, from a request for `family`
+    /// (`AF_UNSPEC`: both IP families). A record of another kind or family
+    /// answers no question asked: printing or skipping it would both
+    /// mislead.
     pub fn record(&mut self, kind: RecordKind, family: u8, body: &Body<'_>) -> Result<(), Error> {
         match (kind, body) {
-            (RecordKind::Inet { protocol }, Body::Inet(rec)) if rec.family == family => {
+            // An inet record is IPv4 or IPv6: the codec checked.
+            (RecordKind::Inet { protocol }, Body::Inet(rec))
+                if rec.family == family || family == sockdiag_codec::family::UNSPEC =>
+            {
                 self.inet(Some(protocol), rec)
             }
             (RecordKind::Unix, Body::Unix(rec)) => self.unix(rec),
