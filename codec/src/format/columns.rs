@@ -97,7 +97,7 @@ fn write_ipv4<W: Write>(w: &mut W, a: core::net::Ipv4Addr) -> fmt::Result {
         if i > 0 {
             w.write_char('.')?;
         }
-        w.write_str(Decimal::new(octet.into()).as_str())?;
+        Decimal::new(octet.into()).write(w)?;
     }
     Ok(())
 }
@@ -145,13 +145,13 @@ pub(crate) fn write_address<W: Write>(
     Ok(())
 }
 
-/// A port cell: the number, or `*` for 0.
-pub(crate) fn port_text(port: u16, digits: &mut Decimal) -> &str {
+/// A port cell: the number, or `*` for 0, left-aligned in `width` chars.
+pub(crate) fn write_port<W: Write>(w: &mut W, port: u16, width: usize) -> fmt::Result {
     if port == 0 {
-        "*"
+        w.write_char('*')?;
+        pad(w, width.saturating_sub(1))
     } else {
-        *digits = Decimal::new(u64::from(port));
-        digits.as_str()
+        Decimal::new(u64::from(port)).write_left_aligned(w, width)
     }
 }
 
@@ -200,9 +200,9 @@ pub(crate) fn write_lead<W: Write>(
         write_left_aligned(w, state_name(state), width::STATE)?;
         w.write_char(' ')?;
     }
-    write_left_aligned(w, Decimal::new(recv_q.into()).as_str(), width::QUEUE)?;
+    Decimal::new(recv_q.into()).write_left_aligned(w, width::QUEUE)?;
     w.write_char(' ')?;
-    write_left_aligned(w, Decimal::new(send_q.into()).as_str(), width::QUEUE)?;
+    Decimal::new(send_q.into()).write_left_aligned(w, width::QUEUE)?;
     w.write_char(' ')
 }
 

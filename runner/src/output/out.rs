@@ -70,6 +70,20 @@ impl<W: Write> fmt::Write for Out<W> {
         self.len += bytes.len();
         Ok(())
     }
+
+    // The default goes through `encode_utf8` and `write_str`; the codec
+    // writes separators and digits a char at a time, an ASCII byte each.
+    #[inline]
+    fn write_char(&mut self, c: char) -> fmt::Result {
+        match (u8::try_from(c), self.buf.get_mut(self.len)) {
+            (Ok(byte), Some(slot)) if byte.is_ascii() => {
+                *slot = byte;
+                self.len += 1;
+                Ok(())
+            }
+            _ => self.write_str(c.encode_utf8(&mut [0; 4])),
+        }
+    }
 }
 
 impl<W: Write> Out<W> {
@@ -114,6 +128,28 @@ impl<W: Write> Out<W> {
 mod tests {
     use super::*;
     use std::fmt::Write as _;
+
+    /// Chars, ASCII or not, arrive whole and in order, also when the
+    /// buffer is full.
+    #[test]
+    fn chars_arrive_in_order() {
+        let mut out = Out::new(Vec::new());
+        let mut want = String::new();
+        for (i, c) in "ab\u{e9}\u{1f600}z"
+            .chars()
+            .cycle()
+            .take(200_000)
+            .enumerate()
+        {
+            out.write_char(c).unwrap();
+            want.push(c);
+            if i % 1000 == 0 {
+                assert!(out.check(Ok(())).is_ok());
+            }
+        }
+        assert!(out.flush().is_ok());
+        assert_eq!(String::from_utf8(out.inner).unwrap(), want);
+    }
 
     /// Every piece length, across the chunk boundary and beyond the
     /// buffer, arrives whole and in order.

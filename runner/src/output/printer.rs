@@ -50,8 +50,8 @@ fn line<'x>(
     };
     if let Some(index) = procs {
         let [text, json] = users;
-        line.process = text.insert(index.text(inode));
-        line.process_json = json.insert(index.json(inode));
+        line.process = Some(text.insert(index.text(inode)));
+        line.process_json = Some(json.insert(index.json(inode)));
     }
     line
 }

@@ -4,10 +4,10 @@
 
 use core::fmt::{self, Write};
 
-use crate::format::columns::{port_text, width, write_address, write_lead, write_left_aligned};
+use crate::format::columns::{width, write_address, write_lead, write_port};
 use crate::format::line::Line;
 use crate::format::names::{inet_netid, timer_name};
-use crate::format::number::{Decimal, PrefixedHex, TimeLeft};
+use crate::format::number::{PrefixedHex, TimeLeft};
 use crate::format::text::skmem::write_skmem;
 use crate::format::text::tcp::{write_md5_ulp, write_mptcp, write_tcp};
 use crate::format::text::write_shutdown;
@@ -35,15 +35,16 @@ pub fn write_inet<W: Write>(
         rec.wqueue,
     )?;
     let v6only = rec.v6only.unwrap_or(false);
-    let mut digits = Decimal::new(0);
     write_address(w, rec.id.src, line.ifname, v6only, width::ADDR)?;
     w.write_char(':')?;
-    write_left_aligned(w, port_text(rec.id.sport, &mut digits), width::PORT)?;
+    write_port(w, rec.id.sport, width::PORT)?;
     w.write_char(' ')?;
     write_address(w, rec.id.dst, None, v6only, width::ADDR)?;
     w.write_char(':')?;
-    w.write_str(port_text(rec.id.dport, &mut digits))?;
-    write!(w, "{}", line.process)?;
+    write_port(w, rec.id.dport, 0)?;
+    if let Some(process) = line.process {
+        write!(w, "{process}")?;
+    }
     // ss's -e implies -o: the timer follows the process column.
     if layout.extended || line.timer {
         write_timer(w, rec)?;

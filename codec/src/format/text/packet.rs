@@ -85,7 +85,9 @@ pub fn write_packet<W: Write>(w: &mut W, line: &Line<'_>, rec: &PacketRecord<'_>
     write_aligned(w, &interface, width::PORT, false)?;
     w.write_char(' ')?;
     write_right_aligned(w, "*", width::ADDR)?;
-    write!(w, "{}", line.process)?;
+    if let Some(process) = line.process {
+        write!(w, "{process}")?;
+    }
     let sep = if line.oneline { " " } else { "\n\t" };
     if layout.extended {
         if let Some(uid) = rec.uid.filter(|&u| u != 0) {

@@ -26,7 +26,7 @@ fn write_nonzero<W: Write>(w: &mut W, label: &str, v: impl Into<u64>) -> fmt::Re
         0 => Ok(()),
         v => {
             w.write_str(label)?;
-            w.write_str(Decimal::new(v).as_str())
+            Decimal::new(v).write(w)
         }
     }
 }

@@ -4,9 +4,7 @@
 
 use core::fmt::{self, Write};
 
-use crate::format::columns::{
-    pad, unix_queues, width, write_lead, write_left_aligned, write_right_aligned, CharCount,
-};
+use crate::format::columns::{pad, unix_queues, width, write_lead, write_right_aligned, CharCount};
 use crate::format::line::Line;
 use crate::format::names::{unix_netid, write_unix_name};
 use crate::format::number::Decimal;
@@ -26,12 +24,14 @@ pub fn write_unix<W: Write>(w: &mut W, line: &Line<'_>, rec: &UnixRecord<'_>) ->
     pad(w, width::ADDR.saturating_sub(name_width.0))?;
     write_unix_name(w, &rec.name)?;
     w.write_char(' ')?;
-    write_left_aligned(w, Decimal::new(rec.inode.into()).as_str(), width::PORT)?;
+    Decimal::new(rec.inode.into()).write_left_aligned(w, width::PORT)?;
     w.write_char(' ')?;
     write_right_aligned(w, "*", width::ADDR)?;
     w.write_char(' ')?;
-    w.write_str(Decimal::new(rec.peer.unwrap_or(0).into()).as_str())?;
-    write!(w, "{}", line.process)?;
+    Decimal::new(rec.peer.unwrap_or(0).into()).write(w)?;
+    if let Some(process) = line.process {
+        write!(w, "{process}")?;
+    }
     if let Some(m) = rec.meminfo.filter(|_| line.memory) {
         write_skmem(w, &m)?;
     }
@@ -120,8 +120,8 @@ mod tests {
             ..UnixRecord::new(SockType::Stream, TcpState::Established, 7)
         };
         let line = Line {
-            process: &" users:((\"x\",pid=1,fd=3))",
-            process_json: &",\"users\":[]",
+            process: Some(&" users:((\"x\",pid=1,fd=3))"),
+            process_json: Some(&",\"users\":[]"),
             ..Line::PLAIN
         };
         let mut s: String<256> = String::new();
