@@ -55,6 +55,7 @@ pub struct Message<'a> {
 }
 
 /// Decodes the message at the start of `buf` (already checked).
+#[inline]
 fn decode<'a>(packet: &Packet<&'a [u8]>) -> Result<Option<Message<'a>>> {
     let header = HeaderRepr::parse(packet);
     let payload = packet.payload();
@@ -110,6 +111,9 @@ impl<'a> Messages<'a> {
 impl<'a> Iterator for Messages<'a> {
     type Item = Result<Message<'a>>;
 
+    // Inlined into the conversation: a record is moved, not copied, on
+    // its way out.
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         while !self.failed && !self.rest.is_empty() {
             let rest: &'a [u8] = self.rest;

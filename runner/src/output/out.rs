@@ -47,33 +47,25 @@ fn copy_small(dst: &mut [u8], src: &[u8]) {
 }
 
 impl<W: Write> fmt::Write for Out<W> {
-    // Inlined where the codec calls it directly with a literal or a
-    // number's digits: most pieces of a line.
-    #[inline]
+    // Inlined where the codec calls it with a literal or a number's
+    // digits: most pieces of a line. The rare full buffer is out of line.
+    #[inline(always)]
     fn write_str(&mut self, s: &str) -> fmt::Result {
         let bytes = s.as_bytes();
-        if bytes.len() > self.buf.len() - self.len {
-            // A record longer than what is left: send what is gathered,
-            // and a piece longer than the buffer directly.
-            self.drain().map_err(|e| {
-                self.error = Some(e);
-                fmt::Error
-            })?;
-            if bytes.len() > self.buf.len() {
-                return self.inner.write_all(bytes).map_err(|e| {
-                    self.error = Some(e);
-                    fmt::Error
-                });
+        let end = self.len + bytes.len();
+        match self.buf.get_mut(self.len..end) {
+            Some(dst) => {
+                copy_small(dst, bytes);
+                self.len = end;
+                Ok(())
             }
+            None => self.write_through(bytes),
         }
-        copy_small(&mut self.buf[self.len..], bytes);
-        self.len += bytes.len();
-        Ok(())
     }
 
     // The default goes through `encode_utf8` and `write_str`; the codec
     // writes separators and digits a char at a time, an ASCII byte each.
-    #[inline]
+    #[inline(always)]
     fn write_char(&mut self, c: char) -> fmt::Result {
         match (u8::try_from(c), self.buf.get_mut(self.len)) {
             (Ok(byte), Some(slot)) if byte.is_ascii() => {
@@ -81,7 +73,7 @@ impl<W: Write> fmt::Write for Out<W> {
                 self.len += 1;
                 Ok(())
             }
-            _ => self.write_str(c.encode_utf8(&mut [0; 4])),
+            _ => self.write_through(c.encode_utf8(&mut [0; 4]).as_bytes()),
         }
     }
 }
@@ -111,6 +103,26 @@ impl<W: Write> Out<W> {
             self.drain().map_err(Error::Output)?;
         }
         Ok(())
+    }
+
+    /// A piece longer than what is left of the buffer: sends what is
+    /// gathered, and a piece longer than the buffer directly.
+    #[cold]
+    #[inline(never)]
+    fn write_through(&mut self, bytes: &[u8]) -> fmt::Result {
+        let r = self.drain().and_then(|()| {
+            if bytes.len() > self.buf.len() {
+                self.inner.write_all(bytes)
+            } else {
+                self.buf[..bytes.len()].copy_from_slice(bytes);
+                self.len = bytes.len();
+                Ok(())
+            }
+        });
+        r.map_err(|e| {
+            self.error = Some(e);
+            fmt::Error
+        })
     }
 
     fn drain(&mut self) -> io::Result<()> {
