@@ -24,7 +24,7 @@ const OUT_CHUNK: usize = 64 * 1024;
 /// Copies a short piece with fixed-size moves (two overlapping ones cover
 /// any length in a range): a memcpy call per piece costs more than the
 /// copy, with musl's memcpy above all.
-#[inline]
+#[inline(always)]
 fn copy_small(dst: &mut [u8], src: &[u8]) {
     let n = src.len();
     match n {
