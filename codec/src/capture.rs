@@ -59,6 +59,9 @@ enum_with_unknown! {
         ProcNetRaw = 3,
         /// 4: the text of `/proc/net/raw6`.
         ProcNetRaw6 = 4,
+        /// 5: the start of one network namespace's part of an
+        /// `--all-netns` run ([`crate::netns::Netns`] says what it holds).
+        Netns = 5,
     }
 }
 
@@ -264,7 +267,7 @@ mod tests {
             }))
         );
         assert_eq!(it.next(), None);
-        for raw in 0..6u16 {
+        for raw in 0..7u16 {
             assert_eq!(u16::from(Kind::from(raw)), raw);
         }
     }

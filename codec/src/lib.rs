@@ -8,6 +8,7 @@ pub mod error;
 pub mod filter;
 #[cfg(feature = "format")]
 pub mod format;
+pub mod netns;
 pub mod proc;
 pub mod wire;
 

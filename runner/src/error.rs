@@ -8,6 +8,7 @@ use sockdiag_codec::filter::bytecode::CompileError;
 use sockdiag_codec::wire::conversation::ConversationError;
 use sockdiag_codec::Error as CodecError;
 
+use crate::kernel::netns::NetnsError;
 use crate::kernel::socket::NetError;
 use crate::kernel::source::{CaptureError, SourceError};
 
@@ -32,10 +33,12 @@ pub enum Error {
     /// A /proc file that could not be read.
     ProcFile {
         /// The file.
-        path: &'static str,
+        path: String,
         /// Why.
         error: io::Error,
     },
+    /// The filter did not parse again inside a namespace.
+    Filter(String),
     /// The filter compiled to a program the kernel cannot take.
     FilterTooLarge(CompileError),
     /// A request that could not be built.
@@ -44,6 +47,8 @@ pub enum Error {
     Capture(CaptureError),
     /// Writing the output failed.
     Output(io::Error),
+    /// A network namespace could not be opened, or (fatal) left.
+    Netns(NetnsError),
 }
 
 impl Error {
@@ -61,6 +66,7 @@ impl fmt::Display for Error {
             Error::Reply(e) => e.fmt(f),
             Error::ProcLine { path, line, error } => write!(f, "{path}: line {line}: {error}"),
             Error::ProcFile { path, error } => write!(f, "{path}: {error}"),
+            Error::Filter(e) => f.write_str(e),
             Error::FilterTooLarge(e) => write!(
                 f,
                 "filter: the kernel cannot run this expression ({e}); shorten it"
@@ -68,6 +74,7 @@ impl fmt::Display for Error {
             Error::Request(e) => write!(f, "cannot build the request: {e}"),
             Error::Capture(e) => e.fmt(f),
             Error::Output(e) => write!(f, "cannot write output: {e}"),
+            Error::Netns(e) => e.fmt(f),
         }
     }
 }
@@ -86,7 +93,14 @@ impl From<SourceError> for Error {
             SourceError::Kernel(e) => Error::Kernel(e),
             SourceError::Capture(e) => Error::Capture(e),
             SourceError::Request(e) => Error::Request(e),
+            SourceError::Netns(e) => Error::Netns(e),
         }
+    }
+}
+
+impl From<NetnsError> for Error {
+    fn from(e: NetnsError) -> Error {
+        Error::Netns(e)
     }
 }
 

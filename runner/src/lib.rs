@@ -18,16 +18,17 @@
 //! - `kernel/`: `socket.rs`, the NETLINK_SOCK_DIAG socket; `source.rs`,
 //!   where datagrams come from (the kernel, or a `--decode` capture) and
 //!   the `--dump-raw` recorder; `dump.rs`, the one dumper that sends a
-//!   request and drives the codec's conversation. Entering another network
-//!   namespace (`-N`, `--all-netns`) belongs here too, beside the socket
-//!   it opens, with a `netns.rs`.
+//!   request and drives the codec's conversation; `netns.rs`, the network
+//!   namespaces a run covers (`-N`, `--all-netns`: `select` them, then
+//!   `Netns::within` opens each one's sockets and files and comes back).
 //! - `output/`: `out.rs`, the buffered writer; `printer.rs`, which filters
 //!   each record in user space and formats it; `summary.rs`, `-s`. A new
 //!   output form (JSON Lines, a Prometheus exposition) goes here, and what
 //!   it computes without a syscall goes to the codec's `format` module.
-//! - `host/`: lookups outside sock_diag: processes (`-p`), interface names,
-//!   cgroup paths, service names. Host and DNS names (`-r`) and pod
-//!   attribution go here.
+//! - `host/`: lookups outside sock_diag: processes (`-p`), interface names
+//!   (asked through the listed namespace's socket), cgroup paths, service
+//!   names, pods and containers (`pods.rs`). Host and DNS names (`-r`) go
+//!   here.
 //! - `modes/`: what a run does. `list.rs` is the ss listing; events (`-E`),
 //!   `watch`, `wait`, `metrics`, `serve` and kill (`-K`) each get a file
 //!   beside it.

@@ -19,6 +19,8 @@ use std::time::{Duration, Instant};
 
 use socket2::{Domain, SockAddr, Socket, Type};
 
+pub mod netns;
+
 /// The sockdiag binary of this workspace, built once per test process.
 ///
 /// A test crate cannot depend on a binary, so this runs
@@ -102,7 +104,8 @@ impl fmt::Display for Run {
     }
 }
 
-fn run(program: &OsStr, args: &[impl AsRef<OsStr>]) -> Run {
+/// Runs `program` with `args`, each one argv word.
+pub fn run(program: &OsStr, args: &[impl AsRef<OsStr>]) -> Run {
     let mut command = program.to_string_lossy().into_owned();
     for a in args {
         command.push_str(&format!(" {:?}", a.as_ref()));

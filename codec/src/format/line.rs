@@ -7,6 +7,7 @@
 use core::fmt;
 
 use crate::format::columns::Layout;
+use crate::netns::Netns;
 
 /// How one socket is printed, text or JSON.
 #[derive(Clone, Copy)]
@@ -44,6 +45,10 @@ pub struct Line<'a> {
     /// Written into a JSON object before its `}` (`,"users":[...]`), when
     /// `-p` asked for it.
     pub process_json: Option<&'a dyn fmt::Display>,
+    /// The network namespace of the socket, when the listing covers every
+    /// namespace: JSON names it in each object (the text column is the
+    /// runner's, [`crate::format::netns`]).
+    pub netns: Option<&'a Netns<'a>>,
 }
 
 impl Line<'static> {
@@ -67,6 +72,7 @@ impl Line<'static> {
         owner: None,
         process: None,
         process_json: None,
+        netns: None,
     };
 }
 
@@ -90,6 +96,7 @@ impl fmt::Debug for Line<'_> {
             .field("ifname", &self.ifname)
             .field("cgroup", &self.cgroup)
             .field("owner", &self.owner)
+            .field("netns", &self.netns)
             .finish_non_exhaustive()
     }
 }

@@ -6,11 +6,12 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use sockdiag_codec::filter::expr::Expr;
-use sockdiag_codec::filter::parse::ParseOptions;
+use sockdiag_codec::filter::parse::{ParseOptions, Resolve};
 use sockdiag_codec::filter::states::StateSet;
 
 use crate::cli::selection::{Db, Selection, SelectionBuilder};
-use crate::host::services::SysResolver;
+use crate::host::services::{DevicesLater, SysResolver};
+use crate::kernel::netns::{Scope, Target};
 use crate::tables::Table;
 
 pub mod selection;
@@ -25,8 +26,12 @@ pub struct Options {
     /// Which tables, unix and packet types and families, by ss's rules.
     pub selection: Selection,
     pub states: StateSet,
-    /// The filter expression; empty matches everything.
+    /// The filter expression; empty matches everything. With `-N` or
+    /// `--all-netns` its interface names are resolved in each namespace
+    /// ([`Options::filter_in`]).
     pub filter: Expr,
+    /// The expression's text, words and `-F` file joined.
+    pub filter_text: String,
     pub header: bool,
     pub extended: bool,
     pub json: bool,
@@ -43,6 +48,8 @@ pub struct Options {
     pub dump_raw: Option<PathBuf>,
     /// `--decode FILE`: read the replies from FILE instead of the kernel.
     pub decode: Option<PathBuf>,
+    /// `-N` and `--all-netns`: which network namespaces to list.
+    pub netns: Scope,
 }
 
 /// ss's per-socket detail options.
@@ -101,6 +108,7 @@ where
     let mut words: Vec<String> = Vec::new();
     let mut filter_file: Option<OsString> = None;
     let mut details = Details::default();
+    let (mut one_netns, mut all_netns) = (None, false);
 
     let text = |v: Result<OsString, lexopt::Error>| -> Result<String, Exit> {
         v.map_err(|e| usage(e.to_string()))?
@@ -153,6 +161,14 @@ where
                 }
                 filter_file = Some(parser.value().map_err(|e| usage(e.to_string()))?);
             }
+            // As in ss, the last -N wins.
+            Short('N') | Long("net") => {
+                let value = parser
+                    .value()
+                    .map_err(|_| usage("-N needs a namespace name, path or pid:PID"))?;
+                one_netns = Some(Target::parse(&value).map_err(usage)?);
+            }
+            Long("all-netns") => all_netns = true,
             Long("dump-raw") => dump_raw = Some(file_value(&mut parser, "--dump-raw")?),
             Long("decode") => decode = Some(file_value(&mut parser, "--decode")?),
             Short('h') | Long("help") => return Err(Exit::Info(USAGE.to_string())),
@@ -169,6 +185,18 @@ where
             other => return Err(usage(other.unexpected().to_string())),
         }
     }
+
+    let netns = match (one_netns, all_netns) {
+        (Some(_), true) => return Err(usage("-N and --all-netns exclude each other")),
+        (Some(_), false) if decode.is_some() => {
+            return Err(usage(
+                "-N: --decode lists the namespace of the --dump-raw run",
+            ))
+        }
+        (Some(target), false) => Scope::One(target),
+        (None, true) => Scope::All,
+        (None, false) => Scope::Own,
+    };
 
     let mut states = StateSet(q.state_filter);
     let mut rest: &[String] = &words;
@@ -227,25 +255,13 @@ where
             text.push_str(line);
         }
     }
-    let resolver = SysResolver {
-        tcp: tables.contains(&Table::Tcp),
-        udp: tables.contains(&Table::Udp),
-    };
-    let parse_opts = ParseOptions {
-        unix: unix_by_name,
-        resolve: &resolver,
-    };
-    let filter = Expr::parse(&text, &parse_opts).map_err(|e| {
-        let word = text.get(e.offset..e.offset + e.len).unwrap_or("");
-        if word.is_empty() {
-            usage(format!("filter: at the end: expected {}", e.expected))
-        } else {
-            usage(format!(
-                "filter: '{word}' (byte {}): expected {}",
-                e.offset, e.expected
-            ))
-        }
-    })?;
+    let resolver = resolver_for(&tables);
+    // Another namespace's interfaces are known only inside it.
+    let filter = match netns {
+        Scope::Own => parse_filter(&text, unix_by_name, &resolver),
+        _ => parse_filter(&text, unix_by_name, &DevicesLater(&resolver)),
+    }
+    .map_err(usage)?;
     // With -x, ss reads addresses and ports as unix names and then lists
     // the unix table only.
     if unix_by_name && filter.has_host_conditions() {
@@ -254,6 +270,8 @@ where
 
     Ok(Options {
         summary_only: summary && selection.defaulted && text.trim().is_empty(),
+        filter_text: text,
+        netns,
         tables,
         selection,
         states,
@@ -270,7 +288,42 @@ where
     })
 }
 
+/// The resolver of names in a filter over `tables`.
+fn resolver_for(tables: &[Table]) -> SysResolver {
+    SysResolver {
+        tcp: tables.contains(&Table::Tcp),
+        udp: tables.contains(&Table::Udp),
+    }
+}
+
+/// Parses a filter expression; the error is one line naming the word.
+fn parse_filter(text: &str, unix: bool, resolve: &dyn Resolve) -> Result<Expr, String> {
+    let parse_opts = ParseOptions { unix, resolve };
+    Expr::parse(text, &parse_opts).map_err(|e| {
+        let word = text.get(e.offset..e.offset + e.len).unwrap_or("");
+        if word.is_empty() {
+            format!("filter: at the end: expected {}", e.expected)
+        } else {
+            format!(
+                "filter: '{word}' (byte {}): expected {}",
+                e.offset, e.expected
+            )
+        }
+    })
+}
+
 impl Options {
+    /// The filter again, with the system's names resolved by `resolve`
+    /// (a namespace's interfaces). It parsed once, so it parses again.
+    pub fn filter_in(&self, resolve: &dyn Resolve) -> Result<Expr, String> {
+        parse_filter(&self.filter_text, self.selection.unix_named(), resolve)
+    }
+
+    /// The resolver of the command line's names, for [`Options::filter_in`].
+    pub fn resolver(&self) -> SysResolver {
+        resolver_for(&self.tables)
+    }
+
     /// ss shows the Netid column when more than one table is listed; unix
     /// counts as three (stream, datagram, seqpacket).
     pub fn show_netid(&self) -> bool {
@@ -414,5 +467,31 @@ mod tests {
         assert_eq!(o.dump_raw, Some(PathBuf::from("a.cap")));
         assert_eq!(o.decode, Some(PathBuf::from("b.cap")));
         assert!(usage_err(&["--decode"]).contains("--decode needs a file name"));
+    }
+
+    #[test]
+    fn namespaces() {
+        assert_eq!(opts(&["-t"]).netns, Scope::Own);
+        assert_eq!(
+            opts(&["-N", "blue", "-t"]).netns,
+            Scope::One(Target::Name("blue".into()))
+        );
+        assert_eq!(
+            opts(&["--net=pid:7", "-N", "/run/netns/red"]).netns,
+            Scope::One(Target::Path("/run/netns/red".into()))
+        );
+        assert_eq!(opts(&["--all-netns", "-tl"]).netns, Scope::All);
+        assert_eq!(
+            opts(&["--all-netns", "--decode", "x.cap"]).netns,
+            Scope::All
+        );
+        assert!(usage_err(&["-N", "x", "--all-netns"]).contains("exclude each other"));
+        assert!(usage_err(&["-N", "x", "--decode", "y"]).contains("--decode"));
+        assert!(usage_err(&["-N", "pid:x"]).contains("pid:PID"));
+        assert!(usage_err(&["-N"]).contains("-N needs"));
+        // Another namespace's interface is not looked up here.
+        let o = opts(&["--all-netns", "dev", "=", "no-such-if0"]);
+        assert!(!o.filter.is_empty());
+        assert!(usage_err(&["dev", "=", "no-such-if0"]).contains("no-such-if0"));
     }
 }

@@ -23,6 +23,10 @@ List sockets through the kernel's sock_diag interface, like ss.
   -O, --oneline      details on one line    -s, --summary   socket counts
   -H, --no-header    no header line         -j, --json      a JSON array
   -F, --filter FILE  read the filter expression from FILE ('-': stdin)
+  -N, --net NSNAME   the network namespace NSNAME (/run/netns), a namespace file
+                     path, or pid:PID (the namespace of process PID)
+  --all-netns        every network namespace, each row led by its Netns
+                     (name, pid:PID, ino:INODE, or namespace/pod)
   -h, --help         this text              -V, --version   version
   --dump-raw FILE    also save every request and reply to FILE
   --decode FILE      print a saved dump instead of asking the kernel

@@ -1,11 +1,14 @@
 //! The names a filter expression may use that only the system knows:
 //! service names (`sport = :ssh`, from /etc/services, as ss's
-//! getservbyname), interface names (`dev = lo`, from sysfs) and cgroup
-//! paths (`cgroup = /system.slice`, the directory's inode on the cgroup v2
+//! getservbyname), interface names (`dev = lo`, from sysfs, or asked
+//! through a socket of the namespace being listed) and cgroup paths
+//! (`cgroup = /system.slice`, the directory's inode on the cgroup v2
 //! mount, which is the cgroup id on 64-bit kernels). Plus the ephemeral
 //! port range that ss's user-space `autobound` test reads.
 
+use std::cell::RefCell;
 use std::fs;
+use std::os::fd::BorrowedFd;
 use std::os::unix::fs::MetadataExt;
 
 use sockdiag_codec::filter::parse::Resolve;
@@ -69,7 +72,75 @@ impl Resolve for SysResolver {
     }
 }
 
+/// An interface index no interface has: the kernel numbers them from 1 to
+/// `i32::MAX`. `dev = NAME` for a name a namespace does not have matches no
+/// socket of it, and `not dev = NAME` every one.
+pub const NO_DEVICE: u32 = u32::MAX;
+
+/// Resolves a filter's names for one network namespace: interface names
+/// through a socket of it (SIOCGIFINDEX), the rest as [`SysResolver`]. A
+/// name it does not have resolves to [`NO_DEVICE`] and is noted in
+/// `unknown`, for the caller to decide.
+pub struct NetnsResolver<'a> {
+    pub sys: &'a SysResolver,
+    pub socket: BorrowedFd<'a>,
+    pub unknown: RefCell<Vec<String>>,
+}
+
+impl Resolve for NetnsResolver<'_> {
+    fn service(&self, name: &str) -> Option<u16> {
+        self.sys.service(name)
+    }
+
+    fn device(&self, name: &str) -> Option<u32> {
+        match rustix::net::netdevice::name_to_index(self.socket, name) {
+            Ok(index) => Some(index),
+            // Not a name: the parser reads it as an index.
+            Err(_) if is_index(name) => None,
+            Err(_) => {
+                self.unknown.borrow_mut().push(name.to_string());
+                Some(NO_DEVICE)
+            }
+        }
+    }
+
+    fn cgroup(&self, path: &str) -> Option<u64> {
+        self.sys.cgroup(path)
+    }
+}
+
+/// A `dev` value the filter parser reads as an interface index (C's
+/// `strtoul` spellings: decimal, `0x` hex, octal).
+fn is_index(name: &str) -> bool {
+    let hex = name.strip_prefix("0x").or_else(|| name.strip_prefix("0X"));
+    match hex {
+        Some(h) => !h.is_empty() && h.bytes().all(|b| b.is_ascii_hexdigit()),
+        None => !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()),
+    }
+}
+
+/// The command line's resolver when the listing is of other namespaces:
+/// an interface name is taken as written, to be resolved in each namespace
+/// ([`NetnsResolver`]).
+pub struct DevicesLater<'a>(pub &'a SysResolver);
+
+impl Resolve for DevicesLater<'_> {
+    fn service(&self, name: &str) -> Option<u16> {
+        self.0.service(name)
+    }
+
+    fn device(&self, name: &str) -> Option<u32> {
+        // IFNAMSIZ holds 15 bytes and the NUL; an index is read as one.
+        (!name.is_empty() && name.len() < 16 && !is_index(name)).then_some(NO_DEVICE)
+    }
+
+    fn cgroup(&self, path: &str) -> Option<u64> {
+        self.0.cgroup(path)
+    }
+}
+
 /// `/proc/sys/net/ipv4/ip_local_port_range`, or ss's fallback 1024-4999.
+/// Each namespace has its own: read it inside the one being listed.
 pub fn ephemeral_range() -> (u16, u16) {
     fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
         .ok()
@@ -78,4 +149,28 @@ pub fn ephemeral_range() -> (u16, u16) {
             Some((w.next()??, w.next()??))
         })
         .unwrap_or((1024, 4999))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Under -N and --all-netns an interface index stays an index, and a
+    /// name waits for the namespace.
+    #[test]
+    fn indexes_are_not_names() {
+        for index in ["1", "0x1f", "017"] {
+            assert!(is_index(index), "{index}");
+        }
+        for name in ["eth0", "0xg", "", "0x"] {
+            assert!(!is_index(name), "{name}");
+        }
+        let sys = SysResolver {
+            tcp: true,
+            udp: false,
+        };
+        assert_eq!(DevicesLater(&sys).device("2"), None);
+        assert_eq!(DevicesLater(&sys).device("eth0"), Some(NO_DEVICE));
+        assert_eq!(DevicesLater(&sys).device("a-name-too-long0"), None);
+    }
 }

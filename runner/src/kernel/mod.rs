@@ -3,5 +3,6 @@
 //! one dumper every table uses.
 
 pub mod dump;
+pub mod netns;
 pub mod socket;
 pub mod source;

@@ -21,6 +21,8 @@ pub enum NetError {
     Sys(&'static str, Errno),
     /// A datagram longer than the receive buffer (records would be lost).
     Truncated(usize),
+    /// A request before any namespace's socket was opened.
+    NoSocket,
 }
 
 impl std::fmt::Display for NetError {
@@ -31,6 +33,7 @@ impl std::fmt::Display for NetError {
                  (CONFIG_SOCK_DIAG not built in, or module sock_diag not loaded)",
             ),
             NetError::Sys(what, e) => write!(f, "{what}: {}", io::Error::from(*e)),
+            NetError::NoSocket => f.write_str("no sock_diag socket was opened"),
             NetError::Truncated(n) => {
                 write!(
                     f,
@@ -72,6 +75,13 @@ impl DiagSocket {
         rustix::net::connect(&fd, &SocketAddrNetlink::new(0, 0))
             .map_err(|e| NetError::Sys("cannot connect the netlink socket", e))?;
         Ok(DiagSocket { fd })
+    }
+
+    /// The socket, for ioctls that answer about its namespace
+    /// (interface names).
+    pub fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        use std::os::fd::AsFd;
+        self.fd.as_fd()
     }
 
     /// Sends one framed request.

@@ -1,6 +1,7 @@
-//! Where datagrams come from: the kernel, or a capture file written by an
-//! earlier `--dump-raw` run (format in `sockdiag_codec::capture`). The dump
-//! loop talks to a [`Source`] and cannot tell the two apart, so `--decode`
+//! Where datagrams come from: the kernel, through a socket of the network
+//! namespace being listed, or a capture file written by an earlier
+//! `--dump-raw` run (format in `sockdiag_codec::capture`). The dump loop
+//! talks to a [`Source`] and cannot tell the two apart, so `--decode`
 //! prints exactly what the live run printed.
 
 use std::fs::File;
@@ -11,19 +12,22 @@ use std::path::{Path, PathBuf};
 use sockdiag_codec::capture::{self, Capture, Kind, Records};
 use sockdiag_codec::family;
 use sockdiag_codec::format::names;
+use sockdiag_codec::netns::Netns as NetnsInfo;
 use sockdiag_codec::wire::nlmsg::Packet;
 use sockdiag_codec::wire::sock_diag::{self, Request};
 use sockdiag_codec::wire::{inet, inet_legacy};
 
+use crate::kernel::netns::{Netns, NetnsError};
 use crate::kernel::socket::{DiagSocket, NetError};
 
-/// Why a source failed: the kernel, the capture file, or a request that
-/// could not be built.
+/// Why a source failed: the kernel, the capture file, a request that
+/// could not be built, or the namespace its /proc files are read in.
 #[derive(Debug)]
 pub enum SourceError {
     Kernel(NetError),
     Capture(CaptureError),
     Request(sockdiag_codec::Error),
+    Netns(NetnsError),
 }
 
 impl From<CaptureError> for SourceError {
@@ -75,6 +79,8 @@ pub enum CaptureErrorKind {
     Extra {
         offset: usize,
     },
+    /// `--decode --all-netns` of a capture with no namespace in it.
+    NoNamespaces,
 }
 
 impl std::fmt::Display for CaptureError {
@@ -116,12 +122,20 @@ impl std::fmt::Display for CaptureError {
                 "record at byte {offset} is more than this run reads \
                  (decode with the options of the --dump-raw run)"
             ),
+            CaptureErrorKind::NoNamespaces => {
+                f.write_str("holds no network namespace (was it made without --all-netns?)")
+            }
         }
     }
 }
 
 enum Origin {
-    Kernel(DiagSocket),
+    /// The namespace being listed and its socket (none before the first
+    /// namespace is entered).
+    Kernel {
+        socket: Option<DiagSocket>,
+        netns: Netns,
+    },
     Replay(Replay),
 }
 
@@ -137,6 +151,8 @@ struct Replay {
     path: PathBuf,
     records: Peekable<Records<'static>>,
     requests: usize,
+    /// Its namespace records, in order (an `--all-netns` run's).
+    namespaces: Vec<NetnsInfo<'static>>,
 }
 
 /// A capture file being written (`--dump-raw`).
@@ -220,19 +236,28 @@ impl Replay {
             .map_err(|e| file_error(path, CaptureErrorKind::Format(e)))?;
         // Find a bad record before printing anything.
         let mut check = cap.records();
+        let mut namespaces = Vec::new();
         while let Some(r) = check.next() {
-            if let Err(error) = r {
-                let offset = check.offset();
-                return Err(file_error(
-                    path,
-                    CaptureErrorKind::BadRecord { offset, error },
-                ));
+            let namespace = r.and_then(|r| match r.kind {
+                Kind::Netns => NetnsInfo::parse(r.data).map(Some),
+                _ => Ok(None),
+            });
+            match namespace {
+                Ok(found) => namespaces.extend(found),
+                Err(error) => {
+                    let offset = check.offset();
+                    return Err(file_error(
+                        path,
+                        CaptureErrorKind::BadRecord { offset, error },
+                    ));
+                }
             }
         }
         Ok(Replay {
             path: path.to_owned(),
             records: cap.records().peekable(),
             requests: 0,
+            namespaces,
         })
     }
 
@@ -255,10 +280,15 @@ impl Replay {
 
 impl Source {
     /// The kernel, or the file of `--decode`; recording to `--dump-raw`.
+    /// The kernel is asked through the socket [`Source::use_socket`]
+    /// hands over, one namespace at a time.
     pub fn open(decode: Option<&Path>, dump_raw: Option<&Path>) -> Result<Source, SourceError> {
         let origin = match decode {
             Some(path) => Origin::Replay(Replay::open(path)?),
-            None => Origin::Kernel(DiagSocket::open().map_err(SourceError::Kernel)?),
+            None => Origin::Kernel {
+                socket: None,
+                netns: Netns::own(),
+            },
         };
         let recorder = dump_raw.map(Recorder::create).transpose()?;
         Ok(Source {
@@ -266,6 +296,45 @@ impl Source {
             recorder,
             seq: 0,
         })
+    }
+
+    /// From now on, asks the kernel through `socket`, opened in `netns`,
+    /// whose /proc files the raw fallback then reads. A replay has no use
+    /// for either.
+    pub fn use_socket(&mut self, socket: DiagSocket, netns: Netns) {
+        if let Origin::Kernel { .. } = self.origin {
+            self.origin = Origin::Kernel {
+                socket: Some(socket),
+                netns,
+            };
+        }
+    }
+
+    /// The namespaces an `--all-netns` capture holds, in order; an error
+    /// when it holds none. Empty when not replaying.
+    pub fn replayed_namespaces(&self) -> Result<&[NetnsInfo<'static>], CaptureError> {
+        match &self.origin {
+            Origin::Replay(r) if r.namespaces.is_empty() => {
+                Err(file_error(&r.path, CaptureErrorKind::NoNamespaces))
+            }
+            Origin::Replay(r) => Ok(&r.namespaces),
+            Origin::Kernel { .. } => Ok(&[]),
+        }
+    }
+
+    /// Starts namespace `ns`'s part of an `--all-netns` run: recorded
+    /// before its requests, and read back in its place by a replay.
+    pub fn begin_namespace(&mut self, ns: &NetnsInfo<'_>) -> Result<(), SourceError> {
+        if let Origin::Replay(replay) = &mut self.origin {
+            replay.next(Kind::Netns)?;
+        }
+        if let Some(r) = &mut self.recorder {
+            let mut data = vec![0u8; ns.buffer_len()];
+            ns.emit(&mut data)
+                .map_err(|e| file_error(&r.path, CaptureErrorKind::Format(e)))?;
+            r.record(Kind::Netns, &data)?;
+        }
+        Ok(())
     }
 
     /// Sends one request (a replay checks it is the one recorded) and
@@ -313,7 +382,11 @@ impl Source {
 
     fn send_bytes(&mut self, seq: u32, bytes: &[u8]) -> Result<(), SourceError> {
         match &mut self.origin {
-            Origin::Kernel(sock) => sock.send(bytes).map_err(SourceError::Kernel)?,
+            Origin::Kernel { socket, .. } => socket
+                .as_ref()
+                .ok_or(SourceError::Kernel(NetError::NoSocket))?
+                .send(bytes)
+                .map_err(SourceError::Kernel)?,
             Origin::Replay(replay) => {
                 replay.requests += 1;
                 let recorded = replay.next(Kind::Request)?;
@@ -337,7 +410,11 @@ impl Source {
     /// The next datagram answering the last request.
     pub fn recv<'b>(&mut self, buf: &'b mut [u8]) -> Result<&'b [u8], SourceError> {
         let datagram: &'b [u8] = match &mut self.origin {
-            Origin::Kernel(sock) => sock.recv(buf).map_err(SourceError::Kernel)?,
+            Origin::Kernel { socket, .. } => socket
+                .as_ref()
+                .ok_or(SourceError::Kernel(NetError::NoSocket))?
+                .recv(buf)
+                .map_err(SourceError::Kernel)?,
             Origin::Replay(replay) => replay.next(Kind::Datagram)?,
         };
         if let Some(r) = &mut self.recorder {
@@ -346,20 +423,26 @@ impl Source {
         Ok(datagram)
     }
 
-    /// The text of /proc/net/raw (or raw6 for IPv6), `None` when there is
-    /// none to read (no /proc; or not in the capture).
+    /// The text of the namespace's /proc/net/raw (or raw6 for IPv6),
+    /// `None` when there is none to read (no /proc; or not in the capture).
     pub fn proc_raw(&mut self, ipv6: bool) -> Result<Option<Vec<u8>>, SourceError> {
-        let (kind, path) = if ipv6 {
-            (Kind::ProcNetRaw6, "/proc/net/raw6")
+        let (kind, file) = if ipv6 {
+            (Kind::ProcNetRaw6, "raw6")
         } else {
-            (Kind::ProcNetRaw, "/proc/net/raw")
+            (Kind::ProcNetRaw, "raw")
         };
         let text = match &mut self.origin {
-            // Unreadable is missing: the caller then names raw_diag.
-            Origin::Kernel(_) => match std::fs::read(path) {
-                Ok(t) => t,
-                Err(_) => return Ok(None),
-            },
+            Origin::Kernel { netns, .. } => {
+                let path = format!("{}/{file}", netns.proc_net());
+                let read = netns
+                    .within(|| std::fs::read(path))
+                    .map_err(SourceError::Netns)?;
+                // Unreadable is missing: the caller then names raw_diag.
+                match read {
+                    Ok(t) => t,
+                    Err(_) => return Ok(None),
+                }
+            }
             Origin::Replay(replay) => match replay.records.peek() {
                 Some(Ok(r)) if r.kind == kind => replay.next(kind)?.to_vec(),
                 _ => return Ok(None),

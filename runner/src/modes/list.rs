@@ -1,78 +1,317 @@
 //! The ss listing: the summary if asked, then every selected table dumped
 //! in ss's order, each record printed as it is decoded; a table the kernel
-//! cannot dump is one line on stderr while the others still print.
+//! cannot dump is one line on stderr while the others still print. With
+//! `-N` the tables are another namespace's; with `--all-netns` every
+//! namespace's in turn, each row led by its namespace.
 
+use std::cell::RefCell;
 use std::io;
 
 use sockdiag_codec::filter::bytecode::{self, CompileError};
+use sockdiag_codec::filter::expr::Expr;
+use sockdiag_codec::format::netns::{column_width, Cell};
+use sockdiag_codec::netns::Netns as NetnsInfo;
+use sockdiag_codec::proc::sockstat::Summary;
 use sockdiag_codec::wire::conversation::Outcome;
 
 use crate::cli::Options;
 use crate::error::Error;
+use crate::host::ifnames::IfNames;
+use crate::host::pods::{PodInfo, Pods};
+use crate::host::services::{ephemeral_range, NetnsResolver};
 use crate::kernel::dump::{dump, replies};
-use crate::kernel::socket::RECV_BUF;
+use crate::kernel::netns::{self, Netns, NetnsError, Scope};
+use crate::kernel::socket::{DiagSocket, NetError, RECV_BUF};
 use crate::kernel::source::Source;
-use crate::output::printer::Printer;
+use crate::output::printer::{Namespace, Printer};
 use crate::output::summary;
 use crate::tables::explain::explain;
 use crate::tables::{raw_proc, Query, Table};
 
 const ENOENT: i32 = 2;
 
+/// One namespace of the listing: the way in (none for a replayed one) and
+/// what `--all-netns` calls it.
+struct Listed<'a> {
+    netns: Option<&'a Netns>,
+    info: NetnsInfo<'a>,
+    cell: String,
+}
+
+/// What is opened inside a namespace before its tables are dumped.
+struct Inside {
+    socket: DiagSocket,
+    ephemeral: (u16, u16),
+}
+
+fn open_inside() -> Result<Inside, NetError> {
+    Ok(Inside {
+        socket: DiagSocket::open()?,
+        ephemeral: ephemeral_range(),
+    })
+}
+
+/// Prints a line on stderr after what stdout holds so far.
+fn say<W: io::Write>(printer: &mut Printer<'_, W>, line: &str) -> Result<(), Error> {
+    printer.flush()?;
+    eprintln!("sockdiag: {line}");
+    Ok(())
+}
+
 /// Runs the listing `opts` asks for. `Ok(false)`: something was missing
 /// (said on stderr), the rest printed.
 pub fn run(opts: &Options) -> Result<bool, Error> {
-    if opts.summary {
-        let mut text = String::new();
-        // Writing into a String cannot fail.
-        let _ = summary::read()?.write(&mut text);
-        print!("{text}");
-        if opts.summary_only {
-            return Ok(true);
-        }
-    }
+    let all = opts.netns == Scope::All;
     let mut src = Source::open(opts.decode.as_deref(), opts.dump_raw.as_deref())?;
-    let mut buf = vec![0u8; RECV_BUF];
-    let mut printer = Printer::new(io::stdout().lock(), opts);
-    printer.header()?;
-    // The kernel runs the filter; an expression it cannot run at all (a
-    // unix pattern, which leaves the unix table alone listed) is left to
-    // the user-space test. Any other failure would silently run the
-    // listing unfiltered in the kernel: it is an error.
-    let mut program = [0u8; bytecode::MAX_PROGRAM_LEN];
-    let len = match bytecode::compile(&opts.filter, &mut program) {
-        Ok(len) => len,
-        Err(CompileError::UserSpaceOnly) => 0,
-        Err(e) => return Err(Error::FilterTooLarge(e)),
-    };
-    let families = opts.families();
-    let query = Query {
-        states: opts.states,
-        families: &families,
-        bytecode: &program[..len],
-        extended: opts.extended,
-        json: opts.json,
-        memory: opts.details.memory,
-        info: opts.details.info,
-        tos: opts.details.tos,
+    let replaying = opts.decode.is_some();
+    let mut selected = match replaying {
+        true => netns::Selected::default(),
+        false => netns::select(&opts.netns)?,
     };
     let mut all_ok = true;
-    for &table in &opts.tables {
-        let outcome = list_table(&mut src, &mut buf, &mut printer, table, &query)?;
-        if table.missing_is_silent(opts.selection.explicit(table), &outcome) {
+    let mut problems: Vec<String> = selected.errors.iter().map(|e| e.to_string()).collect();
+    // Without CAP_SYS_ADMIN no other namespace can be entered: one line
+    // says so instead of one per namespace.
+    if all && !replaying && !netns::may_enter_others() {
+        let others = selected.namespaces.len() - 1;
+        selected.namespaces.truncate(1);
+        problems.push(format!(
+            "--all-netns: listing only this process's network namespace; entering the \
+             {others} other(s) found needs CAP_SYS_ADMIN (run as root)"
+        ));
+    }
+    let pods: Vec<PodInfo> = {
+        let mut pods = Pods::default();
+        let wanted = all && !replaying;
+        selected
+            .namespaces
+            .iter()
+            .map(|ns| match ns.pid {
+                Some(pid) if wanted => pods.of_process(pid),
+                _ => PodInfo::default(),
+            })
+            .collect()
+    };
+    let replayed = match (all, replaying) {
+        (true, true) => src.replayed_namespaces().map_err(Error::Capture)?.to_vec(),
+        _ => Vec::new(),
+    };
+    let listed: Vec<Listed<'_>> = match replaying {
+        true if all => replayed.iter().map(|&info| listed(None, info)).collect(),
+        true => vec![listed(None, NetnsInfo::default())],
+        false => selected
+            .namespaces
+            .iter()
+            .zip(&pods)
+            .map(|(ns, pod)| {
+                let info = NetnsInfo {
+                    inode: ns.inode,
+                    name: ns.name.as_deref(),
+                    pid: ns.pid,
+                    pod: pod.view(),
+                };
+                listed(Some(ns), info)
+            })
+            .collect(),
+    };
+
+    let mut printer = Printer::new(
+        io::stdout().lock(),
+        opts,
+        all.then(|| column_width(listed.iter().map(|l| &l.info))),
+    );
+    for line in problems.drain(..) {
+        say(&mut printer, &line)?;
+        all_ok = false;
+    }
+    let mut unreachable = vec![false; listed.len()];
+    if opts.summary && replaying {
+        // A capture holds no counters: the summary is this machine's.
+        print_summary(summary::read("/proc/net")?, None);
+    } else if opts.summary {
+        for (at, ns) in listed.iter().enumerate() {
+            let read = match ns.netns {
+                Some(n) => n.within(|| summary::read(n.proc_net())),
+                None => continue,
+            };
+            let summary = match read {
+                Ok(s) => s?,
+                Err(e) => {
+                    unreachable[at] = true;
+                    all_ok &= skip(&mut printer, e)?;
+                    continue;
+                }
+            };
+            print_summary(summary, all.then_some(ns.cell.as_str()));
+        }
+    }
+    if opts.summary_only {
+        return Ok(all_ok);
+    }
+
+    let mut buf = vec![0u8; RECV_BUF];
+    // The header comes with the first namespace that opens: a run whose
+    // one namespace cannot be entered prints only why.
+    let mut header = false;
+    let program = compile(&opts.filter)?;
+    let families = opts.families();
+    let mut reported: Vec<String> = Vec::new();
+    // Interface names of the filter that no namespace has so far.
+    let mut unknown_everywhere: Option<Vec<String>> = None;
+    for (at, ns) in listed.iter().enumerate() {
+        if unreachable[at] {
             continue;
         }
-        if let Some(msg) = explain(table, &outcome) {
-            // Keep stdout and stderr in order for a reader of both.
-            printer.flush()?;
-            eprintln!("sockdiag: {msg}");
+        let mut namespace = Namespace {
+            label: all.then_some((&ns.info, ns.cell.as_str())),
+            ifnames: IfNames::default(),
+            ephemeral: (0, 0),
+            filter: None,
+        };
+        if ns.netns.is_none() {
+            // A replay's: this machine's.
+            namespace.ephemeral = ephemeral_range();
+        }
+        if let Some(handle) = ns.netns {
+            let inside = match handle.within(open_inside) {
+                Ok(inside) => inside?,
+                Err(e) => {
+                    all_ok &= skip(&mut printer, e)?;
+                    continue;
+                }
+            };
+            if let Ok(fd) = inside.socket.as_fd().try_clone_to_owned() {
+                namespace.ifnames = IfNames::of_socket(fd);
+            }
+            namespace.ephemeral = inside.ephemeral;
+            if opts.netns != Scope::Own && !opts.filter.is_empty() {
+                let sys = opts.resolver();
+                let resolver = NetnsResolver {
+                    sys: &sys,
+                    socket: inside.socket.as_fd(),
+                    unknown: RefCell::new(Vec::new()),
+                };
+                let filter = opts.filter_in(&resolver).map_err(Error::Filter)?;
+                let unknown = resolver.unknown.into_inner();
+                // One namespace: an interface it lacks is an error, as ss
+                // says for its own. Every namespace: an error when none has
+                // it.
+                if let (false, Some(name)) = (all, unknown.first()) {
+                    let line = format!(
+                        "netns {}: filter: no interface named '{name}' in this namespace",
+                        handle.who
+                    );
+                    say(&mut printer, &line)?;
+                    return Ok(false);
+                }
+                match &mut unknown_everywhere {
+                    Some(before) => before.retain(|name| unknown.contains(name)),
+                    None => unknown_everywhere = Some(unknown),
+                }
+                namespace.filter = Some(filter);
+            }
+            src.use_socket(inside.socket, handle.try_clone()?);
+        }
+        if all {
+            src.begin_namespace(&ns.info)?;
+        }
+        if !header {
+            printer.header()?;
+            header = true;
+        }
+        let namespace_program;
+        let bytecode = match &namespace.filter {
+            Some(filter) => {
+                namespace_program = compile(filter)?;
+                namespace_program.as_slice()
+            }
+            None => program.as_slice(),
+        };
+        printer.enter(namespace);
+        let query = Query {
+            states: opts.states,
+            families: &families,
+            bytecode,
+            extended: opts.extended,
+            json: opts.json,
+            memory: opts.details.memory,
+            info: opts.details.info,
+            tos: opts.details.tos,
+        };
+        for &table in &opts.tables {
+            let outcome = list_table(&mut src, &mut buf, &mut printer, table, &query)?;
+            if table.missing_is_silent(opts.selection.explicit(table), &outcome) {
+                continue;
+            }
+            let Some(msg) = explain(table, &outcome) else {
+                continue;
+            };
             all_ok = false;
+            // A missing module is missing in every namespace: said once.
+            let global = matches!(outcome, Outcome::Failed(ENOENT) | Outcome::Refused(ENOENT));
+            let msg = match (all, global) {
+                (true, false) => format!("netns {}: {msg}", ns.cell),
+                _ => msg,
+            };
+            if !reported.contains(&msg) {
+                say(&mut printer, &msg)?;
+                reported.push(msg);
+            }
         }
     }
     printer.close()?;
     src.finish()?;
     printer.flush()?;
+    if let Some(name) = unknown_everywhere.and_then(|u| u.into_iter().next()) {
+        eprintln!("sockdiag: filter: no network namespace has an interface named '{name}'");
+        all_ok = false;
+    }
     Ok(all_ok)
+}
+
+/// Prints `-s`'s summary, after a `Netns: CELL` line when every namespace
+/// is listed.
+fn print_summary(summary: Summary, cell: Option<&str>) {
+    let mut text = String::new();
+    if let Some(cell) = cell {
+        text = format!("Netns: {cell}\n");
+    }
+    // Writing into a String cannot fail.
+    let _ = summary.write(&mut text);
+    print!("{text}");
+}
+
+fn listed<'a>(netns: Option<&'a Netns>, info: NetnsInfo<'a>) -> Listed<'a> {
+    Listed {
+        netns,
+        info,
+        cell: Cell(&info).to_string(),
+    }
+}
+
+/// A namespace that could not be entered: one line; `Ok(false)` (the
+/// listing goes on) unless the thread could not come back.
+fn skip<W: io::Write>(printer: &mut Printer<'_, W>, e: NetnsError) -> Result<bool, Error> {
+    if e.is_fatal() {
+        return Err(Error::Netns(e));
+    }
+    say(printer, &e.to_string())?;
+    Ok(false)
+}
+
+/// The kernel runs the filter; an expression it cannot run at all (a unix
+/// pattern, which leaves the unix table alone listed) is left to the
+/// user-space test. Any other failure would silently run the listing
+/// unfiltered in the kernel: it is an error.
+fn compile(filter: &Expr) -> Result<Vec<u8>, Error> {
+    let mut program = vec![0u8; bytecode::MAX_PROGRAM_LEN];
+    let len = match bytecode::compile(filter, &mut program) {
+        Ok(len) => len,
+        Err(CompileError::UserSpaceOnly) => 0,
+        Err(e) => return Err(Error::FilterTooLarge(e)),
+    };
+    program.truncate(len);
+    Ok(program)
 }
 
 /// Dumps one table through the printer: both IP families in one walk

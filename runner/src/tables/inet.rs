@@ -5,7 +5,7 @@
 
 use sockdiag_codec::family;
 use sockdiag_codec::filter::bytecode::FilteredReq;
-use sockdiag_codec::wire::inet::{self, attr_kind as k, ext_bit};
+use sockdiag_codec::wire::inet::{self, attr_kind as k, ext_bit, proto, TcpState};
 use sockdiag_codec::wire::inet_legacy;
 
 use super::{Query, TableRequest};
@@ -28,12 +28,29 @@ fn ext_bits(q: &Query<'_>) -> u8 {
     ext
 }
 
+/// The states to ask `protocol`'s table for. ss's `-l` asks TCP for
+/// LISTEN and CLOSE, and any bit besides LISTEN makes the kernel walk the
+/// established table too, every socket of every namespace, after the
+/// listeners. TCP never shows a CLOSE socket (closing unhashes it before
+/// the state changes), so a listener query leaves CLOSE out: the same
+/// answer from the listening table alone. Other queries walk both tables
+/// anyway and are sent as asked.
+fn request_states(states: u32, protocol: u32) -> u32 {
+    let (listen, close) = (TcpState::Listen.mask(), TcpState::Close.mask());
+    if protocol == proto::TCP && states & listen != 0 && states & !(listen | close) == 0 {
+        states & !close
+    } else {
+        states
+    }
+}
+
 /// One request per family of the query.
 pub(super) fn requests<'a>(
     q: &Query<'a>,
     protocol: u32,
 ) -> impl Iterator<Item = TableRequest<'a>> + 'a {
-    let (states, ext, bytecode) = (q.states.0, ext_bits(q), q.bytecode);
+    let states = request_states(q.states.0, protocol);
+    let (ext, bytecode) = (ext_bits(q), q.bytecode);
     q.families.iter().map(move |&family| {
         let mut req = inet::ReqRepr::dump(family, protocol, states);
         req.ext = ext;
@@ -43,13 +60,14 @@ pub(super) fn requests<'a>(
 
 /// The legacy TCP request for a query that wants both IP families: the
 /// states, extensions and filter program of the two per-family requests,
-/// in one walk. Rows then come in the kernel's walk order (listeners of
-/// both families first), not IPv4 before IPv6.
+/// in one walk (a listener query too asks for LISTEN alone). Rows then
+/// come in the kernel's walk order (listeners of both families first), not
+/// IPv4 before IPv6.
 pub(super) fn both_families<'a>(q: &Query<'a>) -> Option<FilteredReq<'a, inet_legacy::ReqRepr>> {
     if q.families != [family::INET, family::INET6] {
         return None;
     }
-    let mut req = inet_legacy::ReqRepr::dump(q.states.0);
+    let mut req = inet_legacy::ReqRepr::dump(request_states(q.states.0, proto::TCP));
     req.ext = ext_bits(q);
     Some(FilteredReq {
         req,
@@ -107,5 +125,24 @@ mod tests {
         for families in [&[family::INET][..], &[family::INET6], &[]] {
             assert!(both_families(&Query { families, ..both }).is_none());
         }
+        let listeners = Query {
+            states: StateSet::LISTENING,
+            ..both
+        };
+        let req = both_families(&listeners).expect("both families");
+        assert_eq!(req.req.states, 1 << 10);
+    }
+
+    #[test]
+    fn listener_queries_ask_for_listen_only() {
+        let (listen, close) = (1 << 10, 1 << 7);
+        let listening = StateSet::LISTENING.0;
+        assert_eq!(request_states(listening, proto::TCP), listen);
+        // UDP's unconnected sockets are CLOSE: -l needs the bit there.
+        assert_eq!(request_states(listening, proto::UDP), listening);
+        // `state close` alone asks for what was asked.
+        assert_eq!(request_states(close, proto::TCP), close);
+        let all = StateSet::ALL.0;
+        assert_eq!(request_states(all, proto::TCP), all);
     }
 }

@@ -24,10 +24,10 @@ impl JsonArray {
         rec: &InetRecord<'_>,
         details: Option<&InetDetails<'_>>,
     ) -> fmt::Result {
-        self.open(w)?;
+        self.open(w, line)?;
         write!(
             w,
-            "{{\"netid\":\"{}\",\"state\":\"{}\",\"recv_q\":{},\"send_q\":{},\
+            "\"netid\":\"{}\",\"state\":\"{}\",\"recv_q\":{},\"send_q\":{},\
              \"local_address\":\"{}\",\"local_port\":{},\"peer_address\":\"{}\",\"peer_port\":{},\
              \"ifindex\":{}",
             inet_netid(line.protocol),

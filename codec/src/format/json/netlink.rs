@@ -16,10 +16,10 @@ impl JsonArray {
         line: &Line<'_>,
         rec: &NetlinkRecord<'_>,
     ) -> fmt::Result {
-        self.open(w)?;
+        self.open(w, line)?;
         write!(
             w,
-            "{{\"netid\":\"nl\",\"state\":\"UNCONN\",\"recv_q\":{},\"send_q\":{},\"protocol\":{}",
+            "\"netid\":\"nl\",\"state\":\"UNCONN\",\"recv_q\":{},\"send_q\":{},\"protocol\":{}",
             rec.rqueue(),
             rec.wqueue(),
             rec.protocol

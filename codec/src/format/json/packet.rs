@@ -16,10 +16,10 @@ impl JsonArray {
         line: &Line<'_>,
         rec: &PacketRecord<'_>,
     ) -> fmt::Result {
-        self.open(w)?;
+        self.open(w, line)?;
         write!(
             w,
-            "{{\"netid\":\"{}\",\"state\":\"UNCONN\",\"recv_q\":{},\"send_q\":0,\"protocol\":{}",
+            "\"netid\":\"{}\",\"state\":\"UNCONN\",\"recv_q\":{},\"send_q\":0,\"protocol\":{}",
             packet_netid(rec.sock_type),
             rec.rqueue(),
             rec.protocol

@@ -17,11 +17,11 @@ impl JsonArray {
         line: &Line<'_>,
         rec: &UnixRecord<'_>,
     ) -> fmt::Result {
-        self.open(w)?;
+        self.open(w, line)?;
         let (rq, sq) = unix_queues(rec);
         write!(
             w,
-            "{{\"netid\":\"{}\",\"state\":\"{}\",\"recv_q\":{rq},\"send_q\":{sq},\"local_address\":\"",
+            "\"netid\":\"{}\",\"state\":\"{}\",\"recv_q\":{rq},\"send_q\":{sq},\"local_address\":\"",
             unix_netid(rec.sock_type),
             state_name(rec.state),
         )?;
