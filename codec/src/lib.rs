@@ -5,6 +5,7 @@
 
 pub mod capture;
 pub mod error;
+pub mod etc;
 pub mod filter;
 #[cfg(feature = "format")]
 pub mod format;

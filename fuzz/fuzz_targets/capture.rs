@@ -10,7 +10,8 @@ use std::fmt::Write;
 use sockdiag_codec::capture::{self, Capture, Kind};
 use sockdiag_codec::format::json::JsonArray;
 use sockdiag_codec::format::line::Line;
-use sockdiag_codec::format::netns::{column_width, write_netns_cell, Cell};
+use sockdiag_codec::format::columns::{Cells, Column, Layout};
+use sockdiag_codec::format::netns::Cell;
 use sockdiag_codec::netns::Netns;
 use sockdiag_codec::wire::nlmsg::Packet;
 use sockdiag_codec::proc::inet as procnet;
@@ -54,9 +55,17 @@ fuzz_target!(|data: &[u8]| {
                     assert_eq!(ns.emit(&mut again), Ok(rec.data.len()));
                     assert_eq!(again, rec.data);
                     let cell = Cell(&ns).to_string();
-                    let mut text = String::new();
-                    write_netns_cell(&mut text, &cell, column_width([&ns])).unwrap();
-                    write!(text, "{}", ns.label()).unwrap();
+                    // The cell leads a row of the layout.
+                    let layout = Layout {
+                        netns: true,
+                        ..Layout::default()
+                    };
+                    sockdiag_codec_fuzz::text_row(layout, |r| {
+                        r.cell(Column::Netns)?;
+                        r.write_str(&cell)?;
+                        r.cell(Column::Local)?;
+                        write!(r, "{}", ns.label())
+                    });
                     // The namespace's members lead each JSON object.
                     let line = Line {
                         netns: Some(&ns),

@@ -161,6 +161,7 @@ fuzz_target!(|input: Input| {
             let filtered = FilteredReq {
                 req,
                 bytecode: &bytecode,
+                bpf_storages: false,
             };
             let mut big = vec![0xa5u8; usize::from(input.buf_len) + bytecode.len()];
             for buf in [&mut buf[..], &mut big[..]] {

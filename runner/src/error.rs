@@ -8,6 +8,7 @@ use sockdiag_codec::filter::bytecode::CompileError;
 use sockdiag_codec::wire::conversation::ConversationError;
 use sockdiag_codec::Error as CodecError;
 
+use crate::kernel::diag_file::DiagFileError;
 use crate::kernel::netns::NetnsError;
 use crate::kernel::socket::NetError;
 use crate::kernel::source::{CaptureError, SourceError};
@@ -47,6 +48,15 @@ pub enum Error {
     Capture(CaptureError),
     /// Writing the output failed.
     Output(io::Error),
+    /// An `ss -D` file named by TCPDIAG_FILE, or one `-D` writes.
+    DiagFile(DiagFileError),
+    /// `-K`: the kernel would not close a socket of the `protocol` table.
+    Kill {
+        /// The table: tcp, udp, raw.
+        protocol: &'static str,
+        /// Why, positive.
+        errno: i32,
+    },
     /// A network namespace could not be opened, or (fatal) left.
     Netns(NetnsError),
 }
@@ -74,6 +84,15 @@ impl fmt::Display for Error {
             Error::Request(e) => write!(f, "cannot build the request: {e}"),
             Error::Capture(e) => e.fmt(f),
             Error::Output(e) => write!(f, "cannot write output: {e}"),
+            Error::DiagFile(e) => e.fmt(f),
+            Error::Kill { protocol, errno } => {
+                write!(f, "-K: cannot close {protocol} sockets: ")?;
+                match *errno {
+                    1 => f.write_str("permission denied (closing a socket needs CAP_NET_ADMIN)"),
+                    95 => f.write_str("the kernel was built without CONFIG_INET_DIAG_DESTROY"),
+                    e => write!(f, "{}", io::Error::from_raw_os_error(e)),
+                }
+            }
             Error::Netns(e) => e.fmt(f),
         }
     }

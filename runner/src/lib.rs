@@ -49,4 +49,4 @@ mod tables;
 
 pub use cli::{parse, Exit, Options, USAGE};
 pub use error::Error;
-pub use modes::list::run;
+pub use modes::run;

@@ -1,8 +1,8 @@
 //! [`Line`]: everything a printed socket needs besides its record, in one
 //! value. The listing's switches (`-e`, `-o`, `--tos`, `-m`, `-i`, `-n`,
-//! `-O`) and what the runner found outside the kernel's answer (interface
-//! and cgroup names, a netlink port's owner, `-p`'s processes). Each kind
-//! of socket uses the parts that apply to it.
+//! `-O`, `--cgroup`, `--inet-sockopt`, `-b`) and what the runner found outside the kernel's answer (interface,
+//! cgroup, host and service names, a netlink port's owner, `-p`'s
+//! processes). Each kind of socket uses the parts that apply to it.
 
 use core::fmt;
 
@@ -27,6 +27,15 @@ pub struct Line<'a> {
     pub numeric: bool,
     /// `-O`: details on the socket's line instead of a second line.
     pub oneline: bool,
+    /// `--cgroup`: an inet socket's cgroup path.
+    pub cgroups: bool,
+    /// `--inet-sockopt`: an inet socket's option flags.
+    pub sockopt: bool,
+    /// `-b`: a packet socket's classic BPF filter.
+    pub bpf: bool,
+    /// `--bpf-maps` (empty: every map) or `--bpf-map-id`: an inet socket's
+    /// BPF storage of these maps.
+    pub bpf_maps: Option<&'a [u32]>,
     /// The inet table dumped (an `IPPROTO_*` number): its Netid, and what
     /// its INFO attribute holds. Other kinds ignore it.
     pub protocol: u32,
@@ -36,6 +45,13 @@ pub struct Line<'a> {
     /// `-e`: the cgroup path of the record's cgroup id, as the runner found
     /// it (`None`: not found, printed as ss does, `unreachable:ID`).
     pub cgroup: Option<&'a str>,
+    /// `-r`: the host names of the local and the peer address, when the
+    /// runner found them (`None`: the address is printed).
+    pub hosts: [Option<&'a str>; 2],
+    /// The service names of the local and the peer port (ss's
+    /// `resolve_service`: without `-n`, from /etc/services; a raw
+    /// socket's protocol from /etc/protocols), when there are.
+    pub services: [Option<&'a str>; 2],
     /// A netlink socket: the command name of the process whose pid is its
     /// port id, if any (the runner reads it from /proc, as ss does).
     pub owner: Option<&'a str>,
@@ -56,8 +72,11 @@ impl Line<'static> {
     /// names, protocol 0 (set it for an inet line).
     pub const PLAIN: Line<'static> = Line {
         layout: Layout {
+            netns: false,
             netid: false,
             state: false,
+            no_queues: false,
+            process: false,
             extended: false,
         },
         timer: false,
@@ -66,9 +85,15 @@ impl Line<'static> {
         info: false,
         numeric: false,
         oneline: false,
+        cgroups: false,
+        sockopt: false,
+        bpf: false,
+        bpf_maps: None,
         protocol: 0,
         ifname: None,
         cgroup: None,
+        hosts: [None, None],
+        services: [None, None],
         owner: None,
         process: None,
         process_json: None,
@@ -92,9 +117,15 @@ impl fmt::Debug for Line<'_> {
             .field("info", &self.info)
             .field("numeric", &self.numeric)
             .field("oneline", &self.oneline)
+            .field("cgroups", &self.cgroups)
+            .field("sockopt", &self.sockopt)
+            .field("bpf", &self.bpf)
+            .field("bpf_maps", &self.bpf_maps)
             .field("protocol", &self.protocol)
             .field("ifname", &self.ifname)
             .field("cgroup", &self.cgroup)
+            .field("hosts", &self.hosts)
+            .field("services", &self.services)
             .field("owner", &self.owner)
             .field("netns", &self.netns)
             .finish_non_exhaustive()

@@ -1,19 +1,12 @@
 //! The Netns column of a listing of every network namespace (`sockdiag
 //! --all-netns`): the first cell of each line names the socket's namespace,
 //! as `namespace/pod` when its Kubernetes pod is known, else by its label.
-//! The runner knows every namespace before the first line, so the column
-//! is as wide as its widest cell (up to [`MAX_WIDTH`]).
+//! The column is laid out as the others ([`crate::format::columns`]): as
+//! wide as its widest cell.
 
-use core::fmt::{self, Write};
+use core::fmt;
 
-use crate::format::columns::{write_left_aligned, CharCount};
 use crate::netns::Netns;
-
-/// The widest the column gets; a longer cell pushes its line right.
-pub const MAX_WIDTH: usize = 40;
-
-/// The header's cell.
-const TITLE: &str = "Netns";
 
 /// The text of a namespace's cell: `namespace/pod`, or the label.
 #[derive(Debug, Clone, Copy)]
@@ -28,39 +21,11 @@ impl fmt::Display for Cell<'_> {
     }
 }
 
-/// The column's width for a listing of `namespaces`: its widest cell, at
-/// least the title's and at most [`MAX_WIDTH`].
-pub fn column_width<'a>(namespaces: impl IntoIterator<Item = &'a Netns<'a>>) -> usize {
-    let widest = namespaces
-        .into_iter()
-        .map(|ns| {
-            let mut n = CharCount(0);
-            // Counting cannot fail.
-            let _ = write!(n, "{}", Cell(ns));
-            n.0
-        })
-        .max()
-        .unwrap_or(0);
-    widest.clamp(TITLE.len(), MAX_WIDTH)
-}
-
-/// The header's first cell, `Netns`, in a column `width` wide.
-pub fn write_netns_header<W: Write>(w: &mut W, width: usize) -> fmt::Result {
-    write_left_aligned(w, TITLE, width)?;
-    w.write_char(' ')
-}
-
-/// A line's first cell: `cell` (a [`Cell`] written once per namespace) in
-/// a column `width` wide.
-pub fn write_netns_cell<W: Write>(w: &mut W, cell: &str, width: usize) -> fmt::Result {
-    write_left_aligned(w, cell, width)?;
-    w.write_char(' ')
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::netns::Pod;
+    use core::fmt::Write;
     use heapless::String;
 
     #[test]
@@ -88,28 +53,37 @@ mod tests {
         assert_eq!(s, "pid:1");
     }
 
+    /// The column is as wide as its widest cell, the header's included,
+    /// and leads every row.
     #[test]
     fn test_width() {
-        let short = Netns {
-            name: Some("a"),
-            ..Netns::default()
+        use crate::format::columns::tests::laid_out;
+        use crate::format::columns::{Cells, Column, Layout};
+        let layout = Layout {
+            netns: true,
+            no_queues: true,
+            ..Layout::default()
         };
-        let pid = Netns {
-            pid: Some(123456),
-            ..Netns::default()
-        };
-        let long = Netns {
-            name: Some("a-name-longer-than-the-widest-column-allowed"),
-            ..Netns::default()
-        };
-        assert_eq!(column_width([&short]), 5);
-        assert_eq!(column_width([&short, &pid]), 10);
-        assert_eq!(column_width([&short, &long]), MAX_WIDTH);
-        assert_eq!(column_width([]), 5);
-        let mut s: String<64> = String::new();
-        write_netns_header(&mut s, 10).unwrap();
-        write_netns_cell(&mut s, "pid:123456", 10).unwrap();
-        write_netns_cell(&mut s, &long.name.unwrap()[..12], 10).unwrap();
-        assert_eq!(s, "Netns      pid:123456 a-name-longe ");
+        let s = laid_out(layout, |r| {
+            r.begin_row();
+            r.header_cells().unwrap();
+            assert!(r.end_row());
+            for cell in ["a", "pid:123456"] {
+                r.begin_row();
+                r.cell(Column::Netns).unwrap();
+                r.write_str(cell).unwrap();
+                r.cell(Column::Local).unwrap();
+                r.write_str("*:").unwrap();
+                r.cell(Column::LocalPort).unwrap();
+                r.write_str("22").unwrap();
+                assert!(r.end_row());
+            }
+        });
+        assert_eq!(
+            s.as_str(),
+            "Netns      Local Address:Port Peer Address:Port\n\
+             a                      *:22\n\
+             pid:123456             *:22\n"
+        );
     }
 }

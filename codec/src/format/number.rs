@@ -6,8 +6,6 @@
 
 use core::fmt::{self, Write};
 
-use crate::format::columns::pad;
-
 /// An unsigned number's decimal digits on the stack, so a column can be
 /// padded by its length without a second formatting pass.
 pub struct Decimal {
@@ -98,12 +96,6 @@ impl Decimal {
             w.write_char(char::from(d))?;
         }
         Ok(())
-    }
-
-    /// Writes the digits left-aligned in `width` chars (`{:<width$}`).
-    pub fn write_left_aligned<W: Write>(&self, w: &mut W, width: usize) -> fmt::Result {
-        self.write(w)?;
-        pad(w, width.saturating_sub(self.len()))
     }
 }
 
@@ -388,11 +380,6 @@ mod tests {
             let mut written: String<24> = String::new();
             d.write(&mut written).unwrap();
             assert_eq!(written, want);
-            let mut padded: String<48> = String::new();
-            d.write_left_aligned(&mut padded, 22).unwrap();
-            let mut want_padded: String<48> = String::new();
-            write!(want_padded, "{v:<22}").unwrap();
-            assert_eq!(padded, want_padded);
         }
     }
 

@@ -223,6 +223,7 @@ mod tests {
         let req = FilteredReq {
             req: listeners_8081_repr(),
             bytecode: &program,
+            bpf_storages: false,
         };
         let mut buf = [0xa5u8; 100];
         let len = emit_request(&mut buf, 9, &req).unwrap();

@@ -29,6 +29,7 @@ pub mod mptcp;
 pub mod netlink_diag;
 pub mod nlmsg;
 pub mod packet;
+pub mod sk_storage;
 pub mod sock_diag;
 pub mod tcp_info;
 pub mod tls;

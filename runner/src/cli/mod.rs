@@ -10,11 +10,13 @@ use sockdiag_codec::filter::parse::{ParseOptions, Resolve};
 use sockdiag_codec::filter::states::StateSet;
 
 use crate::cli::selection::{Db, Selection, SelectionBuilder};
+use crate::host::procs::{selinux_enabled, Contexts};
 use crate::host::services::{DevicesLater, SysResolver};
 use crate::kernel::netns::{Scope, Target};
 use crate::tables::Table;
 
 pub mod selection;
+pub mod unsupported;
 mod usage;
 
 pub use usage::USAGE;
@@ -33,12 +35,18 @@ pub struct Options {
     /// The expression's text, words and `-F` file joined.
     pub filter_text: String,
     pub header: bool,
+    /// `-Q`: no Recv-Q and Send-Q columns.
+    pub no_queues: bool,
     pub extended: bool,
     pub json: bool,
     /// Per-socket details: -o, -i, -m, --tos, and -n.
     pub details: Details,
     /// `-p`: the processes that hold each socket.
     pub processes: bool,
+    /// `-T`: and each of their threads (implies `-p`).
+    pub threads: bool,
+    /// `-Z`, `-z`: their SELinux contexts (imply `-p`).
+    pub contexts: Contexts,
     /// `-O`: details on the socket's own line.
     pub oneline: bool,
     /// `-s`: the summary first; `summary_only` when nothing else was asked.
@@ -48,6 +56,13 @@ pub struct Options {
     pub dump_raw: Option<PathBuf>,
     /// `--decode FILE`: read the replies from FILE instead of the kernel.
     pub decode: Option<PathBuf>,
+    /// `-K`: close the selected sockets, print the ones closed.
+    pub kill: bool,
+    /// `-D FILE`: write the TCP table's replies to FILE as ss does.
+    pub diag_dump: Option<PathBuf>,
+    /// `--bpf-maps` (every map: empty) or `--bpf-map-id` (these maps): the
+    /// sockets' BPF storage.
+    pub bpf_maps: Option<Vec<u32>>,
     /// `-N` and `--all-netns`: which network namespaces to list.
     pub netns: Scope,
 }
@@ -63,8 +78,17 @@ pub struct Details {
     pub memory: bool,
     /// `--tos`: TOS, TCLASS, class id.
     pub tos: bool,
-    /// `-n`: rates with all digits; netlink and packet protocols as numbers.
+    /// `-n`: ports, netlink and packet protocols as numbers, rates with all
+    /// their digits.
     pub numeric: bool,
+    /// `-r`: host names for addresses.
+    pub resolve: bool,
+    /// `--cgroup`: an inet socket's cgroup path.
+    pub cgroup: bool,
+    /// `--inet-sockopt`: an inet socket's option flags.
+    pub sockopt: bool,
+    /// `-b`: a packet socket's BPF filter.
+    pub bpf: bool,
 }
 
 /// How parsing ended without options to run.
@@ -77,6 +101,8 @@ pub enum Exit {
     /// Nothing to show (ss: "no socket tables to show with such filter"):
     /// this line on stderr, exit 0.
     Nothing(&'static str),
+    /// The system cannot do what was asked: this line on stderr, exit 1.
+    Fail(String),
 }
 
 fn usage(msg: impl Into<String>) -> Exit {
@@ -100,11 +126,14 @@ where
 
     let mut parser = lexopt::Parser::from_args(args);
     use sockdiag_codec::family as af;
-    let (mut dump_raw, mut decode) = (None, None);
+    let (mut dump_raw, mut decode, mut diag_dump) = (None, None, None);
 
     let mut q = SelectionBuilder::default();
     let (mut header, mut extended, mut json) = (true, false, false);
     let (mut processes, mut oneline, mut summary) = (false, false, false);
+    let (mut kill, mut no_queues, mut threads) = (false, false, false);
+    let mut contexts = Contexts::default();
+    let (mut bpf_all, mut bpf_ids) = (false, Vec::new());
     let mut words: Vec<String> = Vec::new();
     let mut filter_file: Option<OsString> = None;
     let mut details = Details::default();
@@ -144,16 +173,44 @@ where
             // one wins.
             Short('l') | Long("listening") => q.state_filter = StateSet::LISTENING.0,
             Short('a') | Long("all") => q.state_filter = StateSet::ALL.0,
+            Short('B') | Long("bound-inactive") => q.state_filter = StateSet::BOUND_INACTIVE.0,
             Short('n') | Long("numeric") => details.numeric = true,
+            Short('r') | Long("resolve") => details.resolve = true,
             Short('o') | Long("options") => details.timer = true,
             Short('i') | Long("info") => details.info = true,
             Short('m') | Long("memory") => details.memory = true,
             Long("tos") => details.tos = true,
+            Long("cgroup") => details.cgroup = true,
+            Long("inet-sockopt") => details.sockopt = true,
+            Short('b') | Long("bpf") => details.bpf = true,
+            Long("bpf-maps") => bpf_all = true,
+            Long("bpf-map-id") => {
+                let v = text(parser.value())?;
+                let id = v.parse().map_err(|_| {
+                    usage(format!("--bpf-map-id: '{v}' is not a map id (a number)"))
+                })?;
+                bpf_ids.push(id);
+            }
             Short('p') | Long("processes") => processes = true,
+            Short('T') | Long("threads") => {
+                processes = true;
+                threads = true;
+            }
+            Short('Z') | Long("context") => {
+                processes = true;
+                contexts.process = true;
+            }
+            Short('z') | Long("contexts") => {
+                processes = true;
+                contexts.process = true;
+                contexts.socket = true;
+            }
             Short('O') | Long("oneline") => oneline = true,
             Short('s') | Long("summary") => summary = true,
             Short('H') | Long("no-header") => header = false,
+            Short('Q') | Long("no-queues") => no_queues = true,
             Short('e') | Long("extended") => extended = true,
+            Short('K') | Long("kill") => kill = true,
             Short('j') | Long("json") => json = true,
             Short('F') | Long("filter") => {
                 if filter_file.is_some() {
@@ -171,8 +228,9 @@ where
             Long("all-netns") => all_netns = true,
             Long("dump-raw") => dump_raw = Some(file_value(&mut parser, "--dump-raw")?),
             Long("decode") => decode = Some(file_value(&mut parser, "--decode")?),
+            Short('D') | Long("diag") => diag_dump = Some(file_value(&mut parser, "-D")?),
             Short('h') | Long("help") => return Err(Exit::Info(USAGE.to_string())),
-            Short('V') | Long("version") => {
+            Short('V') | Short('v') | Long("version") => {
                 return Err(Exit::Info(format!(
                     "sockdiag {}",
                     env!("CARGO_PKG_VERSION")
@@ -182,10 +240,27 @@ where
                 Ok(s) => words.push(s),
                 Err(v) => return Err(usage(format!("argument {v:?} is not valid UTF-8"))),
             },
-            other => return Err(usage(other.unexpected().to_string())),
+            other => match unsupported::refusal(&other) {
+                Some(line) => return Err(Exit::Fail(line)),
+                None => return Err(usage(other.unexpected().to_string())),
+            },
         }
     }
 
+    // As ss: one or the other.
+    let bpf_maps = match (bpf_all, bpf_ids.is_empty()) {
+        (true, false) => return Err(usage("--bpf-maps and --bpf-map-id cannot be used together")),
+        (true, true) => Some(Vec::new()),
+        (false, false) => Some(bpf_ids),
+        (false, true) => None,
+    };
+    if contexts != Contexts::default() && !selinux_enabled() {
+        return Err(Exit::Fail(
+            "-Z, -z: SELinux is not enabled on this system (no /sys/fs/selinux): \
+             there are no security contexts to show"
+                .into(),
+        ));
+    }
     let netns = match (one_netns, all_netns) {
         (Some(_), true) => return Err(usage("-N and --all-netns exclude each other")),
         (Some(_), false) if decode.is_some() => {
@@ -197,6 +272,11 @@ where
         (None, true) => Scope::All,
         (None, false) => Scope::Own,
     };
+    if diag_dump.is_some() && netns != Scope::Own {
+        return Err(usage(
+            "-D writes the TCP table of sockdiag's own network namespace; not with -N or --all-netns",
+        ));
+    }
 
     let mut states = StateSet(q.state_filter);
     let mut rest: &[String] = &words;
@@ -231,6 +311,12 @@ where
         return Err(Exit::Nothing("no socket states to show with such filter"));
     }
     let mut tables = selection.tables();
+    if kill {
+        tables = kill_tables(&selection, tables, decode.is_some())?;
+    }
+    if diag_dump.is_some() && !tables.contains(&Table::Tcp) {
+        return Err(Exit::Nothing("tcpdiag dump requested and no tcp in filter"));
+    }
     if tables.is_empty() {
         return Err(Exit::Nothing("no socket tables to show with such filter"));
     }
@@ -255,7 +341,7 @@ where
             text.push_str(line);
         }
     }
-    let resolver = resolver_for(&tables);
+    let resolver = resolver_for(&tables, &selection.inet_families());
     // Another namespace's interfaces are known only inside it.
     let filter = match netns {
         Scope::Own => parse_filter(&text, unix_by_name, &resolver),
@@ -277,22 +363,59 @@ where
         states,
         filter,
         header,
+        no_queues,
         extended,
         json,
         details,
         processes,
+        threads,
+        contexts,
         oneline,
         summary,
         dump_raw,
         decode,
+        kill,
+        diag_dump,
+        bpf_maps,
     })
 }
 
-/// The resolver of names in a filter over `tables`.
-fn resolver_for(tables: &[Table]) -> SysResolver {
+/// The tables `-K` works on: the kernel closes IP sockets only (TCP, UDP,
+/// RAW; SCTP and MPTCP refuse). Other tables asked for by name are an
+/// error; from a listing of everything they are left out, since none of
+/// their sockets would be closed.
+fn kill_tables(
+    selection: &Selection,
+    tables: Vec<Table>,
+    decode: bool,
+) -> Result<Vec<Table>, Exit> {
+    if decode {
+        return Err(usage(
+            "-K closes sockets in the kernel; it cannot be used with --decode",
+        ));
+    }
+    if let Some(t) = tables
+        .iter()
+        .find(|&&t| !t.is_inet() && selection.explicit(t))
+    {
+        return Err(usage(format!(
+            "-K closes IP sockets only (TCP, UDP, RAW); the kernel cannot close {} sockets",
+            t.name()
+        )));
+    }
+    Ok(tables.into_iter().filter(|t| t.is_inet()).collect())
+}
+
+/// The resolver of names in a filter over `tables` of `inet_families`.
+fn resolver_for(tables: &[Table], inet_families: &[u8]) -> SysResolver {
     SysResolver {
         tcp: tables.contains(&Table::Tcp),
         udp: tables.contains(&Table::Udp),
+        // -4 or -6 alone: host names stand for addresses of that family.
+        family: match inet_families {
+            [one] => Some(*one),
+            _ => None,
+        },
     }
 }
 
@@ -321,7 +444,7 @@ impl Options {
 
     /// The resolver of the command line's names, for [`Options::filter_in`].
     pub fn resolver(&self) -> SysResolver {
-        resolver_for(&self.tables)
+        resolver_for(&self.tables, &self.selection.inet_families())
     }
 
     /// ss shows the Netid column when more than one table is listed; unix
@@ -423,6 +546,7 @@ mod tests {
             memory: true,
             tos: true,
             numeric: true,
+            ..Details::default()
         };
         assert_eq!(o.details, want);
         assert_eq!(opts(&["-t"]).details, Details::default());
@@ -461,7 +585,12 @@ mod tests {
             opts(&["-xt", "autobound"]).tables,
             [Table::Unix, Table::Tcp]
         );
-        assert!(usage_err(&["-Z"]).contains("-Z"));
+        // -Z needs SELinux, and says so where there is none.
+        match parse(["-Z"]) {
+            Err(Exit::Fail(m)) => assert!(m.contains("SELinux") && !selinux_enabled()),
+            Ok(o) => assert!(o.contexts.process && o.processes && selinux_enabled()),
+            other => panic!("-Z: {other:?}"),
+        }
         assert!(usage_err(&["--bogus"]).contains("--bogus"));
         let o = opts(&["-t", "--dump-raw", "a.cap", "--decode=b.cap"]);
         assert_eq!(o.dump_raw, Some(PathBuf::from("a.cap")));

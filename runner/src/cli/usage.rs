@@ -11,30 +11,41 @@ List sockets through the kernel's sock_diag interface, like ss.
   -x, --unix         UNIX sockets           -a, --all       every state
   -0, --packet       PACKET sockets         -M, --mptcp     MPTCP sockets
   -S, --sctp         SCTP sockets               --netlink   NETLINK sockets
+  -B, --bound-inactive  TCP sockets bound but not listening or connecting
   -f, --family=FAMILY  inet, inet6, link, unix, netlink
   -A, --query=LIST   tables: all inet inet6 tcp mptcp udp raw sctp unix unix_stream
                      unix_dgram unix_seqpacket packet packet_raw packet_dgram
                      netlink; !NAME removes one
-  -n, --numeric      protocols as numbers, rates in full (ports always are numbers)
+  -n, --numeric      ports and protocols as numbers, rates in full
+  -r, --resolve      host names (/etc/hosts)
   -e, --extended     uid, inode, cookie, cgroup, v6only, shutdown
   -o, --options      timers                 -i, --info      TCP internals
   -m, --memory       socket memory          --tos           TOS, TCLASS, class id
+  --cgroup           cgroup paths           --inet-sockopt  IP socket options
   -p, --processes    processes using each socket
+  -T, --threads      and their threads      -Z, -z          SELinux contexts
+  -b, --bpf          packet sockets' BPF filters
+  --bpf-maps, --bpf-map-id=ID   sockets' BPF storage
+  -K, --kill         close the sockets selected (CAP_NET_ADMIN), print them
   -O, --oneline      details on one line    -s, --summary   socket counts
-  -H, --no-header    no header line         -j, --json      a JSON array
+  -H, --no-header    no header line         -Q, --no-queues no Recv-Q, Send-Q
+  -j, --json         a JSON array
   -F, --filter FILE  read the filter expression from FILE ('-': stdin)
+  -D, --diag FILE    write the TCP table's replies to FILE as ss does
+                     (read back with TCPDIAG_FILE=FILE)
   -N, --net NSNAME   the network namespace NSNAME (/run/netns), a namespace file
                      path, or pid:PID (the namespace of process PID)
   --all-netns        every network namespace, each row led by its Netns
                      (name, pid:PID, ino:INODE, or namespace/pod)
-  -h, --help         this text              -V, --version   version
   --dump-raw FILE    also save every request and reply to FILE
   --decode FILE      print a saved dump instead of asking the kernel
                      (same options as the --dump-raw run)
+  -h, --help         this text              -V, --version   version
 
 No table option: all tables. States: established syn-sent syn-recv fin-wait-1
-fin-wait-2 time-wait closed close-wait last-ack listening closing, and the
-groups all connected synchronized bucket big.
-FILTER: ss's expressions: sport/dport = != < <= > >= :PORT, src/dst ADDR[/LEN][:PORT],
-dev, fwmark, cgroup, autobound; and or not ( ); run in the kernel for IP tables.
+fin-wait-2 time-wait closed close-wait last-ack listening closing
+bound-inactive, and the groups all connected synchronized bucket big.
+FILTER: ss's expressions: sport/dport = != < <= > >= :PORT,
+src/dst ADDR[/LEN][:PORT] (ADDR: an address or a host name), dev, fwmark,
+cgroup, autobound; and or not ( ); run in the kernel for IP tables.
 Example: sockdiag -tl sport = :8081   (Recv-Q: accept queue, Send-Q: backlog)";

@@ -2,6 +2,7 @@
 //! (the kernel, or a capture being replayed, optionally recorded), and the
 //! one dumper every table uses.
 
+pub mod diag_file;
 pub mod dump;
 pub mod netns;
 pub mod socket;

@@ -278,6 +278,14 @@ impl Replay {
     }
 }
 
+/// `request` framed with sequence number `seq`.
+fn frame<R: Request>(request: &R, seq: u32) -> Result<Vec<u8>, SourceError> {
+    // Room for a request with the largest filter program.
+    let mut buf = [0u8; 4096];
+    let len = sock_diag::emit_request(&mut buf, seq, request).map_err(SourceError::Request)?;
+    Ok(buf[..len].to_vec())
+}
+
 impl Source {
     /// The kernel, or the file of `--decode`; recording to `--dump-raw`.
     /// The kernel is asked through the socket [`Source::use_socket`]
@@ -340,7 +348,13 @@ impl Source {
     /// Sends one request (a replay checks it is the one recorded) and
     /// returns its sequence number; replies carry it.
     pub fn send<R: Request>(&mut self, request: &R) -> Result<u32, SourceError> {
-        let (seq, bytes) = self.frame(request)?;
+        self.send_as(request, self.seq.wrapping_add(1))
+    }
+
+    /// Sends one request with sequence number `seq` (`-D` uses ss's, so its
+    /// file carries what ss's would).
+    pub fn send_as<R: Request>(&mut self, request: &R, seq: u32) -> Result<u32, SourceError> {
+        let bytes = frame(request, seq)?;
         self.send_bytes(seq, &bytes)?;
         Ok(seq)
     }
@@ -356,8 +370,9 @@ impl Source {
         request: &R,
         instead: &I,
     ) -> Result<Option<u32>, SourceError> {
-        let (seq, bytes) = self.frame(request)?;
-        let (_, other) = self.frame(instead)?;
+        let seq = self.seq.wrapping_add(1);
+        let bytes = frame(request, seq)?;
+        let other = frame(instead, seq)?;
         if let Origin::Replay(replay) = &mut self.origin {
             let recorded = match replay.records.peek() {
                 Some(Ok(r)) if r.kind == Kind::Request => r.data,
@@ -369,15 +384,6 @@ impl Source {
         }
         self.send_bytes(seq, &bytes)?;
         Ok(Some(seq))
-    }
-
-    /// The next sequence number and `request` framed with it.
-    fn frame<R: Request>(&self, request: &R) -> Result<(u32, Vec<u8>), SourceError> {
-        let seq = self.seq.wrapping_add(1);
-        // Room for a request with the largest filter program.
-        let mut buf = [0u8; 4096];
-        let len = sock_diag::emit_request(&mut buf, seq, request).map_err(SourceError::Request)?;
-        Ok((seq, buf[..len].to_vec()))
     }
 
     fn send_bytes(&mut self, seq: u32, bytes: &[u8]) -> Result<(), SourceError> {

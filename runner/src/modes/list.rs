@@ -9,25 +9,29 @@ use std::io;
 
 use sockdiag_codec::filter::bytecode::{self, CompileError};
 use sockdiag_codec::filter::expr::Expr;
-use sockdiag_codec::format::netns::{column_width, Cell};
+use sockdiag_codec::format::netns::Cell;
 use sockdiag_codec::netns::Netns as NetnsInfo;
 use sockdiag_codec::proc::sockstat::Summary;
 use sockdiag_codec::wire::conversation::Outcome;
+use sockdiag_codec::wire::datagram::Body;
 
 use crate::cli::Options;
 use crate::error::Error;
 use crate::host::ifnames::IfNames;
 use crate::host::pods::{PodInfo, Pods};
 use crate::host::services::{ephemeral_range, NetnsResolver};
+use crate::kernel::diag_file;
 use crate::kernel::dump::{dump, replies};
 use crate::kernel::netns::{self, Netns, NetnsError, Scope};
 use crate::kernel::socket::{DiagSocket, NetError, RECV_BUF};
 use crate::kernel::source::Source;
+use crate::modes::kill::{Closed, Killer};
 use crate::output::printer::{Namespace, Printer};
 use crate::output::summary;
 use crate::tables::explain::explain;
-use crate::tables::{raw_proc, Query, Table};
+use crate::tables::{raw_proc, Query, RecordKind, Table};
 
+const EPERM: i32 = 1;
 const ENOENT: i32 = 2;
 
 /// One namespace of the listing: the way in (none for a replayed one) and
@@ -115,11 +119,7 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
             .collect(),
     };
 
-    let mut printer = Printer::new(
-        io::stdout().lock(),
-        opts,
-        all.then(|| column_width(listed.iter().map(|l| &l.info))),
-    );
+    let mut printer = Printer::new(io::stdout().lock(), opts, all);
     for line in problems.drain(..) {
         say(&mut printer, &line)?;
         all_ok = false;
@@ -158,6 +158,9 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
     let mut reported: Vec<String> = Vec::new();
     // Interface names of the filter that no namespace has so far.
     let mut unknown_everywhere: Option<Vec<String>> = None;
+    // -K: a socket of the namespace listed, to close its sockets with.
+    let mut killer: Option<Killer> = None;
+    let mut left_open: Vec<(u32, usize)> = Vec::new();
     for (at, ns) in listed.iter().enumerate() {
         if unreachable[at] {
             continue;
@@ -212,6 +215,21 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
             }
             src.use_socket(inside.socket, handle.try_clone()?);
         }
+        if opts.kill {
+            let opened = match ns.netns {
+                Some(handle) => match handle.within(Killer::open) {
+                    Ok(opened) => opened?,
+                    Err(e) => {
+                        all_ok &= skip(&mut printer, e)?;
+                        continue;
+                    }
+                },
+                None => Killer::open()?,
+            };
+            if let Some(done) = killer.replace(opened) {
+                add_left_open(&mut left_open, &done.left_open);
+            }
+        }
         if all {
             src.begin_namespace(&ns.info)?;
         }
@@ -228,27 +246,47 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
             None => program.as_slice(),
         };
         printer.enter(namespace);
-        let query = Query {
-            states: opts.states,
-            families: &families,
-            bytecode,
-            extended: opts.extended,
-            json: opts.json,
-            memory: opts.details.memory,
-            info: opts.details.info,
-            tos: opts.details.tos,
-        };
+        let query = query(opts, bytecode, &families);
         for &table in &opts.tables {
-            let outcome = list_table(&mut src, &mut buf, &mut printer, table, &query)?;
-            if table.missing_is_silent(opts.selection.explicit(table), &outcome) {
+            let listed = list_table(
+                &mut src,
+                &mut buf,
+                &mut printer,
+                table,
+                &query,
+                killer.as_mut(),
+            );
+            // What was listed (and, with -K, closed) is printed even when
+            // a table failed.
+            let outcome = match listed {
+                Ok(outcome) => outcome,
+                Err(e) => {
+                    printer.close()?;
+                    printer.flush()?;
+                    return Err(e);
+                }
+            };
+            let named = opts.selection.explicit(table);
+            if table.missing_is_silent(named, &outcome) {
                 continue;
             }
-            let Some(msg) = explain(table, &outcome) else {
+            // -K reads no /proc: a raw socket found there cannot be closed.
+            if opts.kill && table == Table::Raw && !named && is_enoent(&outcome) {
+                continue;
+            }
+            let Some(mut msg) = explain(table, &outcome) else {
                 continue;
             };
+            let eperm = matches!(outcome, Outcome::Refused(EPERM) | Outcome::Failed(EPERM));
+            if eperm && table.is_inet() && opts.bpf_maps.is_some() {
+                msg.push_str(
+                    ": the sockets' BPF storage (--bpf-maps, --bpf-map-id) \
+                     is shown only to CAP_BPF or CAP_SYS_ADMIN",
+                );
+            }
             all_ok = false;
             // A missing module is missing in every namespace: said once.
-            let global = matches!(outcome, Outcome::Failed(ENOENT) | Outcome::Refused(ENOENT));
+            let global = is_enoent(&outcome);
             let msg = match (all, global) {
                 (true, false) => format!("netns {}: {msg}", ns.cell),
                 _ => msg,
@@ -260,8 +298,19 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
         }
     }
     printer.close()?;
-    src.finish()?;
     printer.flush()?;
+    if let Some(done) = killer {
+        add_left_open(&mut left_open, &done.left_open);
+    }
+    for (protocol, n) in left_open {
+        let name = sockdiag_codec::format::names::inet_netid(protocol);
+        eprintln!(
+            "sockdiag: -K: {n} {name} socket{} left open: the kernel cannot close {name} sockets",
+            if n == 1 { "" } else { "s" }
+        );
+        all_ok = false;
+    }
+    src.finish()?;
     if let Some(name) = unknown_everywhere.and_then(|u| u.into_iter().next()) {
         eprintln!("sockdiag: filter: no network namespace has an interface named '{name}'");
         all_ok = false;
@@ -299,11 +348,37 @@ fn skip<W: io::Write>(printer: &mut Printer<'_, W>, e: NetnsError) -> Result<boo
     Ok(false)
 }
 
+/// Counts of sockets -K could not close, by protocol, over namespaces.
+fn add_left_open(total: &mut Vec<(u32, usize)>, more: &[(u32, usize)]) {
+    for &(protocol, n) in more {
+        match total.iter_mut().find(|(p, _)| *p == protocol) {
+            Some((_, sum)) => *sum += n,
+            None => total.push((protocol, n)),
+        }
+    }
+}
+
+/// What every table is asked for: the states, families and extensions of
+/// the command line, and the filter's `bytecode`.
+pub fn query<'a>(opts: &Options, bytecode: &'a [u8], families: &'a [u8]) -> Query<'a> {
+    Query {
+        states: opts.states,
+        families,
+        bytecode,
+        extended: opts.extended,
+        json: opts.json,
+        memory: opts.details.memory,
+        info: opts.details.info,
+        tos: opts.details.tos,
+        bpf_storages: opts.bpf_maps.is_some(),
+    }
+}
+
 /// The kernel runs the filter; an expression it cannot run at all (a unix
 /// pattern, which leaves the unix table alone listed) is left to the
 /// user-space test. Any other failure would silently run the listing
 /// unfiltered in the kernel: it is an error.
-fn compile(filter: &Expr) -> Result<Vec<u8>, Error> {
+pub fn compile(filter: &Expr) -> Result<Vec<u8>, Error> {
     let mut program = vec![0u8; bytecode::MAX_PROGRAM_LEN];
     let len = match bytecode::compile(filter, &mut program) {
         Ok(len) => len,
@@ -314,28 +389,58 @@ fn compile(filter: &Expr) -> Result<Vec<u8>, Error> {
     Ok(program)
 }
 
+fn is_enoent(outcome: &Outcome) -> bool {
+    matches!(outcome, Outcome::Failed(ENOENT) | Outcome::Refused(ENOENT))
+}
+
 /// Dumps one table through the printer: both IP families in one walk
 /// when the table and the kernel can, else request by request (an IP
 /// table: each family in turn), stopping at the first request that fails.
+/// With a `killer` (`-K`), each selected inet socket is closed first, and
+/// printed if it was; it asks per family.
 fn list_table<W: io::Write>(
     src: &mut Source,
     buf: &mut [u8],
     printer: &mut Printer<'_, W>,
     table: Table,
     query: &Query<'_>,
+    mut killer: Option<&mut Killer>,
 ) -> Result<Outcome, Error> {
-    if let Some(outcome) = list_in_one_walk(src, buf, printer, table, query)? {
-        return Ok(outcome);
+    printer.begin_table(table);
+    // ss reads the TCP table from an `ss -D` file when TCPDIAG_FILE names
+    // one.
+    if table == Table::Tcp {
+        if let Some(path) = std::env::var_os(diag_file::ENV) {
+            diag_file::list(path.as_ref(), printer)?;
+            return Ok(Outcome::Done);
+        }
+    }
+    if killer.is_none() {
+        if let Some(outcome) = list_in_one_walk(src, buf, printer, table, query)? {
+            return Ok(outcome);
+        }
     }
     for request in table.requests(query) {
         let family = request.family();
         let mut outcome = dump(src, buf, &request, |body| {
-            printer.record(table.kind(), family, body)
+            match (killer.as_deref_mut(), table.kind(), body) {
+                (Some(k), RecordKind::Inet { protocol }, Body::Inet(rec))
+                    if rec.family == family =>
+                {
+                    if printer.selects_inet(rec) && k.close(rec, protocol)? == Closed::Yes {
+                        printer.print_inet(Some(protocol), rec)?;
+                    }
+                    Ok(())
+                }
+                (_, kind, body) => printer.record(kind, family, body),
+            }
         })?;
         // Many kernels ship without raw_diag; ss then reads /proc, and a
-        // user of ss expects the same list.
+        // user of ss expects the same list. Not with -K: those sockets
+        // cannot be closed.
         if table == Table::Raw
-            && matches!(outcome, Outcome::Failed(ENOENT) | Outcome::Refused(ENOENT))
+            && is_enoent(&outcome)
+            && killer.is_none()
             && raw_proc::list(src, printer, family)?
         {
             outcome = Outcome::Done;

@@ -6,3 +6,4 @@
 pub mod out;
 pub mod printer;
 pub mod summary;
+pub mod table;

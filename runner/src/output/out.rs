@@ -4,6 +4,8 @@
 use std::fmt;
 use std::io::{self, Write};
 
+use sockdiag_codec::format::columns::{copy_small, RowOut};
+
 use crate::error::Error;
 
 /// Buffered stdout behind `fmt::Write`. Records are formatted into a
@@ -21,46 +23,12 @@ pub struct Out<W: Write> {
 /// Bytes gathered before a write to stdout.
 const OUT_CHUNK: usize = 64 * 1024;
 
-/// Copies a short piece with fixed-size moves (two overlapping ones cover
-/// any length in a range): a memcpy call per piece costs more than the
-/// copy, with musl's memcpy above all.
-#[inline(always)]
-fn copy_small(dst: &mut [u8], src: &[u8]) {
-    let n = src.len();
-    match n {
-        0 => {}
-        1..=3 => {
-            dst[0] = src[0];
-            dst[n / 2] = src[n / 2];
-            dst[n - 1] = src[n - 1];
-        }
-        4..=7 => {
-            dst[..4].copy_from_slice(&src[..4]);
-            dst[n - 4..n].copy_from_slice(&src[n - 4..]);
-        }
-        8..=16 => {
-            dst[..8].copy_from_slice(&src[..8]);
-            dst[n - 8..n].copy_from_slice(&src[n - 8..]);
-        }
-        _ => dst[..n].copy_from_slice(src),
-    }
-}
-
 impl<W: Write> fmt::Write for Out<W> {
-    // Inlined where the codec calls it with a literal or a number's
-    // digits: most pieces of a line. The rare full buffer is out of line.
+    // Inlined where the codec calls it directly with a literal or a
+    // number's digits: most pieces of a line.
     #[inline(always)]
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        let bytes = s.as_bytes();
-        let end = self.len + bytes.len();
-        match self.buf.get_mut(self.len..end) {
-            Some(dst) => {
-                copy_small(dst, bytes);
-                self.len = end;
-                Ok(())
-            }
-            None => self.write_through(bytes),
-        }
+        self.write_bytes(s.as_bytes())
     }
 
     // The default goes through `encode_utf8` and `write_str`; the codec
@@ -74,6 +42,22 @@ impl<W: Write> fmt::Write for Out<W> {
                 Ok(())
             }
             _ => self.write_through(c.encode_utf8(&mut [0; 4]).as_bytes()),
+        }
+    }
+}
+
+impl<W: Write> RowOut for Out<W> {
+    // The fast path inlined; the rare full buffer is out of line.
+    #[inline(always)]
+    fn write_bytes(&mut self, bytes: &[u8]) -> fmt::Result {
+        let end = self.len + bytes.len();
+        match self.buf.get_mut(self.len..end) {
+            Some(dst) => {
+                copy_small(dst, bytes);
+                self.len = end;
+                Ok(())
+            }
+            None => self.write_through(bytes),
         }
     }
 }

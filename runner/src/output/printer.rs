@@ -4,20 +4,21 @@
 //! a text line or a JSON object, as it arrives. With `--all-netns` each
 //! line starts with its namespace's cell and each object names it.
 
+use std::fmt;
 use std::io::Write;
 
 use sockdiag_codec::filter::expr::Expr;
 use sockdiag_codec::filter::socket::Entry;
-use sockdiag_codec::format::columns::{write_header, Layout};
+use sockdiag_codec::format::columns::{Cells, Column, Layout};
 use sockdiag_codec::format::json::JsonArray;
 use sockdiag_codec::format::line::Line;
-use sockdiag_codec::format::netns::{write_netns_cell, write_netns_header};
 use sockdiag_codec::format::text;
 use sockdiag_codec::netns::Netns as NetnsInfo;
 use sockdiag_codec::wire::datagram::Body;
-use sockdiag_codec::wire::inet::{self, InetRecord};
+use sockdiag_codec::wire::inet::{self, InetRecord, TcpState};
 use sockdiag_codec::wire::netlink_diag::NetlinkRecord;
 use sockdiag_codec::wire::packet::PacketRecord;
+use sockdiag_codec::wire::sk_storage;
 use sockdiag_codec::wire::sock_diag::SockType;
 use sockdiag_codec::wire::unix::UnixRecord;
 use sockdiag_codec::Error as CodecError;
@@ -26,16 +27,19 @@ use crate::cli::selection::Db;
 use crate::cli::Options;
 use crate::error::Error;
 use crate::host::cgroups::Cgroups;
+use crate::host::hosts::Hosts;
 use crate::host::ifnames::IfNames;
 use crate::host::procs::{self, ProcIndex};
+use crate::host::services::{PortKind, PortNames};
 use crate::output::out::Out;
-use crate::tables::RecordKind;
+use crate::output::table::Table;
+use crate::tables::{RecordKind, Table as TableId};
 
 /// The line description the options give, with the holders of `inode`
 /// when `-p` asked for them (`procs`) and the namespace when every one is
 /// listed.
 fn line<'x>(
-    opts: &Options,
+    opts: &'x Options,
     procs: Option<&'x ProcIndex>,
     netns: Option<&'x NetnsInfo<'x>>,
     layout: Layout,
@@ -51,6 +55,10 @@ fn line<'x>(
         info: d.info,
         numeric: d.numeric,
         oneline: opts.oneline,
+        cgroups: d.cgroup,
+        sockopt: d.sockopt,
+        bpf: d.bpf,
+        bpf_maps: opts.bpf_maps.as_deref(),
         netns,
         ..Line::PLAIN
     };
@@ -60,6 +68,15 @@ fn line<'x>(
         line.process_json = Some(json.insert(index.json(inode)));
     }
     line
+}
+
+/// A row's first cell when every namespace is listed: the namespace's.
+fn netns_first(row: &mut impl Cells, cell: Option<&str>) -> fmt::Result {
+    if let Some(cell) = cell {
+        row.cell(Column::Netns)?;
+        row.write_str(cell)?;
+    }
+    Ok(())
 }
 
 /// What the printer needs of the network namespace being listed.
@@ -83,8 +100,8 @@ pub struct Printer<'o, W: Write> {
     opts: &'o Options,
     layout: Layout,
     json: Option<JsonArray>,
-    /// The Netns column's width, when every namespace is listed.
-    netns_width: Option<usize>,
+    /// The text table (unless `-j`).
+    table: Option<Table>,
     /// The namespace being listed.
     ns: Namespace<'o>,
     cgroups: Cgroups,
@@ -92,24 +109,37 @@ pub struct Printer<'o, W: Write> {
     procs: Option<ProcIndex>,
     /// Reused for netlink port owners' /proc/PID/stat.
     stat_buf: Vec<u8>,
+    /// Service and protocol names of ports (unless `-n` or `-j`), and which
+    /// the table being listed gets.
+    ports: PortNames,
+    port_kind: PortKind,
+    /// `-r`: host names.
+    hosts: Option<Hosts>,
+    /// The TCP table is being listed: a CLOSE socket is a bound-inactive
+    /// one (the kernel sends no other), which `-B` asks for.
+    tcp: bool,
 }
 
 impl<'o, W: Write> Printer<'o, W> {
     /// A printer for the listing `opts` asks for, writing to `out`, with a
-    /// Netns column `netns_width` wide when every namespace is listed;
+    /// leading Netns column when every namespace is listed (`netns`);
     /// `-p`'s process index is built here, before the first dump. Socket
     /// inodes are unique across namespaces, so one index serves them all.
-    pub fn new(out: W, opts: &'o Options, netns_width: Option<usize>) -> Printer<'o, W> {
+    pub fn new(out: W, opts: &'o Options, netns: bool) -> Printer<'o, W> {
+        let layout = Layout {
+            netns,
+            netid: opts.show_netid(),
+            state: !opts.states.is_single(),
+            no_queues: opts.no_queues,
+            process: opts.processes,
+            extended: opts.extended,
+        };
         Printer {
             out: Out::new(out),
             opts,
-            layout: Layout {
-                netid: opts.show_netid(),
-                state: !opts.states.is_single(),
-                extended: opts.extended,
-            },
+            layout,
             json: opts.json.then(JsonArray::new),
-            netns_width,
+            table: (!opts.json).then(|| Table::new(layout)),
             ns: Namespace {
                 label: None,
                 ifnames: IfNames::default(),
@@ -117,26 +147,43 @@ impl<'o, W: Write> Printer<'o, W> {
                 filter: None,
             },
             cgroups: Cgroups::default(),
-            procs: opts.processes.then(ProcIndex::build),
+            procs: opts
+                .processes
+                .then(|| ProcIndex::build(opts.threads, opts.contexts)),
             stat_buf: Vec::new(),
+            ports: PortNames::new((1024, 4999)),
+            port_kind: PortKind::Service(None),
+            hosts: (opts.details.resolve && !opts.json).then(Hosts::load),
+            tcp: false,
+        }
+    }
+
+    /// A table's records come next: ss names their ports by the table
+    /// (`dg_proto`), SCTP and MPTCP keeping what the table before set.
+    pub fn begin_table(&mut self, table: TableId) {
+        self.tcp = table == TableId::Tcp;
+        self.port_kind = match table {
+            TableId::Tcp => PortKind::Service(Some("tcp")),
+            TableId::Udp => PortKind::Service(Some("udp")),
+            TableId::Raw => PortKind::Protocol,
+            _ => self.port_kind,
+        };
+        if !self.opts.details.numeric && !self.opts.json && table.is_inet() {
+            self.ports.load(self.port_kind);
         }
     }
 
     /// The header line, unless `-H` or `-j`.
     pub fn header(&mut self) -> Result<(), Error> {
-        if self.opts.header && !self.opts.json {
-            let mut r = Ok(());
-            if let Some(width) = self.netns_width {
-                r = write_netns_header(&mut self.out, width);
-            }
-            let r = r.and_then(|()| write_header(&mut self.out, &self.layout));
-            self.out.check(r)?;
+        match &mut self.table {
+            Some(t) if self.opts.header => t.header(&mut self.out),
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     /// The records that follow are of namespace `ns`.
     pub fn enter(&mut self, ns: Namespace<'o>) {
+        self.ports.set_ephemeral(ns.ephemeral);
         self.ns = ns;
     }
 
@@ -145,14 +192,9 @@ impl<'o, W: Write> Printer<'o, W> {
         self.ns.filter.as_ref().unwrap_or(&self.opts.filter)
     }
 
-    /// A text line's Netns cell, when every namespace is listed.
-    fn netns_cell(&mut self) -> std::fmt::Result {
-        match (self.netns_width, self.ns.label) {
-            (Some(width), Some((_, cell))) if self.json.is_none() => {
-                write_netns_cell(&mut self.out, cell, width)
-            }
-            _ => Ok(()),
-        }
+    /// A text row's Netns cell, when every namespace is listed.
+    fn netns_cell(&self) -> Option<&'o str> {
+        self.ns.label.map(|(_, cell)| cell)
     }
 
     /// The namespace JSON objects name, when every one is listed.
@@ -160,8 +202,11 @@ impl<'o, W: Write> Printer<'o, W> {
         self.ns.label.map(|(info, _)| info)
     }
 
-    /// Closes the JSON array, if any.
+    /// Prints the rows held, or closes the JSON array.
     pub fn close(&mut self) -> Result<(), Error> {
+        if let Some(t) = &mut self.table {
+            t.print(&mut self.out)?;
+        }
         if let Some(j) = &mut self.json {
             let r = j.finish(&mut self.out);
             self.out.check(r)?;
@@ -193,35 +238,66 @@ impl<'o, W: Write> Printer<'o, W> {
         }
     }
 
-    /// Prints one inet record of the `protocol` table; `None` for a record
-    /// read from /proc, which carries no attributes and, as in ss, gets no
-    /// detail line.
+    /// Prints one inet record of the `protocol` table if the listing
+    /// selects it; `None` for a record read from /proc, which carries no
+    /// attributes and, as in ss, gets no detail line.
     pub fn inet(&mut self, protocol: Option<u32>, rec: &InetRecord<'_>) -> Result<(), Error> {
-        // The kernel ignores states for RAW, and /proc has no bytecode. ss
-        // also runs the expression again on what the kernel sent, with its
-        // own `autobound` (an ephemeral port); so does sockdiag.
-        let (lo, hi) = self.ns.ephemeral;
-        let auto = (lo..=hi).contains(&rec.id.sport);
-        if !self.opts.states.contains(rec.state)
-            || !self.filter().eval(&Entry::from_record(rec, auto))
-        {
+        if !self.selects_inet(rec) {
             return Ok(());
         }
+        self.print_inet(protocol, rec)
+    }
+
+    /// Whether the listing selects an inet record: its state, and the
+    /// expression. The kernel ignores states for RAW, and /proc has no
+    /// bytecode; ss also runs the expression again on what the kernel
+    /// sent, so does sockdiag.
+    pub fn selects_inet(&self, rec: &InetRecord<'_>) -> bool {
+        let states = self.opts.states;
+        let bound_inactive =
+            self.tcp && rec.state == TcpState::Close && states.contains(TcpState::BoundInactive);
+        (states.contains(rec.state) || bound_inactive) && self.matches_inet(rec)
+    }
+
+    /// Whether an inet record matches the expression, with ss's own
+    /// `autobound` (a local port in the ephemeral range).
+    pub fn matches_inet(&self, rec: &InetRecord<'_>) -> bool {
+        let (lo, hi) = self.ns.ephemeral;
+        let auto = (lo..=hi).contains(&rec.id.sport);
+        self.filter().eval(&Entry::from_record(rec, auto))
+    }
+
+    /// Prints one inet record, selected or not.
+    pub fn print_inet(&mut self, protocol: Option<u32>, rec: &InetRecord<'_>) -> Result<(), Error> {
         let d = &self.opts.details;
         // Details are checked only when something prints them, so a plain
         // listing stays as cheap as before.
         let details = match protocol {
-            Some(proto) if d.info || d.memory || d.tos || self.opts.json => {
-                Some(rec.details(proto).map_err(Error::Malformed)?)
+            Some(proto)
+                if d.info
+                    || d.memory
+                    || d.tos
+                    || d.cgroup
+                    || d.sockopt
+                    || self.opts.json
+                    || self.opts.bpf_maps.is_some() =>
+            {
+                let details = rec.details(proto).map_err(Error::Malformed)?;
+                // A storage nest the kernel garbled is said, not skipped.
+                if let Some(nest) = details.bpf_storages {
+                    for s in sk_storage::storages(nest) {
+                        s.map_err(Error::Malformed)?;
+                    }
+                }
+                Some(details)
             }
             _ => None,
         };
-        let r = self.netns_cell();
-        self.out.check(r)?;
+        let netns_cell = self.netns_cell();
         let netns = self.netns_info();
         let ifname = self.ns.ifnames.name(rec.id.ifindex);
         let cgroup = match rec.cgroup_id {
-            Some(id) if self.opts.extended && id != 0 && self.json.is_none() => {
+            Some(id) if (self.opts.extended || d.cgroup) && id != 0 && self.json.is_none() => {
                 self.cgroups.path(id)
             }
             _ => None,
@@ -244,11 +320,24 @@ impl<'o, W: Write> Printer<'o, W> {
         line.protocol = protocol.unwrap_or(inet::proto::RAW);
         line.ifname = ifname;
         line.cgroup = cgroup;
-        let r = match &mut self.json {
-            Some(j) => j.inet(&mut self.out, &line, rec, details.as_ref()),
-            None => text::write_inet(&mut self.out, &line, rec, details.as_ref()),
-        };
-        self.out.check(r)
+        if !self.opts.details.numeric {
+            let (ports, kind) = (&self.ports, self.port_kind);
+            line.services = [rec.id.sport, rec.id.dport].map(|p| ports.name(kind, p));
+        }
+        if let Some(hosts) = &self.hosts {
+            line.hosts = [rec.id.src, rec.id.dst].map(|a| hosts.name(a));
+        }
+        match (&mut self.json, &mut self.table) {
+            (Some(j), _) => {
+                let r = j.inet(&mut self.out, &line, rec, details.as_ref());
+                self.out.check(r)
+            }
+            (None, Some(t)) => t.row(&mut self.out, |r| {
+                netns_first(r, netns_cell)?;
+                text::write_inet(r, &line, rec, details.as_ref())
+            }),
+            (None, None) => Ok(()),
+        }
     }
 
     fn unix(&mut self, rec: &UnixRecord<'_>) -> Result<(), Error> {
@@ -264,8 +353,7 @@ impl<'o, W: Write> Printer<'o, W> {
         {
             return Ok(());
         }
-        let r = self.netns_cell();
-        self.out.check(r)?;
+        let netns_cell = self.netns_cell();
         let mut users = [None, None];
         let line = line(
             self.opts,
@@ -275,11 +363,17 @@ impl<'o, W: Write> Printer<'o, W> {
             rec.inode,
             &mut users,
         );
-        let r = match &mut self.json {
-            Some(j) => j.unix(&mut self.out, &line, rec),
-            None => text::write_unix(&mut self.out, &line, rec),
-        };
-        self.out.check(r)
+        match (&mut self.json, &mut self.table) {
+            (Some(j), _) => {
+                let r = j.unix(&mut self.out, &line, rec);
+                self.out.check(r)
+            }
+            (None, Some(t)) => t.row(&mut self.out, |r| {
+                netns_first(r, netns_cell)?;
+                text::write_unix(r, &line, rec)
+            }),
+            (None, None) => Ok(()),
+        }
     }
 
     fn netlink(&mut self, rec: &NetlinkRecord<'_>) -> Result<(), Error> {
@@ -288,8 +382,7 @@ impl<'o, W: Write> Printer<'o, W> {
         if !self.filter().eval_ports(i64::from(rec.portid), -1) {
             return Ok(());
         }
-        let r = self.netns_cell();
-        self.out.check(r)?;
+        let netns_cell = self.netns_cell();
         let netns = self.netns_info();
         let pid = rec.portid as i32;
         // Like ss, name the process whose pid is the port id, unless -n.
@@ -309,12 +402,30 @@ impl<'o, W: Write> Printer<'o, W> {
         );
         line.owner = owner;
         // ss shows no users:(...) for netlink sockets (the port already
-        // names the process); JSON carries them.
-        let r = match &mut self.json {
-            Some(j) => j.netlink(&mut self.out, &line, rec),
-            None => text::write_netlink(&mut self.out, &line, rec),
-        };
-        self.out.check(r)
+        // names the process); JSON carries them. With -Z it shows the
+        // context of the process the port id names.
+        let context = self.opts.contexts.process.then(|| {
+            let ctx = match pid {
+                0 => std::fs::read("/sys/fs/selinux/initial_contexts/kernel")
+                    .ok()
+                    .map(|raw| procs::context_text(&raw)),
+                p if p > 0 => procs::task_context(rec.portid),
+                _ => None,
+            };
+            format!(" proc_ctx={}", ctx.as_deref().unwrap_or("unavailable"))
+        });
+        line.process = context.as_ref().map(|c| c as &dyn std::fmt::Display);
+        match (&mut self.json, &mut self.table) {
+            (Some(j), _) => {
+                let r = j.netlink(&mut self.out, &line, rec);
+                self.out.check(r)
+            }
+            (None, Some(t)) => t.row(&mut self.out, |r| {
+                netns_first(r, netns_cell)?;
+                text::write_netlink(r, &line, rec)
+            }),
+            (None, None) => Ok(()),
+        }
     }
 
     fn packet(&mut self, rec: &PacketRecord<'_>) -> Result<(), Error> {
@@ -328,8 +439,7 @@ impl<'o, W: Write> Printer<'o, W> {
         if !self.opts.selection.has(db) || !self.filter().eval_ports(i64::from(rec.ifindex()), 0) {
             return Ok(());
         }
-        let r = self.netns_cell();
-        self.out.check(r)?;
+        let netns_cell = self.netns_cell();
         let netns = self.netns_info();
         let ifname = match rec.ifindex() {
             0 => None,
@@ -345,10 +455,16 @@ impl<'o, W: Write> Printer<'o, W> {
             &mut users,
         );
         line.ifname = ifname;
-        let r = match &mut self.json {
-            Some(j) => j.packet(&mut self.out, &line, rec),
-            None => text::write_packet(&mut self.out, &line, rec),
-        };
-        self.out.check(r)
+        match (&mut self.json, &mut self.table) {
+            (Some(j), _) => {
+                let r = j.packet(&mut self.out, &line, rec);
+                self.out.check(r)
+            }
+            (None, Some(t)) => t.row(&mut self.out, |r| {
+                netns_first(r, netns_cell)?;
+                text::write_packet(r, &line, rec)
+            }),
+            (None, None) => Ok(()),
+        }
     }
 }

@@ -51,10 +51,15 @@ pub(super) fn requests<'a>(
 ) -> impl Iterator<Item = TableRequest<'a>> + 'a {
     let states = request_states(q.states.0, protocol);
     let (ext, bytecode) = (ext_bits(q), q.bytecode);
+    let bpf_storages = q.bpf_storages;
     q.families.iter().map(move |&family| {
         let mut req = inet::ReqRepr::dump(family, protocol, states);
         req.ext = ext;
-        TableRequest::Inet(FilteredReq { req, bytecode })
+        TableRequest::Inet(FilteredReq {
+            req,
+            bytecode,
+            bpf_storages,
+        })
     })
 }
 
@@ -62,9 +67,10 @@ pub(super) fn requests<'a>(
 /// states, extensions and filter program of the two per-family requests,
 /// in one walk (a listener query too asks for LISTEN alone). Rows then
 /// come in the kernel's walk order (listeners of both families first), not
-/// IPv4 before IPv6.
+/// IPv4 before IPv6. `None` for a query it cannot carry: BPF storages
+/// (the kernel reads no attribute after the legacy request's bytecode).
 pub(super) fn both_families<'a>(q: &Query<'a>) -> Option<FilteredReq<'a, inet_legacy::ReqRepr>> {
-    if q.families != [family::INET, family::INET6] {
+    if q.families != [family::INET, family::INET6] || q.bpf_storages {
         return None;
     }
     let mut req = inet_legacy::ReqRepr::dump(request_states(q.states.0, proto::TCP));
@@ -72,6 +78,7 @@ pub(super) fn both_families<'a>(q: &Query<'a>) -> Option<FilteredReq<'a, inet_le
     Some(FilteredReq {
         req,
         bytecode: q.bytecode,
+        bpf_storages: false,
     })
 }
 
@@ -91,6 +98,7 @@ mod tests {
             memory: false,
             info: false,
             tos: false,
+            bpf_storages: false,
         };
         assert_eq!(ext_bits(&none), 0);
         let m = Query {
@@ -116,6 +124,7 @@ mod tests {
             memory: false,
             info: true,
             tos: false,
+            bpf_storages: false,
         };
         let req = both_families(&both).expect("both families");
         assert_eq!(req.req.family, family::UNSPEC);
@@ -125,6 +134,12 @@ mod tests {
         for families in [&[family::INET][..], &[family::INET6], &[]] {
             assert!(both_families(&Query { families, ..both }).is_none());
         }
+        // The legacy request carries no BPF storage request.
+        let storages = Query {
+            bpf_storages: true,
+            ..both
+        };
+        assert!(both_families(&storages).is_none());
         let listeners = Query {
             states: StateSet::LISTENING,
             ..both

@@ -62,6 +62,8 @@ pub struct Query<'a> {
     pub info: bool,
     /// `--tos`
     pub tos: bool,
+    /// `--bpf-maps`, `--bpf-map-id`: the sockets' BPF map storage.
+    pub bpf_storages: bool,
 }
 
 /// One dump request of a table.

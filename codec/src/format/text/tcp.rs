@@ -49,9 +49,11 @@ pub(crate) fn write_tcp<W: Write>(
         bits_per_second,
         all_digits: x.numeric,
     };
-    if x.timer {
+    // ss's -e sets -o too: both show the negotiated options.
+    if x.timer || x.layout.extended {
         for (bit, name) in [
             (opt::TIMESTAMPS, " ts"),
+            (opt::USEC_TS, " usec_ts"),
             (opt::SACK, " sack"),
             (opt::ECN, " ecn"),
             (opt::ECN_SEEN, " ecnseen"),
@@ -331,7 +333,8 @@ pub(crate) fn write_mptcp<W: Write>(w: &mut W, m: &MptcpInfo<'_>) -> fmt::Result
 mod tests {
     use super::*;
     use crate::format::columns::Layout;
-    use crate::format::text::inet::{write_detail_line, write_inet};
+    use crate::format::text::inet::tests::inet_row;
+    use crate::format::text::inet::write_detail_line;
     use crate::wire::inet::{attr_kind, proto};
     use crate::wire::inet_attr::tests::emit_all;
     use heapless::String;
@@ -416,9 +419,9 @@ mod tests {
         };
         let d = rec.details(proto::TCP).unwrap();
         let layout = Layout {
-            netid: false,
             state: true,
             extended: true,
+            ..Layout::default()
         };
         let extras = Line {
             layout,
@@ -432,8 +435,7 @@ mod tests {
             cgroup: Some("/"),
             ..Line::PLAIN
         };
-        let mut s: String<1024> = String::new();
-        write_inet(&mut s, &extras, &rec, Some(&d)).unwrap();
+        let s = inet_row(&extras, &rec, Some(&d));
         let (line, detail) = s.split_once("\n\t").unwrap();
         let words: heapless::Vec<&str, 16> = line.split_whitespace().collect();
         assert_eq!(
@@ -460,19 +462,23 @@ mod tests {
              bytes_received:100000 segs_out:2 segs_in:5 data_segs_in:3 bbr:(bw:0bps,mrtt:0.02) \
              send 131072000000bps lastsnd:856 lastrcv:856 lastack:856 pacing_rate 374584320000bps \
              delivered:1 app_limited rcv_rtt:0.022 rcv_space:65464 rcv_ssthresh:94841 minrtt:0.02 \
-             snd_wnd:65536\n"
+             snd_wnd:65536"
         );
-        // Without -o the options go; -O keeps everything on one line.
-        let mut s: String<1024> = String::new();
+        // Without -o (or -e, which sets it) the options go; -O keeps
+        // everything on one line.
         let one = Line {
+            layout: Layout {
+                extended: false,
+                ..layout
+            },
             timer: false,
             oneline: true,
             numeric: false,
             ..extras
         };
-        write_inet(&mut s, &one, &rec, Some(&d)).unwrap();
-        assert!(!s.contains('\t') && s.matches('\n').count() == 1);
-        assert!(s.contains(" skmem:(r102496,") && s.contains("<-> tos:0"));
+        let s = inet_row(&one, &rec, Some(&d));
+        assert!(!s.contains('\t') && !s.contains('\n'));
+        assert!(s.contains(" skmem:(r102496,") && s.contains(":48722 tos:0"));
         assert!(s.contains(" bbr wscale:10,10 ") && !s.contains(" ts "));
         assert!(s.contains(" send 131Gbps ") && s.contains(" pacing_rate 375Gbps "));
     }
