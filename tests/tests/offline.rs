@@ -197,7 +197,7 @@ fn decode_follows_a_capture_asked_per_family() {
     old.extend(renumbered(per.v6.clone(), 2));
     let file = write_capture(per.dir.path(), "old.cap", &old);
     let run = decode(&file, &["-tlnH"]);
-    assert_eq!(squashed(&run.success()), squashed(&per.stdout), "{run}");
+    assert_eq!(squashed(run.success()), squashed(&per.stdout), "{run}");
 }
 
 /// A kernel that refuses the one-walk request, or fails it before any
@@ -231,7 +231,7 @@ fn a_failed_one_walk_falls_back_per_family() {
         let file = write_capture(per.dir.path(), "refused.cap", &refused);
         let run = decode(&file, &["-tlnH"]);
         assert_eq!(
-            squashed(&run.success()),
+            squashed(run.success()),
             squashed(&per.stdout),
             "{msg_type} {errno}: {run}"
         );
