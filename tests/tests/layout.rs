@@ -50,6 +50,30 @@ impl Zoo {
             "lo",
             "nodad",
         ]);
+        // The kernel installs the address's local route from a work queue,
+        // even without DAD: a connect before it is there fails with
+        // "Network is unreachable".
+        wait_for("the local route of the long IPv6 address", || {
+            let out = std::process::Command::new("ip")
+                .args([
+                    "-n",
+                    ns.name(),
+                    "-6",
+                    "route",
+                    "show",
+                    "table",
+                    "local",
+                    LONG_V6,
+                ])
+                .output()
+                .map_err(|e| e.to_string())?;
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            if text.starts_with("local ") {
+                Ok(())
+            } else {
+                Err(text)
+            }
+        });
         let dir = TempDir::new();
         let long_path = dir
             .path()
