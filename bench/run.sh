@@ -15,31 +15,19 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SOCKDIAG_BENCH_SHARED:-$repo/../shared/bench}
+. "$repo/bench/lib.sh"
 runs=${RUNS:-7}
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000)
-for tool in ip ss hyperfine python3 cargo; do
-    command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }
-done
+need ip ss hyperfine python3 cargo
 
 out=$repo/target/bench
 mkdir -p "$out"
-if [ -z "${SOCKDIAG_BIN:-}" ]; then
-    # The binary the README ships: nightly's size build when nightly is
-    # there, the stable musl build of the same profile otherwise.
-    if rustup run nightly true 2>/dev/null; then
-        (cd "$repo" && cargo +nightly -q static)
-    else
-        (cd "$repo" && cargo build -q --profile release-small -p sockdiag \
-            --target x86_64-unknown-linux-musl)
-    fi
-    SOCKDIAG_BIN=$repo/target/x86_64-unknown-linux-musl/release-small/sockdiag
-fi
+sockdiag_bin
 cargo build -q --release --manifest-path "$shared/floor/Cargo.toml" --target-dir "$out/floor"
 floor=$out/floor/release/floor
 (cd "$repo" && cargo build -q --release -p sockdiag-bench --bin proc-floor --target-dir "$out/proc-floor")
 procfloor=$out/proc-floor/release/proc-floor
-sd=$SOCKDIAG_BIN
 
 ns=sockdiag-bench-$$
 farm=
