@@ -18,25 +18,20 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SOCKDIAG_BENCH_SHARED:-$repo/../shared/bench}
+. "$repo/bench/lib.sh"
 runs=${RUNS:-20}
 listeners=${LISTENERS:-1000}
 watch_seconds=${WATCH_SECONDS:-10}
 namespaces=${NAMESPACES:-200}
 per_ns=${PER_NS:-5}
 tcp=${1:-100000}
-for tool in ip hyperfine python3 cargo /usr/bin/time; do
-    command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }
-done
+need ip hyperfine python3 cargo /usr/bin/time
 
 out=$repo/target/bench
 mkdir -p "$out"
-if [ -z "${SOCKDIAG_BIN:-}" ]; then
-    (cd "$repo" && cargo +nightly -q static)
-    SOCKDIAG_BIN=$repo/target/x86_64-unknown-linux-musl/release-small/sockdiag
-fi
+sockdiag_bin
 cargo build -q --release --manifest-path "$shared/floor/Cargo.toml" --target-dir "$out/floor"
 floor=$out/floor/release/floor
-sd=$SOCKDIAG_BIN
 
 ns=sockdiag-bench-modes-$$
 farm=

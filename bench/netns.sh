@@ -16,27 +16,17 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SOCKDIAG_BENCH_SHARED:-$repo/../shared/bench}
+. "$repo/bench/lib.sh"
 total=${NAMESPACES:-200}
 few=${FEW:-20}
 farm_tcp=${FARM:-100000}
 runs=${RUNS:-10}
-for tool in ip ss hyperfine python3 cargo; do
-    command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }
-done
+need ip ss hyperfine python3 cargo
 [ "$few" -lt "$total" ] || { echo "bench: FEW must be below NAMESPACES" >&2; exit 1; }
 
 out=$repo/target/bench/netns
 mkdir -p "$out"
-if [ -z "${SOCKDIAG_BIN:-}" ]; then
-    if rustup run nightly true 2>/dev/null; then
-        (cd "$repo" && cargo +nightly -q static)
-    else
-        (cd "$repo" && cargo build -q --profile release-small -p sockdiag \
-            --target x86_64-unknown-linux-musl)
-    fi
-    SOCKDIAG_BIN=$repo/target/x86_64-unknown-linux-musl/release-small/sockdiag
-fi
-sd=$SOCKDIAG_BIN
+sockdiag_bin
 
 prefix=sdbench-$$
 holders=()

@@ -16,7 +16,7 @@ use sockdiag_codec::netns::Netns;
 use sockdiag_codec::wire::nlmsg::Packet;
 use sockdiag_codec::proc::inet as procnet;
 use sockdiag_codec::wire::unix::UnixRecord;
-use sockdiag_codec::wire::{inet, unix};
+use sockdiag_codec::wire::{inet, inet_legacy, unix};
 
 /// A unix socket with nothing but its header, to carry namespace members.
 fn unix_socket() -> UnixRecord<'static> {
@@ -38,6 +38,7 @@ fuzz_target!(|data: &[u8]| {
             Kind::Request => {
                 if let Ok(p) = Packet::new_checked(rec.data) {
                     let _ = inet::ReqRepr::parse(p.payload(), p.flags());
+                    let _ = inet_legacy::ReqRepr::parse(p.payload(), p.flags());
                     let _ = unix::ReqRepr::parse(p.payload(), p.flags());
                 }
             }

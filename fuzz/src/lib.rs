@@ -18,7 +18,7 @@ use sockdiag_codec::format::line::Line;
 use sockdiag_codec::format::text;
 use sockdiag_codec::wire::inet::{self, InetRecord};
 use sockdiag_codec::wire::nlmsg::Packet;
-use sockdiag_codec::wire::sock_diag;
+use sockdiag_codec::wire::{inet_legacy, sock_diag};
 use sockdiag_codec::wire::unix::{self, UnixRecord};
 
 /// Discards output; formatting cost and panics are what matter here.
@@ -196,7 +196,8 @@ pub fn message(msg: &Message<'_>, json: &mut JsonArray, out: &mut String) {
     }
 }
 
-/// The views under the records: each `SOCK_DIAG_BY_FAMILY` payload through
+/// The views under the records: each `SOCK_DIAG_BY_FAMILY` (or legacy
+/// `TCPDIAG_GETSOCK`) payload through
 /// both message views, whatever family it claims, and the records built
 /// from a view must equal the ones [`Messages`] yields.
 fn views(datagram: &[u8]) {
@@ -209,7 +210,10 @@ fn views(datagram: &[u8]) {
             packet.seq(),
         );
         let payload = packet.payload();
-        if packet.msg_type() == sock_diag::SOCK_DIAG_BY_FAMILY {
+        if matches!(
+            packet.msg_type(),
+            sock_diag::SOCK_DIAG_BY_FAMILY | inet_legacy::TCPDIAG_GETSOCK
+        ) {
             if let Ok(v) = inet::MsgView::new_checked(payload) {
                 let _ = (v.family(), v.state(), v.timer(), v.retrans(), v.id());
                 let _ = (v.expires(), v.rqueue(), v.wqueue(), v.uid(), v.inode());

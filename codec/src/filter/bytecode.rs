@@ -14,7 +14,7 @@ use byteorder::{ByteOrder, NativeEndian};
 
 use crate::filter::expr::{Expr, HostCond, Node, NodeId, Pred};
 use crate::filter::socket::{host_matches, End, Entry};
-use crate::wire::inet::{req_attr, ReqRepr, REQ_LEN};
+use crate::wire::inet::{req_attr, ReqRepr};
 use crate::wire::sock_diag::Request;
 use crate::wire::{attr, sk_storage};
 use crate::{family, Error, Result};
@@ -520,13 +520,15 @@ fn emit_pred(p: &Pred, buf: &mut [u8], pos: usize) -> core::result::Result<usize
     Ok(pos + len)
 }
 
-/// An `inet_diag_req_v2` dump request with a filter program attached as
-/// `INET_DIAG_REQ_BYTECODE`; an empty program sends the plain request.
+/// A dump request with a filter program attached as
+/// `INET_DIAG_REQ_BYTECODE`; an empty program sends the plain request. The
+/// request is an `inet_diag_req_v2`, or the legacy TCP request of
+/// [`crate::wire::inet_legacy`], which takes bytecode the same way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[doc(alias = "INET_DIAG_REQ_BYTECODE")]
-pub struct FilteredReq<'a> {
+pub struct FilteredReq<'a, R = ReqRepr> {
     /// The request itself.
-    pub req: ReqRepr,
+    pub req: R,
     /// The program (see [`compile`]); its bytes are sent as they are.
     pub bytecode: &'a [u8],
     /// Ask for every BPF map's socket storage (`--bpf-maps`).
@@ -544,7 +546,11 @@ impl<'a> FilteredReq<'a> {
     }
 }
 
-impl Request for FilteredReq<'_> {
+impl<R: Request> Request for FilteredReq<'_, R> {
+    fn msg_type(&self) -> u16 {
+        self.req.msg_type()
+    }
+
     fn payload_len(&self) -> usize {
         self.req.payload_len()
             + if self.bytecode.is_empty() {
@@ -571,7 +577,6 @@ impl Request for FilteredReq<'_> {
         if self.bpf_storages {
             sk_storage::emit_req_all(&mut buf[at..])?;
         }
-        debug_assert!(self.req.payload_len() >= REQ_LEN);
         Ok(())
     }
 
@@ -584,6 +589,7 @@ impl Request for FilteredReq<'_> {
 mod tests {
     use super::*;
     use crate::filter::parse::{NoResolve, ParseOptions};
+    use crate::wire::inet::REQ_LEN;
 
     fn prog(text: &str) -> ([u8; MAX_PROGRAM_LEN], usize) {
         let e = Expr::parse(text, &ParseOptions::inet()).unwrap();

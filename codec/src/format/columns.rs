@@ -570,6 +570,27 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Write for Rows<B> {
         }
         Ok(())
     }
+
+    // The default goes through `encode_utf8` and `write_str`; the
+    // formatters write separators and digits a char at a time, and an
+    // ASCII char is one byte.
+    #[inline(always)]
+    fn write_char(&mut self, c: char) -> fmt::Result {
+        if let (Ok(byte), true, true) = (u8::try_from(c), self.open.is_some(), self.text_room() > 0)
+        {
+            if let Some(slot) = self
+                .buf
+                .as_mut()
+                .get_mut(self.end)
+                .filter(|_| byte.is_ascii())
+            {
+                *slot = byte;
+                self.end += 1;
+                return Ok(());
+            }
+        }
+        self.write_str(c.encode_utf8(&mut [0; 4]))
+    }
 }
 
 impl<B: AsRef<[u8]> + AsMut<[u8]>> Cells for Rows<B> {
@@ -627,7 +648,7 @@ fn write_ipv4<W: Write>(w: &mut W, a: core::net::Ipv4Addr) -> fmt::Result {
         if i > 0 {
             w.write_char('.')?;
         }
-        w.write_str(Decimal::new(octet.into()).as_str())?;
+        Decimal::new(octet.into()).write(w)?;
     }
     Ok(())
 }

@@ -55,12 +55,12 @@ pub struct Line<'a> {
     /// A netlink socket: the command name of the process whose pid is its
     /// port id, if any (the runner reads it from /proc, as ss does).
     pub owner: Option<&'a str>,
-    /// Written right after the peer column (ss's ` users:((...))`); may
-    /// write nothing.
-    pub process: &'a dyn fmt::Display,
-    /// Written into a JSON object before its `}` (`,"users":[...]`); may
-    /// write nothing.
-    pub process_json: &'a dyn fmt::Display,
+    /// Written right after the peer column (ss's ` users:((...))`), when
+    /// `-p` asked for it.
+    pub process: Option<&'a dyn fmt::Display>,
+    /// Written into a JSON object before its `}` (`,"users":[...]`), when
+    /// `-p` asked for it.
+    pub process_json: Option<&'a dyn fmt::Display>,
     /// Written into a JSON object right after its `{`, each member
     /// followed by a comma (`"timestamp":"...",`); may write nothing.
     pub json_lead: &'a dyn fmt::Display,
@@ -98,8 +98,8 @@ impl Line<'static> {
         hosts: [None, None],
         services: [None, None],
         owner: None,
-        process: &"",
-        process_json: &"",
+        process: None,
+        process_json: None,
         json_lead: &"",
         netns: None,
     };

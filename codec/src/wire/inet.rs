@@ -218,7 +218,7 @@ impl SockId {
     }
 
     /// Reads an id of `family` from its 48 bytes.
-    fn parse(bytes: &[u8], family: u8) -> Result<SockId> {
+    pub(crate) fn parse(bytes: &[u8], family: u8) -> Result<SockId> {
         if bytes.len() < SOCKID_LEN {
             return Err(Error::Truncated);
         }
@@ -245,7 +245,7 @@ impl SockId {
     }
 
     /// Writes the id into exactly `SOCKID_LEN` bytes.
-    fn emit(&self, bytes: &mut [u8]) {
+    pub(crate) fn emit(&self, bytes: &mut [u8]) {
         let put_addr = |out: &mut [u8], addr: IpAddr| match addr {
             // IPv4 uses word 0 only; the other three must be zero.
             IpAddr::V4(a) => {

@@ -24,6 +24,7 @@ pub mod conversation;
 pub mod datagram;
 pub mod inet;
 pub mod inet_attr;
+pub mod inet_legacy;
 pub mod mptcp;
 pub mod netlink_diag;
 pub mod nlmsg;

@@ -37,6 +37,10 @@ enum_with_unknown! {
 
 /// A request payload that can follow a netlink header.
 pub trait Request {
+    /// The `nlmsg_type` it travels under; replies carry the same.
+    fn msg_type(&self) -> u16 {
+        SOCK_DIAG_BY_FAMILY
+    }
     /// Bytes the payload occupies, request attributes included.
     fn payload_len(&self) -> usize;
     /// Writes the payload into `buf` (exactly `payload_len()` bytes).
@@ -45,17 +49,12 @@ pub trait Request {
     fn is_dump(&self) -> bool;
 }
 
-/// Frames `request` as one `SOCK_DIAG_BY_FAMILY` message at the start of
-/// `buf` and returns its length. Nothing is written past that length.
+/// Frames `request` as one message of its type (`SOCK_DIAG_BY_FAMILY` but
+/// for the legacy TCP request) at the start of `buf` and returns its
+/// length. Nothing is written past that length.
 pub fn emit_request<R: Request>(buf: &mut [u8], seq: u32, request: &R) -> Result<usize> {
     let dump = if request.is_dump() { flags::DUMP } else { 0 };
-    emit(
-        buf,
-        SOCK_DIAG_BY_FAMILY,
-        flags::REQUEST | dump,
-        seq,
-        request,
-    )
+    emit(buf, request.msg_type(), flags::REQUEST | dump, seq, request)
 }
 
 /// Frames `request`, an exact lookup of one socket, as a `SOCK_DESTROY`

@@ -15,9 +15,21 @@ pub fn dump<R: Request>(
     src: &mut Source,
     buf: &mut [u8],
     request: &R,
+    each: impl FnMut(&Body<'_>) -> Result<(), Error>,
+) -> Result<Outcome, Error> {
+    let seq = src.send(request)?;
+    replies(src, buf, seq, each)
+}
+
+/// Streams the records answering request `seq`, already sent, through
+/// `each`; returns how the reply ended.
+pub fn replies(
+    src: &mut Source,
+    buf: &mut [u8],
+    seq: u32,
     mut each: impl FnMut(&Body<'_>) -> Result<(), Error>,
 ) -> Result<Outcome, Error> {
-    let mut conversation = Conversation::new(src.send(request)?);
+    let mut conversation = Conversation::new(seq);
     loop {
         let datagram = src.recv(buf)?;
         for reply in conversation.replies(datagram) {

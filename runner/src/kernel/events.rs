@@ -7,8 +7,8 @@
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
 use rustix::io::Errno;
-use rustix::net::netlink::{self, SocketAddrNetlink};
-use rustix::net::{AddressFamily, RecvFlags, SocketFlags, SocketType};
+use rustix::net::netlink::SocketAddrNetlink;
+use rustix::net::RecvFlags;
 use sockdiag_codec::wire::datagram::Body;
 use sockdiag_codec::wire::netlink_diag::{self, show};
 use sockdiag_codec::wire::sock_diag::idx;
@@ -85,16 +85,7 @@ impl EventSocket {
 
     /// Joins the groups of `groups` in the calling thread's namespace.
     fn open(groups: &[u32]) -> Result<EventSocket, NetError> {
-        let fd = rustix::net::socket_with(
-            AddressFamily::NETLINK,
-            SocketType::RAW,
-            SocketFlags::CLOEXEC,
-            Some(netlink::SOCK_DIAG),
-        )
-        .map_err(|e| match e {
-            Errno::PROTONOSUPPORT | Errno::AFNOSUPPORT => NetError::NoSockDiag,
-            e => NetError::Sys("cannot open a sock_diag netlink socket", e),
-        })?;
+        let fd = super::socket::open_sock_diag()?;
         let mask = groups.iter().fold(0u32, |m, g| m | 1 << (g - 1));
         rustix::net::bind(&fd, &SocketAddrNetlink::new(0, mask))
             .map_err(|e| NetError::Sys("cannot join the sock_diag destroy groups", e))?;

@@ -58,18 +58,24 @@ fn retry<T>(mut f: impl FnMut() -> rustix::io::Result<T>) -> rustix::io::Result<
     }
 }
 
+/// A NETLINK_SOCK_DIAG socket, not yet bound or connected: the dump
+/// socket and the destroy-event socket both start here.
+pub(crate) fn open_sock_diag() -> Result<OwnedFd, NetError> {
+    rustix::net::socket_with(
+        AddressFamily::NETLINK,
+        SocketType::RAW,
+        SocketFlags::CLOEXEC,
+        Some(netlink::SOCK_DIAG),
+    )
+    .map_err(|e| match e {
+        Errno::PROTONOSUPPORT | Errno::AFNOSUPPORT => NetError::NoSockDiag,
+        e => NetError::Sys("cannot open a sock_diag netlink socket", e),
+    })
+}
+
 impl DiagSocket {
     pub fn open() -> Result<DiagSocket, NetError> {
-        let fd = rustix::net::socket_with(
-            AddressFamily::NETLINK,
-            SocketType::RAW,
-            SocketFlags::CLOEXEC,
-            Some(netlink::SOCK_DIAG),
-        )
-        .map_err(|e| match e {
-            Errno::PROTONOSUPPORT | Errno::AFNOSUPPORT => NetError::NoSockDiag,
-            e => NetError::Sys("cannot open a sock_diag netlink socket", e),
-        })?;
+        let fd = open_sock_diag()?;
         // Connected to the kernel (port 0), the socket refuses unicasts from
         // other processes' netlink sockets.
         rustix::net::connect(&fd, &SocketAddrNetlink::new(0, 0))

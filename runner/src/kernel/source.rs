@@ -13,9 +13,9 @@ use sockdiag_codec::capture::{self, Capture, Kind, Records};
 use sockdiag_codec::family;
 use sockdiag_codec::format::names;
 use sockdiag_codec::netns::Netns as NetnsInfo;
-use sockdiag_codec::wire::inet;
 use sockdiag_codec::wire::nlmsg::Packet;
 use sockdiag_codec::wire::sock_diag::{self, Request};
+use sockdiag_codec::wire::{inet, inet_legacy};
 
 use crate::kernel::netns::{Netns, NetnsError};
 use crate::kernel::socket::{DiagSocket, NetError};
@@ -197,12 +197,18 @@ impl Recorder {
     }
 }
 
-/// A request in words: "tcp IPv6 dump", "unix dump", ...
+/// A request in words: "a tcp IPv6 dump of states 0x...", "a unix dump", ...
 fn describe(request: &[u8]) -> String {
     let Ok(packet) = Packet::new_checked(request) else {
         return "a malformed request".into();
     };
     let payload = packet.payload();
+    if packet.msg_type() == inet_legacy::TCPDIAG_GETSOCK {
+        return match inet_legacy::ReqRepr::parse(payload, packet.flags()) {
+            Ok(r) => format!("a tcp dump of both IP families of states {:#x}", r.states),
+            Err(_) => "a tcp dump of both IP families".into(),
+        };
+    }
     match payload.first().copied() {
         Some(family::UNIX) => "a unix dump".into(),
         Some(f @ (family::INET | family::INET6)) => {
@@ -270,6 +276,14 @@ impl Replay {
         };
         Err(file_error(&self.path, kind))
     }
+}
+
+/// `request` framed with sequence number `seq`.
+fn frame<R: Request>(request: &R, seq: u32) -> Result<Vec<u8>, SourceError> {
+    // Room for a request with the largest filter program.
+    let mut buf = [0u8; 4096];
+    let len = sock_diag::emit_request(&mut buf, seq, request).map_err(SourceError::Request)?;
+    Ok(buf[..len].to_vec())
 }
 
 impl Source {
@@ -351,19 +365,45 @@ impl Source {
     /// Sends one request (a replay checks it is the one recorded) and
     /// returns its sequence number; replies carry it.
     pub fn send<R: Request>(&mut self, request: &R) -> Result<u32, SourceError> {
-        let seq = self.seq.wrapping_add(1);
-        self.send_as(request, seq)
+        self.send_as(request, self.seq.wrapping_add(1))
     }
 
     /// Sends one request with sequence number `seq` (`-D` uses ss's, so its
     /// file carries what ss's would).
     pub fn send_as<R: Request>(&mut self, request: &R, seq: u32) -> Result<u32, SourceError> {
-        self.seq = seq;
-        // Room for a request with the largest filter program.
-        let mut buf = [0u8; 4096];
-        let len =
-            sock_diag::emit_request(&mut buf, self.seq, request).map_err(SourceError::Request)?;
-        let bytes = &buf[..len];
+        let bytes = frame(request, seq)?;
+        self.send_bytes(seq, &bytes)?;
+        Ok(seq)
+    }
+
+    /// Sends a request whose question can also be asked another way,
+    /// starting with `instead` (both IP families in one walk, or one
+    /// request per family). As [`Source::send`], but a replayed capture
+    /// that holds `instead` in its place, recorded by a sockdiag that
+    /// asked that way, gives `None` and sends nothing: the run then asks
+    /// that way too.
+    pub fn offer<R: Request, I: Request>(
+        &mut self,
+        request: &R,
+        instead: &I,
+    ) -> Result<Option<u32>, SourceError> {
+        let seq = self.seq.wrapping_add(1);
+        let bytes = frame(request, seq)?;
+        let other = frame(instead, seq)?;
+        if let Origin::Replay(replay) = &mut self.origin {
+            let recorded = match replay.records.peek() {
+                Some(Ok(r)) if r.kind == Kind::Request => r.data,
+                _ => &[],
+            };
+            if recorded == &other[..] {
+                return Ok(None);
+            }
+        }
+        self.send_bytes(seq, &bytes)?;
+        Ok(Some(seq))
+    }
+
+    fn send_bytes(&mut self, seq: u32, bytes: &[u8]) -> Result<(), SourceError> {
         match &mut self.origin {
             Origin::Kernel { socket, .. } => socket
                 .as_ref()
@@ -386,7 +426,8 @@ impl Source {
         if let Some(r) = &mut self.recorder {
             r.record(Kind::Request, bytes)?;
         }
-        Ok(self.seq)
+        self.seq = seq;
+        Ok(())
     }
 
     /// The next datagram answering the last request.

@@ -5,10 +5,8 @@
 
 use std::io;
 use std::os::fd::AsFd;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use sockdiag_codec::format::netns::Cell;
-use sockdiag_codec::format::time::Timestamp;
 use sockdiag_codec::wire::datagram::{Body, Messages};
 use sockdiag_codec::wire::sock_diag::SOCK_DIAG_BY_FAMILY;
 use sockdiag_codec::Error as CodecError;
@@ -32,17 +30,6 @@ fn groups(opts: &Options) -> Vec<u32> {
         }
     }
     groups
-}
-
-/// The time now, for the JSON stream.
-fn now() -> Timestamp {
-    let since = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    Timestamp {
-        secs: since.as_secs(),
-        micros: since.subsec_micros(),
-    }
 }
 
 /// Runs until SIGINT, SIGTERM or a closed stdout; an error reading the
@@ -150,7 +137,7 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
             }
         };
         if opts.json {
-            printer.set_json_lead(format_args!("\"timestamp\":\"{}\",", now()));
+            printer.set_json_lead(format_args!("\"timestamp\":\"{}\",", super::now()));
         }
         for message in Messages::new(datagram) {
             let message = message.map_err(Error::Malformed)?;

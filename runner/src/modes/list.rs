@@ -21,7 +21,7 @@ use crate::host::ifnames::IfNames;
 use crate::host::pods::{PodInfo, Pods};
 use crate::host::services::{ephemeral_range, NetnsResolver};
 use crate::kernel::diag_file;
-use crate::kernel::dump::dump;
+use crate::kernel::dump::{dump, replies};
 use crate::kernel::netns::{self, Netns, NetnsError, Scope};
 use crate::kernel::socket::{DiagSocket, NetError, RECV_BUF};
 use crate::kernel::source::Source;
@@ -399,10 +399,11 @@ fn is_enoent(outcome: &Outcome) -> bool {
     matches!(outcome, Outcome::Failed(ENOENT) | Outcome::Refused(ENOENT))
 }
 
-/// Dumps one table, request by request (an IP table: each family in
-/// turn), through the printer; stops at the first request that fails.
+/// Dumps one table through the printer: both IP families in one walk
+/// when the table and the kernel can, else request by request (an IP
+/// table: each family in turn), stopping at the first request that fails.
 /// With a `killer` (`-K`), each selected inet socket is closed first, and
-/// printed if it was.
+/// printed if it was; it asks per family.
 pub fn list_table<W: io::Write>(
     src: &mut Source,
     buf: &mut [u8],
@@ -418,6 +419,11 @@ pub fn list_table<W: io::Write>(
         if let Some(path) = std::env::var_os(diag_file::ENV) {
             diag_file::list(path.as_ref(), printer)?;
             return Ok(Outcome::Done);
+        }
+    }
+    if killer.is_none() {
+        if let Some(outcome) = list_in_one_walk(src, buf, printer, table, query)? {
+            return Ok(outcome);
         }
     }
     for request in table.requests(query) {
@@ -450,4 +456,36 @@ pub fn list_table<W: io::Write>(
         }
     }
     Ok(Outcome::Done)
+}
+
+/// Dumps both IP families of the table with one request, when it has one;
+/// `None` when the per-family requests must ask instead: the table has no
+/// such request, a capture being decoded asked per family, or the reply
+/// failed before any record. A kernel without the legacy request refuses
+/// it (EINVAL, or EOPNOTSUPP without the compat handler); any other failure
+/// is left to the per-family requests too, so that what is said about it
+/// stays the same as without this request.
+fn list_in_one_walk<W: io::Write>(
+    src: &mut Source,
+    buf: &mut [u8],
+    printer: &mut Printer<'_, W>,
+    table: Table,
+    query: &Query<'_>,
+) -> Result<Option<Outcome>, Error> {
+    let (Some(request), Some(first)) = (table.one_walk(query), table.requests(query).next()) else {
+        return Ok(None);
+    };
+    let Some(seq) = src.offer(&request, &first)? else {
+        return Ok(None);
+    };
+    let family = request.family();
+    let mut records = 0usize;
+    let outcome = replies(src, buf, seq, |body| {
+        records += 1;
+        printer.record(table.kind(), family, body)
+    })?;
+    if outcome != Outcome::Done && records == 0 {
+        return Ok(None);
+    }
+    Ok(Some(outcome))
 }

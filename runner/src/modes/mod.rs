@@ -3,7 +3,8 @@
 //! Each is built from the same rooms: cli for its options, tables for what
 //! to ask, kernel for asking, output for printing. `stop.rs` is how the
 //! long-running ones wait and end, `namespaces.rs` what they open in each
-//! network namespace they cover; kill (`-K`) gets a file here too.
+//! network namespace they cover; `kill.rs` is `-K`, `diag_dump.rs` reads
+//! and writes ss's `-D` files.
 
 use crate::cli::{Mode, Options};
 use crate::error::Error;
@@ -32,5 +33,17 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
         Mode::Watch(w) => watch::run(opts, w),
         Mode::Metrics(m) => metrics::run(opts, m),
         Mode::Serve(s) => serve::run(opts, s),
+    }
+}
+
+/// The wall-clock time, for the timestamps of the streams (`-E -j`,
+/// `watch`); a clock set before 1970 reads as the epoch.
+fn now() -> sockdiag_codec::format::time::Timestamp {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    sockdiag_codec::format::time::Timestamp {
+        secs: since.as_secs(),
+        micros: since.subsec_micros(),
     }
 }

@@ -10,10 +10,9 @@
 //! a listener that appears meanwhile shows from the next interval.
 
 use std::io;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use sockdiag_codec::format::json::JsonArray;
-use sockdiag_codec::format::time::Timestamp;
 use sockdiag_codec::format::watch::{self, WatchRow, WatchTotals};
 use sockdiag_codec::proc::netstat::ListenCounters;
 
@@ -75,16 +74,6 @@ pub fn read_netstat(dir: &str) -> ListenCounters {
 /// The increase of a counter between two readings.
 fn increase(before: Option<u64>, now: Option<u64>) -> Option<u64> {
     Some(now?.wrapping_sub(before?))
-}
-
-fn now_stamp() -> Timestamp {
-    let since = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    Timestamp {
-        secs: since.as_secs(),
-        micros: since.subsec_micros(),
-    }
 }
 
 /// One namespace being watched.
@@ -200,7 +189,7 @@ impl Watched {
                     .map(|(now, base)| u64::from(now.wrapping_sub(base))),
             }
         }));
-        let at = now_stamp();
+        let at = super::now();
         let info = self.covered.info();
         let netns = all.then_some(&info);
         let r = match json {

@@ -26,33 +26,39 @@ const OUT_CHUNK: usize = 64 * 1024;
 impl<W: Write> fmt::Write for Out<W> {
     // Inlined where the codec calls it directly with a literal or a
     // number's digits: most pieces of a line.
-    #[inline]
+    #[inline(always)]
     fn write_str(&mut self, s: &str) -> fmt::Result {
         self.write_bytes(s.as_bytes())
+    }
+
+    // The default goes through `encode_utf8` and `write_str`; the codec
+    // writes separators and digits a char at a time, an ASCII byte each.
+    #[inline(always)]
+    fn write_char(&mut self, c: char) -> fmt::Result {
+        match (u8::try_from(c), self.buf.get_mut(self.len)) {
+            (Ok(byte), Some(slot)) if byte.is_ascii() => {
+                *slot = byte;
+                self.len += 1;
+                Ok(())
+            }
+            _ => self.write_through(c.encode_utf8(&mut [0; 4]).as_bytes()),
+        }
     }
 }
 
 impl<W: Write> RowOut for Out<W> {
-    #[inline]
+    // The fast path inlined; the rare full buffer is out of line.
+    #[inline(always)]
     fn write_bytes(&mut self, bytes: &[u8]) -> fmt::Result {
-        if bytes.len() > self.buf.len() - self.len {
-            // A record longer than what is left: send what is gathered,
-            // and a piece longer than the buffer directly.
-            self.drain().map_err(|e| {
-                self.error = Some(e);
-                fmt::Error
-            })?;
-            if bytes.len() > self.buf.len() {
-                return self.inner.write_all(bytes).map_err(|e| {
-                    self.error = Some(e);
-                    fmt::Error
-                });
-            }
-        }
         let end = self.len + bytes.len();
-        copy_small(&mut self.buf[self.len..end], bytes);
-        self.len = end;
-        Ok(())
+        match self.buf.get_mut(self.len..end) {
+            Some(dst) => {
+                copy_small(dst, bytes);
+                self.len = end;
+                Ok(())
+            }
+            None => self.write_through(bytes),
+        }
     }
 }
 
@@ -83,6 +89,26 @@ impl<W: Write> Out<W> {
         Ok(())
     }
 
+    /// A piece longer than what is left of the buffer: sends what is
+    /// gathered, and a piece longer than the buffer directly.
+    #[cold]
+    #[inline(never)]
+    fn write_through(&mut self, bytes: &[u8]) -> fmt::Result {
+        let r = self.drain().and_then(|()| {
+            if bytes.len() > self.buf.len() {
+                self.inner.write_all(bytes)
+            } else {
+                self.buf[..bytes.len()].copy_from_slice(bytes);
+                self.len = bytes.len();
+                Ok(())
+            }
+        });
+        r.map_err(|e| {
+            self.error = Some(e);
+            fmt::Error
+        })
+    }
+
     fn drain(&mut self) -> io::Result<()> {
         let n = std::mem::take(&mut self.len);
         self.inner.write_all(&self.buf[..n])
@@ -98,6 +124,28 @@ impl<W: Write> Out<W> {
 mod tests {
     use super::*;
     use std::fmt::Write as _;
+
+    /// Chars, ASCII or not, arrive whole and in order, also when the
+    /// buffer is full.
+    #[test]
+    fn chars_arrive_in_order() {
+        let mut out = Out::new(Vec::new());
+        let mut want = String::new();
+        for (i, c) in "ab\u{e9}\u{1f600}z"
+            .chars()
+            .cycle()
+            .take(200_000)
+            .enumerate()
+        {
+            out.write_char(c).unwrap();
+            want.push(c);
+            if i % 1000 == 0 {
+                assert!(out.check(Ok(())).is_ok());
+            }
+        }
+        assert!(out.flush().is_ok());
+        assert_eq!(String::from_utf8(out.inner).unwrap(), want);
+    }
 
     /// Every piece length, across the chunk boundary and beyond the
     /// buffer, arrives whole and in order.

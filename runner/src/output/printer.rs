@@ -65,8 +65,8 @@ fn line<'x>(
     };
     if let Some(index) = procs {
         let [text, json] = users;
-        line.process = text.insert(index.text(inode));
-        line.process_json = json.insert(index.json(inode));
+        line.process = Some(text.insert(index.text(inode)));
+        line.process_json = Some(json.insert(index.json(inode)));
     }
     line
 }
@@ -271,12 +271,16 @@ impl<'o, W: Write> Printer<'o, W> {
         self.out.flush()
     }
 
-    /// One record of a table of `kind`, from a request for `family`. A
-    /// record of another kind or family answers no question asked:
-    /// printing or skipping it would both mislead.
+    /// One record of a table of `kind`, from a request for `family`
+    /// (`AF_UNSPEC`: both IP families). A record of another kind or family
+    /// answers no question asked: printing or skipping it would both
+    /// mislead.
     pub fn record(&mut self, kind: RecordKind, family: u8, body: &Body<'_>) -> Result<(), Error> {
         match (kind, body) {
-            (RecordKind::Inet { protocol }, Body::Inet(rec)) if rec.family == family => {
+            // An inet record is IPv4 or IPv6: the codec checked.
+            (RecordKind::Inet { protocol }, Body::Inet(rec))
+                if rec.family == family || family == sockdiag_codec::family::UNSPEC =>
+            {
                 self.inet(Some(protocol), rec)
             }
             (RecordKind::Unix, Body::Unix(rec)) => self.unix(rec),
@@ -475,10 +479,7 @@ impl<'o, W: Write> Printer<'o, W> {
             };
             format!(" proc_ctx={}", ctx.as_deref().unwrap_or("unavailable"))
         });
-        line.process = match &context {
-            Some(c) => c,
-            None => &"",
-        };
+        line.process = context.as_ref().map(|c| c as &dyn std::fmt::Display);
         match (&mut self.json, &mut self.table) {
             (Some(j), _) => {
                 let r = j.netlink(&mut self.out, &line, rec);

@@ -1,8 +1,12 @@
 //! The IP tables (tcp, udp, raw, sctp, mptcp): one `inet_diag_req_v2` per
-//! family, with the extensions the options need and the filter program.
+//! family, with the extensions the options need and the filter program;
+//! for TCP over both families, the legacy request that asks for both in
+//! one walk of the kernel's tables.
 
+use sockdiag_codec::family;
 use sockdiag_codec::filter::bytecode::FilteredReq;
 use sockdiag_codec::wire::inet::{self, attr_kind as k, ext_bit, proto, TcpState};
+use sockdiag_codec::wire::inet_legacy;
 
 use super::{Query, TableRequest};
 
@@ -59,6 +63,25 @@ pub(super) fn requests<'a>(
     })
 }
 
+/// The legacy TCP request for a query that wants both IP families: the
+/// states, extensions and filter program of the two per-family requests,
+/// in one walk (a listener query too asks for LISTEN alone). Rows then
+/// come in the kernel's walk order (listeners of both families first), not
+/// IPv4 before IPv6. `None` for a query it cannot carry: BPF storages
+/// (the kernel reads no attribute after the legacy request's bytecode).
+pub(super) fn both_families<'a>(q: &Query<'a>) -> Option<FilteredReq<'a, inet_legacy::ReqRepr>> {
+    if q.families != [family::INET, family::INET6] || q.bpf_storages {
+        return None;
+    }
+    let mut req = inet_legacy::ReqRepr::dump(request_states(q.states.0, proto::TCP));
+    req.ext = ext_bits(q);
+    Some(FilteredReq {
+        req,
+        bytecode: q.bytecode,
+        bpf_storages: false,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +110,42 @@ mod tests {
         assert_eq!(ext_bits(&i), 0x02 | 0x04 | 0x08);
         let t = Query { tos: true, ..none };
         assert_eq!(ext_bits(&t), 0x10 | 0x20);
+    }
+
+    #[test]
+    fn one_walk_only_for_both_families() {
+        let program = [0u8, 4, 8, 0];
+        let both = Query {
+            states: StateSet(1 << 10),
+            families: &[family::INET, family::INET6],
+            bytecode: &program,
+            extended: false,
+            json: false,
+            memory: false,
+            info: true,
+            tos: false,
+            bpf_storages: false,
+        };
+        let req = both_families(&both).expect("both families");
+        assert_eq!(req.req.family, family::UNSPEC);
+        assert_eq!(req.req.states, 1 << 10);
+        assert_eq!(req.req.ext, 0x02 | 0x04 | 0x08);
+        assert_eq!(req.bytecode, &program);
+        for families in [&[family::INET][..], &[family::INET6], &[]] {
+            assert!(both_families(&Query { families, ..both }).is_none());
+        }
+        // The legacy request carries no BPF storage request.
+        let storages = Query {
+            bpf_storages: true,
+            ..both
+        };
+        assert!(both_families(&storages).is_none());
+        let listeners = Query {
+            states: StateSet::LISTENING,
+            ..both
+        };
+        let req = both_families(&listeners).expect("both families");
+        assert_eq!(req.req.states, 1 << 10);
     }
 
     #[test]

@@ -74,7 +74,9 @@ impl JsonArray {
         if let Some(d) = details {
             write_details(w, d)?;
         }
-        write!(w, "{}", line.process_json)?;
+        if let Some(process) = line.process_json {
+            write!(w, "{process}")?;
+        }
         self.close(w)
     }
 }

@@ -89,7 +89,9 @@ impl JsonArray {
         if let Some(m) = rec.meminfo {
             write_skmem_member(w, &m)?;
         }
-        write!(w, "{}", line.process_json)?;
+        if let Some(process) = line.process_json {
+            write!(w, "{process}")?;
+        }
         self.close(w)
     }
 }

@@ -54,7 +54,9 @@ impl JsonArray {
         if let Some(m) = rec.meminfo {
             write_skmem_member(w, &m)?;
         }
-        write!(w, "{}", line.process_json)?;
+        if let Some(process) = line.process_json {
+            write!(w, "{process}")?;
+        }
         self.close(w)
     }
 }
@@ -93,8 +95,8 @@ mod tests {
             ..UnixRecord::new(SockType::Stream, TcpState::Established, 7)
         };
         let line = Line {
-            process: &" users:((\"x\",pid=1,fd=3))",
-            process_json: &",\"users\":[]",
+            process: Some(&" users:((\"x\",pid=1,fd=3))"),
+            process_json: Some(&",\"users\":[]"),
             ..Line::PLAIN
         };
         let mut j: String<512> = String::new();

@@ -46,7 +46,9 @@ pub fn write_inet<W: Cells>(
     w.cell(Column::PeerPort)?;
     w.write_str(port_text(rec.id.dport, peer_service, &mut digits))?;
     w.cell(Column::Process)?;
-    write!(w, "{}", line.process)?;
+    if let Some(process) = line.process {
+        write!(w, "{process}")?;
+    }
     w.cell(Column::Details)?;
     // ss's -e implies -o: the timer follows the process column.
     if layout.extended || line.timer {

@@ -78,7 +78,9 @@ pub fn write_netlink<W: Cells>(w: &mut W, line: &Line<'_>, rec: &NetlinkRecord<'
     // ss's -Z: the context of the process the port names (the runner puts
     // it here; -p's holders it leaves out).
     w.cell(Column::Process)?;
-    write!(w, "{}", line.process)?;
+    if let Some(process) = line.process {
+        write!(w, "{process}")?;
+    }
     w.cell(Column::Details)?;
     if layout.extended {
         let groups = rec.groups.map_or(0, |g| g.low32());

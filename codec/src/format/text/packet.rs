@@ -85,7 +85,9 @@ pub fn write_packet<W: Cells>(w: &mut W, line: &Line<'_>, rec: &PacketRecord<'_>
     w.cell(Column::Peer)?;
     w.write_char('*')?;
     w.cell(Column::Process)?;
-    write!(w, "{}", line.process)?;
+    if let Some(process) = line.process {
+        write!(w, "{process}")?;
+    }
     w.cell(Column::Details)?;
     let sep = if line.oneline { " " } else { "\n\t" };
     if layout.extended {

@@ -29,7 +29,9 @@ pub fn write_unix<W: Cells>(w: &mut W, line: &Line<'_>, rec: &UnixRecord<'_>) ->
     w.cell(Column::PeerPort)?;
     w.write_str(Decimal::new(rec.peer.unwrap_or(0).into()).as_str())?;
     w.cell(Column::Process)?;
-    write!(w, "{}", line.process)?;
+    if let Some(process) = line.process {
+        write!(w, "{process}")?;
+    }
     w.cell(Column::Details)?;
     if let Some(m) = rec.meminfo.filter(|_| line.memory) {
         write_skmem(w, &m)?;
@@ -121,8 +123,8 @@ mod tests {
                 process: true,
                 ..Layout::default()
             },
-            process: &" users:((\"x\",pid=1,fd=3))",
-            process_json: &",\"users\":[]",
+            process: Some(&" users:((\"x\",pid=1,fd=3))"),
+            process_json: Some(&",\"users\":[]"),
             ..Line::PLAIN
         };
         let s = row(line.layout, |r| write_unix(r, &line, &u));
