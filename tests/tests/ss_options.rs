@@ -17,9 +17,6 @@ fn ok(run: &Run) -> &str {
     &run.stdout
 }
 
-/// ss and sockdiag print the same characters for `args` (ss 6.1's output
-/// as ss 7 prints it: see `as_ss7`).
-#[track_caller]
 /// The header, then the rows sorted (with -O, one line each): sockdiag
 /// lists TCP over both IP families in the kernel's walk order, ss IPv4
 /// before IPv6. Each row still matches character for character.
@@ -31,6 +28,9 @@ fn rows_sorted(text: &str) -> String {
     rows.iter().fold(header + "\n", |acc, r| acc + r + "\n")
 }
 
+/// ss and sockdiag print the same characters for `args` (ss 6.1's output
+/// as ss 7 prints it: see `as_ss7`), row by row.
+#[track_caller]
 fn same_as_ss(ns: &Netns, args: &[&str], processes: bool) {
     let witness = ns.ss(args);
     let ours = ns.sockdiag(args);
@@ -188,8 +188,8 @@ fn threads_cgroups_and_socket_options() {
         .map(|_| {
             let witness = ns.ss(&["-tlT"]);
             (
-                as_ss7(&witness.stdout, false),
-                ok(&ns.sockdiag(&["-tlT"])).to_string(),
+                rows_sorted(&as_ss7(&witness.stdout, false)),
+                rows_sorted(ok(&ns.sockdiag(&["-tlT"]))),
             )
         })
         .collect::<Vec<_>>();
