@@ -574,7 +574,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Write for Rows<B> {
     // The default goes through `encode_utf8` and `write_str`; the
     // formatters write separators and digits a char at a time, and an
     // ASCII char is one byte.
-    #[inline(always)]
+    #[cfg_attr(target_arch = "x86_64", inline(always))]
     fn write_char(&mut self, c: char) -> fmt::Result {
         if let (Ok(byte), true, true) = (u8::try_from(c), self.open.is_some(), self.text_room() > 0)
         {

@@ -23,17 +23,20 @@ pub struct Out<W: Write> {
 /// Bytes gathered before a write to stdout.
 const OUT_CHUNK: usize = 64 * 1024;
 
+// The writers below are forced inline on x86-64, where it pays on the
+// hot path and the binary has room; elsewhere the compiler decides, as
+// forcing them costs s390x the budget (.cargo/config.toml).
 impl<W: Write> fmt::Write for Out<W> {
     // Inlined where the codec calls it directly with a literal or a
     // number's digits: most pieces of a line.
-    #[inline(always)]
+    #[cfg_attr(target_arch = "x86_64", inline(always))]
     fn write_str(&mut self, s: &str) -> fmt::Result {
         self.write_bytes(s.as_bytes())
     }
 
     // The default goes through `encode_utf8` and `write_str`; the codec
     // writes separators and digits a char at a time, an ASCII byte each.
-    #[inline(always)]
+    #[cfg_attr(target_arch = "x86_64", inline(always))]
     fn write_char(&mut self, c: char) -> fmt::Result {
         match (u8::try_from(c), self.buf.get_mut(self.len)) {
             (Ok(byte), Some(slot)) if byte.is_ascii() => {
@@ -48,7 +51,7 @@ impl<W: Write> fmt::Write for Out<W> {
 
 impl<W: Write> RowOut for Out<W> {
     // The fast path inlined; the rare full buffer is out of line.
-    #[inline(always)]
+    #[cfg_attr(target_arch = "x86_64", inline(always))]
     fn write_bytes(&mut self, bytes: &[u8]) -> fmt::Result {
         let end = self.len + bytes.len();
         match self.buf.get_mut(self.len..end) {
