@@ -88,9 +88,11 @@ mod tests {
     #[test]
     fn test_every_day_follows_the_last() {
         // Walk 800 years day by day: dates strictly increase, days within
-        // months, months within years.
+        // months, months within years. Miri, which looks for undefined
+        // behaviour rather than wrong dates, samples every 97th day.
+        let step = if cfg!(miri) { 97 } else { 1 };
         let mut last = civil_from_days(0);
-        for d in 1..800 * 366 {
+        for d in (1..800 * 366).step_by(step) {
             let now = civil_from_days(d);
             assert!(now > last, "{d}: {last:?} then {now:?}");
             assert!((1..=12).contains(&now.1) && (1..=31).contains(&now.2));
