@@ -632,6 +632,29 @@ pub fn tcp_listener(ip: IpAddr, backlog: i32) -> (TcpListener, u16) {
     (listener, port)
 }
 
+/// A listener on loopback with `waiting` connections in its accept queue
+/// and backlog `backlog`, in the calling thread's network namespace; keep
+/// the value to keep them.
+pub struct Queued {
+    _listener: TcpListener,
+    _clients: Vec<std::net::TcpStream>,
+    /// The listener's port.
+    pub port: u16,
+}
+
+/// See [`Queued`].
+pub fn queued(waiting: usize, backlog: i32) -> Queued {
+    let (listener, port) = tcp_listener(IpAddr::from([127, 0, 0, 1]), backlog);
+    let clients = (0..waiting)
+        .map(|_| std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect"))
+        .collect();
+    Queued {
+        _listener: listener,
+        _clients: clients,
+        port,
+    }
+}
+
 /// The address of the abstract unix name `name` (without the leading NUL).
 pub fn abstract_addr(name: &str) -> SockAddr {
     SockAddr::unix(format!("\0{name}")).expect("an abstract unix address")

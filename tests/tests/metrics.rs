@@ -12,27 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use sockdiag_tests::process::{free_port, http_exchange, http_get, Spawned};
-use sockdiag_tests::{sockdiag, tcp_listener, TempDir};
-
-/// A listener on loopback with `waiting` connections in its accept queue
-/// and backlog `backlog`; keep the value to keep them.
-struct Queued {
-    _listener: std::net::TcpListener,
-    _clients: Vec<TcpStream>,
-    port: u16,
-}
-
-fn queued(waiting: usize, backlog: i32) -> Queued {
-    let (listener, port) = tcp_listener("127.0.0.1".parse().unwrap(), backlog);
-    let clients = (0..waiting)
-        .map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap())
-        .collect();
-    Queued {
-        _listener: listener,
-        _clients: clients,
-        port,
-    }
-}
+use sockdiag_tests::{queued, sockdiag, TempDir};
 
 /// The value of the sample of `metric` whose labels include `port`.
 fn sample(text: &str, metric: &str, port: u16) -> Option<u64> {

@@ -5,34 +5,17 @@
 //! a namespace's closes with `-N` and, led by the namespace, with
 //! `--all-netns`. Every namespace is removed when the test ends.
 
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use sockdiag_tests::netns::NamedNetns;
 use sockdiag_tests::process::Spawned;
-use sockdiag_tests::{sockdiag, tcp_listener};
+use sockdiag_tests::{queued, sockdiag, tcp_listener, Queued};
 
-/// A listener on the namespace's loopback with `waiting` connections in
-/// its accept queue and backlog `backlog`; keep the value to keep them.
-struct Queued {
-    _listener: TcpListener,
-    _clients: Vec<TcpStream>,
-    port: u16,
-}
-
+/// [`queued`] in the namespace `ns`.
 fn queued_in(ns: &NamedNetns, waiting: usize, backlog: i32) -> Queued {
-    ns.run(|| {
-        let (listener, port) = tcp_listener("127.0.0.1".parse().unwrap(), backlog);
-        let clients = (0..waiting)
-            .map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap())
-            .collect();
-        Queued {
-            _listener: listener,
-            _clients: clients,
-            port,
-        }
-    })
+    ns.run(|| queued(waiting, backlog))
 }
 
 /// The value of `metric`'s sample whose labels include every one of
