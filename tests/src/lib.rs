@@ -78,6 +78,17 @@ pub struct Run {
 }
 
 impl Run {
+    /// What `command` (its line, for messages) left in `out`; stdout must
+    /// be UTF-8, as sockdiag's and ss's are.
+    pub(crate) fn from_output(command: String, out: std::process::Output) -> Run {
+        Run {
+            command,
+            code: out.status.code(),
+            stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
     /// Asserts a clean run (exit 0, nothing on stderr) and returns stdout.
     #[track_caller]
     pub fn success(&self) -> &str {
@@ -115,12 +126,7 @@ pub fn run(program: &OsStr, args: &[impl AsRef<OsStr>]) -> Run {
         .args(args)
         .output()
         .unwrap_or_else(|e| panic!("cannot run {command}: {e}"));
-    Run {
-        command,
-        code: out.status.code(),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::from_output(command, out)
 }
 
 /// Runs sockdiag with `args`, each one argv word.
@@ -547,12 +553,7 @@ impl Netns {
         let out = cmd
             .output()
             .unwrap_or_else(|e| panic!("cannot run {command}: {e}"));
-        Run {
-            command,
-            code: out.status.code(),
-            stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        Run::from_output(command, out)
     }
 
     /// sockdiag with `args` inside the namespace.

@@ -264,12 +264,7 @@ pub fn isolated(named: &[&NamedNetns], setup: &str, wrapper: &str, args: &[&str]
         .env("SOCKDIAG", &bin)
         .output()
         .expect("cannot run unshare -m");
-    crate::Run {
-        command: format!("unshare -m sh -c {script:?} {args:?}"),
-        code: out.status.code(),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    crate::Run::from_output(format!("unshare -m sh -c {script:?} {args:?}"), out)
 }
 
 /// A process started in a namespace (`ip netns exec NAME sleep`), killed
