@@ -8,9 +8,9 @@ use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
+use sockdiag_codec::filter::bytecode::FilteredReq;
 use sockdiag_codec::wire::nlmsg::{self, Packet};
 use sockdiag_codec::wire::sock_diag::{emit_request, Request};
-use sockdiag_codec::filter::bytecode::FilteredReq;
 use sockdiag_codec::wire::{inet, inet_legacy, unix};
 use sockdiag_codec::{family, Error};
 
@@ -69,6 +69,20 @@ fn addr(v6: bool, raw: [u8; 16]) -> IpAddr {
     }
 }
 
+impl SockId {
+    /// The codec's socket id, with addresses of the request's family.
+    fn to_repr(&self, v6: bool) -> inet::SockId {
+        inet::SockId {
+            sport: self.sport,
+            dport: self.dport,
+            src: addr(v6, self.src),
+            dst: addr(v6, self.dst),
+            ifindex: self.ifindex,
+            cookie: self.cookie,
+        }
+    }
+}
+
 /// Emits into a buffer of `buf_len` bytes and, when it fits, returns the
 /// parsed header flags and payload.
 fn emit<R: Request>(req: &R, seq: u32, buf: &mut [u8]) -> Option<(u16, Vec<u8>)> {
@@ -109,14 +123,7 @@ fuzz_target!(|input: Input| {
                 ext,
                 raw_protocol,
                 states,
-                id: inet::SockId {
-                    sport: id.sport,
-                    dport: id.dport,
-                    src: addr(v6, id.src),
-                    dst: addr(v6, id.dst),
-                    ifindex: id.ifindex,
-                    cookie: id.cookie,
-                },
+                id: id.to_repr(v6),
                 dump,
             };
             if let Some((flags, payload)) = emit(&req, input.seq, &mut buf) {
@@ -142,14 +149,7 @@ fuzz_target!(|input: Input| {
                 family: fam,
                 ext,
                 states,
-                id: inet::SockId {
-                    sport: id.sport,
-                    dport: id.dport,
-                    src: addr(v6, id.src),
-                    dst: addr(v6, id.dst),
-                    ifindex: id.ifindex,
-                    cookie: id.cookie,
-                },
+                id: id.to_repr(v6),
                 dump,
             };
             assert_eq!(req.msg_type(), inet_legacy::TCPDIAG_GETSOCK);
