@@ -8,13 +8,13 @@ use libfuzzer_sys::fuzz_target;
 use std::fmt::Write;
 
 use sockdiag_codec::capture::{self, Capture, Kind};
+use sockdiag_codec::format::columns::{Cells, Column, Layout};
 use sockdiag_codec::format::json::JsonArray;
 use sockdiag_codec::format::line::Line;
-use sockdiag_codec::format::columns::{Cells, Column, Layout};
 use sockdiag_codec::format::netns::Cell;
 use sockdiag_codec::netns::Netns;
-use sockdiag_codec::wire::nlmsg::Packet;
 use sockdiag_codec::proc::inet as procnet;
+use sockdiag_codec::wire::nlmsg::Packet;
 use sockdiag_codec::wire::unix::UnixRecord;
 use sockdiag_codec::wire::{inet, inet_legacy, unix};
 

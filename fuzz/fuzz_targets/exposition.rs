@@ -67,7 +67,11 @@ fuzz_target!(|input: Input| {
     let mut rest = line.strip_prefix(input.name.as_str()).unwrap();
     for (i, (name, value)) in input.labels.iter().enumerate() {
         rest = rest.strip_prefix(if i == 0 { "{" } else { "," }).unwrap();
-        rest = rest.strip_prefix(name.as_str()).unwrap().strip_prefix("=\"").unwrap();
+        rest = rest
+            .strip_prefix(name.as_str())
+            .unwrap()
+            .strip_prefix("=\"")
+            .unwrap();
         let (read, after) = unescape(rest);
         assert_eq!(&read, value);
         rest = after;

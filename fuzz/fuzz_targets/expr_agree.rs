@@ -7,9 +7,9 @@
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use sockdiag_codec::filter::bytecode::{self, Program};
-use sockdiag_codec::filter::socket::Entry;
 use sockdiag_codec::filter::expr::Expr;
 use sockdiag_codec::filter::parse::ParseOptions;
+use sockdiag_codec::filter::socket::Entry;
 
 const WORDS: &[&str] = &[
     "sport",

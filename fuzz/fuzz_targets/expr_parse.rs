@@ -5,9 +5,9 @@
 
 use libfuzzer_sys::fuzz_target;
 use sockdiag_codec::filter::bytecode::{self, Program};
-use sockdiag_codec::filter::socket::Entry;
 use sockdiag_codec::filter::expr::Expr;
 use sockdiag_codec::filter::parse::{ParseOptions, Resolve};
+use sockdiag_codec::filter::socket::Entry;
 use sockdiag_codec::wire::inet::TcpState;
 use sockdiag_codec::wire::sock_diag::SockType;
 use sockdiag_codec::wire::unix::{UnixName, UnixRecord};

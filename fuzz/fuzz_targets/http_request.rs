@@ -24,6 +24,9 @@ fuzz_target!(|data: &[u8]| {
     for cut in 0..len {
         let mut headers = [httparse::EMPTY_HEADER; 32];
         let partial = httparse::Request::new(&mut headers).parse(&data[..cut]);
-        assert!(!matches!(partial, Ok(httparse::Status::Complete(_))), "{cut}");
+        assert!(
+            !matches!(partial, Ok(httparse::Status::Complete(_))),
+            "{cut}"
+        );
     }
 });

@@ -10,16 +10,16 @@
 
 use core::fmt::{self, Write};
 
-use sockdiag_codec::wire::attr::Attrs;
-use sockdiag_codec::wire::datagram::{Body, Message, Messages};
 use sockdiag_codec::format::columns::{unix_queues, Layout, RowOut, Rows};
 use sockdiag_codec::format::json::JsonArray;
 use sockdiag_codec::format::line::Line;
 use sockdiag_codec::format::text;
+use sockdiag_codec::wire::attr::Attrs;
+use sockdiag_codec::wire::datagram::{Body, Message, Messages};
 use sockdiag_codec::wire::inet::{self, InetRecord};
 use sockdiag_codec::wire::nlmsg::Packet;
-use sockdiag_codec::wire::{inet_legacy, sock_diag};
 use sockdiag_codec::wire::unix::{self, UnixRecord};
+use sockdiag_codec::wire::{inet_legacy, sock_diag};
 
 /// Discards output; formatting cost and panics are what matter here.
 pub struct Sink;
