@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Times sockdiag against ss and against the floor (a dump whose messages are
-# only counted) on a socket farm in a private network namespace, checks that
-# both tools print the same lines, and measures peak RSS.
+# Times sockdiag against ss and against the floors (a dump whose messages
+# are only counted: two requests, one per IP family, as ss asks; and one
+# request that walks the kernel's tables once for both, as sockdiag asks;
+# each asking for the extensions the command asks for) on a socket farm in
+# a private network namespace, checks that both tools print the same lines,
+# and measures peak RSS. For -p, the floor adds one readlink per descriptor
+# (proc-floor, in bench/decode).
 #
 #   bench/run.sh [TCP_SOCKETS...]      default: 10000 100000 (run as root)
 #
@@ -11,29 +15,19 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SOCKDIAG_BENCH_SHARED:-$repo/../shared/bench}
+. "$repo/bench/lib.sh"
 runs=${RUNS:-7}
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000)
-for tool in ip ss hyperfine python3 cargo; do
-    command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }
-done
+need ip ss hyperfine python3 cargo
 
 out=$repo/target/bench
 mkdir -p "$out"
-if [ -z "${SOCKDIAG_BIN:-}" ]; then
-    # The binary the README ships: nightly's size build when nightly is
-    # there, the stable musl build of the same profile otherwise.
-    if rustup run nightly true 2>/dev/null; then
-        (cd "$repo" && cargo +nightly -q static)
-    else
-        (cd "$repo" && cargo build -q --profile release-small -p sockdiag \
-            --target x86_64-unknown-linux-musl)
-    fi
-    SOCKDIAG_BIN=$repo/target/x86_64-unknown-linux-musl/release-small/sockdiag
-fi
+sockdiag_bin
 cargo build -q --release --manifest-path "$shared/floor/Cargo.toml" --target-dir "$out/floor"
 floor=$out/floor/release/floor
-sd=$SOCKDIAG_BIN
+(cd "$repo" && cargo build -q --release -p sockdiag-bench --bin proc-floor --target-dir "$out/proc-floor")
+procfloor=$out/proc-floor/release/proc-floor
 
 ns=sockdiag-bench-$$
 farm=
@@ -112,21 +106,17 @@ bench_size() {
     compare -xa
     # -n here: ss -tl names port 8081 after /etc/services (tproxy).
     compare -tln 'sport = :8081'
-    local with_i=1
-    if inns "$sd" -tani >/dev/null 2>"$out/i.err"; then
-        FIRST=1 compare -tani
-    else
-        with_i=0
-        echo "  sockdiag -tani: not supported yet ($(head -1 "$out/i.err")); timing ss -tani alone"
-    fi
+    FIRST=1 compare -tani
+    compare -tanp
 
+    # -i asks for INFO, VEGASINFO and CONG: ext 14, its floors' too.
     local cmds=(
-        "$floor tcp" "$sd -tan" "ss -tan"
-        "$sd -xa" "ss -xa"
+        "$floor tcp" "$floor tcp1" "$sd -tan" "ss -tan"
+        "$floor tcp 32768 14" "$floor tcp1 32768 14" "$sd -tani" "ss -tani"
+        "$procfloor" "$sd -tanp" "ss -tanp"
+        "$floor unix" "$sd -xa" "ss -xa"
         "$sd -tl 'sport = :8081'" "ss -tl 'sport = :8081'"
     )
-    [ $with_i = 1 ] && cmds+=("$sd -tani")
-    cmds+=("ss -tani")
     inns hyperfine -N --runs "$runs" --warmup 1 --style basic \
         --export-json "$out/times-$tcp.json" "${cmds[@]}" >"$out/hyperfine-$tcp.log" 2>&1 ||
         { cat "$out/hyperfine-$tcp.log" >&2; exit 1; }
@@ -135,25 +125,38 @@ bench_size() {
         eval "set -- $c"
         printf '%s\t%s\n' "$c" "$(peak_rss "$@")" >>"$out/rss-$tcp.txt"
     done
-    python3 - "$out/times-$tcp.json" "$out/rss-$tcp.txt" "$sd" "$floor" <<'EOF'
+    python3 - "$out/times-$tcp.json" "$out/rss-$tcp.txt" "$sd" "$floor" "$procfloor" <<'EOF'
 import json, statistics, sys
 times = {r["command"]: statistics.median(r["times"]) for r in json.load(open(sys.argv[1]))["results"]}
 rss = dict(l.rstrip("\n").split("\t") for l in open(sys.argv[2]))
-sd, floor = sys.argv[3], sys.argv[4]
-name = lambda c: c.replace(sd, "sockdiag").replace(floor, "floor")
+sd, floor, procfloor = sys.argv[3], sys.argv[4], sys.argv[5]
+name = lambda c: c.replace(sd, "sockdiag").replace(procfloor, "proc-floor").replace(floor, "floor")
 print(f"  {'command':34} {'median ms':>10} {'peak RSS KiB':>13}")
 for c, t in times.items():
     print(f"  {name(c):34} {t * 1000:10.1f} {rss[c]:>13}")
+# -p's floor: the one-walk dump and one readlink per descriptor.
+p_floor = "floor tcp1 + proc-floor"
+times[p_floor] = times[f"{floor} tcp1"] + times[procfloor]
+print(f"  {p_floor:34} {times[p_floor] * 1000:10.1f}")
+# Each command against the floor of two requests (one per IP family, as
+# ss asks), the floor of one walk (as sockdiag asks), with the extensions
+# the command asks for, and ss.
+rows = [
+    (f"{sd} -tan", f"{floor} tcp", f"{floor} tcp1", "ss -tan"),
+    (f"{sd} -tani", f"{floor} tcp 32768 14", f"{floor} tcp1 32768 14", "ss -tani"),
+    (f"{sd} -tanp", None, p_floor, "ss -tanp"),
+    (f"{sd} -xa", f"{floor} unix", None, "ss -xa"),
+    (f"{sd} -tl 'sport = :8081'", f"{floor} tcp", f"{floor} tcp1", "ss -tl 'sport = :8081'"),
+    ("ss -tan", f"{floor} tcp", f"{floor} tcp1", None),
+    ("ss -tani", f"{floor} tcp 32768 14", f"{floor} tcp1 32768 14", None),
+    (f"{floor} tcp1", f"{floor} tcp", None, None),
+    (f"{floor} tcp1 32768 14", f"{floor} tcp 32768 14", None, None),
+]
 def ratio(a, b):
-    if a in times and b in times:
-        print(f"  {name(a):>26} / {name(b):26} = {times[a] / times[b]:.2f}")
-print("  ratios:")
-ratio(f"{sd} -tan", f"{floor} tcp")
-ratio(f"{sd} -tan", "ss -tan")
-ratio("ss -tan", f"{floor} tcp")
-ratio(f"{sd} -tani", "ss -tani")
-ratio(f"{sd} -xa", "ss -xa")
-ratio(f"{sd} -tl 'sport = :8081'", "ss -tl 'sport = :8081'")
+    return f"{times[a] / times[b]:.2f}" if b in times else "-"
+print(f"  ratios (same run): {'command':28} {'/ two requests':>14} {'/ one walk':>10} {'/ ss':>6}")
+for c, two, one, ss in rows:
+    print(f"  {'':19}{name(c):28} {ratio(c, two):>14} {ratio(c, one):>10} {ratio(c, ss):>6}")
 EOF
     kill "$farm"; wait "$farm" 2>/dev/null || true; farm=
     ip netns del "$ns"

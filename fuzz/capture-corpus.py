@@ -20,7 +20,7 @@ import struct
 import tempfile
 
 CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
-SOCK_DIAG, BY_FAMILY = 4, 20
+SOCK_DIAG, BY_FAMILY, TCPDIAG_GETSOCK = 4, 20, 18
 DONE, ERROR = 3, 2
 ALL_STATES = 0xFFFFFFFF
 NO_COOKIE = struct.pack("=II", 0xFFFFFFFF, 0xFFFFFFFF)
@@ -30,6 +30,13 @@ def inet_req(family, proto, ext):
     # inet_diag_req_v2: family, protocol, ext, pad, states, sockid (48 bytes).
     sockid = bytes(4 + 32) + struct.pack("=I", 0) + NO_COOKIE
     return struct.pack("=BBBBI", family, proto, ext, 0, ALL_STATES) + sockid
+
+
+def legacy_req(ext):
+    # inet_diag_req (type 18): family (0: both), src_len, dst_len, ext,
+    # sockid (48 bytes), states, dbs.
+    sockid = bytes(4 + 32) + struct.pack("=I", 0) + NO_COOKIE
+    return struct.pack("=BBBB", 0, 0, 0, ext) + sockid + struct.pack("=II", ALL_STATES, 0)
 
 
 def unix_req(show):
@@ -44,6 +51,8 @@ def family_req(family, protocol, show):
 
 REQUESTS = [
     ("tcp4-ext-ff", inet_req(socket.AF_INET, 6, 0xFF)),
+    # The legacy TCP request: both families in one walk, replies of type 18.
+    ("tcp-both-ext-ff", legacy_req(0xFF)),
     ("tcp6-ext-ff", inet_req(socket.AF_INET6, 6, 0xFF)),
     ("udp4-ext-ff", inet_req(socket.AF_INET, 17, 0xFF)),
     ("udp6-ext-ff", inet_req(socket.AF_INET6, 17, 0xFF)),
@@ -57,8 +66,9 @@ REQUESTS = [
 ]
 
 
-def message(payload, seq):
-    return struct.pack("=IHHII", 16 + len(payload), BY_FAMILY, 0x301, seq, 0) + payload
+def message(name, payload, seq):
+    kind = TCPDIAG_GETSOCK if name.startswith("tcp-both") else BY_FAMILY
+    return struct.pack("=IHHII", 16 + len(payload), kind, 0x301, seq, 0) + payload
 
 
 def ends(datagram):
@@ -164,7 +174,7 @@ def main():
         sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, SOCK_DIAG)
         sock.bind((0, 0))
         for seq, (name, payload) in enumerate(REQUESTS, 1):
-            request = message(payload, seq)
+            request = message(name, payload, seq)
             replies = dump(sock, request, seq)
             # Two datagrams at most: a seed is for its shapes, not its bulk.
             replies = replies[:2]

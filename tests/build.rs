@@ -3,7 +3,8 @@
 //! sockets, so that a test it cannot run shows as ignored (with its reason)
 //! in `cargo test`'s summary instead of passing. Sets `cfg(guest_x86_64)`,
 //! `cfg(guest_aarch64)`, `cfg(guest_armv7)`, `cfg(guest_s390x)`,
-//! `cfg(user_riscv64)` and `cfg(sockdiag_mptcp)`, and prints a warning
+//! `cfg(user_riscv64)`, `cfg(sockdiag_mptcp)` and `cfg(sockdiag_prometheus)`
+//! (prometheus and promtool on PATH), and prints a warning
 //! naming what each test it turns off lacks.
 //!
 //! Reruns when Debian packages or dpkg's architectures change, when a
@@ -96,6 +97,7 @@ fn main() {
     let cfgs: Vec<&str> = TESTS.iter().map(|t| t.cfg).collect();
     println!("cargo::rustc-check-cfg=cfg({})", cfgs.join(", "));
     println!("cargo::rustc-check-cfg=cfg(sockdiag_mptcp)");
+    println!("cargo::rustc-check-cfg=cfg(sockdiag_prometheus)");
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=probe.rs");
     // The MPTCP differential test opens MPTCP sockets; the sysctl turns
@@ -107,6 +109,20 @@ fn main() {
     match probe::mptcp_missing() {
         None => println!("cargo::rustc-cfg=sockdiag_mptcp"),
         Some(m) => println!("cargo::warning=the MPTCP test is ignored: missing {m}"),
+    }
+    // The metrics tests check the exposition with promtool and scrape
+    // `sockdiag serve` with a real Prometheus server.
+    let missing: Vec<&str> = ["prometheus", "promtool"]
+        .into_iter()
+        .filter(|p| !on_path(p))
+        .collect();
+    if missing.is_empty() {
+        println!("cargo::rustc-cfg=sockdiag_prometheus");
+    } else {
+        println!(
+            "cargo::warning=the Prometheus tests are ignored: missing {} (apt-get install prometheus)",
+            missing.join(", ")
+        );
     }
     println!("cargo::rerun-if-env-changed=PATH");
     println!("cargo::rerun-if-env-changed=RUSTUP_HOME");

@@ -60,6 +60,9 @@ enum_with_unknown! {
         ProcNetRaw = 3,
         /// 4: the text of `/proc/net/raw6`.
         ProcNetRaw6 = 4,
+        /// 5: the start of one network namespace's part of an
+        /// `--all-netns` run ([`crate::netns::Netns`] says what it holds).
+        Netns = 5,
         /// 6: the text of `/proc/net/tcp`, read instead of a dump (no
         /// diag module, or ss's `PROC_NET_TCP`); the same for 7 to 12.
         ProcNetTcp = 6,
@@ -313,7 +316,7 @@ mod tests {
         for kind in [
             Kind::Request,
             Kind::Datagram,
-            Kind::Unknown(5),
+            Kind::Netns,
             Kind::Unknown(13),
         ] {
             assert_eq!(kind.proc_file(), None);

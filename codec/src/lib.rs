@@ -5,9 +5,12 @@
 
 pub mod capture;
 pub mod error;
+pub mod etc;
 pub mod filter;
 #[cfg(feature = "format")]
 pub mod format;
+pub mod http;
+pub mod netns;
 pub mod proc;
 pub mod wire;
 
@@ -18,6 +21,8 @@ pub type Field = core::ops::Range<usize>;
 
 /// Address families as the kernel numbers them (`AF_*` in `linux/socket.h`).
 pub mod family {
+    /// `AF_UNSPEC`: in the legacy TCP request, both IP families.
+    pub const UNSPEC: u8 = 0;
     /// `AF_UNIX`
     pub const UNIX: u8 = 1;
     /// `AF_INET`

@@ -1,18 +1,33 @@
 //! Any bytes as a `--dump-raw` capture file: the header check, the record
 //! iterator, and every record through the decoder `--decode` would use
 //! (a /proc text through its table's line parser).
-//! The records must also survive a re-emission unchanged.
+//! The records must also survive a re-emission unchanged, and so must a
+//! namespace record that parses, with its Netns cell and JSON members.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use std::fmt::Write;
+
 use sockdiag_codec::capture::{self, Capture, Kind};
+use sockdiag_codec::format::columns::{Cells, Column, Layout};
+use sockdiag_codec::format::json::JsonArray;
+use sockdiag_codec::format::line::Line;
+use sockdiag_codec::format::netns::Cell;
+use sockdiag_codec::netns::Netns;
 use sockdiag_codec::proc::inet::{ProcInet, Table, USER_HZ};
 use sockdiag_codec::proc::netlink::ProcNetlink;
 use sockdiag_codec::proc::packet::ProcPacket;
 use sockdiag_codec::proc::unix::ProcUnix;
 use sockdiag_codec::proc::ProcFile;
 use sockdiag_codec::wire::nlmsg::Packet;
-use sockdiag_codec::wire::{inet, unix};
+use sockdiag_codec::wire::unix::UnixRecord;
+use sockdiag_codec::wire::{inet, inet_legacy, unix};
+
+/// A unix socket with nothing but its header, to carry namespace members.
+fn unix_socket() -> UnixRecord<'static> {
+    static MSG: [u8; 16] = [1, 1, 7, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    UnixRecord::parse_bytes(&MSG).unwrap()
+}
 
 fuzz_target!(|data: &[u8]| {
     let Ok(cap) = Capture::new_checked(data) else {
@@ -28,7 +43,37 @@ fuzz_target!(|data: &[u8]| {
             Kind::Request => {
                 if let Ok(p) = Packet::new_checked(rec.data) {
                     let _ = inet::ReqRepr::parse(p.payload(), p.flags());
+                    let _ = inet_legacy::ReqRepr::parse(p.payload(), p.flags());
                     let _ = unix::ReqRepr::parse(p.payload(), p.flags());
+                }
+            }
+            Kind::Netns => {
+                if let Ok(ns) = Netns::parse(rec.data) {
+                    let mut again = vec![0u8; ns.buffer_len()];
+                    assert_eq!(ns.emit(&mut again), Ok(rec.data.len()));
+                    assert_eq!(again, rec.data);
+                    let cell = Cell(&ns).to_string();
+                    // The cell leads a row of the layout.
+                    let layout = Layout {
+                        netns: true,
+                        ..Layout::default()
+                    };
+                    sockdiag_codec_fuzz::text_row(layout, |r| {
+                        r.cell(Column::Netns)?;
+                        r.write_str(&cell)?;
+                        r.cell(Column::Local)?;
+                        write!(r, "{}", ns.label())
+                    });
+                    // The namespace's members lead each JSON object.
+                    let line = Line {
+                        netns: Some(&ns),
+                        ..Line::PLAIN
+                    };
+                    let mut json = JsonArray::new();
+                    let mut out = String::new();
+                    json.unix(&mut out, &line, &unix_socket()).unwrap();
+                    json.finish(&mut out).unwrap();
+                    sockdiag_codec_fuzz::check_json(&out);
                 }
             }
             Kind::Unknown(_) => {}

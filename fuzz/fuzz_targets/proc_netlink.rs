@@ -17,6 +17,7 @@ fuzz_target!(|data: &[u8]| {
             netid: true,
             state: true,
             extended: true,
+            ..Layout::default()
         },
         ..Line::PLAIN
     };
@@ -28,7 +29,9 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(row.record.inode, row.inode.unwrap_or(0));
         assert!(row.inode.is_none() || row.drops.is_some());
         let _ = (row.sk, row.groups, row.rmem, row.wmem, row.dump, row.refcnt);
-        let _ = text::write_netlink(&mut sockdiag_codec_fuzz::Sink, &layout, &row.record);
+        sockdiag_codec_fuzz::text_row(layout.layout, |r| {
+            text::write_proc_netlink(r, &layout, &row)
+        });
         let _ = json.netlink(&mut out, &layout, &row.record);
     }
     let _ = json.finish(&mut out);

@@ -17,6 +17,7 @@ fuzz_target!(|data: &[u8]| {
             netid: true,
             state: true,
             extended: true,
+            ..Layout::default()
         },
         ..Line::PLAIN
     };
@@ -26,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
         };
         assert!(row.record.attrs.is_empty() && row.record.uid.is_some());
         let _ = (row.sk, row.refcnt, row.ifindex, row.running, row.rmem);
-        let _ = text::write_packet(&mut sockdiag_codec_fuzz::Sink, &layout, &row.record);
+        sockdiag_codec_fuzz::text_row(layout.layout, |r| text::write_proc_packet(r, &layout, &row));
         let _ = json.packet(
             &mut out,
             &Line {

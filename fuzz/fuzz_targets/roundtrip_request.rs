@@ -1,6 +1,7 @@
 //! An arbitrary request description, emitted (into buffers of any length)
 //! and parsed back with the codec's request views: every field must come
-//! back, and a short buffer must be `BufferTooSmall`, never a panic.
+//! back, and a short buffer must be `BufferTooSmall`, never a panic. The
+//! legacy TCP request also carries an arbitrary program, kept byte for byte.
 //! (Netlink and packet requests have no parser of their own yet.)
 #![no_main]
 
@@ -8,9 +9,10 @@ use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
+use sockdiag_codec::filter::bytecode::FilteredReq;
 use sockdiag_codec::wire::nlmsg::{self, Packet};
-use sockdiag_codec::wire::sock_diag::{self, emit_request, Request};
-use sockdiag_codec::wire::{inet, tipc, unix, vsock, xdp};
+use sockdiag_codec::wire::sock_diag::{emit_request, Request};
+use sockdiag_codec::wire::{inet, inet_legacy, tipc, unix, vsock, xdp};
 use sockdiag_codec::{family, Error};
 
 #[derive(Debug, Arbitrary)]
@@ -33,6 +35,16 @@ enum Req {
         states: u32,
         id: SockId,
         dump: bool,
+    },
+    /// The legacy TCP request; `family` 0 is AF_UNSPEC (both), 1 AF_INET,
+    /// anything else AF_INET6.
+    Legacy {
+        family: u8,
+        ext: u8,
+        states: u32,
+        id: SockId,
+        dump: bool,
+        bytecode: Vec<u8>,
     },
     Unix {
         states: u32,
@@ -67,6 +79,20 @@ fn addr(v6: bool, raw: [u8; 16]) -> IpAddr {
     }
 }
 
+impl SockId {
+    /// The codec's socket id, with addresses of the request's family.
+    fn to_repr(&self, v6: bool) -> inet::SockId {
+        inet::SockId {
+            sport: self.sport,
+            dport: self.dport,
+            src: addr(v6, self.src),
+            dst: addr(v6, self.dst),
+            ifindex: self.ifindex,
+            cookie: self.cookie,
+        }
+    }
+}
+
 /// Emits into a buffer of `buf_len` bytes and, when it fits, returns the
 /// parsed header flags and payload.
 fn emit<R: Request>(req: &R, seq: u32, buf: &mut [u8]) -> Option<(u16, Vec<u8>)> {
@@ -76,7 +102,7 @@ fn emit<R: Request>(req: &R, seq: u32, buf: &mut [u8]) -> Option<(u16, Vec<u8>)>
             assert_eq!(len, want);
             let p = Packet::new_checked(&buf[..len]).unwrap();
             assert_eq!(p.len() as usize, len);
-            assert_eq!(p.msg_type(), sock_diag::SOCK_DIAG_BY_FAMILY);
+            assert_eq!(p.msg_type(), req.msg_type());
             assert_eq!(p.seq(), seq);
             assert_eq!(p.pid(), 0);
             Some((p.flags(), p.payload().to_vec()))
@@ -107,19 +133,59 @@ fuzz_target!(|input: Input| {
                 ext,
                 raw_protocol,
                 states,
-                id: inet::SockId {
-                    sport: id.sport,
-                    dport: id.dport,
-                    src: addr(v6, id.src),
-                    dst: addr(v6, id.dst),
-                    ifindex: id.ifindex,
-                    cookie: id.cookie,
-                },
+                id: id.to_repr(v6),
                 dump,
             };
             if let Some((flags, payload)) = emit(&req, input.seq, &mut buf) {
                 assert_eq!(inet::ReqRepr::parse(&payload, flags), Ok(req));
                 assert_eq!(unix::ReqRepr::parse(&payload, flags), Err(Error::BadFamily));
+            }
+        }
+        Req::Legacy {
+            family: fam,
+            ext,
+            states,
+            id,
+            dump,
+            bytecode,
+        } => {
+            // A dump of both families reads its addresses back as IPv6.
+            let (fam, v6) = match fam {
+                0 => (family::UNSPEC, true),
+                1 => (family::INET, false),
+                _ => (family::INET6, true),
+            };
+            let req = inet_legacy::ReqRepr {
+                family: fam,
+                ext,
+                states,
+                id: id.to_repr(v6),
+                dump,
+            };
+            assert_eq!(req.msg_type(), inet_legacy::TCPDIAG_GETSOCK);
+            // Any bytes as the program: the request carries them as they
+            // are, in one attribute.
+            if bytecode.len() > usize::from(u16::MAX) - 4 {
+                return;
+            }
+            let filtered = FilteredReq {
+                req,
+                bytecode: &bytecode,
+                bpf_storages: false,
+            };
+            let mut big = vec![0xa5u8; usize::from(input.buf_len) + bytecode.len()];
+            for buf in [&mut buf[..], &mut big[..]] {
+                if let Some((flags, payload)) = emit(&filtered, input.seq, buf) {
+                    assert_eq!(inet_legacy::ReqRepr::parse(&payload, flags), Ok(req));
+                    let program = &payload[inet_legacy::REQ_LEN..];
+                    if !bytecode.is_empty() {
+                        assert_eq!(&program[4..4 + bytecode.len()], &bytecode[..]);
+                    }
+                }
+            }
+            if let Some((flags, payload)) = emit(&req, input.seq, &mut buf) {
+                assert_eq!(inet_legacy::ReqRepr::parse(&payload, flags), Ok(req));
+                assert_eq!(payload.len(), inet_legacy::REQ_LEN);
             }
         }
         Req::Unix {

@@ -10,7 +10,7 @@
 
 use core::fmt::{self, Write};
 
-use sockdiag_codec::format::columns::{unix_queues, Layout};
+use sockdiag_codec::format::columns::{unix_queues, Layout, RowOut, Rows};
 use sockdiag_codec::format::json::JsonArray;
 use sockdiag_codec::format::line::Line;
 use sockdiag_codec::format::text;
@@ -18,11 +18,11 @@ use sockdiag_codec::wire::attr::Attrs;
 use sockdiag_codec::wire::datagram::{Body, Message, Messages};
 use sockdiag_codec::wire::inet::{self, InetRecord};
 use sockdiag_codec::wire::nlmsg::Packet;
-use sockdiag_codec::wire::sock_diag;
 use sockdiag_codec::wire::tipc::{self, TipcRecord};
 use sockdiag_codec::wire::unix::{self, UnixRecord};
 use sockdiag_codec::wire::vsock::{self, VsockRecord};
 use sockdiag_codec::wire::xdp::{self, XdpRecord};
+use sockdiag_codec::wire::{inet_legacy, sock_diag};
 use sockdiag_codec::Error;
 
 /// Discards output; formatting cost and panics are what matter here.
@@ -34,19 +34,53 @@ impl Write for Sink {
     }
 }
 
+impl RowOut for Sink {
+    fn write_bytes(&mut self, _: &[u8]) -> fmt::Result {
+        Ok(())
+    }
+}
+
 /// The layouts the runner can ask for.
 const LAYOUTS: [Layout; 2] = [
     Layout {
+        netns: true,
         netid: true,
         state: true,
+        no_queues: false,
+        process: true,
         extended: true,
     },
     Layout {
+        netns: false,
         netid: false,
         state: false,
+        no_queues: true,
+        process: false,
         extended: false,
     },
 ];
+
+/// Writes a row twice through the row buffer the runner uses, small enough
+/// that long rows overflow (the second is refused, then cut when alone),
+/// and lays the rows out compact and for an 80-column terminal.
+pub fn text_row(layout: Layout, write: impl Fn(&mut Rows<[u8; 400]>) -> fmt::Result) {
+    let Some(mut rows) = Rows::new([0u8; 400], layout) else {
+        unreachable!("400 bytes hold a row of empty cells")
+    };
+    for _ in 0..2 {
+        rows.begin_row();
+        let _ = write(&mut rows);
+        if !rows.end_row() {
+            rows.clear();
+            rows.begin_row();
+            let _ = write(&mut rows);
+            assert!(rows.end_row(), "an empty buffer takes any row");
+        }
+    }
+    let widths = *rows.widths();
+    let _ = rows.render(&mut Sink, &widths, false);
+    let _ = rows.render(&mut Sink, &widths.fit_screen(&layout, 80), true);
+}
 
 /// Every attribute in `bytes`, with every typed read tried on each.
 pub fn attrs(bytes: &[u8]) {
@@ -81,7 +115,7 @@ pub fn inet_record(rec: &InetRecord<'_>, json: &mut JsonArray, out: &mut String)
             ifname: Some("lo"),
             ..Line::PLAIN
         };
-        let _ = text::write_inet(&mut Sink, &line, rec, None);
+        text_row(line.layout, |r| text::write_inet(r, &line, rec, None));
     }
     let named = Line {
         protocol: inet::proto::TCP,
@@ -101,7 +135,7 @@ pub fn inet_record(rec: &InetRecord<'_>, json: &mut JsonArray, out: &mut String)
                 protocol: proto,
                 ..extras
             };
-            let _ = text::write_inet(&mut Sink, &line, rec, Some(&d));
+            text_row(line.layout, |r| text::write_inet(r, &line, rec, Some(&d)));
             let _ = json.inet(out, &line, rec, Some(&d));
         }
     }
@@ -116,7 +150,7 @@ pub fn unix_record(rec: &UnixRecord<'_>, json: &mut JsonArray, out: &mut String)
             layout,
             ..Line::PLAIN
         };
-        let _ = text::write_unix(&mut Sink, &line, rec);
+        text_row(line.layout, |r| text::write_unix(r, &line, rec));
     }
     let _ = json.unix(out, &Line::PLAIN, rec);
     let _ = unix_queues(rec);
@@ -217,7 +251,7 @@ pub fn message(msg: &Message<'_>, json: &mut JsonArray, out: &mut String) {
                     owner: Some("comm"),
                     ..extras
                 };
-                let _ = text::write_netlink(&mut Sink, &line, rec);
+                text_row(line.layout, |r| text::write_netlink(r, &line, rec));
             }
             let _ = json.netlink(out, &extras, rec);
             attrs(rec.attrs);
@@ -226,7 +260,7 @@ pub fn message(msg: &Message<'_>, json: &mut JsonArray, out: &mut String) {
             let extras = all_extras(rec.attrs.len());
             for layout in LAYOUTS {
                 let line = Line { layout, ..extras };
-                let _ = text::write_packet(&mut Sink, &line, rec);
+                text_row(line.layout, |r| text::write_packet(r, &line, rec));
             }
             let lo = Line {
                 ifname: Some("lo"),
@@ -235,9 +269,37 @@ pub fn message(msg: &Message<'_>, json: &mut JsonArray, out: &mut String) {
             let _ = json.packet(out, &lo, rec);
             attrs(rec.attrs);
         }
-        Body::Vsock(rec) => vsock_record(rec),
-        Body::Xdp(rec) => xdp_record(rec),
-        Body::Tipc(rec) => tipc_record(rec),
+        Body::Vsock(rec) => {
+            vsock_record(rec);
+            let extras = all_extras(rec.attrs.len());
+            for layout in LAYOUTS {
+                let line = Line { layout, ..extras };
+                text_row(line.layout, |r| text::write_vsock(r, &line, rec));
+            }
+            let _ = json.vsock(out, &extras, rec);
+        }
+        Body::Xdp(rec) => {
+            xdp_record(rec);
+            let extras = all_extras(rec.attrs.len());
+            for layout in LAYOUTS {
+                let line = Line { layout, ..extras };
+                text_row(line.layout, |r| text::write_xdp(r, &line, rec));
+            }
+            let _ = json.xdp(out, &extras, rec);
+        }
+        Body::Tipc(rec) => {
+            tipc_record(rec);
+            let extras = all_extras(rec.attrs.len());
+            for layout in LAYOUTS {
+                let line = Line {
+                    layout,
+                    tipcinfo: true,
+                    ..extras
+                };
+                text_row(line.layout, |r| text::write_tipc(r, &line, rec));
+            }
+            let _ = json.tipc(out, &extras, rec);
+        }
         Body::OtherDiag { payload, .. } => attrs(payload),
         Body::Error { errno } | Body::Done { errno } => {
             let _ = errno.checked_neg();
@@ -245,7 +307,8 @@ pub fn message(msg: &Message<'_>, json: &mut JsonArray, out: &mut String) {
     }
 }
 
-/// The views under the records: each `SOCK_DIAG_BY_FAMILY` payload through
+/// The views under the records: each `SOCK_DIAG_BY_FAMILY` (or legacy
+/// `TCPDIAG_GETSOCK`) payload through
 /// both message views, whatever family it claims, and the records built
 /// from a view must equal the ones [`Messages`] yields.
 fn views(datagram: &[u8]) {
@@ -258,7 +321,10 @@ fn views(datagram: &[u8]) {
             packet.seq(),
         );
         let payload = packet.payload();
-        if packet.msg_type() == sock_diag::SOCK_DIAG_BY_FAMILY {
+        if matches!(
+            packet.msg_type(),
+            sock_diag::SOCK_DIAG_BY_FAMILY | inet_legacy::TCPDIAG_GETSOCK
+        ) {
             if let Ok(v) = inet::MsgView::new_checked(payload) {
                 let _ = (v.family(), v.state(), v.timer(), v.retrans(), v.id());
                 let _ = (v.expires(), v.rqueue(), v.wqueue(), v.uid(), v.inode());

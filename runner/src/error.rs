@@ -9,6 +9,8 @@ use sockdiag_codec::filter::bytecode::CompileError;
 use sockdiag_codec::wire::conversation::ConversationError;
 use sockdiag_codec::Error as CodecError;
 
+use crate::kernel::diag_file::DiagFileError;
+use crate::kernel::netns::NetnsError;
 use crate::kernel::socket::NetError;
 use crate::kernel::source::{CaptureError, SourceError};
 
@@ -37,6 +39,8 @@ pub enum Error {
         /// Why.
         error: io::Error,
     },
+    /// The filter did not parse again inside a namespace.
+    Filter(String),
     /// The filter compiled to a program the kernel cannot take.
     FilterTooLarge(CompileError),
     /// A request that could not be built.
@@ -45,6 +49,33 @@ pub enum Error {
     Capture(CaptureError),
     /// Writing the output failed.
     Output(io::Error),
+    /// A dump the kernel refused, in words (the module that would serve it).
+    Dump(String),
+    /// A file written in place of stdout (`--textfile`).
+    File {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        error: io::Error,
+    },
+    /// `serve` could not listen on its address.
+    Bind {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// Why.
+        error: io::Error,
+    },
+    /// An `ss -D` file named by TCPDIAG_FILE, or one `-D` writes.
+    DiagFile(DiagFileError),
+    /// `-K`: the kernel would not close a socket of the `protocol` table.
+    Kill {
+        /// The table: tcp, udp, raw.
+        protocol: &'static str,
+        /// Why, positive.
+        errno: i32,
+    },
+    /// A network namespace could not be opened, or (fatal) left.
+    Netns(NetnsError),
 }
 
 impl Error {
@@ -64,6 +95,7 @@ impl fmt::Display for Error {
                 write!(f, "{}: line {line}: {error}", path.display())
             }
             Error::ProcFile { path, error } => write!(f, "{}: {error}", path.display()),
+            Error::Filter(e) => f.write_str(e),
             Error::FilterTooLarge(e) => write!(
                 f,
                 "filter: the kernel cannot run this expression ({e}); shorten it"
@@ -71,6 +103,19 @@ impl fmt::Display for Error {
             Error::Request(e) => write!(f, "cannot build the request: {e}"),
             Error::Capture(e) => e.fmt(f),
             Error::Output(e) => write!(f, "cannot write output: {e}"),
+            Error::Dump(msg) => f.write_str(msg),
+            Error::File { path, error } => write!(f, "{}: {error}", path.display()),
+            Error::Bind { addr, error } => write!(f, "serve: cannot listen on {addr}: {error}"),
+            Error::DiagFile(e) => e.fmt(f),
+            Error::Kill { protocol, errno } => {
+                write!(f, "-K: cannot close {protocol} sockets: ")?;
+                match *errno {
+                    1 => f.write_str("permission denied (closing a socket needs CAP_NET_ADMIN)"),
+                    95 => f.write_str("the kernel was built without CONFIG_INET_DIAG_DESTROY"),
+                    e => write!(f, "{}", io::Error::from_raw_os_error(e)),
+                }
+            }
+            Error::Netns(e) => e.fmt(f),
         }
     }
 }
@@ -90,7 +135,14 @@ impl From<SourceError> for Error {
             SourceError::Capture(e) => Error::Capture(e),
             SourceError::Request(e) => Error::Request(e),
             SourceError::Proc { path, error } => Error::ProcFile { path, error },
+            SourceError::Netns(e) => Error::Netns(e),
         }
+    }
+}
+
+impl From<NetnsError> for Error {
+    fn from(e: NetnsError) -> Error {
+        Error::Netns(e)
     }
 }
 

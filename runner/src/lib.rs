@@ -18,19 +18,26 @@
 //! - `kernel/`: `socket.rs`, the NETLINK_SOCK_DIAG socket; `source.rs`,
 //!   where datagrams come from (the kernel, or a `--decode` capture) and
 //!   the `--dump-raw` recorder; `dump.rs`, the one dumper that sends a
-//!   request and drives the codec's conversation. Entering another network
-//!   namespace (`-N`, `--all-netns`) belongs here too, beside the socket
-//!   it opens, with a `netns.rs`.
+//!   request and drives the codec's conversation; `events.rs`, the
+//!   multicast socket of destroy events (`-E`); `listeners.rs`, the
+//!   LISTEN-only sampling of accept queues (`watch`, `metrics`, `serve`);
+//!   `netns.rs`, the network namespaces a run covers (`-N`, `--all-netns`:
+//!   `select` them, then `Netns::within` opens each one's sockets and
+//!   files and comes back).
 //! - `output/`: `out.rs`, the buffered writer; `printer.rs`, which filters
-//!   each record in user space and formats it; `summary.rs`, `-s`. A new
-//!   output form (JSON Lines, a Prometheus exposition) goes here, and what
-//!   it computes without a syscall goes to the codec's `format` module.
-//! - `host/`: lookups outside sock_diag: processes (`-p`), interface names,
-//!   cgroup paths, service names. Host and DNS names (`-r`) and pod
-//!   attribution go here.
-//! - `modes/`: what a run does. `list.rs` is the ss listing; events (`-E`),
-//!   `watch`, `wait`, `metrics`, `serve` and kill (`-K`) each get a file
-//!   beside it.
+//!   each record in user space and formats it; `summary.rs`, `-s`;
+//!   `exposition.rs`, the metric families of `metrics` and `serve`. A new
+//!   output form goes here, and what it computes without a syscall goes to
+//!   the codec's `format` module (as the Prometheus text format,
+//!   `watch`'s rows and the timestamps did).
+//! - `host/`: lookups outside sock_diag: processes (`-p`), interface names
+//!   (asked through the listed namespace's socket), cgroup paths, service
+//!   names, pods and containers (`pods.rs`). Host and DNS names (`-r`) go
+//!   here.
+//! - `modes/`: what a run does. `list.rs` is the ss listing; `events.rs`
+//!   (`-E`), `watch.rs`, `wait.rs`, `metrics.rs` and `serve.rs` the modes
+//!   over time, `stop.rs` how they wait for their sockets, a signal or a
+//!   closed stdout; kill (`-K`) gets a file beside them.
 //! - `error.rs`: the errors that cross modules, one type each.
 //!
 //! The library API for Rust programs (a std client over one sock_diag
@@ -48,4 +55,4 @@ mod tables;
 
 pub use cli::{parse, Exit, Options, USAGE};
 pub use error::Error;
-pub use modes::list::run;
+pub use modes::run;

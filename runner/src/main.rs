@@ -21,6 +21,10 @@ fn main() -> ExitCode {
             eprintln!("sockdiag: {msg}.");
             return ExitCode::SUCCESS;
         }
+        Err(Exit::Fail(msg)) => {
+            eprintln!("sockdiag: {msg}");
+            return ExitCode::from(1);
+        }
     };
     match sockdiag::run(&opts) {
         Ok(true) => ExitCode::SUCCESS,

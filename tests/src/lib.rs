@@ -19,6 +19,9 @@ use std::time::{Duration, Instant};
 
 use socket2::{Domain, SockAddr, Socket, Type};
 
+pub mod netns;
+pub mod process;
+
 /// The sockdiag binary of this workspace, built once per test process.
 ///
 /// A test crate cannot depend on a binary, so this runs
@@ -75,6 +78,17 @@ pub struct Run {
 }
 
 impl Run {
+    /// What `command` (its line, for messages) left in `out`; stdout must
+    /// be UTF-8, as sockdiag's and ss's are.
+    pub(crate) fn from_output(command: String, out: std::process::Output) -> Run {
+        Run {
+            command,
+            code: out.status.code(),
+            stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
     /// Asserts a clean run (exit 0, nothing on stderr) and returns stdout.
     #[track_caller]
     pub fn success(&self) -> &str {
@@ -102,11 +116,13 @@ impl fmt::Display for Run {
     }
 }
 
-fn run(program: &OsStr, args: &[impl AsRef<OsStr>]) -> Run {
+/// Runs `program` with `args`, each one argv word.
+pub fn run(program: &OsStr, args: &[impl AsRef<OsStr>]) -> Run {
     run_with(program, args, &[])
 }
 
-fn run_with(program: &OsStr, args: &[impl AsRef<OsStr>], env: &[(&str, &OsStr)]) -> Run {
+/// Runs `program` with `args` and the environment variables `env` added.
+pub fn run_with(program: &OsStr, args: &[impl AsRef<OsStr>], env: &[(&str, &OsStr)]) -> Run {
     let mut command = String::new();
     for (name, value) in env {
         command.push_str(&format!("{name}={value:?} "));
@@ -120,12 +136,7 @@ fn run_with(program: &OsStr, args: &[impl AsRef<OsStr>], env: &[(&str, &OsStr)])
         .envs(env.iter().copied())
         .output()
         .unwrap_or_else(|e| panic!("cannot run {command}: {e}"));
-    Run {
-        command,
-        code: out.status.code(),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::from_output(command, out)
 }
 
 /// Runs sockdiag with `args`, each one argv word.
@@ -483,6 +494,140 @@ impl Drop for TempDir {
     }
 }
 
+/// A network namespace of the test's own, removed on drop: a listing run
+/// inside it shows the test's sockets and nothing else, so whole outputs
+/// (their column widths included) can be compared with ss's.
+pub struct Netns {
+    name: String,
+}
+
+impl Netns {
+    /// A new namespace with its loopback up.
+    pub fn new() -> Netns {
+        let name = unique_name();
+        let ns = Netns { name };
+        ns.ip(&["netns", "add", &ns.name]);
+        ns.ip(&["-n", &ns.name, "link", "set", "lo", "up"]);
+        ns
+    }
+
+    /// Runs `ip ARGS`, which must succeed.
+    #[track_caller]
+    pub fn ip(&self, args: &[&str]) {
+        let out = Command::new("ip")
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run ip: {e}"));
+        assert!(
+            out.status.success(),
+            "ip {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// The namespace's name (`ip netns` lists it).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Calls `f` on a thread inside the namespace: the sockets it opens
+    /// belong to the namespace and keep belonging to it.
+    pub fn open<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
+        let path = format!("/run/netns/{}", self.name);
+        std::thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    let file = std::fs::File::open(&path)
+                        .unwrap_or_else(|e| panic!("cannot open {path}: {e}"));
+                    rustix::thread::move_into_link_name_space(
+                        file.as_fd(),
+                        Some(rustix::thread::LinkNameSpaceType::Network),
+                    )
+                    .unwrap_or_else(|e| panic!("setns into {path}: {e}"));
+                    f()
+                })
+                .join()
+                .expect("the thread opening sockets in the namespace")
+        })
+    }
+
+    /// Runs `program` with `args` inside the namespace (`ip netns exec`,
+    /// which also shows it the namespace's /sys), with `env` set.
+    pub fn run(&self, program: &OsStr, args: &[impl AsRef<OsStr>], env: &[(&str, &str)]) -> Run {
+        let mut full: Vec<&OsStr> = vec![
+            OsStr::new("netns"),
+            OsStr::new("exec"),
+            OsStr::new(&self.name),
+        ];
+        full.push(program);
+        full.extend(args.iter().map(AsRef::as_ref));
+        let mut command = format!("ip netns exec {} {}", self.name, program.to_string_lossy());
+        for a in args {
+            command.push_str(&format!(" {:?}", a.as_ref()));
+        }
+        let mut cmd = Command::new("ip");
+        cmd.args(&full).env_remove("COLUMNS");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {command}: {e}"));
+        Run::from_output(command, out)
+    }
+
+    /// sockdiag with `args` inside the namespace.
+    pub fn sockdiag(&self, args: &[impl AsRef<OsStr>]) -> Run {
+        self.run(sockdiag_bin().as_os_str(), args, &[])
+    }
+
+    /// ss with `args` inside the namespace.
+    pub fn ss(&self, args: &[impl AsRef<OsStr>]) -> Run {
+        self.run(OsStr::new("ss"), args, &[])
+    }
+}
+
+impl Default for Netns {
+    fn default() -> Netns {
+        Netns::new()
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        // While another test's `ip netns exec` runs, its mount namespace
+        // holds a copy of /run/netns/NAME and the file cannot be removed
+        // (EBUSY): try again until it is gone.
+        let file = Path::new("/run/netns").join(&self.name);
+        for _ in 0..100 {
+            let _ = Command::new("ip")
+                .args(["netns", "del", &self.name])
+                .output();
+            if !file.exists() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        eprintln!("could not remove network namespace {}", self.name);
+    }
+}
+
+/// ss 6.1's output as ss 7 prints it, which sockdiag follows: no line
+/// ending in spaces, and (`drop_process`: a header without `-p`) no
+/// Process column named in the header, which ss 6.1 names always.
+pub fn as_ss7(ss61: &str, drop_process: bool) -> String {
+    let mut out = String::new();
+    for (i, line) in ss61.lines().enumerate() {
+        let mut line = line.trim_end();
+        if i == 0 && drop_process {
+            line = line.strip_suffix("Process").unwrap_or(line).trim_end();
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
 /// The inode of a socket, as ss prints it: the number in the
 /// `socket:[N]` link of its descriptor.
 pub fn inode(fd: &impl AsFd) -> u64 {
@@ -506,6 +651,29 @@ pub fn tcp_listener(ip: IpAddr, backlog: i32) -> (TcpListener, u16) {
     let listener = TcpListener::from(sock);
     let port = listener.local_addr().expect("local_addr").port();
     (listener, port)
+}
+
+/// A listener on loopback with `waiting` connections in its accept queue
+/// and backlog `backlog`, in the calling thread's network namespace; keep
+/// the value to keep them.
+pub struct Queued {
+    _listener: TcpListener,
+    _clients: Vec<std::net::TcpStream>,
+    /// The listener's port.
+    pub port: u16,
+}
+
+/// See [`Queued`].
+pub fn queued(waiting: usize, backlog: i32) -> Queued {
+    let (listener, port) = tcp_listener(IpAddr::from([127, 0, 0, 1]), backlog);
+    let clients = (0..waiting)
+        .map(|_| std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect"))
+        .collect();
+    Queued {
+        _listener: listener,
+        _clients: clients,
+        port,
+    }
 }
 
 /// The address of the abstract unix name `name` (without the leading NUL).

@@ -296,10 +296,7 @@ fn kernel_dump(fam: u8, protocol: u32, program: &[u8]) -> Result<Vec<Entry>, i32
         Some(Protocol::from(NETLINK_SOCK_DIAG)),
     )
     .expect("netlink socket");
-    let req = FilteredReq {
-        req: ReqRepr::dump(fam, protocol, u32::MAX),
-        bytecode: program,
-    };
+    let req = FilteredReq::new(ReqRepr::dump(fam, protocol, u32::MAX), program);
     let mut out = vec![0u8; 8192];
     let len = sock_diag::emit_request(&mut out, 7, &req).expect("emit");
     assert_eq!(sock.send(&out[..len]).expect("send"), len);

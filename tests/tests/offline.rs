@@ -5,6 +5,9 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, UdpSocket};
 use std::path::{Path, PathBuf};
 
+use sockdiag_codec::capture::{self, Capture, Kind};
+use sockdiag_codec::wire::inet_legacy::TCPDIAG_GETSOCK;
+use sockdiag_codec::wire::nlmsg::{kind, Packet};
 use sockdiag_tests::{
     abstract_addr, sockdiag, tcp_listener, unique_name, unix_connect, unix_listener, Run, TempDir,
 };
@@ -76,16 +79,163 @@ fn decode_with_other_options_says_so() {
     let (live, file) = record(dir.path(), &["-tln"]);
     live.success();
     let run = decode(&file, &["-uln"]);
-    assert_file_error(&run, &file, "request 1 was a tcp IPv4 dump");
+    assert_file_error(&run, &file, "request 1 was a tcp dump of both IP families");
+    let run = decode(&file, &["-tln4"]);
+    assert_file_error(&run, &file, "this run asks for a tcp IPv4 dump");
     // Fewer requests than recorded: the rest of the file is not silently
     // ignored.
-    let run = decode(&file, &["-tln4"]);
-    assert_file_error(&run, &file, "more than this run reads");
+    let (live, file_tu) = record(dir.path(), &["-tuln"]);
+    live.success();
+    let run = decode(&file_tu, &["-uln"]);
+    assert_file_error(&run, &file_tu, "more than this run reads");
     // More requests than recorded.
     let (live, file4) = record(dir.path(), &["-tln4"]);
     live.success();
     let run = decode(&file4, &["-tln"]);
     assert_file_error(&run, &file4, "ends before");
+}
+
+/// The records of a capture file.
+fn records(file: &Path) -> Vec<(Kind, Vec<u8>)> {
+    let bytes = std::fs::read(file).unwrap();
+    let cap = Capture::new_checked(&bytes).unwrap();
+    cap.records()
+        .map(|r| r.map(|r| (r.kind, r.data.to_vec())).unwrap())
+        .collect()
+}
+
+/// Writes a capture file of `records` as `name` in `dir`.
+fn write_capture(dir: &Path, name: &str, records: &[(Kind, Vec<u8>)]) -> PathBuf {
+    let mut out = vec![0u8; capture::HEADER_LEN];
+    capture::emit_header(&mut out).unwrap();
+    for (kind, data) in records {
+        let at = out.len();
+        out.resize(at + capture::RECORD_HEADER_LEN + data.len(), 0);
+        capture::emit_record(&mut out[at..], *kind, data).unwrap();
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, out).unwrap();
+    path
+}
+
+/// `records` with every netlink message in them numbered `seq`, as if
+/// their request had been sent with that sequence number.
+fn renumbered(mut records: Vec<(Kind, Vec<u8>)>, seq: u32) -> Vec<(Kind, Vec<u8>)> {
+    for (_, data) in &mut records {
+        let mut at = 0;
+        while let Ok(packet) = Packet::new_checked(&data[at..]) {
+            let len = packet.len() as usize;
+            data[at + 8..at + 12].copy_from_slice(&seq.to_ne_bytes());
+            at += (len + 3) & !3;
+            if at >= data.len() {
+                break;
+            }
+        }
+    }
+    records
+}
+
+/// What the kernel answers a request it refuses (NLMSG_ERROR) or a dump
+/// that fails (NLMSG_DONE with -errno), numbered `seq`.
+fn failure(msg_type: u16, errno: i32, seq: u32) -> Vec<u8> {
+    let len: u32 = if msg_type == kind::ERROR { 36 } else { 20 };
+    let mut m = Vec::new();
+    m.extend_from_slice(&len.to_ne_bytes());
+    m.extend_from_slice(&msg_type.to_ne_bytes());
+    m.extend_from_slice(&0x100u16.to_ne_bytes());
+    m.extend_from_slice(&seq.to_ne_bytes());
+    m.extend_from_slice(&0u32.to_ne_bytes());
+    m.extend_from_slice(&(-errno).to_ne_bytes());
+    // An error echoes the request's header (CAPPED: not its payload).
+    m.resize(len as usize, 0);
+    m
+}
+
+/// Each line's fields, single-spaced: one listing measures its columns
+/// over all its rows, the per-family runs each over their own.
+fn squashed(text: &str) -> String {
+    text.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ") + "\n")
+        .collect()
+}
+
+/// Listeners on both families, and the per-family captures of `-tlnH`:
+/// the live runs and their records.
+struct PerFamily {
+    _listeners: [std::net::TcpListener; 2],
+    dir: TempDir,
+    stdout: String,
+    v4: Vec<(Kind, Vec<u8>)>,
+    v6: Vec<(Kind, Vec<u8>)>,
+}
+
+impl PerFamily {
+    fn record() -> PerFamily {
+        let (l4, _) = tcp_listener(IpAddr::V4(Ipv4Addr::LOCALHOST), 5);
+        let (l6, _) = tcp_listener(IpAddr::V6(Ipv6Addr::LOCALHOST), 5);
+        let dir = TempDir::new();
+        let (live4, file4) = record(dir.path(), &["-tlnH4"]);
+        let (live6, file6) = record(dir.path(), &["-tlnH6"]);
+        let stdout = format!("{}{}", live4.success(), live6.success());
+        assert!(stdout.contains("127.0.0.1:") && stdout.contains("[::1]:"));
+        PerFamily {
+            _listeners: [l4, l6],
+            v4: records(&file4),
+            v6: records(&file6),
+            dir,
+            stdout,
+        }
+    }
+}
+
+/// A capture made by a sockdiag that asked per family, before the one
+/// walk, still decodes: the replay follows the recorded requests.
+#[test]
+fn decode_follows_a_capture_asked_per_family() {
+    let per = PerFamily::record();
+    let mut old = per.v4.clone();
+    old.extend(renumbered(per.v6.clone(), 2));
+    let file = write_capture(per.dir.path(), "old.cap", &old);
+    let run = decode(&file, &["-tlnH"]);
+    assert_eq!(squashed(run.success()), squashed(&per.stdout), "{run}");
+}
+
+/// A kernel that refuses the one-walk request, or fails it before any
+/// record, gets the per-family requests, and the listing is theirs.
+#[test]
+fn a_failed_one_walk_falls_back_per_family() {
+    let per = PerFamily::record();
+    let (live, file) = record(per.dir.path(), &["-tlnH"]);
+    live.success();
+    let one_walk = records(&file).remove(0);
+    let request = Packet::new_checked(&one_walk.1[..]).unwrap();
+    assert_eq!(
+        request.msg_type(),
+        TCPDIAG_GETSOCK,
+        "-tlnH asks in one walk"
+    );
+    const EINVAL: i32 = 22;
+    const ENOENT: i32 = 2;
+    const EOPNOTSUPP: i32 = 95;
+    for (msg_type, errno) in [
+        (kind::ERROR, EINVAL),
+        (kind::ERROR, EOPNOTSUPP),
+        (kind::DONE, ENOENT),
+    ] {
+        let mut refused = vec![
+            one_walk.clone(),
+            (Kind::Datagram, failure(msg_type, errno, 1)),
+        ];
+        refused.extend(renumbered(per.v4.clone(), 2));
+        refused.extend(renumbered(per.v6.clone(), 3));
+        let file = write_capture(per.dir.path(), "refused.cap", &refused);
+        let run = decode(&file, &["-tlnH"]);
+        assert_eq!(
+            squashed(run.success()),
+            squashed(&per.stdout),
+            "{msg_type} {errno}: {run}"
+        );
+    }
 }
 
 #[test]

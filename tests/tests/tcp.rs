@@ -3,11 +3,14 @@
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, TcpStream};
 
-use sockdiag_tests::{sockdiag, ss, tcp_listener, wait_for, Key, Sock};
+use sockdiag_codec::capture::{Capture, Kind};
+use sockdiag_codec::wire::inet_legacy::TCPDIAG_GETSOCK;
+use sockdiag_codec::wire::nlmsg::Packet;
+use sockdiag_tests::{show, sockdiag, ss, tcp_listener, wait_for, Key, Owned, Sock, TempDir};
 
 /// The header of a listing without the Netid column, split on whitespace
-/// (ss's Process column stays empty without -p).
-const HEADER: [&str; 8] = [
+/// (as in ss 7, the Process column is named only with -p).
+const HEADER: [&str; 7] = [
     "State",
     "Recv-Q",
     "Send-Q",
@@ -15,7 +18,6 @@ const HEADER: [&str; 8] = [
     "Address:Port",
     "Peer",
     "Address:Port",
-    "Process",
 ];
 
 /// A listener with listen(7) and three connections nobody accepted: ss
@@ -144,4 +146,83 @@ fn established_pair_both_ends() {
         assert_eq!(got, ours(witness.socks()), "ss disagrees:\n{witness}");
     }
     drop((client, server));
+}
+
+/// Without -4 or -6, TCP is dumped with one request that walks the
+/// kernel's tables once for both families (the legacy TCPDIAG_GETSOCK),
+/// and lists exactly what the two per-family requests list, each socket
+/// once: IPv4, IPv6, a dual-stack listener with an IPv4 client (shown
+/// v4-mapped), a v6-only listener, with and without a filter program.
+#[test]
+fn one_walk_lists_what_two_requests_list() {
+    let v4 = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    let v6 = IpAddr::V6(Ipv6Addr::LOCALHOST);
+    let any6 = IpAddr::V6(Ipv6Addr::UNSPECIFIED);
+    let mut owned = Owned::new();
+    let mut keep = Vec::new();
+    let mut ports = Vec::new();
+    for (ip, client_ip) in [(v4, v4), (v6, v6), (any6, v4), (v6, v6)] {
+        let (listener, port) = tcp_listener(ip, 4);
+        owned.port("tcp", port);
+        ports.push(port);
+        let client = TcpStream::connect((client_ip, port)).expect("connect");
+        let (server, _) = listener.accept().expect("accept");
+        keep.push((listener, client, server));
+    }
+    // 4 listeners, 4 connections seen from both ends.
+    let listing = |args: &[&str]| owned.select(sockdiag(args).socks());
+    wait_for("every connection at both ends", || {
+        let mine = listing(&["-tanH"]);
+        let estab = mine.iter().filter(|s| s.state == "ESTAB").count();
+        if mine.len() == 12 && estab == 8 {
+            Ok(())
+        } else {
+            Err(show(&mine))
+        }
+    });
+
+    let dir = TempDir::new();
+    let file = dir.path().join("one-walk.cap");
+    let one_walk = sockdiag(&["-tanH", "--dump-raw", file.to_str().unwrap()]);
+    one_walk.success();
+    let bytes = std::fs::read(&file).unwrap();
+    let requests: Vec<u16> = Capture::new_checked(&bytes)
+        .unwrap()
+        .records()
+        .map(Result::unwrap)
+        .filter(|r| r.kind == Kind::Request)
+        .map(|r| Packet::new_checked(r.data).unwrap().msg_type())
+        .collect();
+    assert_eq!(requests, [TCPDIAG_GETSOCK], "one legacy request");
+
+    // The dual-stack listener and its server end, the IPv6 client of the
+    // second listener, and every socket at 127.0.0.1 (the first pair and
+    // the dual-stack listener's client; an IPv4 prefix matches
+    // v4-mapped addresses too, here the server end again).
+    let filter = format!(
+        "sport = :{} or dport = :{} or src 127.0.0.1",
+        ports[2], ports[1]
+    );
+    for extra in [None, Some(filter.as_str())] {
+        let args = |family: &'static str| -> Vec<&str> {
+            let mut a = vec!["-tanH"];
+            a.extend((!family.is_empty()).then_some(family));
+            a.extend(extra);
+            a
+        };
+        let both = listing(&args(""));
+        let mut per_family = listing(&args("-4"));
+        per_family.extend(listing(&args("-6")));
+        per_family.sort();
+        assert_eq!(
+            both,
+            per_family,
+            "{extra:?}: one walk\n{}\nper family\n{}",
+            show(&both),
+            show(&per_family)
+        );
+        let want = if extra.is_some() { 7 } else { 12 };
+        assert_eq!(both.len(), want, "{extra:?}:\n{}", show(&both));
+    }
+    drop(keep);
 }

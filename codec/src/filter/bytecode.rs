@@ -14,9 +14,9 @@ use byteorder::{ByteOrder, NativeEndian};
 
 use crate::filter::expr::{Expr, HostCond, Node, NodeId, Pred};
 use crate::filter::socket::{host_matches, End, Entry};
-use crate::wire::attr;
-use crate::wire::inet::{req_attr, ReqRepr, REQ_LEN};
+use crate::wire::inet::{req_attr, ReqRepr};
 use crate::wire::sock_diag::Request;
+use crate::wire::{attr, sk_storage};
 use crate::{family, Error, Result};
 
 /// Op codes (`INET_DIAG_BC_*`).
@@ -520,18 +520,37 @@ fn emit_pred(p: &Pred, buf: &mut [u8], pos: usize) -> core::result::Result<usize
     Ok(pos + len)
 }
 
-/// An `inet_diag_req_v2` dump request with a filter program attached as
-/// `INET_DIAG_REQ_BYTECODE`; an empty program sends the plain request.
+/// A dump request with a filter program attached as
+/// `INET_DIAG_REQ_BYTECODE`; an empty program sends the plain request. The
+/// request is an `inet_diag_req_v2`, or the legacy TCP request of
+/// [`crate::wire::inet_legacy`], which takes bytecode the same way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[doc(alias = "INET_DIAG_REQ_BYTECODE")]
-pub struct FilteredReq<'a> {
+pub struct FilteredReq<'a, R = ReqRepr> {
     /// The request itself.
-    pub req: ReqRepr,
+    pub req: R,
     /// The program (see [`compile`]); its bytes are sent as they are.
     pub bytecode: &'a [u8],
+    /// Ask for every BPF map's socket storage (`--bpf-maps`).
+    pub bpf_storages: bool,
 }
 
-impl Request for FilteredReq<'_> {
+impl<'a> FilteredReq<'a> {
+    /// `req` with `bytecode`, nothing else.
+    pub const fn new(req: ReqRepr, bytecode: &'a [u8]) -> FilteredReq<'a> {
+        FilteredReq {
+            req,
+            bytecode,
+            bpf_storages: false,
+        }
+    }
+}
+
+impl<R: Request> Request for FilteredReq<'_, R> {
+    fn msg_type(&self) -> u16 {
+        self.req.msg_type()
+    }
+
     fn payload_len(&self) -> usize {
         self.req.payload_len()
             + if self.bytecode.is_empty() {
@@ -539,18 +558,25 @@ impl Request for FilteredReq<'_> {
             } else {
                 attr::buffer_len(self.bytecode.len())
             }
+            + if self.bpf_storages {
+                sk_storage::REQ_ALL_LEN
+            } else {
+                0
+            }
     }
 
     fn emit_payload(&self, buf: &mut [u8]) -> Result<()> {
         if buf.len() < self.payload_len() {
             return Err(Error::BufferTooSmall);
         }
-        let inner = self.req.payload_len();
-        self.req.emit_payload(&mut buf[..inner])?;
+        let mut at = self.req.payload_len();
+        self.req.emit_payload(&mut buf[..at])?;
         if !self.bytecode.is_empty() {
-            attr::emit(&mut buf[inner..], req_attr::BYTECODE, self.bytecode)?;
+            at += attr::emit(&mut buf[at..], req_attr::BYTECODE, self.bytecode)?;
         }
-        debug_assert!(inner >= REQ_LEN);
+        if self.bpf_storages {
+            sk_storage::emit_req_all(&mut buf[at..])?;
+        }
         Ok(())
     }
 
@@ -563,6 +589,7 @@ impl Request for FilteredReq<'_> {
 mod tests {
     use super::*;
     use crate::filter::parse::{NoResolve, ParseOptions};
+    use crate::wire::inet::REQ_LEN;
 
     fn prog(text: &str) -> ([u8; MAX_PROGRAM_LEN], usize) {
         let e = Expr::parse(text, &ParseOptions::inet()).unwrap();
@@ -759,10 +786,10 @@ mod tests {
     #[test]
     fn test_filtered_request() {
         let (buf, n) = prog("dport = :443");
-        let req = FilteredReq {
-            req: ReqRepr::dump(family::INET, crate::wire::inet::proto::TCP, 2),
-            bytecode: &buf[..n],
-        };
+        let req = FilteredReq::new(
+            ReqRepr::dump(family::INET, crate::wire::inet::proto::TCP, 2),
+            &buf[..n],
+        );
         let mut out = [0xa5u8; 128];
         let len = crate::wire::sock_diag::emit_request(&mut out, 1, &req).unwrap();
         assert_eq!(len, 16 + REQ_LEN + 4 + n);

@@ -28,13 +28,24 @@ impl core::fmt::Display for ParseError {
     }
 }
 
+/// Most addresses one host name stands for in an expression.
+pub const MAX_HOST_ADDRS: usize = 8;
+
+/// The addresses of a host name, in the order a lookup gave them.
+pub type HostAddrs = Vec<core::net::IpAddr, MAX_HOST_ADDRS>;
+
 /// Names the codec cannot resolve without the system: service names,
-/// interface names and cgroup paths. Every method defaults to "unknown".
+/// host names, interface names and cgroup paths. Every method defaults to
+/// "unknown".
 pub trait Resolve {
     /// The port of a service name (`/etc/services`).
     fn service(&self, _name: &str) -> Option<u16> {
         None
     }
+    /// The addresses of a host name (`/etc/hosts`, as ss's
+    /// `gethostbyname2`: IPv4 ones first), pushed into `found` until it is
+    /// full.
+    fn host(&self, _name: &str, _found: &mut HostAddrs) {}
     /// The index of an interface name.
     fn device(&self, _name: &str) -> Option<u32> {
         None
@@ -259,7 +270,10 @@ impl<'a> Parser<'a, '_> {
                     v = self.next();
                 }
                 let v = self.value(v, "an address such as 127.0.0.1/8:80, [::1]:22 or *")?;
-                self.host(end, v, false)?
+                match self.host(end, v, false)? {
+                    Host::Cond(p) => p,
+                    Host::Named(name, cond) => return self.named_host(end, v, name, cond),
+                }
             }
             Tok::Sport | Tok::Dport => {
                 let end = if word.tok == Tok::Sport {
@@ -305,10 +319,10 @@ impl<'a> Parser<'a, '_> {
                         Node::Not(self.push(n, w)?)
                     }
                     Some(Tok::Ne) => {
-                        let p = self.host(end, v, true)?;
+                        let p = self.port_cond(end, v)?;
                         Node::Not(self.push(Node::Pred(p), w)?)
                     }
-                    _ => Node::Pred(self.host(end, v, true)?),
+                    _ => Node::Pred(self.port_cond(end, v)?),
                 };
                 return self.push(node, w);
             }
@@ -400,9 +414,18 @@ impl<'a> Parser<'a, '_> {
             .ok_or_else(|| self.error(Some(v), "a port number (or a known service name)"))
     }
 
+    /// `sport = PORT` (or `dport`): a host condition with any address.
+    fn port_cond(&mut self, end: End, v: Word<'a>) -> Result<Pred, ParseError> {
+        match self.host(end, v, true)? {
+            Host::Cond(p) => Ok(p),
+            Host::Named(..) => Err(self.error(Some(v), "a port such as :80, 80 or :*")),
+        }
+    }
+
     /// ss's `parse_hostcond`: a unix pattern in unix mode, else an address
     /// with optional prefix and port (`is_port`: the word is only a port).
-    fn host(&mut self, end: End, v: Word<'a>, is_port: bool) -> Result<Pred, ParseError> {
+    /// An address that is no number is a host name, resolved by the caller.
+    fn host(&mut self, end: End, v: Word<'a>, is_port: bool) -> Result<Host<'a>, ParseError> {
         self.expr.host_conds = true;
         if self.opts.unix {
             let start = self.expr.patterns.len();
@@ -410,11 +433,11 @@ impl<'a> Parser<'a, '_> {
                 self.error(Some(v), "shorter unix path patterns (512 bytes in all)")
             })?;
             let stop = self.expr.patterns.len();
-            return Ok(Pred::UnixPath {
+            return Ok(Host::Cond(Pred::UnixPath {
                 end,
                 start: start as u16,
                 stop: stop as u16,
-            });
+            }));
         }
         let mut cond = HostCond {
             family: 0,
@@ -424,7 +447,7 @@ impl<'a> Parser<'a, '_> {
         };
         if is_port {
             cond.port = self.port_any(v)?;
-            return Ok(Pred::Host { end, cond });
+            return Ok(Host::Cond(Pred::Host { end, cond }));
         }
         let text = v.text;
         let (addr, port): (&str, Option<&str>) = if let Some(rest) = text.strip_prefix('[') {
@@ -446,35 +469,123 @@ impl<'a> Parser<'a, '_> {
             // As in ss, the colon is optional after `]` or `*`.
             cond.port = self.port_text(v, p.strip_prefix(':').unwrap_or(p))?;
         }
-        if !addr.is_empty() && !addr.starts_with('*') {
-            let bad = || {
-                self.error(
-                    Some(v),
-                    "an IPv4 address, or an IPv6 address in brackets, with an optional /prefix",
-                )
-            };
-            let (a, len) = match addr.split_once('/') {
-                Some((a, l)) => (a, Some(l)),
-                None => (addr, None),
-            };
-            let (fam, max) = if let Ok(v4) = a.parse::<core::net::Ipv4Addr>() {
-                cond.addr[..4].copy_from_slice(&v4.octets());
-                (family::INET, 32)
-            } else if let Ok(v6) = a.parse::<core::net::Ipv6Addr>() {
-                cond.addr = v6.octets();
-                (family::INET6, 128)
-            } else {
-                return Err(bad());
-            };
-            let plen = match len {
-                None => max,
-                Some(l) => number(l).filter(|&n| n <= max).ok_or_else(bad)?,
-            };
-            cond.family = fam;
-            cond.prefix_len = plen as u8;
+        if addr.is_empty() || addr.starts_with('*') {
+            return Ok(Host::Cond(Pred::Host { end, cond }));
         }
-        Ok(Pred::Host { end, cond })
+        match prefix(addr) {
+            Some((family, bytes, plen)) => {
+                cond.family = family;
+                cond.addr = bytes;
+                cond.prefix_len = plen;
+                Ok(Host::Cond(Pred::Host { end, cond }))
+            }
+            // As iproute2's get_prefix_1: a word with a '/' or a ':' (an
+            // IPv6 address) was meant as a number.
+            None if addr.contains(['/', ':'])
+                || addr.bytes().all(|b| b.is_ascii_digit() || b == b'.') =>
+            {
+                Err(self.error(Some(v), ADDRESS))
+            }
+            None => Ok(Host::Named(addr, cond)),
+        }
     }
+
+    /// A host name: each of its addresses, any of which matches (the port
+    /// applies to every one), as ss's `get_dns_host`.
+    fn named_host(
+        &mut self,
+        end: End,
+        v: Word<'a>,
+        name: &str,
+        cond: HostCond,
+    ) -> Result<NodeId, ParseError> {
+        let mut addrs = HostAddrs::new();
+        self.opts.resolve.host(name, &mut addrs);
+        let mut node = None;
+        for a in &addrs {
+            let mut c = cond;
+            match a {
+                core::net::IpAddr::V4(v4) => {
+                    c.family = family::INET;
+                    c.addr[..4].copy_from_slice(&v4.octets());
+                    c.prefix_len = 32;
+                }
+                core::net::IpAddr::V6(v6) => {
+                    c.family = family::INET6;
+                    c.addr = v6.octets();
+                    c.prefix_len = 128;
+                }
+            }
+            let id = self.push(Node::Pred(Pred::Host { end, cond: c }), Some(v))?;
+            node = Some(match node {
+                None => id,
+                Some(left) => self.push(Node::Or(left, id), Some(v))?,
+            });
+        }
+        node.ok_or_else(|| self.error(Some(v), ADDRESS))
+    }
+}
+
+/// What a host condition's word names.
+enum Host<'a> {
+    /// An address, a prefix, a port or a unix pattern.
+    Cond(Pred),
+    /// A host name to resolve, and the rest of the condition (its port).
+    Named(&'a str, HostCond),
+}
+
+const ADDRESS: &str = "an IPv4 address (10.0.0.0/8, 10/255.0.0.0), an IPv6 address in brackets, \
+                       or a host name /etc/hosts knows";
+
+/// An address and its prefix length, as iproute2's `get_prefix_1` reads
+/// them: IPv4 with 1 to 4 parts (`10/8` is 10.0.0.0/8) each in C's bases,
+/// IPv6, or `any`, `all`, `default` (every address); the length in bits or
+/// as a dotted IPv4 netmask (`/255.255.0.0`).
+fn prefix(text: &str) -> Option<(u8, [u8; 16], u8)> {
+    let (addr, len) = match text.split_once('/') {
+        Some((a, l)) => (a, Some(l)),
+        None => (text, None),
+    };
+    let mut bytes = [0u8; 16];
+    let (fam, max) = if matches!(addr, "any" | "all" | "default") {
+        // Every address: no prefix can follow.
+        return len.is_none().then_some((0, bytes, 0));
+    } else if addr.contains(':') {
+        bytes = addr.parse::<core::net::Ipv6Addr>().ok()?.octets();
+        (family::INET6, 128)
+    } else {
+        bytes[..4].copy_from_slice(&ipv4_parts(addr)?);
+        (family::INET, 32)
+    };
+    let plen = match len {
+        None => max,
+        Some(l) => number(l)
+            .or_else(|| ipv4_parts(l).and_then(mask_bits))
+            .filter(|&n| n <= u64::from(max))? as u8,
+    };
+    Some((fam, bytes, plen))
+}
+
+/// iproute2's `get_addr_ipv4`: up to four dot-separated parts, each 0 to
+/// 255 in C's bases, missing ones 0.
+fn ipv4_parts(text: &str) -> Option<[u8; 4]> {
+    let mut out = [0u8; 4];
+    let mut parts = text.split('.');
+    for slot in out.iter_mut() {
+        match parts.next() {
+            Some(p) => *slot = u8::try_from(number(p)?).ok()?,
+            None => break,
+        }
+    }
+    parts.next().is_none().then_some(out)
+}
+
+/// The prefix length of a netmask, `None` for a mask that is not one run
+/// of ones (iproute2's `mask2bits`).
+fn mask_bits(mask: [u8; 4]) -> Option<u64> {
+    let m = u32::from_be_bytes(mask);
+    let host = !m;
+    (host & host.wrapping_add(1) == 0).then(|| u64::from(m.leading_ones()))
 }
 
 /// An unsigned number the way C's `strtoul(s, _, 0)` reads it, whole word:
@@ -640,6 +751,27 @@ mod tests {
             Some(Node::Pred(Pred::Cgroup(1234)))
         );
         assert_eq!(parse("dev != 2").node(1), Some(Node::Not(0)));
+        // iproute2's addresses: parts missing at the end, C's bases, a
+        // dotted netmask, every address.
+        for (text, addr, plen) in [
+            ("dst 193.233.7/24", [193, 233, 7, 0], 24),
+            ("src 10/255.0.0.0", [10, 0, 0, 0], 8),
+            ("src 0x7f.1", [127, 1, 0, 0], 32),
+            ("src 10.1.2.3/255.255.255.255:22", [10, 1, 2, 3], 32),
+        ] {
+            let Some(Node::Pred(Pred::Host { cond, .. })) = parse(text).node(0) else {
+                panic!("{text}")
+            };
+            assert_eq!(
+                (cond.family, &cond.addr[..4], cond.prefix_len),
+                (family::INET, &addr[..], plen),
+                "{text}"
+            );
+        }
+        let Some(Node::Pred(Pred::Host { cond, .. })) = parse("dst any").node(0) else {
+            panic!()
+        };
+        assert_eq!((cond.family, cond.prefix_len), (0, 0));
     }
 
     #[test]
@@ -682,6 +814,19 @@ mod tests {
         assert_eq!(err("src 1.2.3.4/33").offset, 4);
         assert_eq!(err("src ::1").offset, 4, "IPv6 needs brackets, as in ss");
         assert_eq!(err("src [::1").offset, 4);
+        for bad in [
+            "src 10/255.0.255.0",
+            "src 300.1",
+            "src 1.2.3.4.5",
+            "src 10/0x1x",
+            "src any/8",
+        ] {
+            assert_eq!(err(bad).offset, 4, "{bad}");
+        }
+        assert!(
+            err("src localhost").expected.contains("host name"),
+            "no resolver"
+        );
         assert_eq!(err("sport =").offset, 7);
         assert_eq!(err("sport = and").offset, 8);
         assert_eq!(err("fwmark = 1/").offset, 9);
@@ -711,6 +856,12 @@ mod tests {
             fn cgroup(&self, p: &str) -> Option<u64> {
                 (p == "/x").then_some(9)
             }
+            fn host(&self, n: &str, found: &mut HostAddrs) {
+                if n == "box" {
+                    found.push([10, 0, 0, 1].into()).unwrap();
+                    found.push(core::net::Ipv6Addr::LOCALHOST.into()).unwrap();
+                }
+            }
         }
         let opts = ParseOptions {
             unix: false,
@@ -724,5 +875,29 @@ mod tests {
             ..Entry::default()
         };
         assert!(e.eval(&good) && !e.eval(&Entry { ifindex: 2, ..good }));
+        // A host name: any of its addresses, each with the port.
+        let e = Expr::parse("dst box:22", &opts).unwrap();
+        let at = |dst: core::net::IpAddr, dport| {
+            let mut e = Entry {
+                dport,
+                ..Entry::default()
+            };
+            match dst {
+                core::net::IpAddr::V4(v4) => {
+                    e.family = family::INET;
+                    e.dst[..4].copy_from_slice(&v4.octets());
+                }
+                core::net::IpAddr::V6(v6) => {
+                    e.family = family::INET6;
+                    e.dst = v6.octets();
+                }
+            }
+            e
+        };
+        assert!(e.eval(&at([10, 0, 0, 1].into(), 22)));
+        assert!(e.eval(&at(core::net::Ipv6Addr::LOCALHOST.into(), 22)));
+        assert!(!e.eval(&at([10, 0, 0, 2].into(), 22)));
+        assert!(!e.eval(&at([10, 0, 0, 1].into(), 23)));
+        assert_eq!(Expr::parse("dst nobox", &opts).unwrap_err().offset, 4);
     }
 }

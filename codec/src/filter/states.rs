@@ -30,8 +30,13 @@ impl StateSet {
                 | bit(TcpState::TimeWait)
                 | bit(TcpState::SynRecv)),
     );
+    /// What `-B` selects (ss 7): TCP sockets bound but inactive.
+    pub const BOUND_INACTIVE: StateSet = StateSet(bit(TcpState::BoundInactive));
     /// What `-l` selects: listeners, and unconnected datagram sockets.
     pub const LISTENING: StateSet = StateSet(bit(TcpState::Listen) | bit(TcpState::Close));
+    /// TCP listeners alone: a request for these walks only the kernel's
+    /// listener table.
+    pub const LISTEN: StateSet = StateSet(bit(TcpState::Listen));
     /// The default of ss's UDP and RAW tables alone (`ss -u`): connected.
     pub const ESTABLISHED: StateSet = StateSet(bit(TcpState::Established));
 
@@ -73,7 +78,7 @@ impl StateSet {
                 StateSet::ALL.0 & !(bit(TcpState::SynRecv) | bit(TcpState::TimeWait)),
             ));
         }
-        const NAMES: [(&str, TcpState); 15] = [
+        const NAMES: [(&str, TcpState); 16] = [
             ("unknown", TcpState::Unknown(0)),
             ("established", TcpState::Established),
             ("syn-sent", TcpState::SynSent),
@@ -89,6 +94,9 @@ impl StateSet {
             ("last-ack", TcpState::LastAck),
             ("listening", TcpState::Listen),
             ("closing", TcpState::Closing),
+            // ss 7: TCP sockets bound but neither listening nor connecting,
+            // which the kernel reports as CLOSE when asked with bit 13.
+            ("bound-inactive", TcpState::BoundInactive),
         ];
         NAMES
             .iter()
@@ -125,6 +133,10 @@ mod tests {
         );
         assert_eq!(StateSet::from_name("listen"), None);
         assert_eq!(StateSet::from_name("unknown"), Some(StateSet(1)));
+        assert_eq!(
+            StateSet::from_name("bound-inactive"),
+            Some(StateSet(1 << 13))
+        );
         assert_eq!(StateSet::CONNECTED.0, 0xb37);
         assert!(StateSet::ESTABLISHED.is_single() && !StateSet::LISTENING.is_single());
         assert_eq!(

@@ -1,10 +1,16 @@
-//! ss's columns: which are shown ([`Layout`]), their widths, padding, the
-//! header, and the `address:port` cells.
+//! ss's columns: which are shown ([`Layout`]), the cells a text formatter
+//! writes ([`Cells`]), the widths ss measures over the rows ([`Widths`]),
+//! a bounded buffer of rows ([`Rows`]) and the rendering of one row with
+//! ss's alignment ([`write_row`]). Mirrors the `columns[]` table and the
+//! `render*`/`field_*` functions of iproute2's `misc/ss.c`.
 //!
-//! Columns have fixed widths so records can be printed as they are decoded
-//! (ss buffers everything to size its columns; a stream cannot). Padding is
-//! written by hand: `core::fmt`'s width machinery writes fill one char at a
-//! time, which costs more than the rest of a plain line.
+//! ss writes every field of every row into a buffer, measures each
+//! column's widest field, then prints: each column but the first after its
+//! delimiter (a space, none before a port or the process and detail
+//! columns), the address columns right-aligned, the others left-aligned.
+//! Widths count bytes, as ss counts them. Not on a terminal, ss 7 pads no
+//! column after the last one with text; on a terminal it spreads the
+//! screen's width over the columns ([`Widths::fit_screen`]).
 
 use core::fmt::{self, Write};
 use core::net::IpAddr;
@@ -14,81 +20,626 @@ use crate::format::number::Decimal;
 use crate::wire::inet::TcpState;
 use crate::wire::unix::UnixRecord;
 
-/// Column widths in chars.
-pub(crate) mod width {
-    pub const NETID: usize = 5;
-    pub const STATE: usize = 10;
-    pub const QUEUE: usize = 6;
-    pub const ADDR: usize = 20;
-    pub const PORT: usize = 7;
+/// One of ss's columns, in the order they are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Column {
+    /// `Netns`: the socket's network namespace (`--all-netns`).
+    Netns,
+    /// `Netid`: tcp, udp, u_str, ...
+    Netid,
+    /// `State`
+    State,
+    /// `Recv-Q`
+    RecvQ,
+    /// `Send-Q`
+    SendQ,
+    /// `Local Address:`, the address and the `:` (or space) before the port.
+    Local,
+    /// The local `Port` (or inode, interface, port id).
+    LocalPort,
+    /// `Peer Address:`
+    Peer,
+    /// The peer `Port`.
+    PeerPort,
+    /// `Process`: ` users:((...))` (only with `-p`).
+    Process,
+    /// What follows: `-e`, `-o`, `-m`, `-i` members and detail lines.
+    Details,
+}
+
+/// How many columns there are.
+pub const COLUMNS: usize = 11;
+
+impl Column {
+    /// Every column, in order.
+    pub const ALL: [Column; COLUMNS] = [
+        Column::Netns,
+        Column::Netid,
+        Column::State,
+        Column::RecvQ,
+        Column::SendQ,
+        Column::Local,
+        Column::LocalPort,
+        Column::Peer,
+        Column::PeerPort,
+        Column::Process,
+        Column::Details,
+    ];
+
+    /// The column's place in [`Column::ALL`].
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The header text.
+    pub const fn header(self) -> &'static str {
+        match self {
+            Column::Netns => "Netns",
+            Column::Netid => "Netid",
+            Column::State => "State",
+            Column::RecvQ => "Recv-Q",
+            Column::SendQ => "Send-Q",
+            Column::Local => "Local Address:",
+            Column::LocalPort | Column::PeerPort => "Port",
+            Column::Peer => "Peer Address:",
+            Column::Process => "Process",
+            Column::Details => "",
+        }
+    }
+
+    /// Address columns are right-aligned against their port.
+    pub const fn right_aligned(self) -> bool {
+        matches!(self, Column::Local | Column::Peer)
+    }
+
+    /// What separates the column from the one before it (nothing before
+    /// the first column shown): the address cell ends in the `:` that
+    /// joins it to its port, and the process and detail texts start with
+    /// their own space.
+    pub const fn delimiter(self) -> &'static str {
+        match self {
+            Column::LocalPort | Column::PeerPort | Column::Process | Column::Details => "",
+            _ => " ",
+        }
+    }
+
+    /// ss prints the queues with `%-6d`: never narrower than 6.
+    const fn min_width(self) -> usize {
+        match self {
+            Column::RecvQ | Column::SendQ => 6,
+            _ => 0,
+        }
+    }
 }
 
 /// Which columns a listing shows, and whether `-e`'s members follow them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Layout {
+    /// Print the Netns column first (`--all-netns`).
+    pub netns: bool,
     /// Print the Netid column (ss does when more than one table is shown).
     pub netid: bool,
     /// Print the State column (ss drops it when one state is selected).
     pub state: bool,
+    /// `-Q`: leave out Recv-Q and Send-Q.
+    pub no_queues: bool,
+    /// `-p`: the Process column (ss 7 shows it, and its header, only then).
+    pub process: bool,
     /// `-e`: timer, uid, inode, cookie, mark, v6only and shutdown after the
     /// columns (for unix: shutdown, bound file and pending connections).
     pub extended: bool,
 }
 
-const SPACES: &str = "                                ";
-
-/// `n` spaces.
-pub(crate) fn pad<W: Write>(w: &mut W, mut n: usize) -> fmt::Result {
-    while n > 0 {
-        let k = n.min(SPACES.len());
-        w.write_str(&SPACES[..k])?;
-        n -= k;
+impl Layout {
+    /// Whether `column` is printed.
+    pub const fn shows(&self, column: Column) -> bool {
+        match column {
+            Column::Netns => self.netns,
+            Column::Netid => self.netid,
+            Column::State => self.state,
+            Column::RecvQ | Column::SendQ => !self.no_queues,
+            Column::Process => self.process,
+            _ => true,
+        }
     }
-    Ok(())
+
+    /// The columns printed, in order.
+    pub fn shown(&self) -> impl Iterator<Item = Column> + '_ {
+        Column::ALL.into_iter().filter(|&c| self.shows(c))
+    }
 }
 
-/// `text` right-aligned in `width` chars (`{:>width$}`).
-pub(crate) fn write_right_aligned<W: Write>(w: &mut W, text: &str, width: usize) -> fmt::Result {
-    pad(w, width.saturating_sub(text.chars().count()))?;
-    w.write_str(text)
+/// What a text formatter writes a row into: text, cut into cells. A
+/// formatter starts each column's cell in order and writes its text;
+/// writing to a column the layout does not show costs nothing and is
+/// dropped, so formatters need not know the layout.
+pub trait Cells: Write {
+    /// Ends the cell being written and starts `column`'s. Columns skipped
+    /// are left empty; a column before the current one is ignored (the
+    /// text goes on into the current cell).
+    fn cell(&mut self, column: Column) -> fmt::Result;
 }
 
-/// `text` left-aligned in `width` chars (`{:<width$}`).
-pub(crate) fn write_left_aligned<W: Write>(w: &mut W, text: &str, width: usize) -> fmt::Result {
-    w.write_str(text)?;
-    pad(w, width.saturating_sub(text.chars().count()))
-}
+/// Where rendered rows go: the bytes of the cells as they were written,
+/// and padding. A separate trait from `fmt::Write` so stored cells are
+/// copied as bytes, without checking them again as UTF-8.
+pub trait RowOut {
+    /// Writes bytes that came from `fmt::Write::write_str` pieces.
+    fn write_bytes(&mut self, bytes: &[u8]) -> fmt::Result;
 
-/// Counts the chars written through it, so a name's display width comes
-/// from the same code that writes it.
-pub(crate) struct CharCount(pub usize);
-
-impl Write for CharCount {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.0 += s.chars().count();
+    /// `n` spaces.
+    fn write_spaces(&mut self, mut n: usize) -> fmt::Result {
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            self.write_bytes(&SPACES.as_bytes()[..k])?;
+            n -= k;
+        }
         Ok(())
     }
 }
 
-/// Writes `d` padded with spaces to `width` chars, on the left (`right`
-/// aligned) or on the right; the width is measured by writing `d` once.
-pub(crate) fn write_aligned<W: Write>(
-    w: &mut W,
-    d: &dyn fmt::Display,
-    width: usize,
-    right: bool,
-) -> fmt::Result {
-    let mut n = CharCount(0);
-    write!(n, "{d}")?;
-    let fill = width.saturating_sub(n.0);
-    if right {
-        pad(w, fill)?;
-        write!(w, "{d}")
-    } else {
-        write!(w, "{d}")?;
-        pad(w, fill)
+/// Each column's width in bytes: the widest cell measured so far (the
+/// header included), at least what ss's format gives (6 for the queues).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Widths([usize; COLUMNS]);
+
+impl Default for Widths {
+    fn default() -> Widths {
+        let mut w = [0; COLUMNS];
+        let mut i = 0;
+        while i < COLUMNS {
+            w[i] = Column::ALL[i].min_width();
+            i += 1;
+        }
+        Widths(w)
     }
 }
+
+impl Widths {
+    /// The width of `column`.
+    pub const fn get(&self, column: Column) -> usize {
+        self.0[column.index()]
+    }
+
+    /// Widens `column` to hold `len` bytes.
+    pub fn measure(&mut self, column: Column, len: usize) {
+        let w = &mut self.0[column.index()];
+        *w = (*w).max(len);
+    }
+
+    /// Widens every column to hold what `other` measured.
+    pub fn merge(&mut self, other: &Widths) {
+        for (w, o) in self.0.iter_mut().zip(other.0) {
+            *w = (*w).max(o);
+        }
+    }
+
+    /// ss's layout on a terminal `screen` columns wide: the spare width of
+    /// each screen line is spread over its columns (the first ones get the
+    /// remainder), and columns that do not fit start a new screen line, so
+    /// the terminal wraps them at a column's edge. As ss's
+    /// `render_calc_width`, whose widths include the delimiter before the
+    /// column; the result does not.
+    pub fn fit_screen(&self, layout: &Layout, screen: usize) -> Widths {
+        // With the delimiter, as ss counts; 0 for a column not shown or
+        // empty.
+        let mut total = [0usize; COLUMNS];
+        let mut first = true;
+        for c in layout.shown() {
+            let w = self.get(c);
+            total[c.index()] = if !first && w > 0 {
+                w + c.delimiter().len()
+            } else {
+                w
+            }
+            .min(screen);
+            if total[c.index()] > 0 {
+                first = false;
+            }
+        }
+        let (mut len, mut linecols, mut line_start) = (0usize, 0usize, 0usize);
+        let mut i = 0;
+        while i < COLUMNS {
+            if total[i] == 0 {
+                i += 1;
+                continue;
+            }
+            linecols += 1;
+            len += total[i];
+            let last = total[i + 1..].iter().all(|&t| t == 0);
+            if !last && len < screen {
+                i += 1;
+                continue;
+            }
+            if len != screen {
+                let mut end = i;
+                if len > screen && linecols > 1 {
+                    // This column starts the next screen line.
+                    len -= total[i];
+                    linecols -= 1;
+                    end = i - 1;
+                }
+                let spare = screen.saturating_sub(len);
+                let (each, mut rem) = (spare / linecols.max(1), spare % linecols.max(1));
+                for t in total[line_start..=end].iter_mut().rev() {
+                    if *t == 0 {
+                        continue;
+                    }
+                    *t += each;
+                    if rem > 0 {
+                        *t += 1;
+                        rem -= 1;
+                    }
+                }
+                i = end;
+            }
+            line_start = i + 1;
+            len = 0;
+            linecols = 0;
+            i += 1;
+        }
+        let mut out = *self;
+        let mut first = true;
+        for c in layout.shown() {
+            let t = total[c.index()];
+            if t == 0 {
+                continue;
+            }
+            out.0[c.index()] = if first { t } else { t - c.delimiter().len() };
+            first = false;
+        }
+        out
+    }
+}
+
+/// Writes one row: each shown column's cell (from `cell`), padded to its
+/// width as ss aligns it, after the column's delimiter (not before the
+/// first one), then a newline. Without `pad_end` no line ends in spaces:
+/// nothing is written after the last cell with text, and no column is
+/// padded when the rest of its line is empty (a detail cell that starts
+/// with a newline starts the next line).
+pub fn write_row<'c, W: RowOut>(
+    w: &mut W,
+    layout: &Layout,
+    widths: &Widths,
+    pad_end: bool,
+    cell: impl Fn(Column) -> &'c [u8],
+) -> fmt::Result {
+    let on_this_line = |c: Column| {
+        let text = cell(c);
+        !text.is_empty() && text[0] != b'\n'
+    };
+    let last_text = layout.shown().filter(|&c| !cell(c).is_empty()).last();
+    let last_on_line = layout.shown().filter(|&c| on_this_line(c)).last();
+    let (last, pad_until) = match pad_end {
+        true => (Some(Column::Details), Some(Column::Details)),
+        false => (last_text, last_on_line),
+    };
+    let mut first = true;
+    for c in layout.shown().take_while(|&c| Some(c) <= last) {
+        if !first {
+            w.write_bytes(c.delimiter().as_bytes())?;
+        }
+        first = false;
+        let text = cell(c);
+        let fill = widths.get(c).saturating_sub(text.len());
+        let pad = Some(c) < pad_until || pad_end;
+        if c.right_aligned() {
+            if pad || Some(c) == pad_until {
+                w.write_spaces(fill)?;
+            }
+            w.write_bytes(text)?;
+        } else {
+            w.write_bytes(text)?;
+            if pad {
+                w.write_spaces(fill)?;
+            }
+        }
+    }
+    w.write_bytes(b"\n")
+}
+
+/// Bytes of a cell's length in [`Rows`]' buffer.
+const LEN_BYTES: usize = 4;
+
+/// The smallest buffer [`Rows`] takes: room for one row of empty cells.
+pub const MIN_ROWS_BUF: usize = COLUMNS * LEN_BYTES;
+
+/// Rows kept in a caller's buffer `B` until they are printed, with the widths
+/// measured over them. Each shown column's cell is stored as its length
+/// (native order) and its bytes; a hidden column's text is dropped as it is
+/// written.
+///
+/// A row that does not fit while other rows are held is dropped whole, and
+/// [`Rows::end_row`] returns false: the caller prints the rows held,
+/// clears, and writes the row again. A row longer than the empty buffer
+/// has its cells cut (ss cuts a field at 64 KiB).
+#[derive(Debug)]
+pub struct Rows<B> {
+    buf: B,
+    layout: Layout,
+    /// The columns shown, in order: the cells of each row.
+    shown: [Column; COLUMNS],
+    shown_len: usize,
+    /// Bytes of the complete rows.
+    held: usize,
+    /// Where the row being written goes on.
+    end: usize,
+    /// Cells of the row being written, stored or open.
+    stored: usize,
+    /// The open cell: where its length goes, and its column.
+    open: Option<(usize, Column)>,
+    /// The column being written (shown or not), `None` before the first.
+    column: Option<Column>,
+    /// The row being written did not fit.
+    overflow: bool,
+    widths: Widths,
+    row_widths: Widths,
+    rows: usize,
+}
+
+impl<B: AsRef<[u8]> + AsMut<[u8]>> Rows<B> {
+    /// No rows, in `buf`; `None` when `buf` is shorter than
+    /// [`MIN_ROWS_BUF`].
+    pub fn new(buf: B, layout: Layout) -> Option<Rows<B>> {
+        if buf.as_ref().len() < MIN_ROWS_BUF {
+            return None;
+        }
+        let mut shown = [Column::Details; COLUMNS];
+        let mut shown_len = 0;
+        for (slot, c) in shown.iter_mut().zip(layout.shown()) {
+            *slot = c;
+            shown_len += 1;
+        }
+        Some(Rows {
+            buf,
+            layout,
+            shown,
+            shown_len,
+            held: 0,
+            end: 0,
+            stored: 0,
+            open: None,
+            column: None,
+            overflow: false,
+            widths: Widths::default(),
+            row_widths: Widths::default(),
+            rows: 0,
+        })
+    }
+
+    /// The layout rows are stored for.
+    pub const fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// How many complete rows are held.
+    pub const fn len(&self) -> usize {
+        self.rows
+    }
+
+    /// True when no row is held.
+    pub const fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    /// The widths of every row ended since the last [`Rows::reset`].
+    pub const fn widths(&self) -> &Widths {
+        &self.widths
+    }
+
+    /// Starts a row, dropping an unfinished one.
+    pub fn begin_row(&mut self) {
+        self.end = self.held;
+        self.stored = 0;
+        self.open = None;
+        self.column = None;
+        self.overflow = false;
+        self.row_widths = Widths::default();
+    }
+
+    /// Writes the header's cells: each shown column's name.
+    pub fn header_cells(&mut self) -> fmt::Result {
+        for c in Column::ALL {
+            self.cell(c)?;
+            self.write_str(c.header())?;
+        }
+        Ok(())
+    }
+
+    /// Ends the row: true when it is held, false when it did not fit and
+    /// other rows are held (it is dropped).
+    pub fn end_row(&mut self) -> bool {
+        self.close_cell();
+        while self.stored < self.shown_len {
+            self.open_cell(self.shown[self.stored]);
+            self.close_cell();
+        }
+        let held = !(self.overflow && self.rows > 0);
+        if held {
+            self.held = self.end;
+            self.rows += 1;
+            self.widths.merge(&self.row_widths);
+        }
+        self.begin_row();
+        held
+    }
+
+    /// Drops every row; the widths stay, so later rows line up with the
+    /// printed ones unless they are wider.
+    pub fn clear(&mut self) {
+        self.held = 0;
+        self.rows = 0;
+        self.begin_row();
+    }
+
+    /// Drops every row and forgets the widths.
+    pub fn reset(&mut self) {
+        self.clear();
+        self.widths = Widths::default();
+    }
+
+    /// Prints the rows held with `widths`.
+    pub fn render<W: RowOut>(&self, w: &mut W, widths: &Widths, pad_end: bool) -> fmt::Result {
+        let mut cells: [&[u8]; COLUMNS] = [&[]; COLUMNS];
+        let mut at = 0;
+        for _ in 0..self.rows {
+            for &c in &self.shown[..self.shown_len] {
+                let (text, next) = self.stored_cell(at).ok_or(fmt::Error)?;
+                cells[c.index()] = text;
+                at = next;
+            }
+            write_row(w, &self.layout, widths, pad_end, |c| cells[c.index()])?;
+        }
+        Ok(())
+    }
+
+    /// The cell stored at `at`, and where the next one starts.
+    fn stored_cell(&self, at: usize) -> Option<(&[u8], usize)> {
+        let buf = self.buf.as_ref();
+        let len = buf.get(at..at.checked_add(LEN_BYTES)?)?;
+        let len = u32::from_ne_bytes(len.try_into().ok()?) as usize;
+        let start = at + LEN_BYTES;
+        Some((buf.get(start..start.checked_add(len)?)?, start + len))
+    }
+
+    /// A row being dropped stores nothing more.
+    fn dropping(&self) -> bool {
+        self.overflow && self.rows > 0
+    }
+
+    fn open_cell(&mut self, column: Column) {
+        self.stored += 1;
+        if !self.dropping() && self.buf.as_ref().len() - self.end < LEN_BYTES {
+            // Only with other rows held: an empty buffer has room for
+            // every length of a row.
+            self.overflow = true;
+        }
+        if self.dropping() {
+            return;
+        }
+        self.open = Some((self.end, column));
+        self.end += LEN_BYTES;
+    }
+
+    /// Stores the open cell's length and measures it.
+    fn close_cell(&mut self) {
+        if let Some((at, c)) = self.open.take() {
+            let len = self.end - at - LEN_BYTES;
+            if let Some(slot) = self.buf.as_mut().get_mut(at..at + LEN_BYTES) {
+                slot.copy_from_slice(&(len as u32).to_ne_bytes());
+            }
+            self.row_widths.measure(c, len);
+        }
+    }
+
+    /// Room for text in the open cell, keeping room for the lengths of the
+    /// cells still to come.
+    fn text_room(&self) -> usize {
+        let reserve = (self.shown_len - self.stored) * LEN_BYTES;
+        self.buf.as_ref().len().saturating_sub(self.end + reserve)
+    }
+}
+
+impl<B: AsRef<[u8]> + AsMut<[u8]>> Write for Rows<B> {
+    #[inline]
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        if self.open.is_none() {
+            return Ok(());
+        }
+        let room = self.text_room();
+        let mut n = s.len();
+        if n > room {
+            self.overflow = true;
+            if self.dropping() {
+                self.open = None;
+                return Ok(());
+            }
+            // Cut at a char boundary, so stored cells stay UTF-8.
+            n = room;
+            while !s.is_char_boundary(n) {
+                n -= 1;
+            }
+        }
+        if let (Some(dst), Some(src)) = (
+            self.buf.as_mut().get_mut(self.end..self.end + n),
+            s.as_bytes().get(..n),
+        ) {
+            copy_small(dst, src);
+            self.end += n;
+        }
+        Ok(())
+    }
+
+    // The default goes through `encode_utf8` and `write_str`; the
+    // formatters write separators and digits a char at a time, and an
+    // ASCII char is one byte.
+    #[cfg_attr(target_arch = "x86_64", inline(always))]
+    fn write_char(&mut self, c: char) -> fmt::Result {
+        if let (Ok(byte), true, true) = (u8::try_from(c), self.open.is_some(), self.text_room() > 0)
+        {
+            if let Some(slot) = self
+                .buf
+                .as_mut()
+                .get_mut(self.end)
+                .filter(|_| byte.is_ascii())
+            {
+                *slot = byte;
+                self.end += 1;
+                return Ok(());
+            }
+        }
+        self.write_str(c.encode_utf8(&mut [0; 4]))
+    }
+}
+
+impl<B: AsRef<[u8]> + AsMut<[u8]>> Cells for Rows<B> {
+    fn cell(&mut self, column: Column) -> fmt::Result {
+        if self.column.is_some_and(|c| column <= c) {
+            return Ok(());
+        }
+        self.close_cell();
+        self.column = Some(column);
+        while self.stored < self.shown_len && self.shown[self.stored] < column {
+            self.open_cell(self.shown[self.stored]);
+            self.close_cell();
+        }
+        if self.layout.shows(column) {
+            self.open_cell(column);
+        }
+        Ok(())
+    }
+}
+
+/// Copies a short piece with fixed-size moves (two overlapping ones cover
+/// any length in a range): a memcpy call per piece costs more than the
+/// copy, with musl's memcpy above all. `dst` and `src` have one length.
+#[inline]
+pub fn copy_small(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    if dst.len() != n {
+        return;
+    }
+    match n {
+        0 => {}
+        1..=3 => {
+            dst[0] = src[0];
+            dst[n / 2] = src[n / 2];
+            dst[n - 1] = src[n - 1];
+        }
+        4..=7 => {
+            dst[..4].copy_from_slice(&src[..4]);
+            dst[n - 4..].copy_from_slice(&src[n - 4..]);
+        }
+        8..=16 => {
+            dst[..8].copy_from_slice(&src[..8]);
+            dst[n - 8..].copy_from_slice(&src[n - 8..]);
+        }
+        _ => dst.copy_from_slice(src),
+    }
+}
+
+const SPACES: &str = "                                ";
 
 /// Dotted quad, without `Ipv4Addr`'s `Display` (which goes through the
 /// padding machinery for every address).
@@ -97,61 +648,48 @@ fn write_ipv4<W: Write>(w: &mut W, a: core::net::Ipv4Addr) -> fmt::Result {
         if i > 0 {
             w.write_char('.')?;
         }
-        w.write_str(Decimal::new(octet.into()).as_str())?;
+        Decimal::new(octet.into()).write(w)?;
     }
     Ok(())
 }
 
-/// Writes an address as ss shows it, with the bracket, wildcard and
-/// `%ifname` rules, right-aligned in `width` chars. The width of an IPv4
-/// address is counted from its octets, so the common case is formatted
-/// once, straight into the output.
+/// Writes an inet address cell as ss does: the address (`name` in its
+/// place when `-r` found one), a dual-stack IPv6 wildcard as `*`, IPv6 in
+/// brackets, `%ifname` when bound to a device, then the `:` before the
+/// port.
 pub(crate) fn write_address<W: Write>(
     w: &mut W,
     addr: IpAddr,
+    name: Option<&str>,
     ifname: Option<&str>,
     v6only: bool,
-    width: usize,
 ) -> fmt::Result {
-    let if_len = ifname.map_or(0, |n| 1 + n.chars().count());
-    match addr {
-        IpAddr::V4(a) => {
-            let digits: usize = a
-                .octets()
-                .iter()
-                .map(|&o| 1 + usize::from(o >= 10) + usize::from(o >= 100))
-                .sum();
-            pad(w, width.saturating_sub(digits + 3 + if_len))?;
-            write_ipv4(w, a)?;
-        }
+    match (addr, name) {
         // ss shows a dual-stack wildcard as `*`, a v6-only one as `[::]`.
-        IpAddr::V6(a) if a.is_unspecified() && !v6only => {
-            pad(w, width.saturating_sub(1 + if_len))?;
-            w.write_char('*')?;
-        }
-        IpAddr::V6(a) => {
-            write_aligned(
-                w,
-                &format_args!("[{a}]"),
-                width.saturating_sub(if_len),
-                true,
-            )?;
-        }
+        (IpAddr::V6(a), _) if a.is_unspecified() && !v6only => w.write_char('*')?,
+        // A numeric IPv6 address is bracketed, a name is not.
+        (_, Some(n)) if n.contains(':') => write!(w, "[{n}]")?,
+        (_, Some(n)) => w.write_str(n)?,
+        (IpAddr::V4(a), None) => write_ipv4(w, a)?,
+        (IpAddr::V6(a), None) => write!(w, "[{a}]")?,
     }
-    if let Some(name) = ifname {
+    if let Some(n) = ifname {
         w.write_char('%')?;
-        w.write_str(name)?;
+        w.write_str(n)?;
     }
-    Ok(())
+    w.write_char(':')
 }
 
-/// A port cell: the number, or `*` for 0.
-pub(crate) fn port_text(port: u16, digits: &mut Decimal) -> &str {
-    if port == 0 {
-        "*"
-    } else {
-        *digits = Decimal::new(u64::from(port));
-        digits.as_str()
+/// A port cell: `*` for 0, the service name when there is one (ss's
+/// `resolve_service`, without `-n`), else the number.
+pub(crate) fn port_text<'a>(port: u16, name: Option<&'a str>, digits: &'a mut Decimal) -> &'a str {
+    match (port, name) {
+        (0, _) => "*",
+        (_, Some(n)) => n,
+        (p, None) => {
+            *digits = Decimal::new(u64::from(p));
+            digits.as_str()
+        }
     }
 }
 
@@ -160,57 +698,64 @@ pub fn unix_queues(rec: &UnixRecord<'_>) -> (u32, u32) {
     rec.rqlen.unwrap_or((0, 0))
 }
 
-/// Writes the header line.
-pub fn write_header<W: Write>(w: &mut W, layout: &Layout) -> fmt::Result {
-    if layout.netid {
-        write!(w, "{:<n$} ", "Netid", n = width::NETID)?;
-    }
-    if layout.state {
-        write!(w, "{:<s$} ", "State", s = width::STATE)?;
-    }
-    writeln!(
-        w,
-        "{:<q$} {:<q$} {:>a$}:{:<p$} {:>a$}:Port Process",
-        "Recv-Q",
-        "Send-Q",
-        "Local Address",
-        "Port",
-        "Peer Address",
-        q = width::QUEUE,
-        a = width::ADDR,
-        p = width::PORT,
-    )
-}
-
-/// The columns every kind shares before the addresses: Netid and State
-/// when the layout shows them, Recv-Q and Send-Q.
-pub(crate) fn write_lead<W: Write>(
+/// The cells every kind shares before the addresses: Netid, State,
+/// Recv-Q and Send-Q; then starts the local address cell.
+pub(crate) fn write_lead<W: Cells>(
     w: &mut W,
-    layout: &Layout,
     netid: &str,
     state: TcpState,
     recv_q: u32,
     send_q: u32,
 ) -> fmt::Result {
-    if layout.netid {
-        write_left_aligned(w, netid, width::NETID)?;
-        w.write_char(' ')?;
-    }
-    if layout.state {
-        write_left_aligned(w, state_name(state), width::STATE)?;
-        w.write_char(' ')?;
-    }
-    write_left_aligned(w, Decimal::new(recv_q.into()).as_str(), width::QUEUE)?;
-    w.write_char(' ')?;
-    write_left_aligned(w, Decimal::new(send_q.into()).as_str(), width::QUEUE)?;
-    w.write_char(' ')
+    w.cell(Column::Netid)?;
+    w.write_str(netid)?;
+    w.cell(Column::State)?;
+    w.write_str(state_name(state))?;
+    w.cell(Column::RecvQ)?;
+    w.write_str(Decimal::new(recv_q.into()).as_str())?;
+    w.cell(Column::SendQ)?;
+    w.write_str(Decimal::new(send_q.into()).as_str())?;
+    w.cell(Column::Local)
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
     use core::net::Ipv4Addr;
-    use heapless::String;
+    use heapless::{String, Vec};
+
+    impl<const N: usize> RowOut for String<N> {
+        fn write_bytes(&mut self, bytes: &[u8]) -> fmt::Result {
+            self.push_str(core::str::from_utf8(bytes).map_err(|_| fmt::Error)?)
+                .map_err(|_| fmt::Error)
+        }
+    }
+
+    pub(crate) type TestRows = Rows<[u8; 2048]>;
+
+    /// Lays out rows written by `rows` as ss does, not padding line ends.
+    pub(crate) fn laid_out(layout: Layout, rows: impl FnOnce(&mut TestRows)) -> String<2048> {
+        let mut r = Rows::new([0u8; 2048], layout).unwrap();
+        rows(&mut r);
+        let mut s = String::new();
+        r.render(&mut s, &r.widths().clone(), false).unwrap();
+        s
+    }
+
+    /// One row written by `f`, laid out alone (no header), without the
+    /// newline.
+    pub(crate) fn row(
+        layout: Layout,
+        f: impl FnOnce(&mut TestRows) -> fmt::Result,
+    ) -> String<2048> {
+        let mut s = laid_out(layout, |r| {
+            r.begin_row();
+            f(r).unwrap();
+            assert!(r.end_row());
+        });
+        s.pop();
+        s
+    }
 
     /// The words of `s`, one space between them.
     pub(crate) fn squash(s: &str) -> String<256> {
@@ -224,7 +769,25 @@ pub(crate) mod tests {
         out
     }
 
-    /// The hand-rolled digits and padding agree with `core::fmt`'s.
+    const ALL: Layout = Layout {
+        netns: false,
+        netid: true,
+        state: true,
+        no_queues: false,
+        process: false,
+        extended: false,
+    };
+
+    /// A row of text cells, for the layout tests.
+    fn text_row<B: AsRef<[u8]> + AsMut<[u8]>>(r: &mut Rows<B>, cells: &[(Column, &str)]) {
+        r.begin_row();
+        for (c, t) in cells {
+            r.cell(*c).unwrap();
+            r.write_str(t).unwrap();
+        }
+        assert!(r.end_row());
+    }
+
     #[test]
     fn test_fast_text() {
         for a in [
@@ -238,36 +801,162 @@ pub(crate) mod tests {
             write!(want, "{}", Ipv4Addr::from(a)).unwrap();
             assert_eq!(got, want);
         }
-        for (text, width) in [("", 3), ("ab", 3), ("abcd", 3), ("é", 2), ("x", 40)] {
-            let (mut got, mut want): (String<128>, String<128>) = (String::new(), String::new());
-            write_right_aligned(&mut got, text, width).unwrap();
-            write_left_aligned(&mut got, text, width).unwrap();
-            write!(want, "{text:>width$}{text:<width$}").unwrap();
-            assert_eq!(got, want);
+        for n in 0..40 {
+            let src: Vec<u8, 40> = (0..n as u8).collect();
+            let mut dst = [0u8; 40];
+            copy_small(&mut dst[..n], &src);
+            assert_eq!(&dst[..n], &src[..]);
         }
     }
 
+    /// ss's alignment: the header and rows measured together, addresses
+    /// right-aligned against their `:`, a space before each column but
+    /// the ports, nothing after the last text.
     #[test]
     fn test_header() {
-        let mut s: String<256> = String::new();
-        write_header(
-            &mut s,
-            &Layout {
-                netid: true,
-                state: true,
-                extended: false,
-            },
+        let s = laid_out(ALL, |r| {
+            r.begin_row();
+            r.header_cells().unwrap();
+            assert!(r.end_row());
+            text_row(
+                r,
+                &[
+                    (Column::Netid, "tcp"),
+                    (Column::State, "LISTEN"),
+                    (Column::RecvQ, "0"),
+                    (Column::SendQ, "128"),
+                    (Column::Local, "127.0.0.1:"),
+                    (Column::LocalPort, "8081"),
+                    (Column::Peer, "0.0.0.0:"),
+                    (Column::PeerPort, "*"),
+                ],
+            );
+        });
+        assert_eq!(
+            s.as_str(),
+            "Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port\n\
+             tcp   LISTEN 0      128        127.0.0.1:8081      0.0.0.0:*\n"
+        );
+        // -Q, no State, -p: the Process header, and no queues.
+        let layout = Layout {
+            state: false,
+            no_queues: true,
+            process: true,
+            ..ALL
+        };
+        let s = laid_out(layout, |r| {
+            r.begin_row();
+            r.header_cells().unwrap();
+            assert!(r.end_row());
+        });
+        assert_eq!(
+            s.as_str(),
+            "Netid Local Address:Port Peer Address:PortProcess\n"
+        );
+    }
+
+    #[test]
+    fn test_no_trailing_padding() {
+        let s = laid_out(ALL, |r| {
+            text_row(r, &[(Column::Netid, "udp"), (Column::PeerPort, "53")]);
+            text_row(
+                r,
+                &[
+                    (Column::Netid, "u_str"),
+                    (Column::PeerPort, "12345"),
+                    (Column::Details, " ino:1"),
+                ],
+            );
+            text_row(
+                r,
+                &[
+                    (Column::Netid, "tcp"),
+                    (Column::PeerPort, "1"),
+                    (Column::Details, "\n\tskmem:()"),
+                ],
+            );
+        });
+        // A column that is empty in every row is still delimited; the
+        // queues are 6 wide even when empty. A detail cell that starts a
+        // new line leaves no padding at the end of the first.
+        let mut want: String<128> = String::new();
+        let (a, b) = (19, 17);
+        write!(
+            want,
+            "udp{:a$}53\nu_str{:b$}12345 ino:1\ntcp{:a$}1\n\tskmem:()\n",
+            "", "", ""
         )
         .unwrap();
-        assert_eq!(
-            squash(&s),
-            "Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port Process"
-        );
-        s.clear();
-        write_header(&mut s, &Layout::default()).unwrap();
-        assert_eq!(
-            squash(&s),
-            "Recv-Q Send-Q Local Address:Port Peer Address:Port Process"
-        );
+        assert_eq!(s, want);
+    }
+
+    #[test]
+    fn test_fit_screen() {
+        // ss on an 80-column terminal, `ss -tln` header widths.
+        let mut w = Widths::default();
+        for (c, n) in [
+            (Column::State, 6),
+            (Column::Local, 14),
+            (Column::LocalPort, 4),
+            (Column::Peer, 13),
+            (Column::PeerPort, 4),
+        ] {
+            w.measure(c, n);
+        }
+        let layout = Layout {
+            netid: false,
+            ..ALL
+        };
+        let fit = w.fit_screen(&layout, 80);
+        // 6+7+7+15+4+14+4 = 57 with delimiters; 23 spare over 7 columns:
+        // 3 each, the 2 left over to the last two.
+        let got: Vec<usize, 10> = layout.shown().map(|c| fit.get(c)).collect();
+        assert_eq!(&got[..], &[9, 9, 9, 17, 7, 17, 8, 0]);
+        // Too narrow: a screen line breaks before the peer address.
+        let fit = w.fit_screen(&layout, 40);
+        let got: Vec<usize, 10> = layout.shown().map(|c| fit.get(c)).collect();
+        // The first screen line (up to the local port) has 1 spare, the
+        // second (peer address and port) 22.
+        assert_eq!(&got[..], &[6, 6, 6, 14, 5, 24, 15, 0]);
+    }
+
+    #[test]
+    fn test_truncated() {
+        // No room for even one row's lengths.
+        assert!(Rows::new([0u8; MIN_ROWS_BUF - 1], ALL).is_none());
+        // A row that does not fit after another is refused whole, and
+        // fits alone once the buffer is empty.
+        let mut r = Rows::new([0u8; 64], ALL).unwrap();
+        text_row(&mut r, &[(Column::Netid, "tcp")]);
+        r.begin_row();
+        r.cell(Column::Local).unwrap();
+        r.write_str("0123456789").unwrap();
+        assert!(!r.end_row());
+        assert_eq!(r.len(), 1);
+        r.clear();
+        r.begin_row();
+        r.cell(Column::Local).unwrap();
+        r.write_str("0123456789").unwrap();
+        assert!(r.end_row());
+        // Alone and too long, a row is cut at a char boundary.
+        r.clear();
+        r.begin_row();
+        r.cell(Column::Details).unwrap();
+        r.write_str("ééééééééééééééééééééééééééééééé").unwrap();
+        assert!(r.end_row());
+        let mut s: String<128> = String::new();
+        r.render(&mut s, &Widths::default(), false).unwrap();
+        assert!(s.ends_with("é\n") && s.len() < 64, "{s:?}");
+    }
+
+    #[test]
+    fn test_out_of_order_cells() {
+        let s = row(ALL, |r| {
+            r.cell(Column::Local)?;
+            r.write_str("a:")?;
+            r.cell(Column::Netid)?;
+            r.write_str("b")
+        });
+        assert_eq!(squash(&s), "a:b");
     }
 }

@@ -1,12 +1,14 @@
 //! [`Line`]: everything a printed socket needs besides its record, in one
 //! value. The listing's switches (`-e`, `-o`, `--tos`, `-m`, `-i`, `-n`,
-//! `-O`, `--tipcinfo`) and what the runner found outside the kernel's
-//! answer (interface and cgroup names, a netlink port's owner, `-p`'s
-//! processes). Each kind of socket uses the parts that apply to it.
+//! `-O`, `--cgroup`, `--inet-sockopt`, `-b`, `--tipcinfo`) and what the
+//! runner found outside the kernel's answer (interface, cgroup, host and
+//! service names, a netlink port's owner, `-p`'s processes). Each kind of
+//! socket uses the parts that apply to it.
 
 use core::fmt;
 
 use crate::format::columns::Layout;
+use crate::netns::Netns;
 
 /// How one socket is printed, text or JSON.
 #[derive(Clone, Copy)]
@@ -28,6 +30,15 @@ pub struct Line<'a> {
     pub oneline: bool,
     /// `--tipcinfo`: a TIPC socket's type, congestion, drops and service.
     pub tipcinfo: bool,
+    /// `--cgroup`: an inet socket's cgroup path.
+    pub cgroups: bool,
+    /// `--inet-sockopt`: an inet socket's option flags.
+    pub sockopt: bool,
+    /// `-b`: a packet socket's classic BPF filter.
+    pub bpf: bool,
+    /// `--bpf-maps` (empty: every map) or `--bpf-map-id`: an inet socket's
+    /// BPF storage of these maps.
+    pub bpf_maps: Option<&'a [u32]>,
     /// The inet table dumped (an `IPPROTO_*` number): its Netid, and what
     /// its INFO attribute holds. Other kinds ignore it.
     pub protocol: u32,
@@ -37,15 +48,29 @@ pub struct Line<'a> {
     /// `-e`: the cgroup path of the record's cgroup id, as the runner found
     /// it (`None`: not found, printed as ss does, `unreachable:ID`).
     pub cgroup: Option<&'a str>,
+    /// `-r`: the host names of the local and the peer address, when the
+    /// runner found them (`None`: the address is printed).
+    pub hosts: [Option<&'a str>; 2],
+    /// The service names of the local and the peer port (ss's
+    /// `resolve_service`: without `-n`, from /etc/services; a raw
+    /// socket's protocol from /etc/protocols), when there are.
+    pub services: [Option<&'a str>; 2],
     /// A netlink socket: the command name of the process whose pid is its
     /// port id, if any (the runner reads it from /proc, as ss does).
     pub owner: Option<&'a str>,
-    /// Written right after the peer column (ss's ` users:((...))`); may
-    /// write nothing.
-    pub process: &'a dyn fmt::Display,
-    /// Written into a JSON object before its `}` (`,"users":[...]`); may
-    /// write nothing.
-    pub process_json: &'a dyn fmt::Display,
+    /// Written right after the peer column (ss's ` users:((...))`), when
+    /// `-p` asked for it.
+    pub process: Option<&'a dyn fmt::Display>,
+    /// Written into a JSON object before its `}` (`,"users":[...]`), when
+    /// `-p` asked for it.
+    pub process_json: Option<&'a dyn fmt::Display>,
+    /// Written into a JSON object right after its `{`, each member
+    /// followed by a comma (`"timestamp":"...",`); may write nothing.
+    pub json_lead: &'a dyn fmt::Display,
+    /// The network namespace of the socket, when the listing covers every
+    /// namespace: JSON names it in each object (the text column is the
+    /// runner's, [`crate::format::netns`]).
+    pub netns: Option<&'a Netns<'a>>,
 }
 
 impl Line<'static> {
@@ -53,8 +78,11 @@ impl Line<'static> {
     /// names, protocol 0 (set it for an inet line).
     pub const PLAIN: Line<'static> = Line {
         layout: Layout {
+            netns: false,
             netid: false,
             state: false,
+            no_queues: false,
+            process: false,
             extended: false,
         },
         timer: false,
@@ -64,12 +92,20 @@ impl Line<'static> {
         numeric: false,
         oneline: false,
         tipcinfo: false,
+        cgroups: false,
+        sockopt: false,
+        bpf: false,
+        bpf_maps: None,
         protocol: 0,
         ifname: None,
         cgroup: None,
+        hosts: [None, None],
+        services: [None, None],
         owner: None,
-        process: &"",
-        process_json: &"",
+        process: None,
+        process_json: None,
+        json_lead: &"",
+        netns: None,
     };
 }
 
@@ -90,10 +126,17 @@ impl fmt::Debug for Line<'_> {
             .field("numeric", &self.numeric)
             .field("oneline", &self.oneline)
             .field("tipcinfo", &self.tipcinfo)
+            .field("cgroups", &self.cgroups)
+            .field("sockopt", &self.sockopt)
+            .field("bpf", &self.bpf)
+            .field("bpf_maps", &self.bpf_maps)
             .field("protocol", &self.protocol)
             .field("ifname", &self.ifname)
             .field("cgroup", &self.cgroup)
+            .field("hosts", &self.hosts)
+            .field("services", &self.services)
             .field("owner", &self.owner)
+            .field("netns", &self.netns)
             .finish_non_exhaustive()
     }
 }

@@ -5,12 +5,17 @@
 //!
 //! Imports point one way: [`names`], [`number`] and [`columns`] are shared;
 //! [`text`] and [`json`] each build on them and never on each other. A
-//! [`line::Line`] carries what a printed socket needs besides its record.
+//! [`line::Line`] carries what a printed socket needs besides its record;
+//! [`netns`] is the leading column of a listing of every namespace.
 
 pub mod columns;
 pub mod json;
 pub mod line;
 pub mod names;
+pub mod netns;
 pub mod number;
+pub mod prometheus;
 pub mod summary;
 pub mod text;
+pub mod time;
+pub mod watch;

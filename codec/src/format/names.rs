@@ -37,6 +37,7 @@ pub const fn timer_name(timer: Timer) -> &'static str {
         Timer::Keepalive => "keepalive",
         Timer::TimeWait => "timewait",
         Timer::Probe => "persist",
+        Timer::Delack => "delack",
         Timer::Unknown(_) => "unknown",
     }
 }

@@ -13,34 +13,89 @@ pub struct Decimal {
     start: usize,
 }
 
+/// "00" to "99": two digits per division, and no arithmetic per digit.
+const PAIRS: &[u8; 200] = b"\
+    0001020304050607080910111213141516171819\
+    2021222324252627282930313233343536373839\
+    4041424344454647484950515253545556575859\
+    6061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899";
+
 impl Decimal {
     /// The digits of `v`.
-    pub fn new(mut v: u64) -> Decimal {
-        let mut buf = [b'0'; 20];
-        let mut start = buf.len();
-        // Two digits per division: half the divisions of one at a time.
-        while v >= 100 && start >= 2 {
-            let pair = (v % 100) as u8;
+    #[inline]
+    pub fn new(v: u64) -> Decimal {
+        let mut d = Decimal {
+            buf: [b'0'; 20],
+            start: 20,
+        };
+        // 64-bit divisions only while the value needs them.
+        let mut v = v;
+        while v > u64::from(u32::MAX) {
+            d.push_pair((v % 100) as usize);
             v /= 100;
-            start -= 2;
-            buf[start] = b'0' + pair / 10;
-            buf[start + 1] = b'0' + pair % 10;
         }
-        if v >= 10 && start >= 2 {
-            start -= 2;
-            buf[start] = b'0' + (v / 10) as u8;
-            buf[start + 1] = b'0' + (v % 10) as u8;
-        } else if start >= 1 {
-            start -= 1;
-            buf[start] = b'0' + v as u8;
+        let mut v = v as u32;
+        while v >= 100 {
+            d.push_pair((v % 100) as usize);
+            v /= 100;
         }
-        Decimal { buf, start }
+        if v >= 10 {
+            d.push_pair(v as usize);
+        } else if let Some(start) = d.start.checked_sub(1) {
+            d.start = start;
+            if let Some(digit) = d.buf.get_mut(start) {
+                *digit = b'0' + v as u8;
+            }
+        }
+        d
+    }
+
+    /// Puts the two digits of `pair` (below 100) in front.
+    #[inline]
+    fn push_pair(&mut self, pair: usize) {
+        let Some(start) = self.start.checked_sub(2) else {
+            return;
+        };
+        self.start = start;
+        if let (Some(to), Some(from)) = (
+            self.buf.get_mut(start..start + 2),
+            PAIRS.get(2 * pair..2 * pair + 2),
+        ) {
+            to.copy_from_slice(from);
+        }
     }
 
     /// The digits.
     pub fn as_str(&self) -> &str {
         // ASCII digits only: the check cannot fail.
-        core::str::from_utf8(&self.buf[self.start..]).unwrap_or("")
+        core::str::from_utf8(self.digits()).unwrap_or("")
+    }
+
+    fn digits(&self) -> &[u8] {
+        self.buf.get(self.start..).unwrap_or(&[])
+    }
+
+    /// How many digits.
+    pub fn len(&self) -> usize {
+        self.digits().len()
+    }
+
+    /// Always false: 0 has a digit.
+    pub fn is_empty(&self) -> bool {
+        self.digits().is_empty()
+    }
+
+    /// Writes the digits a char at a time. A line is mostly short numbers,
+    /// and for those [`Decimal::as_str`]'s UTF-8 check costs more than the
+    /// digits; a writer that takes an ASCII char as a byte (the runner's)
+    /// needs neither.
+    #[inline]
+    pub fn write<W: Write>(&self, w: &mut W) -> fmt::Result {
+        for &d in self.digits() {
+            w.write_char(char::from(d))?;
+        }
+        Ok(())
     }
 }
 
@@ -99,13 +154,21 @@ fn write_fixed<W: Write>(f: &mut W, digits: &[u8], exp: i32) -> fmt::Result {
     if int.is_empty() {
         f.write_char('0')?;
     }
-    f.write_str(core::str::from_utf8(int).map_err(|_| fmt::Error)?)?;
+    write_ascii(f, int)?;
     if frac_len > 0 {
         f.write_char('.')?;
         for _ in exp + 1..0 {
             f.write_char('0')?;
         }
-        f.write_str(core::str::from_utf8(&frac[..frac_len]).map_err(|_| fmt::Error)?)?;
+        write_ascii(f, frac.get(..frac_len).unwrap_or(&[]))?;
+    }
+    Ok(())
+}
+
+/// ASCII bytes a char at a time (see [`Decimal::write`]).
+fn write_ascii<W: Write>(f: &mut W, bytes: &[u8]) -> fmt::Result {
+    for &b in bytes {
+        f.write_char(char::from(b))?;
     }
     Ok(())
 }
@@ -130,7 +193,7 @@ pub fn write_gain<W: Write>(w: &mut W, raw: u32) -> fmt::Result {
     if n == 0 {
         return float(w);
     }
-    let len = Decimal::new(n).as_str().len() as u32;
+    let len = Decimal::new(n).len() as u32;
     let (mut q, mut exp) = if len > 6 {
         let p = 10u64.pow(len - 6);
         let (q, r) = (n / p, n % p);
@@ -148,7 +211,7 @@ pub fn write_gain<W: Write>(w: &mut W, raw: u32) -> fmt::Result {
     if !(-4..6).contains(&exp) {
         return float(w);
     }
-    write_fixed(w, Decimal::new(q).as_str().as_bytes(), exp)
+    write_fixed(w, Decimal::new(q).digits(), exp)
 }
 
 /// ss's `sprint_bw`: a rate in bits per second, `%.0f` with all its digits
@@ -162,7 +225,19 @@ pub struct BitRate {
 
 impl fmt::Display for BitRate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f)
+    }
+}
+
+impl BitRate {
+    /// The rate written straight to `f`, without `core::fmt`'s argument
+    /// machinery (a detail line has up to five).
+    pub fn write<W: Write>(&self, f: &mut W) -> fmt::Result {
         let bw = self.bits_per_second;
+        // An idle BBR flow's bandwidth: `%g` of 0.
+        if bw == 0.0 && bw.is_sign_positive() {
+            return f.write_char('0');
+        }
         if self.all_digits {
             // `%.0f`: below 2^52 the integer part and the fraction split
             // exactly, so a value off a tie rounds with integer arithmetic
@@ -173,7 +248,7 @@ impl fmt::Display for BitRate {
                 let frac = bw - int as f64;
                 if frac != 0.5 {
                     let int = if frac > 0.5 { int + 1 } else { int };
-                    return f.write_str(Decimal::new(int).as_str());
+                    return Decimal::new(int).write(f);
                 }
             }
             return write!(f, "{bw:.0}");
@@ -211,7 +286,7 @@ pub fn write_millis_from_micros<W: Write>(f: &mut W, us: u32) -> fmt::Result {
         return write!(f, "{}", g6(f64::from(us) / 1000.0));
     }
     let (int, frac) = (us / 1000, us % 1000);
-    f.write_str(Decimal::new(int.into()).as_str())?;
+    Decimal::new(int.into()).write(f)?;
     if frac != 0 {
         // Three decimals with their leading zeros, trailing ones cut.
         let digits = [
@@ -299,7 +374,12 @@ mod tests {
         for v in [0, 1, 9, 10, 99, 100, 65535, 4_294_967_295, u64::MAX] {
             let mut want: String<24> = String::new();
             write!(want, "{v}").unwrap();
-            assert_eq!(Decimal::new(v).as_str(), want.as_str());
+            let d = Decimal::new(v);
+            assert_eq!(d.as_str(), want.as_str());
+            assert_eq!(d.len(), want.len());
+            let mut written: String<24> = String::new();
+            d.write(&mut written).unwrap();
+            assert_eq!(written, want);
         }
     }
 

@@ -85,6 +85,9 @@ pub mod attr_kind {
 pub mod req_attr {
     /// `INET_DIAG_REQ_BYTECODE`
     pub const BYTECODE: u16 = 1;
+    /// `INET_DIAG_REQ_SK_BPF_STORAGES`: which maps' socket storage to send
+    /// (see [`crate::wire::sk_storage`]).
+    pub const SK_BPF_STORAGES: u16 = 2;
     /// `INET_DIAG_REQ_PROTOCOL`: a `u32` protocol overriding the `u8` field.
     pub const PROTOCOL: u16 = 3;
 }
@@ -160,6 +163,8 @@ enum_with_unknown! {
         TimeWait = 3,
         /// 4: zero-window probe.
         Probe = 4,
+        /// 5: delayed ACK (6.16).
+        Delack = 5,
     }
 }
 
@@ -215,7 +220,7 @@ impl SockId {
     }
 
     /// Reads an id of `family` from its 48 bytes.
-    fn parse(bytes: &[u8], family: u8) -> Result<SockId> {
+    pub(crate) fn parse(bytes: &[u8], family: u8) -> Result<SockId> {
         if bytes.len() < SOCKID_LEN {
             return Err(Error::Truncated);
         }
@@ -242,7 +247,7 @@ impl SockId {
     }
 
     /// Writes the id into exactly `SOCKID_LEN` bytes.
-    fn emit(&self, bytes: &mut [u8]) {
+    pub(crate) fn emit(&self, bytes: &mut [u8]) {
         let put_addr = |out: &mut [u8], addr: IpAddr| match addr {
             // IPv4 uses word 0 only; the other three must be zero.
             IpAddr::V4(a) => {
@@ -306,6 +311,26 @@ impl ReqRepr {
             states,
             id: SockId::any(family),
             dump: true,
+        }
+    }
+
+    /// The exact lookup of the socket `rec` of the `protocol` table, as
+    /// `SOCK_DESTROY` takes it: the id as the dump gave it, cookie
+    /// included (a socket that took the same addresses since is another
+    /// socket, and the kernel refuses it), and for RAW the socket's
+    /// protocol.
+    pub const fn exact(rec: &InetRecord<'_>, protocol: u32) -> ReqRepr {
+        ReqRepr {
+            family: rec.family,
+            protocol,
+            ext: 0,
+            raw_protocol: match rec.protocol {
+                Some(p) => p,
+                None => 0,
+            },
+            states: 0,
+            id: rec.id,
+            dump: false,
         }
     }
 
@@ -772,6 +797,41 @@ mod tests {
         want[64..68].copy_from_slice(&1u32.to_ne_bytes());
         want[68..72].copy_from_slice(&2u32.to_ne_bytes());
         assert_eq!(buf, want);
+    }
+
+    /// SOCK_DESTROY of a raw socket found by a dump: type 21, REQUEST|ACK,
+    /// no DUMP, the record's id and cookie, its protocol, no states.
+    #[test]
+    fn test_emit_destroy() {
+        let mut id = SockId::any(family::INET);
+        id.src = IpAddr::V4(core::net::Ipv4Addr::LOCALHOST);
+        id.sport = 1;
+        id.cookie = 0x0000_0002_0000_0001;
+        let rec = InetRecord {
+            protocol: Some(1),
+            ..InetRecord::new(TcpState::Close, id)
+        };
+        let req = ReqRepr::exact(&rec, proto::RAW);
+        let mut buf = [0xa5u8; 80];
+        let len = crate::wire::sock_diag::emit_destroy(&mut buf, 9, &req).unwrap();
+        assert_eq!(len, 16 + 56);
+        assert_eq!(
+            &buf[4..8],
+            &[21u16.to_ne_bytes(), 5u16.to_ne_bytes()].concat()[..]
+        );
+        assert_eq!(
+            (buf[16], buf[17], buf[18], buf[19]),
+            (family::INET, 255, 0, 1)
+        );
+        assert_eq!(&buf[20..24], &0u32.to_ne_bytes());
+        assert_eq!(&buf[24..26], &[0, 1]);
+        assert_eq!(&buf[28..32], &[127, 0, 0, 1]);
+        assert_eq!(
+            &buf[64..72],
+            &[1u32.to_ne_bytes(), 2u32.to_ne_bytes()].concat()[..]
+        );
+        let back = ReqRepr::parse(&buf[16..len], 5).unwrap();
+        assert_eq!(back, req);
     }
 
     #[test]

@@ -37,6 +37,10 @@ enum_with_unknown! {
 
 /// A request payload that can follow a netlink header.
 pub trait Request {
+    /// The `nlmsg_type` it travels under; replies carry the same.
+    fn msg_type(&self) -> u16 {
+        SOCK_DIAG_BY_FAMILY
+    }
     /// Bytes the payload occupies, request attributes included.
     fn payload_len(&self) -> usize;
     /// Writes the payload into `buf` (exactly `payload_len()` bytes).
@@ -45,13 +49,35 @@ pub trait Request {
     fn is_dump(&self) -> bool;
 }
 
-/// Frames `request` as one `SOCK_DIAG_BY_FAMILY` message at the start of
-/// `buf` and returns its length. Nothing is written past that length.
+/// Frames `request` as one message of its type (`SOCK_DIAG_BY_FAMILY` but
+/// for the legacy TCP request) at the start of `buf` and returns its
+/// length. Nothing is written past that length.
 pub fn emit_request<R: Request>(buf: &mut [u8], seq: u32, request: &R) -> Result<usize> {
+    let dump = if request.is_dump() { flags::DUMP } else { 0 };
+    emit(buf, request.msg_type(), flags::REQUEST | dump, seq, request)
+}
+
+/// Frames `request`, an exact lookup of one socket, as a `SOCK_DESTROY`
+/// message asking for an acknowledgement, and returns its length. The
+/// kernel closes the socket and answers with an `NLMSG_ERROR` carrying 0,
+/// or EPERM (no CAP_NET_ADMIN), EOPNOTSUPP (a protocol or a kernel that
+/// cannot close sockets: `CONFIG_INET_DIAG_DESTROY`), ENOENT (gone).
+/// SOCK_DESTROY has no dump form: `is_dump` is not consulted.
+pub fn emit_destroy<R: Request>(buf: &mut [u8], seq: u32, request: &R) -> Result<usize> {
+    emit(buf, SOCK_DESTROY, flags::REQUEST | flags::ACK, seq, request)
+}
+
+fn emit<R: Request>(
+    buf: &mut [u8],
+    msg_type: u16,
+    flags: u16,
+    seq: u32,
+    request: &R,
+) -> Result<usize> {
     let payload_len = request.payload_len();
     let header = HeaderRepr {
-        msg_type: SOCK_DIAG_BY_FAMILY,
-        flags: flags::REQUEST | if request.is_dump() { flags::DUMP } else { 0 },
+        msg_type,
+        flags,
         seq,
         // 0 lets the kernel address its reply to whatever port we are bound to.
         pid: 0,

@@ -6,34 +6,53 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use sockdiag_codec::filter::expr::Expr;
-use sockdiag_codec::filter::parse::ParseOptions;
+use sockdiag_codec::filter::parse::{ParseOptions, Resolve};
 use sockdiag_codec::filter::states::StateSet;
 
+use crate::cli::mode::{parse_duration, parse_listen_addr, subcommand, ModeArgs};
 use crate::cli::selection::{Db, Selection, SelectionBuilder};
-use crate::host::services::SysResolver;
+use crate::host::procs::{selinux_enabled, Contexts};
+use crate::host::services::{DevicesLater, SysResolver};
+use crate::kernel::netns::{Scope, Target};
 use crate::tables::Table;
 
+pub mod mode;
 pub mod selection;
+pub mod unsupported;
 mod usage;
+
+pub use mode::Mode;
 
 pub use usage::USAGE;
 
 /// Everything the command line asked for.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// What the run does: the listing, `-E`, or a subcommand.
+    pub mode: Mode,
     pub tables: Vec<Table>,
     /// Which tables, unix and packet types and families, by ss's rules.
     pub selection: Selection,
     pub states: StateSet,
-    /// The filter expression; empty matches everything.
+    /// The filter expression; empty matches everything. With `-N` or
+    /// `--all-netns` its interface names are resolved in each namespace
+    /// ([`Options::filter_in`]).
     pub filter: Expr,
+    /// The expression's text, words and `-F` file joined.
+    pub filter_text: String,
     pub header: bool,
+    /// `-Q`: no Recv-Q and Send-Q columns.
+    pub no_queues: bool,
     pub extended: bool,
     pub json: bool,
     /// Per-socket details: -o, -i, -m, --tos, --tipcinfo and -n.
     pub details: Details,
     /// `-p`: the processes that hold each socket.
     pub processes: bool,
+    /// `-T`: and each of their threads (implies `-p`).
+    pub threads: bool,
+    /// `-Z`, `-z`: their SELinux contexts (imply `-p`).
+    pub contexts: Contexts,
     /// `-O`: details on the socket's own line.
     pub oneline: bool,
     /// `-s`: the summary first; `summary_only` when nothing else was asked.
@@ -43,6 +62,15 @@ pub struct Options {
     pub dump_raw: Option<PathBuf>,
     /// `--decode FILE`: read the replies from FILE instead of the kernel.
     pub decode: Option<PathBuf>,
+    /// `-K`: close the selected sockets, print the ones closed.
+    pub kill: bool,
+    /// `-D FILE`: write the TCP table's replies to FILE as ss does.
+    pub diag_dump: Option<PathBuf>,
+    /// `--bpf-maps` (every map: empty) or `--bpf-map-id` (these maps): the
+    /// sockets' BPF storage.
+    pub bpf_maps: Option<Vec<u32>>,
+    /// `-N` and `--all-netns`: which network namespaces to list.
+    pub netns: Scope,
 }
 
 /// ss's per-socket detail options.
@@ -56,10 +84,19 @@ pub struct Details {
     pub memory: bool,
     /// `--tos`: TOS, TCLASS, class id.
     pub tos: bool,
-    /// `-n`: rates with all digits; netlink and packet protocols as numbers.
+    /// `-n`: ports, netlink and packet protocols as numbers, rates with all
+    /// their digits.
     pub numeric: bool,
     /// `--tipcinfo`: a TIPC socket's type, congestion, drops and service.
     pub tipcinfo: bool,
+    /// `-r`: host names for addresses.
+    pub resolve: bool,
+    /// `--cgroup`: an inet socket's cgroup path.
+    pub cgroup: bool,
+    /// `--inet-sockopt`: an inet socket's option flags.
+    pub sockopt: bool,
+    /// `-b`: a packet socket's BPF filter.
+    pub bpf: bool,
 }
 
 /// How parsing ended without options to run.
@@ -72,6 +109,8 @@ pub enum Exit {
     /// Nothing to show (ss: "no socket tables to show with such filter"):
     /// this line on stderr, exit 0.
     Nothing(&'static str),
+    /// The system cannot do what was asked: this line on stderr, exit 1.
+    Fail(String),
 }
 
 fn usage(msg: impl Into<String>) -> Exit {
@@ -93,16 +132,51 @@ where
 {
     use lexopt::prelude::*;
 
+    // A subcommand is the first word; `serve` takes its address next.
+    let mut args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let word = args.first().and_then(|a| a.to_str()).and_then(subcommand);
+    let mut serve_addr = None;
+    if let Some(word) = word {
+        args.remove(0);
+        if word == "serve" {
+            match args.first().and_then(|a| a.to_str()) {
+                Some(a) if !a.starts_with('-') => {
+                    serve_addr = Some(parse_listen_addr(a).map_err(usage)?);
+                    args.remove(0);
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut mode_args = ModeArgs::default();
+    let duration = |v: Result<OsString, lexopt::Error>, option: &str| -> Result<_, Exit> {
+        let v = v.map_err(|_| usage(format!("{option} needs a duration")))?;
+        let text = v.to_string_lossy();
+        parse_duration(&text).map_err(|e| usage(format!("{option}: {e}")))
+    };
+    let number = |v: Result<OsString, lexopt::Error>, option: &str| -> Result<u64, Exit> {
+        let v = v.map_err(|_| usage(format!("{option} needs a number")))?;
+        let text = v.to_string_lossy();
+        text.parse()
+            .ok()
+            .filter(|&n| n > 0)
+            .ok_or_else(|| usage(format!("{option}: '{text}' is not a number above 0")))
+    };
+
     let mut parser = lexopt::Parser::from_args(args);
     use sockdiag_codec::family as af;
-    let (mut dump_raw, mut decode) = (None, None);
+    let (mut dump_raw, mut decode, mut diag_dump) = (None, None, None);
 
     let mut q = SelectionBuilder::default();
     let (mut header, mut extended, mut json) = (true, false, false);
     let (mut processes, mut oneline, mut summary) = (false, false, false);
+    let (mut kill, mut no_queues, mut threads) = (false, false, false);
+    let mut contexts = Contexts::default();
+    let (mut bpf_all, mut bpf_ids) = (false, Vec::new());
     let mut words: Vec<String> = Vec::new();
     let mut filter_file: Option<OsString> = None;
     let mut details = Details::default();
+    let (mut one_netns, mut all_netns) = (None, false);
 
     let text = |v: Result<OsString, lexopt::Error>| -> Result<String, Exit> {
         v.map_err(|e| usage(e.to_string()))?
@@ -142,17 +216,45 @@ where
             // one wins.
             Short('l') | Long("listening") => q.state_filter = StateSet::LISTENING.0,
             Short('a') | Long("all") => q.state_filter = StateSet::ALL.0,
+            Short('B') | Long("bound-inactive") => q.state_filter = StateSet::BOUND_INACTIVE.0,
             Short('n') | Long("numeric") => details.numeric = true,
+            Short('r') | Long("resolve") => details.resolve = true,
             Short('o') | Long("options") => details.timer = true,
             Short('i') | Long("info") => details.info = true,
             Short('m') | Long("memory") => details.memory = true,
             Long("tos") => details.tos = true,
             Long("tipcinfo") => details.tipcinfo = true,
+            Long("cgroup") => details.cgroup = true,
+            Long("inet-sockopt") => details.sockopt = true,
+            Short('b') | Long("bpf") => details.bpf = true,
+            Long("bpf-maps") => bpf_all = true,
+            Long("bpf-map-id") => {
+                let v = text(parser.value())?;
+                let id = v.parse().map_err(|_| {
+                    usage(format!("--bpf-map-id: '{v}' is not a map id (a number)"))
+                })?;
+                bpf_ids.push(id);
+            }
             Short('p') | Long("processes") => processes = true,
+            Short('T') | Long("threads") => {
+                processes = true;
+                threads = true;
+            }
+            Short('Z') | Long("context") => {
+                processes = true;
+                contexts.process = true;
+            }
+            Short('z') | Long("contexts") => {
+                processes = true;
+                contexts.process = true;
+                contexts.socket = true;
+            }
             Short('O') | Long("oneline") => oneline = true,
             Short('s') | Long("summary") => summary = true,
             Short('H') | Long("no-header") => header = false,
+            Short('Q') | Long("no-queues") => no_queues = true,
             Short('e') | Long("extended") => extended = true,
+            Short('K') | Long("kill") => kill = true,
             Short('j') | Long("json") => json = true,
             Short('F') | Long("filter") => {
                 if filter_file.is_some() {
@@ -160,10 +262,30 @@ where
                 }
                 filter_file = Some(parser.value().map_err(|e| usage(e.to_string()))?);
             }
+            Short('E') | Long("events") => mode_args.events = true,
+            Long("sample") => mode_args.sample = Some(duration(parser.value(), "--sample")?),
+            Long("interval") => mode_args.interval = Some(duration(parser.value(), "--interval")?),
+            Long("timeout") => mode_args.timeout = Some(duration(parser.value(), "--timeout")?),
+            Long("count") => mode_args.count = Some(number(parser.value(), "--count")?),
+            Long("max-series") => {
+                let n = number(parser.value(), "--max-series")?;
+                mode_args.max_series = Some(usize::try_from(n).unwrap_or(usize::MAX));
+            }
+            Long("gone") => mode_args.gone = true,
+            Long("textfile") => mode_args.textfile = Some(file_value(&mut parser, "--textfile")?),
+            // As in ss, the last -N wins.
+            Short('N') | Long("net") => {
+                let value = parser
+                    .value()
+                    .map_err(|_| usage("-N needs a namespace name, path or pid:PID"))?;
+                one_netns = Some(Target::parse(&value).map_err(usage)?);
+            }
+            Long("all-netns") => all_netns = true,
             Long("dump-raw") => dump_raw = Some(file_value(&mut parser, "--dump-raw")?),
             Long("decode") => decode = Some(file_value(&mut parser, "--decode")?),
+            Short('D') | Long("diag") => diag_dump = Some(file_value(&mut parser, "-D")?),
             Short('h') | Long("help") => return Err(Exit::Info(USAGE.to_string())),
-            Short('V') | Long("version") => {
+            Short('V') | Short('v') | Long("version") => {
                 return Err(Exit::Info(format!(
                     "sockdiag {}",
                     env!("CARGO_PKG_VERSION")
@@ -173,8 +295,42 @@ where
                 Ok(s) => words.push(s),
                 Err(v) => return Err(usage(format!("argument {v:?} is not valid UTF-8"))),
             },
-            other => return Err(usage(other.unexpected().to_string())),
+            other => match unsupported::refusal(&other) {
+                Some(line) => return Err(Exit::Fail(line)),
+                None => return Err(usage(other.unexpected().to_string())),
+            },
         }
+    }
+
+    // As ss: one or the other.
+    let bpf_maps = match (bpf_all, bpf_ids.is_empty()) {
+        (true, false) => return Err(usage("--bpf-maps and --bpf-map-id cannot be used together")),
+        (true, true) => Some(Vec::new()),
+        (false, false) => Some(bpf_ids),
+        (false, true) => None,
+    };
+    if contexts != Contexts::default() && !selinux_enabled() {
+        return Err(Exit::Fail(
+            "-Z, -z: SELinux is not enabled on this system (no /sys/fs/selinux): \
+             there are no security contexts to show"
+                .into(),
+        ));
+    }
+    let netns = match (one_netns, all_netns) {
+        (Some(_), true) => return Err(usage("-N and --all-netns exclude each other")),
+        (Some(_), false) if decode.is_some() => {
+            return Err(usage(
+                "-N: --decode lists the namespace of the --dump-raw run",
+            ))
+        }
+        (Some(target), false) => Scope::One(target),
+        (None, true) => Scope::All,
+        (None, false) => Scope::Own,
+    };
+    if diag_dump.is_some() && netns != Scope::Own {
+        return Err(usage(
+            "-D writes the TCP table of sockdiag's own network namespace; not with -N or --all-netns",
+        ));
     }
 
     let mut states = StateSet(q.state_filter);
@@ -205,13 +361,34 @@ where
     }
     q.state_filter = states.0;
     let selection = q.finish();
-    let states = selection.states;
+    let mut states = selection.states;
     if states.0 == 0 {
         return Err(Exit::Nothing("no socket states to show with such filter"));
     }
     let mut tables = selection.tables();
+    if kill {
+        tables = kill_tables(&selection, tables, decode.is_some())?;
+    }
+    if diag_dump.is_some() && !tables.contains(&Table::Tcp) {
+        return Err(Exit::Nothing("tcpdiag dump requested and no tcp in filter"));
+    }
     if tables.is_empty() {
         return Err(Exit::Nothing("no socket tables to show with such filter"));
+    }
+    let mode = mode_args.finish(word, serve_addr).map_err(usage)?;
+    mode.restrict(&mut tables, &mut states, &selection, saw_state)
+        .map_err(usage)?;
+    if mode != Mode::List {
+        let name = mode.name();
+        for (option, given) in [
+            ("-s", summary),
+            ("--dump-raw", dump_raw.is_some()),
+            ("--decode", decode.is_some()),
+        ] {
+            if given {
+                return Err(usage(format!("{option} does not apply to {name}")));
+            }
+        }
     }
     let unix_by_name = selection.unix_named();
     // ss reads the words first, then the file's lines, as one token
@@ -234,25 +411,13 @@ where
             text.push_str(line);
         }
     }
-    let resolver = SysResolver {
-        tcp: tables.contains(&Table::Tcp),
-        udp: tables.contains(&Table::Udp),
-    };
-    let parse_opts = ParseOptions {
-        unix: unix_by_name,
-        resolve: &resolver,
-    };
-    let filter = Expr::parse(&text, &parse_opts).map_err(|e| {
-        let word = text.get(e.offset..e.offset + e.len).unwrap_or("");
-        if word.is_empty() {
-            usage(format!("filter: at the end: expected {}", e.expected))
-        } else {
-            usage(format!(
-                "filter: '{word}' (byte {}): expected {}",
-                e.offset, e.expected
-            ))
-        }
-    })?;
+    let resolver = resolver_for(&tables, &selection.inet_families());
+    // Another namespace's interfaces are known only inside it.
+    let filter = match netns {
+        Scope::Own => parse_filter(&text, unix_by_name, &resolver),
+        _ => parse_filter(&text, unix_by_name, &DevicesLater(&resolver)),
+    }
+    .map_err(usage)?;
     // With -x, ss reads addresses and ports as unix names and then lists
     // the unix table only.
     if unix_by_name && filter.has_host_conditions() {
@@ -260,24 +425,99 @@ where
     }
 
     Ok(Options {
+        mode,
         summary_only: summary && selection.defaulted && text.trim().is_empty(),
+        filter_text: text,
+        netns,
         tables,
         selection,
         states,
         filter,
         header,
+        no_queues,
         extended,
         json,
         details,
         processes,
+        threads,
+        contexts,
         oneline,
         summary,
         dump_raw,
         decode,
+        kill,
+        diag_dump,
+        bpf_maps,
+    })
+}
+
+/// The tables `-K` works on: the kernel closes IP sockets only (TCP, UDP,
+/// RAW; SCTP and MPTCP refuse). Other tables asked for by name are an
+/// error; from a listing of everything they are left out, since none of
+/// their sockets would be closed.
+fn kill_tables(
+    selection: &Selection,
+    tables: Vec<Table>,
+    decode: bool,
+) -> Result<Vec<Table>, Exit> {
+    if decode {
+        return Err(usage(
+            "-K closes sockets in the kernel; it cannot be used with --decode",
+        ));
+    }
+    if let Some(t) = tables
+        .iter()
+        .find(|&&t| !t.is_inet() && selection.explicit(t))
+    {
+        return Err(usage(format!(
+            "-K closes IP sockets only (TCP, UDP, RAW); the kernel cannot close {} sockets",
+            t.name()
+        )));
+    }
+    Ok(tables.into_iter().filter(|t| t.is_inet()).collect())
+}
+
+/// The resolver of names in a filter over `tables` of `inet_families`.
+fn resolver_for(tables: &[Table], inet_families: &[u8]) -> SysResolver {
+    SysResolver {
+        tcp: tables.contains(&Table::Tcp),
+        udp: tables.contains(&Table::Udp),
+        // -4 or -6 alone: host names stand for addresses of that family.
+        family: match inet_families {
+            [one] => Some(*one),
+            _ => None,
+        },
+    }
+}
+
+/// Parses a filter expression; the error is one line naming the word.
+fn parse_filter(text: &str, unix: bool, resolve: &dyn Resolve) -> Result<Expr, String> {
+    let parse_opts = ParseOptions { unix, resolve };
+    Expr::parse(text, &parse_opts).map_err(|e| {
+        let word = text.get(e.offset..e.offset + e.len).unwrap_or("");
+        if word.is_empty() {
+            format!("filter: at the end: expected {}", e.expected)
+        } else {
+            format!(
+                "filter: '{word}' (byte {}): expected {}",
+                e.offset, e.expected
+            )
+        }
     })
 }
 
 impl Options {
+    /// The filter again, with the system's names resolved by `resolve`
+    /// (a namespace's interfaces). It parsed once, so it parses again.
+    pub fn filter_in(&self, resolve: &dyn Resolve) -> Result<Expr, String> {
+        parse_filter(&self.filter_text, self.selection.unix_named(), resolve)
+    }
+
+    /// The resolver of the command line's names, for [`Options::filter_in`].
+    pub fn resolver(&self) -> SysResolver {
+        resolver_for(&self.tables, &self.selection.inet_families())
+    }
+
     /// ss shows the Netid column when more than one table is listed; unix
     /// counts as three (stream, datagram, seqpacket).
     pub fn show_netid(&self) -> bool {
@@ -391,6 +631,7 @@ mod tests {
             tos: true,
             numeric: true,
             tipcinfo: true,
+            ..Details::default()
         };
         assert_eq!(o.details, want);
         assert_eq!(opts(&["-t"]).details, Details::default());
@@ -429,11 +670,42 @@ mod tests {
             opts(&["-xt", "autobound"]).tables,
             [Table::Unix, Table::Tcp]
         );
-        assert!(usage_err(&["-Z"]).contains("-Z"));
+        // -Z needs SELinux, and says so where there is none.
+        match parse(["-Z"]) {
+            Err(Exit::Fail(m)) => assert!(m.contains("SELinux") && !selinux_enabled()),
+            Ok(o) => assert!(o.contexts.process && o.processes && selinux_enabled()),
+            other => panic!("-Z: {other:?}"),
+        }
         assert!(usage_err(&["--bogus"]).contains("--bogus"));
         let o = opts(&["-t", "--dump-raw", "a.cap", "--decode=b.cap"]);
         assert_eq!(o.dump_raw, Some(PathBuf::from("a.cap")));
         assert_eq!(o.decode, Some(PathBuf::from("b.cap")));
         assert!(usage_err(&["--decode"]).contains("--decode needs a file name"));
+    }
+
+    #[test]
+    fn namespaces() {
+        assert_eq!(opts(&["-t"]).netns, Scope::Own);
+        assert_eq!(
+            opts(&["-N", "blue", "-t"]).netns,
+            Scope::One(Target::Name("blue".into()))
+        );
+        assert_eq!(
+            opts(&["--net=pid:7", "-N", "/run/netns/red"]).netns,
+            Scope::One(Target::Path("/run/netns/red".into()))
+        );
+        assert_eq!(opts(&["--all-netns", "-tl"]).netns, Scope::All);
+        assert_eq!(
+            opts(&["--all-netns", "--decode", "x.cap"]).netns,
+            Scope::All
+        );
+        assert!(usage_err(&["-N", "x", "--all-netns"]).contains("exclude each other"));
+        assert!(usage_err(&["-N", "x", "--decode", "y"]).contains("--decode"));
+        assert!(usage_err(&["-N", "pid:x"]).contains("pid:PID"));
+        assert!(usage_err(&["-N"]).contains("-N needs"));
+        // Another namespace's interface is not looked up here.
+        let o = opts(&["--all-netns", "dev", "=", "no-such-if0"]);
+        assert!(!o.filter.is_empty());
+        assert!(usage_err(&["dev", "=", "no-such-if0"]).contains("no-such-if0"));
     }
 }

@@ -5,13 +5,14 @@
 //! is built once, on first use, by walking the cgroup2 mount (without
 //! crossing into other mounts); lookups then cost nothing per socket.
 
-use std::collections::HashMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
 #[derive(Default)]
 pub struct Cgroups {
-    map: Option<HashMap<u64, String>>,
+    /// (id, path) sorted by id, which is unique on the one file system
+    /// walked: a binary search needs no hasher in the binary.
+    map: Option<Vec<(u64, String)>>,
 }
 
 impl Cgroups {
@@ -19,10 +20,9 @@ impl Cgroups {
     /// root), or `None` when no directory has that id (a removed cgroup,
     /// no cgroup2 mount): ss then prints `unreachable:ID`.
     pub fn path(&mut self, id: u64) -> Option<&str> {
-        self.map
-            .get_or_insert_with(build)
-            .get(&id)
-            .map(String::as_str)
+        let map = self.map.get_or_insert_with(build);
+        let i = map.binary_search_by_key(&id, |e| e.0).ok()?;
+        map.get(i).map(|e| e.1.as_str())
     }
 }
 
@@ -59,8 +59,14 @@ fn unescape(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn build() -> HashMap<u64, String> {
-    let mut map = HashMap::new();
+fn build() -> Vec<(u64, String)> {
+    let mut map = walk();
+    map.sort_unstable_by_key(|e| e.0);
+    map
+}
+
+fn walk() -> Vec<(u64, String)> {
+    let mut map = Vec::new();
     let Some(root) = mount_point() else {
         return map;
     };
@@ -68,7 +74,7 @@ fn build() -> HashMap<u64, String> {
     let Ok(meta) = std::fs::metadata(root) else {
         return map;
     };
-    map.insert(meta.ino(), "/".to_string());
+    map.push((meta.ino(), "/".to_string()));
     let mut stack = vec![(root.to_path_buf(), String::new())];
     while let Some((dir, rel)) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&dir) else {
@@ -87,7 +93,7 @@ fn build() -> HashMap<u64, String> {
                 continue;
             }
             let path = format!("{rel}/{}", entry.file_name().to_string_lossy());
-            map.insert(m.ino(), path.clone());
+            map.push((m.ino(), path.clone()));
             stack.push((entry.path(), path));
         }
     }

@@ -6,21 +6,67 @@
 //!
 //! Like ss, a process is shown with the command name from /proc/PID/stat
 //! (up to the first `)`), and the holders of one socket are listed most
-//! recently found first: highest pid, then highest fd.
+//! recently found first: highest pid, then highest fd. With `-Z` each
+//! holder also shows its SELinux context (`/proc/TID/attr/current`), with
+//! `-z` the socket's too (the `security.selinux` attribute of the
+//! descriptor's inode), as ss's `getpidcon` and `getfilecon` read them.
 
-use std::fmt;
+use std::fmt::{self, Write};
 use std::fs;
 use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
 
 /// One open descriptor of a socket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Holder {
     pub inode: u32,
     pub pid: u32,
+    /// The thread (the pid itself for the main thread); shown with `-T`.
+    pub tid: u32,
     pub fd: u32,
     /// Where the command name sits in [`ProcIndex::names`].
     name: (u32, u32),
+    /// The task's and the socket's SELinux contexts, likewise (`-Z`, `-z`).
+    contexts: [(u32, u32); 2],
+}
+
+/// Which SELinux contexts are shown: `-Z` the process's, `-z` the socket's
+/// too.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Contexts {
+    pub process: bool,
+    pub socket: bool,
+}
+
+/// Whether SELinux runs here: its file system is mounted.
+pub fn selinux_enabled() -> bool {
+    Path::new("/sys/fs/selinux/enforce").exists()
+}
+
+/// What ss shows for a context that cannot be read.
+const UNAVAILABLE: &str = "unavailable";
+
+/// A context as the kernel gives it, without the trailing NUL or newline.
+pub fn context_text(raw: &[u8]) -> String {
+    let end = raw
+        .iter()
+        .rposition(|&b| b != 0 && b != b'\n')
+        .map_or(0, |i| i + 1);
+    String::from_utf8_lossy(&raw[..end]).into_owned()
+}
+
+/// The SELinux context of task `tid` (ss's `getpidcon`).
+pub fn task_context(tid: u32) -> Option<String> {
+    let raw = fs::read(format!("/proc/{tid}/attr/current")).ok()?;
+    Some(context_text(&raw)).filter(|c| !c.is_empty())
+}
+
+/// The SELinux context of the file behind `path` (ss's `getfilecon`).
+fn file_context(path: &Path) -> Option<String> {
+    let mut buf = [0u8; 256];
+    let n = rustix::fs::getxattr(path, "security.selinux", &mut buf[..]).ok()?;
+    Some(context_text(buf.get(..n)?)).filter(|c| !c.is_empty())
 }
 
 /// Every socket descriptor of every process this user may look at.
@@ -28,6 +74,9 @@ pub struct Holder {
 pub struct ProcIndex {
     holders: Vec<Holder>,
     names: String,
+    /// `-T`: each thread's holders, and `tid=` shown.
+    threads: bool,
+    contexts: Contexts,
 }
 
 /// The number in a /proc directory name, if it is all digits.
@@ -54,10 +103,16 @@ pub fn stat_comm(stat: &[u8]) -> Option<&[u8]> {
 }
 
 impl ProcIndex {
-    /// Walks /proc. Processes that vanish or refuse access (another user's,
-    /// without privilege) are skipped, as ss skips them.
-    pub fn build() -> ProcIndex {
-        let mut index = ProcIndex::default();
+    /// Walks /proc; with `threads` (`-T`) every thread's view too, as ss
+    /// lists a socket once per thread that can use it. Processes that
+    /// vanish or refuse access (another user's, without privilege) are
+    /// skipped, as ss skips them.
+    pub fn build(threads: bool, contexts: Contexts) -> ProcIndex {
+        let mut index = ProcIndex {
+            threads,
+            contexts,
+            ..ProcIndex::default()
+        };
         let Ok(procs) = fs::read_dir("/proc") else {
             return index;
         };
@@ -67,29 +122,22 @@ impl ProcIndex {
                 continue;
             };
             let dir = proc_entry.path();
-            let Ok(fds) = fs::read_dir(dir.join("fd")) else {
+            index.add_task(&dir, pid, pid, &mut stat);
+            if !threads {
+                continue;
+            }
+            let Ok(tasks) = fs::read_dir(dir.join("task")) else {
                 continue;
             };
-            let mut name: Option<(u32, u32)> = None;
-            for fd_entry in fds.flatten() {
-                let Some(fd) = number(fd_entry.file_name().as_bytes()) else {
-                    continue;
-                };
-                let Ok(link) = fs::read_link(fd_entry.path()) else {
-                    continue;
-                };
-                let Some(inode) = socket_inode(link.as_os_str().as_bytes()) else {
-                    continue;
-                };
-                // The name is read once per process, and only for
-                // processes that hold a socket.
-                let name = *name.get_or_insert_with(|| index.add_name(&dir, &mut stat));
-                index.holders.push(Holder {
-                    inode,
-                    pid,
-                    fd,
-                    name,
-                });
+            for task in tasks.flatten() {
+                match number(task.file_name().as_bytes()) {
+                    // ss reads a thread's descriptors and name under
+                    // /proc/TID, which is there though not listed.
+                    Some(tid) if tid != pid => {
+                        index.add_task(Path::new(&format!("/proc/{tid}")), pid, tid, &mut stat)
+                    }
+                    _ => {}
+                }
             }
         }
         // ss lists the last found first; a stable sort keeps that order
@@ -99,7 +147,49 @@ impl ProcIndex {
         index
     }
 
-    fn add_name(&mut self, dir: &std::path::Path, stat: &mut Vec<u8>) -> (u32, u32) {
+    /// The socket descriptors of the task in `dir`.
+    fn add_task(&mut self, dir: &Path, pid: u32, tid: u32, stat: &mut Vec<u8>) {
+        let Ok(fds) = fs::read_dir(dir.join("fd")) else {
+            return;
+        };
+        let mut name: Option<(u32, u32)> = None;
+        let mut task_ctx: Option<(u32, u32)> = None;
+        for fd_entry in fds.flatten() {
+            let Some(fd) = number(fd_entry.file_name().as_bytes()) else {
+                continue;
+            };
+            let Ok(link) = fs::read_link(fd_entry.path()) else {
+                continue;
+            };
+            let Some(inode) = socket_inode(link.as_os_str().as_bytes()) else {
+                continue;
+            };
+            // The name is read once per task, and only for tasks that
+            // hold a socket.
+            let name = *name.get_or_insert_with(|| self.add_name(dir, stat));
+            let mut contexts = [(0, 0); 2];
+            if self.contexts.process {
+                contexts[0] = *task_ctx.get_or_insert_with(|| {
+                    let ctx = task_context(tid);
+                    self.add_text(ctx.as_deref().unwrap_or(UNAVAILABLE))
+                });
+            }
+            if self.contexts.socket {
+                let ctx = file_context(&fd_entry.path());
+                contexts[1] = self.add_text(ctx.as_deref().unwrap_or(UNAVAILABLE));
+            }
+            self.holders.push(Holder {
+                inode,
+                pid,
+                tid,
+                fd,
+                name,
+                contexts,
+            });
+        }
+    }
+
+    fn add_name(&mut self, dir: &Path, stat: &mut Vec<u8>) -> (u32, u32) {
         stat.clear();
         let read = fs::File::open(dir.join("stat")).and_then(|mut f| f.read_to_end(stat));
         let comm = read
@@ -107,9 +197,13 @@ impl ProcIndex {
             .and_then(|_| stat_comm(stat))
             .map(String::from_utf8_lossy)
             .unwrap_or_default();
+        self.add_text(&comm)
+    }
+
+    fn add_text(&mut self, text: &str) -> (u32, u32) {
         let start = self.names.len();
-        self.names.push_str(&comm);
-        (start as u32, comm.len() as u32)
+        self.names.push_str(text);
+        (start as u32, text.len() as u32)
     }
 
     /// The holders of the socket with `inode` (none for inode 0).
@@ -124,7 +218,11 @@ impl ProcIndex {
 
     /// The command name of a holder.
     pub fn name(&self, h: &Holder) -> &str {
-        let (start, len) = (h.name.0 as usize, h.name.1 as usize);
+        self.stored(h.name)
+    }
+
+    fn stored(&self, (start, len): (u32, u32)) -> &str {
+        let (start, len) = (start as usize, len as usize);
         self.names.get(start..start + len).unwrap_or("")
     }
 
@@ -172,7 +270,28 @@ impl fmt::Display for Users<'_> {
                         c => write!(f, "{c}")?,
                     }
                 }
-                write!(f, "\",\"pid\":{},\"fd\":{}}}", h.pid, h.fd)?;
+                write!(f, "\",\"pid\":{},", h.pid)?;
+                if self.index.threads {
+                    write!(f, "\"tid\":{},", h.tid)?;
+                }
+                write!(f, "\"fd\":{}", h.fd)?;
+                let ctx = self.index.contexts;
+                for (on, key, at) in [(ctx.process, "proc_ctx", 0), (ctx.socket, "sock_ctx", 1)] {
+                    if on {
+                        // Contexts are printable ASCII; a quote or backslash
+                        // would still be escaped.
+                        write!(f, ",\"{key}\":\"")?;
+                        for c in self.index.stored(h.contexts[at]).chars() {
+                            match c {
+                                '"' | '\\' => write!(f, "\\{c}")?,
+                                c if (c as u32) < 0x20 => write!(f, "\\u{:04x}", c as u32)?,
+                                c => f.write_char(c)?,
+                            }
+                        }
+                        f.write_char('"')?;
+                    }
+                }
+                f.write_char('}')?;
             }
             return f.write_str("]");
         }
@@ -181,14 +300,29 @@ impl fmt::Display for Users<'_> {
         }
         f.write_str(" users:(")?;
         for (i, h) in self.holders.iter().enumerate() {
-            write!(
-                f,
-                "{}(\"{}\",pid={},fd={})",
-                if i > 0 { "," } else { "" },
-                self.index.name(h),
-                h.pid,
-                h.fd
-            )?;
+            f.write_str(if i > 0 { ",(\"" } else { "(\"" })?;
+            // A process names itself (prctl PR_SET_NAME): a control
+            // character must not reach the terminal. ss 7 escapes them too.
+            for c in self.index.name(h).chars() {
+                if c.is_ascii_control() {
+                    write!(f, "\\{:03o}", u32::from(c))?;
+                } else {
+                    f.write_char(c)?;
+                }
+            }
+            write!(f, "\",pid={},", h.pid)?;
+            if self.index.threads {
+                write!(f, "tid={},", h.tid)?;
+            }
+            let ctx = self.index.contexts;
+            if ctx.process {
+                write!(f, "proc_ctx={},", self.index.stored(h.contexts[0]))?;
+            }
+            write!(f, "fd={}", h.fd)?;
+            if ctx.socket {
+                write!(f, ",sock_ctx={}", self.index.stored(h.contexts[1]))?;
+            }
+            f.write_char(')')?;
         }
         f.write_str(")")
     }
@@ -227,13 +361,58 @@ mod tests {
         assert_eq!(stat_comm(b"42 a"), None);
     }
 
+    /// With threads, the socket is listed once per thread of this process,
+    /// each with its tid.
+    #[test]
+    fn lists_every_thread() {
+        let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let fd = sock.as_raw_fd() as u32;
+        let link = fs::read_link(format!("/proc/self/fd/{fd}")).unwrap();
+        let inode = socket_inode(link.as_os_str().as_bytes()).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let (tid_tx, tid_rx) = std::sync::mpsc::channel();
+        let worker = std::thread::spawn(move || {
+            let tid = fs::read_link("/proc/thread-self").unwrap();
+            let tid: u32 = tid
+                .to_string_lossy()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            tid_tx.send(tid).unwrap();
+            rx.recv().ok();
+        });
+        let tid = tid_rx.recv().unwrap();
+        let index = ProcIndex::build(true, Contexts::default());
+        let me = std::process::id();
+        let tids: Vec<u32> = index
+            .holders(inode)
+            .iter()
+            .filter(|h| h.pid == me && h.fd == fd)
+            .map(|h| h.tid)
+            .collect();
+        assert!(tids.contains(&me) && tids.contains(&tid), "{tids:?}");
+        let text = index.text(inode).to_string();
+        assert!(
+            text.contains(&format!(",pid={me},tid={tid},fd={fd})")),
+            "{text}"
+        );
+        assert!(index
+            .json(inode)
+            .to_string()
+            .contains(&format!("\"tid\":{tid},")));
+        drop(tx);
+        worker.join().unwrap();
+    }
+
     #[test]
     fn finds_our_own_socket() {
         let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
         let fd = sock.as_raw_fd() as u32;
         let link = fs::read_link(format!("/proc/self/fd/{fd}")).unwrap();
         let inode = socket_inode(link.as_os_str().as_bytes()).unwrap();
-        let index = ProcIndex::build();
+        let index = ProcIndex::build(false, Contexts::default());
         let me = std::process::id();
         let ours: Vec<_> = index
             .holders(inode)
@@ -255,6 +434,44 @@ mod tests {
             .to_string()
             .contains(&format!("\"pid\":{me},\"fd\":{fd}}}")));
         assert_eq!(index.text(0).to_string(), "");
+        // A name with control characters is escaped.
+        let odd = ProcIndex {
+            holders: vec![Holder {
+                inode: 9,
+                pid: 1,
+                tid: 1,
+                fd: 2,
+                name: (0, 4),
+                contexts: [(4, 3), (7, 2)],
+            }],
+            names: "a\nb\u{7f}u:rs:".into(),
+            threads: false,
+            contexts: Contexts::default(),
+        };
+        assert_eq!(
+            odd.text(9).to_string(),
+            " users:((\"a\\012b\\177\",pid=1,fd=2))"
+        );
+        // -z: both contexts, where ss puts them.
+        let both = ProcIndex {
+            contexts: Contexts {
+                process: true,
+                socket: true,
+            },
+            ..odd
+        };
+        assert_eq!(
+            both.text(9).to_string(),
+            " users:((\"a\\012b\\177\",pid=1,proc_ctx=u:r,fd=2,sock_ctx=s:))"
+        );
+        assert!(both
+            .json(9)
+            .to_string()
+            .ends_with(",\"fd\":2,\"proc_ctx\":\"u:r\",\"sock_ctx\":\"s:\"}]"));
+        assert_eq!(
+            context_text(b"system_u:object_r:x:s0\0"),
+            "system_u:object_r:x:s0"
+        );
         assert_eq!(index.json(0).to_string(), ",\"users\":[]");
     }
 }

@@ -1,34 +1,194 @@
-//! The names a filter expression may use that only the system knows:
-//! service names (`sport = :ssh`, from /etc/services, as ss's
-//! getservbyname), interface names (`dev = lo`, from sysfs) and cgroup
-//! paths (`cgroup = /system.slice`, the directory's inode on the cgroup v2
-//! mount, which is the cgroup id on 64-bit kernels). Plus the ephemeral
-//! port range that ss's user-space `autobound` test reads.
+//! Names for ports, as ss prints them without `-n` and reads them in a
+//! filter: service names from /etc/services (ss's `getservbyport` and
+//! `getservbyname`), a raw socket's protocol from /etc/protocols
+//! (`getprotobynumber`), and the ephemeral port range ss never names. Each
+//! file is read once, on first need; a missing or unreadable file means
+//! numbers, as the C library has no entry then either.
+//!
+//! Plus what a filter expression names that only the system knows:
+//! interfaces (`dev = lo`, from sysfs, or asked through a socket of
+//! the namespace being listed), cgroup paths (`cgroup =
+//! /system.slice`, the directory's inode on the cgroup v2 mount, which is
+//! the cgroup id on 64-bit kernels) and hosts (`src localhost`).
 
+use std::cell::RefCell;
 use std::fs;
+use std::os::fd::BorrowedFd;
 use std::os::unix::fs::MetadataExt;
 
-use sockdiag_codec::filter::parse::Resolve;
+use sockdiag_codec::etc::protocols::Protocol;
+use sockdiag_codec::etc::services::Service;
+use sockdiag_codec::family;
+use sockdiag_codec::filter::parse::{HostAddrs, Resolve};
 
-/// Resolves names for the tables being listed (a service name is looked up
-/// for TCP when TCP is listed, for UDP when UDP is, as in ss).
+use crate::host::hosts::Hosts;
+
+/// Where a name lies in a table's text: start and length.
+type TextRange = (u32, u32);
+
+/// The service table, sorted by port with the file's order kept among the
+/// entries of one port (the C library returns the first).
+#[derive(Debug, Default)]
+pub struct Services {
+    /// (port, protocol, name).
+    entries: Vec<(u16, TextRange, TextRange)>,
+    text: String,
+}
+
+fn range(text: &mut String, s: &str) -> TextRange {
+    let start = text.len() as u32;
+    text.push_str(s);
+    (start, s.len() as u32)
+}
+
+fn get(text: &str, (start, len): TextRange) -> &str {
+    text.get(start as usize..(start + len) as usize)
+        .unwrap_or("")
+}
+
+impl Services {
+    /// Reads /etc/services; empty when it cannot be read.
+    pub fn load() -> Services {
+        Services::parse(&fs::read_to_string("/etc/services").unwrap_or_default())
+    }
+
+    fn parse(file: &str) -> Services {
+        let mut s = Services::default();
+        for svc in file.lines().filter_map(Service::parse) {
+            let proto = range(&mut s.text, svc.protocol);
+            let name = range(&mut s.text, svc.name);
+            s.entries.push((svc.port, proto, name));
+        }
+        // By port, then by the protocol's offset in `text`, which grows in
+        // the file's order: the first entry of a port stays first, as a
+        // stable sort by port would keep it, without a second sort in the
+        // binary.
+        s.entries.sort_unstable();
+        s
+    }
+
+    /// The name of `port` for `protocol` (`None`: any protocol, as ss
+    /// asks for SCTP and MPTCP when no TCP or UDP table came first).
+    pub fn name(&self, port: u16, protocol: Option<&str>) -> Option<&str> {
+        let start = self.entries.partition_point(|e| e.0 < port);
+        self.entries[start..]
+            .iter()
+            .take_while(|e| e.0 == port)
+            .find(|e| protocol.is_none_or(|p| get(&self.text, e.1) == p))
+            .map(|e| get(&self.text, e.2))
+    }
+}
+
+/// ss's names of the IP protocols, for a raw socket's "port": the name in
+/// /etc/protocols, else `ipproto-N`.
+#[derive(Debug)]
+pub struct Protocols(Vec<String>);
+
+impl Protocols {
+    pub fn load() -> Protocols {
+        Protocols::parse(&fs::read_to_string("/etc/protocols").unwrap_or_default())
+    }
+
+    fn parse(file: &str) -> Protocols {
+        let mut names: Vec<Option<String>> = vec![None; 256];
+        for p in file.lines().filter_map(Protocol::parse) {
+            names[usize::from(p.number)].get_or_insert_with(|| p.name.to_string());
+        }
+        let names = names
+            .into_iter()
+            .enumerate()
+            .map(|(n, name)| name.unwrap_or_else(|| format!("ipproto-{n}")))
+            .collect();
+        Protocols(names)
+    }
+
+    pub fn name(&self, number: u16) -> Option<&str> {
+        self.0.get(usize::from(number)).map(String::as_str)
+    }
+}
+
+/// Which names a table's ports get, as ss's `dg_proto` decides: TCP and
+/// UDP their services, RAW its protocol; SCTP and MPTCP whatever the last
+/// of RAW, UDP and TCP listed before them set (ss keeps the variable), or
+/// any protocol's service when none was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortKind {
+    Service(Option<&'static str>),
+    Protocol,
+}
+
+/// Port names for one listing, read on first need.
+#[derive(Debug)]
+pub struct PortNames {
+    services: Option<Services>,
+    protocols: Option<Protocols>,
+    /// ss names no port in this range: /etc/services has many names there
+    /// that would only mislead.
+    ephemeral: (u16, u16),
+}
+
+impl PortNames {
+    pub fn new(ephemeral: (u16, u16)) -> PortNames {
+        PortNames {
+            services: None,
+            protocols: None,
+            ephemeral,
+        }
+    }
+
+    /// The namespace being listed has this ephemeral range.
+    pub fn set_ephemeral(&mut self, range: (u16, u16)) {
+        self.ephemeral = range;
+    }
+
+    /// Reads the table `kind` needs, if not yet read.
+    pub fn load(&mut self, kind: PortKind) {
+        match kind {
+            PortKind::Protocol => {
+                self.protocols.get_or_insert_with(Protocols::load);
+            }
+            PortKind::Service(_) => {
+                self.services.get_or_insert_with(Services::load);
+            }
+        }
+    }
+
+    /// The name ss prints for `port` of a socket of `kind`, if any (after
+    /// [`PortNames::load`]); port 0 prints as `*` and needs none.
+    pub fn name(&self, kind: PortKind, port: u16) -> Option<&str> {
+        if port == 0 {
+            return None;
+        }
+        match kind {
+            PortKind::Protocol => self.protocols.as_ref()?.name(port),
+            PortKind::Service(protocol) => {
+                let (lo, hi) = self.ephemeral;
+                if (lo..=hi).contains(&port) {
+                    return None;
+                }
+                self.services.as_ref()?.name(port, protocol)
+            }
+        }
+    }
+}
+
+/// Resolves names for the tables being listed: a service name is looked
+/// up for TCP when TCP is listed, for UDP when UDP is, as in ss; host names
+/// in the families listed (`family`: the one `-4` or `-6` chose).
 pub struct SysResolver {
     pub tcp: bool,
     pub udp: bool,
+    pub family: Option<u8>,
 }
 
 impl Resolve for SysResolver {
     fn service(&self, name: &str) -> Option<u16> {
         let text = fs::read_to_string("/etc/services").ok()?;
         let find = |proto: &str| {
-            text.lines().find_map(|line| {
-                let line = line.split('#').next().unwrap_or("");
-                let mut words = line.split_whitespace();
-                let first = words.next()?;
-                let (port, p) = words.next()?.split_once('/')?;
-                let named = first == name || words.any(|alias| alias == name);
-                (named && p == proto).then(|| port.parse().ok()).flatten()
-            })
+            text.lines()
+                .filter_map(Service::parse)
+                .find(|s| s.protocol == proto && s.is_named(name))
+                .map(|s| s.port)
         };
         let udp = self.udp.then(|| find("udp")).flatten();
         let tcp = self.tcp.then(|| find("tcp")).flatten();
@@ -36,6 +196,23 @@ impl Resolve for SysResolver {
             // ss: "ambiguous port"; refuse rather than guess.
             (Some(u), Some(t)) if u != t => None,
             (u, t) => u.or(t),
+        }
+    }
+
+    fn host(&self, name: &str, found: &mut HostAddrs) {
+        let hosts = Hosts::load();
+        // ss asks for IPv4 addresses first, then IPv6 ones.
+        for v6 in [false, true] {
+            let family = if v6 { family::INET6 } else { family::INET };
+            if self.family.is_some_and(|f| f != family) {
+                continue;
+            }
+            for addr in hosts.addresses(name) {
+                if addr.is_ipv6() == v6 && !found.contains(&addr) {
+                    // More addresses than a filter holds: the first ones.
+                    let _ = found.push(addr);
+                }
+            }
         }
     }
 
@@ -69,7 +246,83 @@ impl Resolve for SysResolver {
     }
 }
 
+/// An interface index no interface has: the kernel numbers them from 1 to
+/// `i32::MAX`. `dev = NAME` for a name a namespace does not have matches no
+/// socket of it, and `not dev = NAME` every one.
+pub const NO_DEVICE: u32 = u32::MAX;
+
+/// Resolves a filter's names for one network namespace: interface names
+/// through a socket of it (SIOCGIFINDEX), the rest as [`SysResolver`]. A
+/// name it does not have resolves to [`NO_DEVICE`] and is noted in
+/// `unknown`, for the caller to decide.
+pub struct NetnsResolver<'a> {
+    pub sys: &'a SysResolver,
+    pub socket: BorrowedFd<'a>,
+    pub unknown: RefCell<Vec<String>>,
+}
+
+impl Resolve for NetnsResolver<'_> {
+    fn service(&self, name: &str) -> Option<u16> {
+        self.sys.service(name)
+    }
+
+    fn host(&self, name: &str, found: &mut HostAddrs) {
+        self.sys.host(name, found)
+    }
+
+    fn device(&self, name: &str) -> Option<u32> {
+        match rustix::net::netdevice::name_to_index(self.socket, name) {
+            Ok(index) => Some(index),
+            // Not a name: the parser reads it as an index.
+            Err(_) if is_index(name) => None,
+            Err(_) => {
+                self.unknown.borrow_mut().push(name.to_string());
+                Some(NO_DEVICE)
+            }
+        }
+    }
+
+    fn cgroup(&self, path: &str) -> Option<u64> {
+        self.sys.cgroup(path)
+    }
+}
+
+/// A `dev` value the filter parser reads as an interface index (C's
+/// `strtoul` spellings: decimal, `0x` hex, octal).
+fn is_index(name: &str) -> bool {
+    let hex = name.strip_prefix("0x").or_else(|| name.strip_prefix("0X"));
+    match hex {
+        Some(h) => !h.is_empty() && h.bytes().all(|b| b.is_ascii_hexdigit()),
+        None => !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()),
+    }
+}
+
+/// The command line's resolver when the listing is of other namespaces:
+/// an interface name is taken as written, to be resolved in each namespace
+/// ([`NetnsResolver`]).
+pub struct DevicesLater<'a>(pub &'a SysResolver);
+
+impl Resolve for DevicesLater<'_> {
+    fn service(&self, name: &str) -> Option<u16> {
+        self.0.service(name)
+    }
+
+    fn host(&self, name: &str, found: &mut HostAddrs) {
+        self.0.host(name, found)
+    }
+
+    fn device(&self, name: &str) -> Option<u32> {
+        // IFNAMSIZ holds 15 bytes and the NUL; an index is read as one.
+        (!name.is_empty() && name.len() < 16 && !is_index(name)).then_some(NO_DEVICE)
+    }
+
+    fn cgroup(&self, path: &str) -> Option<u64> {
+        self.0.cgroup(path)
+    }
+}
+
 /// `/proc/sys/net/ipv4/ip_local_port_range`, or ss's fallback 1024-4999.
+/// Each namespace has its own: read it inside the one being listed.
 pub fn ephemeral_range() -> (u16, u16) {
     fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
         .ok()
@@ -78,4 +331,70 @@ pub fn ephemeral_range() -> (u16, u16) {
             Some((w.next()??, w.next()??))
         })
         .unwrap_or((1024, 4999))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SERVICES: &str = "\
+# comment
+tcpmux\t\t1/tcp\t\t\t\t# TCP port service multiplexer
+domain\t\t53/tcp\t\t\t\t# Domain Name Server
+domain\t\t53/udp
+http\t\t80/tcp\t\twww\t\t# WorldWideWeb HTTP
+first\t\t81/udp
+second\t\t81/tcp
+second-udp\t81/udp
+";
+
+    #[test]
+    fn services_by_port_as_getservbyport() {
+        let s = Services::parse(SERVICES);
+        assert_eq!(s.name(53, Some("udp")), Some("domain"));
+        assert_eq!(s.name(80, Some("tcp")), Some("http"));
+        assert_eq!(s.name(80, Some("udp")), None);
+        // The first entry of the port wins, for a protocol or any.
+        assert_eq!(s.name(81, Some("udp")), Some("first"));
+        assert_eq!(s.name(81, Some("tcp")), Some("second"));
+        assert_eq!(s.name(81, None), Some("first"));
+        assert_eq!(s.name(2, None), None);
+        assert_eq!(Services::parse("").name(80, None), None);
+    }
+
+    #[test]
+    fn ephemeral_ports_and_raw_protocols() {
+        let mut names = PortNames::new((32768, 60999));
+        assert_eq!(names.name(PortKind::Protocol, 1), None, "not loaded");
+        names.services = Some(Services::parse(SERVICES));
+        names.protocols = Some(Protocols::parse("icmp 1 ICMP\nip 0 IP\nicmp2 1\n"));
+        let tcp = PortKind::Service(Some("tcp"));
+        assert_eq!(names.name(tcp, 80), Some("http"));
+        assert_eq!(names.name(tcp, 0), None);
+        names.services = Some(Services::parse("x 40000/tcp\n"));
+        assert_eq!(names.name(tcp, 40000), None, "ss names no ephemeral port");
+        assert_eq!(names.name(PortKind::Protocol, 1), Some("icmp"));
+        assert_eq!(names.name(PortKind::Protocol, 2), Some("ipproto-2"));
+        assert_eq!(names.name(PortKind::Protocol, 999), None);
+    }
+
+    /// Under -N and --all-netns an interface index stays an index, and a
+    /// name waits for the namespace.
+    #[test]
+    fn indexes_are_not_names() {
+        for index in ["1", "0x1f", "017"] {
+            assert!(is_index(index), "{index}");
+        }
+        for name in ["eth0", "0xg", "", "0x"] {
+            assert!(!is_index(name), "{name}");
+        }
+        let sys = SysResolver {
+            tcp: true,
+            udp: false,
+            family: None,
+        };
+        assert_eq!(DevicesLater(&sys).device("2"), None);
+        assert_eq!(DevicesLater(&sys).device("eth0"), Some(NO_DEVICE));
+        assert_eq!(DevicesLater(&sys).device("a-name-too-long0"), None);
+    }
 }

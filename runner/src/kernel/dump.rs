@@ -17,9 +17,22 @@ pub fn dump<R: Request>(
     buf: &mut [u8],
     request: &R,
     family: u8,
+    each: impl FnMut(&Body<'_>) -> Result<(), Error>,
+) -> Result<Outcome, Error> {
+    let seq = src.send(request)?;
+    replies(src, buf, seq, family, each)
+}
+
+/// Streams the records answering request `seq`, already sent, a dump of
+/// `family`, through `each`; returns how the reply ended.
+pub fn replies(
+    src: &mut Source,
+    buf: &mut [u8],
+    seq: u32,
+    family: u8,
     mut each: impl FnMut(&Body<'_>) -> Result<(), Error>,
 ) -> Result<Outcome, Error> {
-    let mut conversation = Conversation::for_family(src.send(request)?, family);
+    let mut conversation = Conversation::for_family(seq, family);
     loop {
         let datagram = src.recv(buf)?;
         for reply in conversation.replies(datagram) {

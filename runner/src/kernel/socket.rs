@@ -21,6 +21,8 @@ pub enum NetError {
     Sys(&'static str, Errno),
     /// A datagram longer than the receive buffer (records would be lost).
     Truncated(usize),
+    /// A request before any namespace's socket was opened.
+    NoSocket,
 }
 
 impl std::fmt::Display for NetError {
@@ -31,6 +33,7 @@ impl std::fmt::Display for NetError {
                  (CONFIG_SOCK_DIAG not built in, or module sock_diag not loaded)",
             ),
             NetError::Sys(what, e) => write!(f, "{what}: {}", io::Error::from(*e)),
+            NetError::NoSocket => f.write_str("no sock_diag socket was opened"),
             NetError::Truncated(n) => {
                 write!(
                     f,
@@ -55,23 +58,36 @@ fn retry<T>(mut f: impl FnMut() -> rustix::io::Result<T>) -> rustix::io::Result<
     }
 }
 
+/// A NETLINK_SOCK_DIAG socket, not yet bound or connected: the dump
+/// socket and the destroy-event socket both start here.
+pub(crate) fn open_sock_diag() -> Result<OwnedFd, NetError> {
+    rustix::net::socket_with(
+        AddressFamily::NETLINK,
+        SocketType::RAW,
+        SocketFlags::CLOEXEC,
+        Some(netlink::SOCK_DIAG),
+    )
+    .map_err(|e| match e {
+        Errno::PROTONOSUPPORT | Errno::AFNOSUPPORT => NetError::NoSockDiag,
+        e => NetError::Sys("cannot open a sock_diag netlink socket", e),
+    })
+}
+
 impl DiagSocket {
     pub fn open() -> Result<DiagSocket, NetError> {
-        let fd = rustix::net::socket_with(
-            AddressFamily::NETLINK,
-            SocketType::RAW,
-            SocketFlags::CLOEXEC,
-            Some(netlink::SOCK_DIAG),
-        )
-        .map_err(|e| match e {
-            Errno::PROTONOSUPPORT | Errno::AFNOSUPPORT => NetError::NoSockDiag,
-            e => NetError::Sys("cannot open a sock_diag netlink socket", e),
-        })?;
+        let fd = open_sock_diag()?;
         // Connected to the kernel (port 0), the socket refuses unicasts from
         // other processes' netlink sockets.
         rustix::net::connect(&fd, &SocketAddrNetlink::new(0, 0))
             .map_err(|e| NetError::Sys("cannot connect the netlink socket", e))?;
         Ok(DiagSocket { fd })
+    }
+
+    /// The socket, for ioctls that answer about its namespace
+    /// (interface names).
+    pub fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        use std::os::fd::AsFd;
+        self.fd.as_fd()
     }
 
     /// Sends one framed request.

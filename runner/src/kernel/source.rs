@@ -1,6 +1,7 @@
-//! Where datagrams come from: the kernel, or a capture file written by an
-//! earlier `--dump-raw` run (format in `sockdiag_codec::capture`). The dump
-//! loop talks to a [`Source`] and cannot tell the two apart, so `--decode`
+//! Where datagrams come from: the kernel, through a socket of the network
+//! namespace being listed, or a capture file written by an earlier
+//! `--dump-raw` run (format in `sockdiag_codec::capture`). The dump loop
+//! talks to a [`Source`] and cannot tell the two apart, so `--decode`
 //! prints exactly what the live run printed.
 
 use std::fs::File;
@@ -11,21 +12,25 @@ use std::path::{Path, PathBuf};
 use sockdiag_codec::capture::{self, Capture, Kind, Records};
 use sockdiag_codec::family;
 use sockdiag_codec::format::names;
+use sockdiag_codec::netns::Netns as NetnsInfo;
 use sockdiag_codec::proc::ProcFile;
-use sockdiag_codec::wire::inet;
 use sockdiag_codec::wire::nlmsg::Packet;
 use sockdiag_codec::wire::sock_diag::{self, Request};
+use sockdiag_codec::wire::{inet, inet_legacy};
 
+use crate::kernel::netns::{Netns, NetnsError};
 use crate::kernel::socket::{DiagSocket, NetError};
 
 /// Why a source failed: the kernel, the capture file, a request that
-/// could not be built, or a /proc table that could not be read through.
+/// could not be built, a /proc table that could not be read through, or
+/// the namespace its /proc files are read in.
 #[derive(Debug)]
 pub enum SourceError {
     Kernel(NetError),
     Capture(CaptureError),
     Request(sockdiag_codec::Error),
     Proc { path: PathBuf, error: io::Error },
+    Netns(NetnsError),
 }
 
 /// The read buffer of a /proc table.
@@ -108,6 +113,8 @@ pub enum CaptureErrorKind {
     Extra {
         offset: usize,
     },
+    /// `--decode --all-netns` of a capture with no namespace in it.
+    NoNamespaces,
 }
 
 impl std::fmt::Display for CaptureError {
@@ -149,39 +156,21 @@ impl std::fmt::Display for CaptureError {
                 "record at byte {offset} is more than this run reads \
                  (decode with the options of the --dump-raw run)"
             ),
+            CaptureErrorKind::NoNamespaces => {
+                f.write_str("holds no network namespace (was it made without --all-netns?)")
+            }
         }
     }
 }
 
 enum Origin {
-    Kernel(Kernel),
+    /// The namespace being listed and its socket (none before the first
+    /// namespace is entered).
+    Kernel {
+        socket: Option<DiagSocket>,
+        netns: Netns,
+    },
     Replay(Replay),
-}
-
-/// The kernel's sock_diag socket, opened when first needed: a listing
-/// that reads only /proc never opens one.
-enum Kernel {
-    NotOpened,
-    Open(DiagSocket),
-    /// The kernel has no sock_diag at all; the tables /proc can answer
-    /// still list.
-    NoSockDiag,
-}
-
-impl Kernel {
-    fn socket(&mut self) -> Result<&DiagSocket, SourceError> {
-        if let Kernel::NotOpened = self {
-            *self = match DiagSocket::open() {
-                Ok(socket) => Kernel::Open(socket),
-                Err(NetError::NoSockDiag) => Kernel::NoSockDiag,
-                Err(e) => return Err(SourceError::Kernel(e)),
-            };
-        }
-        match self {
-            Kernel::Open(socket) => Ok(socket),
-            _ => Err(SourceError::Kernel(NetError::NoSockDiag)),
-        }
-    }
 }
 
 /// The datagram source of one run, optionally recording what passes.
@@ -196,6 +185,8 @@ struct Replay {
     path: PathBuf,
     records: Peekable<Records<'static>>,
     requests: usize,
+    /// Its namespace records, in order (an `--all-netns` run's).
+    namespaces: Vec<NetnsInfo<'static>>,
 }
 
 /// A capture file being written (`--dump-raw`).
@@ -279,12 +270,18 @@ impl Recorder {
     }
 }
 
-/// A request in words: "tcp IPv6 dump", "unix dump", ...
+/// A request in words: "a tcp IPv6 dump of states 0x...", "a unix dump", ...
 fn describe(request: &[u8]) -> String {
     let Ok(packet) = Packet::new_checked(request) else {
         return "a malformed request".into();
     };
     let payload = packet.payload();
+    if packet.msg_type() == inet_legacy::TCPDIAG_GETSOCK {
+        return match inet_legacy::ReqRepr::parse(payload, packet.flags()) {
+            Ok(r) => format!("a tcp dump of both IP families of states {:#x}", r.states),
+            Err(_) => "a tcp dump of both IP families".into(),
+        };
+    }
     match payload.first().copied() {
         Some(family::UNIX) => "a unix dump".into(),
         Some(f @ (family::INET | family::INET6)) => {
@@ -312,19 +309,28 @@ impl Replay {
             .map_err(|e| file_error(path, CaptureErrorKind::Format(e)))?;
         // Find a bad record before printing anything.
         let mut check = cap.records();
+        let mut namespaces = Vec::new();
         while let Some(r) = check.next() {
-            if let Err(error) = r {
-                let offset = check.offset();
-                return Err(file_error(
-                    path,
-                    CaptureErrorKind::BadRecord { offset, error },
-                ));
+            let namespace = r.and_then(|r| match r.kind {
+                Kind::Netns => NetnsInfo::parse(r.data).map(Some),
+                _ => Ok(None),
+            });
+            match namespace {
+                Ok(found) => namespaces.extend(found),
+                Err(error) => {
+                    let offset = check.offset();
+                    return Err(file_error(
+                        path,
+                        CaptureErrorKind::BadRecord { offset, error },
+                    ));
+                }
             }
         }
         Ok(Replay {
             path: path.to_owned(),
             records: cap.records().peekable(),
             requests: 0,
+            namespaces,
         })
     }
 
@@ -345,13 +351,25 @@ impl Replay {
     }
 }
 
+/// `request` framed with sequence number `seq`.
+fn frame<R: Request>(request: &R, seq: u32) -> Result<Vec<u8>, SourceError> {
+    // Room for a request with the largest filter program.
+    let mut buf = [0u8; 4096];
+    let len = sock_diag::emit_request(&mut buf, seq, request).map_err(SourceError::Request)?;
+    Ok(buf[..len].to_vec())
+}
+
 impl Source {
-    /// The kernel (its socket is opened when first used), or the file of
+    /// The kernel (asked through the socket [`Source::use_socket`] hands
+    /// over, one namespace at a time; none: no sock_diag), or the file of
     /// `--decode`; recording to `--dump-raw`.
     pub fn open(decode: Option<&Path>, dump_raw: Option<&Path>) -> Result<Source, SourceError> {
         let origin = match decode {
             Some(path) => Origin::Replay(Replay::open(path)?),
-            None => Origin::Kernel(Kernel::NotOpened),
+            None => Origin::Kernel {
+                socket: None,
+                netns: Netns::own(),
+            },
         };
         let recorder = dump_raw.map(Recorder::create).transpose()?;
         Ok(Source {
@@ -361,17 +379,107 @@ impl Source {
         })
     }
 
+    /// The kernel of namespace `netns`, asked through a socket opened
+    /// inside it (the modes over time, which record nothing).
+    pub fn kernel(netns: Netns) -> Result<Source, SourceError> {
+        let socket = netns
+            .within(DiagSocket::open)
+            .map_err(SourceError::Netns)?
+            .map_err(SourceError::Kernel)?;
+        Ok(Source {
+            origin: Origin::Kernel {
+                socket: Some(socket),
+                netns,
+            },
+            recorder: None,
+            seq: 0,
+        })
+    }
+
+    /// From now on, asks the kernel through `socket`, opened in `netns`,
+    /// whose /proc files the raw fallback then reads. A replay has no use
+    /// for either.
+    pub fn use_socket(&mut self, socket: Option<DiagSocket>, netns: Netns) {
+        if let Origin::Kernel { .. } = self.origin {
+            self.origin = Origin::Kernel { socket, netns };
+        }
+    }
+
+    /// The namespaces an `--all-netns` capture holds, in order; an error
+    /// when it holds none. Empty when not replaying.
+    pub fn replayed_namespaces(&self) -> Result<&[NetnsInfo<'static>], CaptureError> {
+        match &self.origin {
+            Origin::Replay(r) if r.namespaces.is_empty() => {
+                Err(file_error(&r.path, CaptureErrorKind::NoNamespaces))
+            }
+            Origin::Replay(r) => Ok(&r.namespaces),
+            Origin::Kernel { .. } => Ok(&[]),
+        }
+    }
+
+    /// Starts namespace `ns`'s part of an `--all-netns` run: recorded
+    /// before its requests, and read back in its place by a replay.
+    pub fn begin_namespace(&mut self, ns: &NetnsInfo<'_>) -> Result<(), SourceError> {
+        if let Origin::Replay(replay) = &mut self.origin {
+            replay.next(Kind::Netns)?;
+        }
+        if let Some(r) = &mut self.recorder {
+            let mut data = vec![0u8; ns.buffer_len()];
+            ns.emit(&mut data)
+                .map_err(|e| file_error(&r.path, CaptureErrorKind::Format(e)))?;
+            r.record(Kind::Netns, &data)?;
+        }
+        Ok(())
+    }
+
     /// Sends one request (a replay checks it is the one recorded) and
     /// returns its sequence number; replies carry it.
     pub fn send<R: Request>(&mut self, request: &R) -> Result<u32, SourceError> {
-        self.seq = self.seq.wrapping_add(1);
-        // Room for a request with the largest filter program.
-        let mut buf = [0u8; 4096];
-        let len =
-            sock_diag::emit_request(&mut buf, self.seq, request).map_err(SourceError::Request)?;
-        let bytes = &buf[..len];
+        self.send_as(request, self.seq.wrapping_add(1))
+    }
+
+    /// Sends one request with sequence number `seq` (`-D` uses ss's, so its
+    /// file carries what ss's would).
+    pub fn send_as<R: Request>(&mut self, request: &R, seq: u32) -> Result<u32, SourceError> {
+        let bytes = frame(request, seq)?;
+        self.send_bytes(seq, &bytes)?;
+        Ok(seq)
+    }
+
+    /// Sends a request whose question can also be asked another way,
+    /// starting with `instead` (both IP families in one walk, or one
+    /// request per family). As [`Source::send`], but a replayed capture
+    /// that holds `instead` in its place, recorded by a sockdiag that
+    /// asked that way, gives `None` and sends nothing: the run then asks
+    /// that way too.
+    pub fn offer<R: Request, I: Request>(
+        &mut self,
+        request: &R,
+        instead: &I,
+    ) -> Result<Option<u32>, SourceError> {
+        let seq = self.seq.wrapping_add(1);
+        let bytes = frame(request, seq)?;
+        let other = frame(instead, seq)?;
+        if let Origin::Replay(replay) = &mut self.origin {
+            let recorded = match replay.records.peek() {
+                Some(Ok(r)) if r.kind == Kind::Request => r.data,
+                _ => &[],
+            };
+            if recorded == &other[..] {
+                return Ok(None);
+            }
+        }
+        self.send_bytes(seq, &bytes)?;
+        Ok(Some(seq))
+    }
+
+    fn send_bytes(&mut self, seq: u32, bytes: &[u8]) -> Result<(), SourceError> {
         match &mut self.origin {
-            Origin::Kernel(kernel) => kernel.socket()?.send(bytes).map_err(SourceError::Kernel)?,
+            Origin::Kernel { socket, .. } => socket
+                .as_ref()
+                .ok_or(SourceError::Kernel(NetError::NoSocket))?
+                .send(bytes)
+                .map_err(SourceError::Kernel)?,
             Origin::Replay(replay) => {
                 replay.requests += 1;
                 let recorded = replay.next(Kind::Request)?;
@@ -388,13 +496,18 @@ impl Source {
         if let Some(r) = &mut self.recorder {
             r.record(Kind::Request, bytes)?;
         }
-        Ok(self.seq)
+        self.seq = seq;
+        Ok(())
     }
 
     /// The next datagram answering the last request.
     pub fn recv<'b>(&mut self, buf: &'b mut [u8]) -> Result<&'b [u8], SourceError> {
         let datagram: &'b [u8] = match &mut self.origin {
-            Origin::Kernel(kernel) => kernel.socket()?.recv(buf).map_err(SourceError::Kernel)?,
+            Origin::Kernel { socket, .. } => socket
+                .as_ref()
+                .ok_or(SourceError::Kernel(NetError::NoSocket))?
+                .recv(buf)
+                .map_err(SourceError::Kernel)?,
             Origin::Replay(replay) => replay.next(Kind::Datagram)?,
         };
         if let Some(r) = &mut self.recorder {
@@ -408,18 +521,23 @@ impl Source {
         matches!(self.origin, Origin::Replay(_))
     }
 
-    /// False when the kernel has no sock_diag: every table must come from
-    /// /proc. Opens the socket if it is not open yet. A replay answers as
-    /// the run it replays did: a table comes from /proc when its text is
-    /// the next record (see [`Source::proc_is_next`]).
-    pub fn has_sock_diag(&mut self) -> Result<bool, SourceError> {
-        match &mut self.origin {
-            Origin::Kernel(kernel) => match kernel.socket() {
-                Ok(_) => Ok(true),
-                Err(SourceError::Kernel(NetError::NoSockDiag)) => Ok(false),
-                Err(e) => Err(e),
-            },
-            Origin::Replay(_) => Ok(true),
+    /// False when the kernel has no sock_diag (no socket could be opened
+    /// in the namespace listed): every table must come from /proc. A
+    /// replay answers as the run it replays did: a table comes from /proc
+    /// when its text is the next record (see [`Source::proc_is_next`]).
+    pub fn has_sock_diag(&self) -> bool {
+        match &self.origin {
+            Origin::Kernel { socket, .. } => socket.is_some(),
+            Origin::Replay(_) => true,
+        }
+    }
+
+    /// The namespace's /proc net directory, where its tables are read
+    /// unless ss's variables say otherwise.
+    pub fn proc_net(&self) -> &'static str {
+        match &self.origin {
+            Origin::Kernel { netns, .. } => netns.proc_net(),
+            Origin::Replay(_) => "/proc/net",
         }
     }
 
@@ -431,16 +549,17 @@ impl Source {
                 replay.records.peek(),
                 Some(Ok(r)) if r.kind == Kind::for_proc(file)
             ),
-            Origin::Kernel(_) => false,
+            Origin::Kernel { .. } => false,
         }
     }
 
-    /// Streams the lines of the /proc table `file`, read at `path` (or,
-    /// replaying, from the capture), to `each` with their numbers from 1,
-    /// without their newlines; recording, the text goes into the capture
-    /// as it is read. Memory stays at one buffer and one line however long
-    /// the file. `Ok(Err(why))` when there is no such file (or the capture
-    /// holds none here), before anything was read.
+    /// Streams the lines of the /proc table `file`, read at `path` inside
+    /// the namespace listed (or, replaying, from the capture), to `each`
+    /// with their numbers from 1, without their newlines; recording, the
+    /// text goes into the capture as it is read. Memory stays at one
+    /// buffer and one line however long the file. `Ok(Err(why))` when
+    /// there is no such file (or the capture holds none here), before
+    /// anything was read.
     pub fn proc_lines<E: From<SourceError>>(
         &mut self,
         file: ProcFile,
@@ -449,10 +568,17 @@ impl Source {
     ) -> Result<Result<(), io::Error>, E> {
         let kind = Kind::for_proc(file);
         let reader: Box<dyn BufRead> = match &mut self.origin {
-            Origin::Kernel(_) => match File::open(path) {
-                Ok(f) => Box::new(BufReader::with_capacity(PROC_BUF, f)),
-                Err(e) => return Ok(Err(e)),
-            },
+            Origin::Kernel { netns, .. } => {
+                // Opened inside the namespace: /proc/thread-self/net is
+                // the thread's, and the file stays that namespace's.
+                let opened = netns
+                    .within(|| File::open(path))
+                    .map_err(SourceError::Netns)?;
+                match opened {
+                    Ok(f) => Box::new(BufReader::with_capacity(PROC_BUF, f)),
+                    Err(e) => return Ok(Err(e)),
+                }
+            }
             Origin::Replay(replay) => match replay.records.peek() {
                 Some(Ok(r)) if r.kind == kind => {
                     Box::new(replay.next(kind).map_err(SourceError::from)?)

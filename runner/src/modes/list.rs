@@ -1,123 +1,454 @@
 //! The ss listing: the summary if asked, then every selected table dumped
 //! in ss's order, each record printed as it is decoded; a table the kernel
-//! cannot dump is one line on stderr while the others still print.
+//! cannot dump is one line on stderr while the others still print. With
+//! `-N` the tables are another namespace's; with `--all-netns` every
+//! namespace's in turn, each row led by its namespace.
 
+use std::cell::RefCell;
 use std::io;
 use std::path::PathBuf;
 
 use sockdiag_codec::filter::bytecode::{self, CompileError};
+use sockdiag_codec::filter::expr::Expr;
+use sockdiag_codec::format::netns::Cell;
+use sockdiag_codec::netns::Netns as NetnsInfo;
+use sockdiag_codec::proc::sockstat::Summary;
 use sockdiag_codec::wire::conversation::Outcome;
+use sockdiag_codec::wire::datagram::Body;
 
 use crate::cli::Options;
 use crate::error::Error;
-use crate::kernel::dump::dump;
-use crate::kernel::socket::NetError;
-use crate::kernel::socket::RECV_BUF;
+use crate::host::ifnames::IfNames;
+use crate::host::pods::{PodInfo, Pods};
+use crate::host::services::{ephemeral_range, NetnsResolver};
+use crate::kernel::diag_file;
+use crate::kernel::dump::{dump, replies};
+use crate::kernel::netns::{self, Netns, NetnsError, Scope};
+use crate::kernel::socket::{DiagSocket, NetError, RECV_BUF};
 use crate::kernel::source::Source;
-use crate::output::printer::Printer;
+use crate::modes::kill::{Closed, Killer};
+use crate::output::printer::{Namespace, Printer};
 use crate::output::summary;
 use crate::tables::explain::explain;
-use crate::tables::proc::{self, Listed, ProcEnv, Why};
-use crate::tables::{Query, Table};
+use crate::tables::proc::{self, ProcEnv, ProcListing, Why};
+use crate::tables::{Query, RecordKind, Table};
 
+const EPERM: i32 = 1;
 const ENOENT: i32 = 2;
+
+/// One namespace of the listing: the way in (none for a replayed one) and
+/// what `--all-netns` calls it.
+struct Listed<'a> {
+    netns: Option<&'a Netns>,
+    info: NetnsInfo<'a>,
+    cell: String,
+}
+
+/// What is opened inside a namespace before its tables are dumped.
+struct Inside {
+    /// None when the kernel has no sock_diag: the tables come from /proc.
+    socket: Option<DiagSocket>,
+    ephemeral: (u16, u16),
+}
+
+fn open_inside() -> Result<Inside, NetError> {
+    Ok(Inside {
+        socket: match DiagSocket::open() {
+            Ok(socket) => Some(socket),
+            Err(NetError::NoSockDiag) => None,
+            Err(e) => return Err(e),
+        },
+        ephemeral: ephemeral_range(),
+    })
+}
+
+/// Prints a line on stderr after what stdout holds so far.
+fn say<W: io::Write>(printer: &mut Printer<'_, W>, line: &str) -> Result<(), Error> {
+    printer.flush()?;
+    eprintln!("sockdiag: {line}");
+    Ok(())
+}
 
 /// Runs the listing `opts` asks for. `Ok(false)`: something was missing
 /// (said on stderr), the rest printed.
 pub fn run(opts: &Options) -> Result<bool, Error> {
-    if opts.summary {
-        let mut text = String::new();
-        // Writing into a String cannot fail.
-        let _ = summary::read()?.write(&mut text);
-        print!("{text}");
-        if opts.summary_only {
-            return Ok(true);
+    let all = opts.netns == Scope::All;
+    let mut src = Source::open(opts.decode.as_deref(), opts.dump_raw.as_deref())?;
+    let replaying = opts.decode.is_some();
+    let mut selected = match replaying {
+        true => netns::Selected::default(),
+        false => netns::select(&opts.netns)?,
+    };
+    let mut all_ok = true;
+    let mut problems: Vec<String> = selected.errors.iter().map(|e| e.to_string()).collect();
+    // Without CAP_SYS_ADMIN no other namespace can be entered: one line
+    // says so instead of one per namespace.
+    if all && !replaying && !netns::may_enter_others() {
+        let others = selected.namespaces.len() - 1;
+        selected.namespaces.truncate(1);
+        problems.push(format!(
+            "--all-netns: listing only this process's network namespace; entering the \
+             {others} other(s) found needs CAP_SYS_ADMIN (run as root)"
+        ));
+    }
+    let pods: Vec<PodInfo> = {
+        let mut pods = Pods::default();
+        let wanted = all && !replaying;
+        selected
+            .namespaces
+            .iter()
+            .map(|ns| match ns.pid {
+                Some(pid) if wanted => pods.of_process(pid),
+                _ => PodInfo::default(),
+            })
+            .collect()
+    };
+    let replayed = match (all, replaying) {
+        (true, true) => src.replayed_namespaces().map_err(Error::Capture)?.to_vec(),
+        _ => Vec::new(),
+    };
+    let listed: Vec<Listed<'_>> = match replaying {
+        true if all => replayed.iter().map(|&info| listed(None, info)).collect(),
+        true => vec![listed(None, NetnsInfo::default())],
+        false => selected
+            .namespaces
+            .iter()
+            .zip(&pods)
+            .map(|(ns, pod)| {
+                let info = NetnsInfo {
+                    inode: ns.inode,
+                    name: ns.name.as_deref(),
+                    pid: ns.pid,
+                    pod: pod.view(),
+                };
+                listed(Some(ns), info)
+            })
+            .collect(),
+    };
+
+    let mut printer = Printer::new(io::stdout().lock(), opts, all);
+    for line in problems.drain(..) {
+        say(&mut printer, &line)?;
+        all_ok = false;
+    }
+    let mut unreachable = vec![false; listed.len()];
+    if opts.summary && replaying {
+        // A capture holds no counters: the summary is this machine's.
+        print_summary(summary::read("/proc/net")?, None);
+    } else if opts.summary {
+        for (at, ns) in listed.iter().enumerate() {
+            let read = match ns.netns {
+                Some(n) => n.within(|| summary::read(n.proc_net())),
+                None => continue,
+            };
+            let summary = match read {
+                Ok(s) => s?,
+                Err(e) => {
+                    unreachable[at] = true;
+                    all_ok &= skip(&mut printer, e)?;
+                    continue;
+                }
+            };
+            print_summary(summary, all.then_some(ns.cell.as_str()));
         }
     }
-    let mut src = Source::open(opts.decode.as_deref(), opts.dump_raw.as_deref())?;
+    if opts.summary_only {
+        return Ok(all_ok);
+    }
+
     let mut buf = vec![0u8; RECV_BUF];
-    let mut printer = Printer::new(io::stdout().lock(), opts);
-    printer.header()?;
-    // The kernel runs the filter; an expression it cannot run at all (a
-    // unix pattern, which leaves the unix table alone listed) is left to
-    // the user-space test. Any other failure would silently run the
-    // listing unfiltered in the kernel: it is an error.
-    let mut program = [0u8; bytecode::MAX_PROGRAM_LEN];
-    let len = match bytecode::compile(&opts.filter, &mut program) {
-        Ok(len) => len,
-        Err(CompileError::UserSpaceOnly) => 0,
-        Err(e) => return Err(Error::FilterTooLarge(e)),
-    };
+    // The header comes with the first namespace that opens: a run whose
+    // one namespace cannot be entered prints only why.
+    let mut header = false;
+    let program = compile(&opts.filter)?;
     let families = opts.families();
-    let query = Query {
+    let mut reported: Vec<String> = Vec::new();
+    // Interface names of the filter that no namespace has so far.
+    let mut unknown_everywhere: Option<Vec<String>> = None;
+    // -K: a socket of the namespace listed, to close its sockets with.
+    let mut killer: Option<Killer> = None;
+    let mut left_open: Vec<(u32, usize)> = Vec::new();
+    for (at, ns) in listed.iter().enumerate() {
+        if unreachable[at] {
+            continue;
+        }
+        let mut namespace = Namespace {
+            label: all.then_some((&ns.info, ns.cell.as_str())),
+            ifnames: IfNames::default(),
+            ephemeral: (0, 0),
+            filter: None,
+        };
+        if ns.netns.is_none() {
+            // A replay's: this machine's.
+            namespace.ephemeral = ephemeral_range();
+        }
+        if let Some(handle) = ns.netns {
+            let inside = match handle.within(open_inside) {
+                Ok(inside) => inside?,
+                Err(e) => {
+                    all_ok &= skip(&mut printer, e)?;
+                    continue;
+                }
+            };
+            if let Some(Ok(fd)) = inside
+                .socket
+                .as_ref()
+                .map(|s| s.as_fd().try_clone_to_owned())
+            {
+                namespace.ifnames = IfNames::of_socket(fd);
+            }
+            namespace.ephemeral = inside.ephemeral;
+            // Without sock_diag (every table from /proc) the filter's
+            // interface names are looked up where sockdiag runs.
+            let socket = inside.socket.as_ref().filter(|_| opts.netns != Scope::Own);
+            if let (Some(socket), false) = (socket, opts.filter.is_empty()) {
+                let sys = opts.resolver();
+                let resolver = NetnsResolver {
+                    sys: &sys,
+                    socket: socket.as_fd(),
+                    unknown: RefCell::new(Vec::new()),
+                };
+                let filter = opts.filter_in(&resolver).map_err(Error::Filter)?;
+                let unknown = resolver.unknown.into_inner();
+                // One namespace: an interface it lacks is an error, as ss
+                // says for its own. Every namespace: an error when none has
+                // it.
+                if let (false, Some(name)) = (all, unknown.first()) {
+                    let line = format!(
+                        "netns {}: filter: no interface named '{name}' in this namespace",
+                        handle.who
+                    );
+                    say(&mut printer, &line)?;
+                    return Ok(false);
+                }
+                match &mut unknown_everywhere {
+                    Some(before) => before.retain(|name| unknown.contains(name)),
+                    None => unknown_everywhere = Some(unknown),
+                }
+                namespace.filter = Some(filter);
+            }
+            src.use_socket(inside.socket, handle.try_clone()?);
+        }
+        if opts.kill {
+            let opened = match ns.netns {
+                Some(handle) => match handle.within(Killer::open) {
+                    Ok(opened) => opened?,
+                    Err(e) => {
+                        all_ok &= skip(&mut printer, e)?;
+                        continue;
+                    }
+                },
+                None => Killer::open()?,
+            };
+            if let Some(done) = killer.replace(opened) {
+                add_left_open(&mut left_open, &done.left_open);
+            }
+        }
+        if all {
+            src.begin_namespace(&ns.info)?;
+        }
+        if !header {
+            printer.header()?;
+            header = true;
+        }
+        let namespace_program;
+        let bytecode = match &namespace.filter {
+            Some(filter) => {
+                namespace_program = compile(filter)?;
+                namespace_program.as_slice()
+            }
+            None => program.as_slice(),
+        };
+        printer.enter(namespace);
+        let query = query(opts, bytecode, &families);
+        let env = ProcEnv::from_env();
+        for &table in &opts.tables {
+            let listed = list_table(
+                &mut src,
+                &mut buf,
+                &mut printer,
+                table,
+                &query,
+                &env,
+                killer.as_mut(),
+            );
+            // What was listed (and, with -K, closed) is printed even when
+            // a table failed.
+            let end = match listed {
+                Ok(end) => end,
+                Err(e) => {
+                    printer.close()?;
+                    printer.flush()?;
+                    return Err(e);
+                }
+            };
+            let named = opts.selection.explicit(table);
+            let msg = match end {
+                TableEnd::Dumped(outcome) => {
+                    if table.missing_is_silent(named, &outcome) {
+                        continue;
+                    }
+                    // -K reads no /proc: a socket found there cannot be
+                    // closed.
+                    if opts.kill && !named && missing(table, &outcome).is_some() {
+                        continue;
+                    }
+                    let Some(mut msg) = explain(table, &outcome) else {
+                        continue;
+                    };
+                    let eperm = matches!(outcome, Outcome::Refused(EPERM) | Outcome::Failed(EPERM));
+                    if eperm && table.is_inet() && opts.bpf_maps.is_some() {
+                        msg.push_str(
+                            ": the sockets' BPF storage (--bpf-maps, --bpf-map-id) \
+                             is shown only to CAP_BPF or CAP_SYS_ADMIN",
+                        );
+                    }
+                    all_ok = false;
+                    // A missing module is missing in every namespace: said
+                    // once.
+                    match (all, is_enoent(&outcome)) {
+                        (true, false) => format!("netns {}: {msg}", ns.cell),
+                        _ => msg,
+                    }
+                }
+                // The fallback answered: a note (once), and the run still
+                // succeeds.
+                TableEnd::FromProc { why, read } => match proc::note(table, why, &read, &query) {
+                    Some(note) => note,
+                    None => continue,
+                },
+                TableEnd::NoSockDiag => {
+                    // As with a missing module, what was not asked for by
+                    // name is not worth a word.
+                    if table.missing_is_silent(named, &Outcome::Failed(ENOENT)) {
+                        continue;
+                    }
+                    all_ok = false;
+                    format!("{}: {}", table.name(), NetError::NoSockDiag)
+                }
+                TableEnd::Unreadable { why, path, error } => {
+                    all_ok = false;
+                    let missing = match why {
+                        Why::Missing(_) | Why::NoSockDiag => "the kernel cannot dump it, and ",
+                        Why::Variable(_) | Why::Recorded => "",
+                    };
+                    format!(
+                        "{}: {missing}{} cannot be read: {error}",
+                        table.name(),
+                        path.display()
+                    )
+                }
+            };
+            if !reported.contains(&msg) {
+                say(&mut printer, &msg)?;
+                reported.push(msg);
+            }
+        }
+    }
+    printer.close()?;
+    printer.flush()?;
+    if let Some(done) = killer {
+        add_left_open(&mut left_open, &done.left_open);
+    }
+    for (protocol, n) in left_open {
+        let name = sockdiag_codec::format::names::inet_netid(protocol);
+        eprintln!(
+            "sockdiag: -K: {n} {name} socket{} left open: the kernel cannot close {name} sockets",
+            if n == 1 { "" } else { "s" }
+        );
+        all_ok = false;
+    }
+    src.finish()?;
+    if let Some(name) = unknown_everywhere.and_then(|u| u.into_iter().next()) {
+        eprintln!("sockdiag: filter: no network namespace has an interface named '{name}'");
+        all_ok = false;
+    }
+    Ok(all_ok)
+}
+
+/// Prints `-s`'s summary, after a `Netns: CELL` line when every namespace
+/// is listed.
+fn print_summary(summary: Summary, cell: Option<&str>) {
+    let mut text = String::new();
+    if let Some(cell) = cell {
+        text = format!("Netns: {cell}\n");
+    }
+    // Writing into a String cannot fail.
+    let _ = summary.write(&mut text);
+    print!("{text}");
+}
+
+fn listed<'a>(netns: Option<&'a Netns>, info: NetnsInfo<'a>) -> Listed<'a> {
+    Listed {
+        netns,
+        info,
+        cell: Cell(&info).to_string(),
+    }
+}
+
+/// A namespace that could not be entered: one line; `Ok(false)` (the
+/// listing goes on) unless the thread could not come back.
+fn skip<W: io::Write>(printer: &mut Printer<'_, W>, e: NetnsError) -> Result<bool, Error> {
+    if e.is_fatal() {
+        return Err(Error::Netns(e));
+    }
+    say(printer, &e.to_string())?;
+    Ok(false)
+}
+
+/// Counts of sockets -K could not close, by protocol, over namespaces.
+fn add_left_open(total: &mut Vec<(u32, usize)>, more: &[(u32, usize)]) {
+    for &(protocol, n) in more {
+        match total.iter_mut().find(|(p, _)| *p == protocol) {
+            Some((_, sum)) => *sum += n,
+            None => total.push((protocol, n)),
+        }
+    }
+}
+
+/// What every table is asked for: the states, families and extensions of
+/// the command line, and the filter's `bytecode`.
+pub fn query<'a>(opts: &Options, bytecode: &'a [u8], families: &'a [u8]) -> Query<'a> {
+    Query {
         states: opts.states,
-        families: &families,
-        bytecode: &program[..len],
+        families,
+        bytecode,
         extended: opts.extended,
         json: opts.json,
         memory: opts.details.memory,
         info: opts.details.info,
         tos: opts.details.tos,
-    };
-    let env = ProcEnv::from_env();
-    let mut all_ok = true;
-    for &table in &opts.tables {
-        let end = match list_table(&mut src, &mut buf, &mut printer, table, &query, &env) {
-            Ok(end) => end,
-            Err(e) => {
-                // What was printed before the failure stays printed.
-                let _ = printer.flush();
-                return Err(e);
-            }
-        };
-        let line = match end {
-            TableEnd::Dumped(outcome) => {
-                if table.missing_is_silent(opts.selection.explicit(table), &outcome) {
-                    continue;
-                }
-                let line = explain(table, &outcome);
-                all_ok &= line.is_none();
-                line
-            }
-            // The fallback answered: a note, and the run still succeeds.
-            TableEnd::FromProc { why, read } => proc::note(table, why, &read, &query),
-            TableEnd::NoSockDiag => {
-                // As with a missing module, what was not asked for by
-                // name is not worth a word.
-                if table.missing_is_silent(opts.selection.explicit(table), &Outcome::Failed(ENOENT))
-                {
-                    continue;
-                }
-                all_ok = false;
-                Some(format!("{}: {}", table.name(), NetError::NoSockDiag))
-            }
-            TableEnd::Unreadable { why, path, error } => {
-                all_ok = false;
-                let missing = match why {
-                    Why::Missing(_) | Why::NoSockDiag => "the kernel cannot dump it, and ",
-                    Why::Variable(_) | Why::Recorded => "",
-                };
-                Some(format!(
-                    "{}: {missing}{} cannot be read: {error}",
-                    table.name(),
-                    path.display()
-                ))
-            }
-        };
-        if let Some(line) = line {
-            // Keep stdout and stderr in order for a reader of both.
-            printer.flush()?;
-            eprintln!("sockdiag: {line}");
-        }
+        bpf_storages: opts.bpf_maps.is_some(),
     }
-    printer.close()?;
-    src.finish()?;
-    printer.flush()?;
-    Ok(all_ok)
+}
+
+/// The kernel runs the filter; an expression it cannot run at all (a unix
+/// pattern, which leaves the unix table alone listed) is left to the
+/// user-space test. Any other failure would silently run the listing
+/// unfiltered in the kernel: it is an error.
+pub fn compile(filter: &Expr) -> Result<Vec<u8>, Error> {
+    let mut program = vec![0u8; bytecode::MAX_PROGRAM_LEN];
+    let len = match bytecode::compile(filter, &mut program) {
+        Ok(len) => len,
+        Err(CompileError::UserSpaceOnly) => 0,
+        Err(e) => return Err(Error::FilterTooLarge(e)),
+    };
+    program.truncate(len);
+    Ok(program)
+}
+
+/// The filter program the kernel runs for the command line's filter in
+/// the caller's own namespace (empty: none), as [`compile`] makes it.
+pub fn kernel_filter(opts: &Options) -> Result<Vec<u8>, Error> {
+    compile(&opts.filter)
+}
+
+fn is_enoent(outcome: &Outcome) -> bool {
+    matches!(outcome, Outcome::Failed(ENOENT) | Outcome::Refused(ENOENT))
 }
 
 /// How one table's listing ended.
-enum TableEnd {
+pub enum TableEnd {
     /// The kernel answered (or refused) the dump.
     Dumped(Outcome),
     /// /proc answered: these files were read.
@@ -145,7 +476,7 @@ fn proc_first(src: &mut Source, table: Table, env: &ProcEnv) -> Result<Option<Wh
     if let Some(var) = env.forced_by(table) {
         return Ok(Some(Why::Variable(var)));
     }
-    Ok((!src.has_sock_diag()?).then_some(Why::NoSockDiag))
+    Ok((!src.has_sock_diag()).then_some(Why::NoSockDiag))
 }
 
 /// What a failed dump says is missing, when /proc can stand in: the
@@ -162,39 +493,71 @@ fn missing(table: Table, outcome: &Outcome) -> Option<&'static str> {
     }
 }
 
-/// Lists one table: from /proc when it must, else request by request (an
-/// IP table: each family in turn) through the printer; when a dump shows
-/// the module missing, the families not yet listed come from /proc.
-fn list_table<W: io::Write>(
+/// Lists one table through the printer: from an `ss -D` file or /proc
+/// when it must, else both IP families in one walk when the table and the
+/// kernel can, else request by request (an IP table: each family in
+/// turn), stopping at the first request that fails; when a dump shows the
+/// module missing, the families not yet listed come from /proc. With a
+/// `killer` (`-K`), each selected inet socket is closed first, and printed
+/// if it was; it asks per family, and never reads /proc.
+pub fn list_table<W: io::Write>(
     src: &mut Source,
     buf: &mut [u8],
     printer: &mut Printer<'_, W>,
     table: Table,
     query: &Query<'_>,
     env: &ProcEnv,
+    mut killer: Option<&mut Killer>,
 ) -> Result<TableEnd, Error> {
+    printer.begin_table(table);
+    // ss reads the TCP table from an `ss -D` file when TCPDIAG_FILE names
+    // one.
+    if table == Table::Tcp {
+        if let Some(path) = std::env::var_os(diag_file::ENV) {
+            diag_file::list(path.as_ref(), printer)?;
+            return Ok(TableEnd::Dumped(Outcome::Done));
+        }
+    }
     // The states rule the table out: neither the kernel nor /proc is asked.
     if table.requests(query).next().is_none() {
         return Ok(TableEnd::Dumped(Outcome::Done));
     }
     let from_proc = |src: &mut Source, printer: &mut Printer<'_, W>, why, families: &[u8]| {
         Ok(match proc::list(src, printer, table, families, env)? {
-            Listed::Read(read) => TableEnd::FromProc { why, read },
-            Listed::Unreadable(path, error) => TableEnd::Unreadable { why, path, error },
+            ProcListing::Read(read) => TableEnd::FromProc { why, read },
+            ProcListing::Unreadable(path, error) => TableEnd::Unreadable { why, path, error },
         })
     };
-    if let Some(why) = proc_first(src, table, env)? {
-        return from_proc(src, printer, why, query.families);
+    if killer.is_none() {
+        if let Some(why) = proc_first(src, table, env)? {
+            return from_proc(src, printer, why, query.families);
+        }
     }
-    if !src.has_sock_diag()? {
+    if !src.has_sock_diag() {
         return Ok(TableEnd::NoSockDiag);
+    }
+    if killer.is_none() {
+        if let Some(outcome) = list_in_one_walk(src, buf, printer, table, query)? {
+            return Ok(TableEnd::Dumped(outcome));
+        }
     }
     for (at, request) in table.requests(query).enumerate() {
         let family = request.family();
         let outcome = dump(src, buf, &request, family, |body| {
-            printer.record(table.kind(), family, body)
+            match (killer.as_deref_mut(), table.kind(), body) {
+                (Some(k), RecordKind::Inet { protocol }, Body::Inet(rec))
+                    if rec.family == family =>
+                {
+                    if printer.selects_inet(rec) && k.close(rec, protocol)? == Closed::Yes {
+                        printer.print_inet(Some(protocol), rec)?;
+                    }
+                    Ok(())
+                }
+                (_, kind, body) => printer.record(kind, family, body),
+            }
         })?;
-        if let Some(missing) = missing(table, &outcome) {
+        // Not with -K: sockets read from /proc cannot be closed.
+        if let Some(missing) = missing(table, &outcome).filter(|_| killer.is_none()) {
             let rest = query.families.get(at..).unwrap_or_default();
             return from_proc(src, printer, Why::Missing(missing), rest);
         }
@@ -203,4 +566,36 @@ fn list_table<W: io::Write>(
         }
     }
     Ok(TableEnd::Dumped(Outcome::Done))
+}
+
+/// Dumps both IP families of the table with one request, when it has one;
+/// `None` when the per-family requests must ask instead: the table has no
+/// such request, a capture being decoded asked per family, or the reply
+/// failed before any record. A kernel without the legacy request refuses
+/// it (EINVAL, or EOPNOTSUPP without the compat handler); any other failure
+/// is left to the per-family requests too, so that what is said about it
+/// stays the same as without this request.
+fn list_in_one_walk<W: io::Write>(
+    src: &mut Source,
+    buf: &mut [u8],
+    printer: &mut Printer<'_, W>,
+    table: Table,
+    query: &Query<'_>,
+) -> Result<Option<Outcome>, Error> {
+    let (Some(request), Some(first)) = (table.one_walk(query), table.requests(query).next()) else {
+        return Ok(None);
+    };
+    let Some(seq) = src.offer(&request, &first)? else {
+        return Ok(None);
+    };
+    let family = request.family();
+    let mut records = 0usize;
+    let outcome = replies(src, buf, seq, family, |body| {
+        records += 1;
+        printer.record(table.kind(), family, body)
+    })?;
+    if outcome != Outcome::Done && records == 0 {
+        return Ok(None);
+    }
+    Ok(Some(outcome))
 }

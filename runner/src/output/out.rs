@@ -4,6 +4,8 @@
 use std::fmt;
 use std::io::{self, Write};
 
+use sockdiag_codec::format::columns::{copy_small, RowOut};
+
 use crate::error::Error;
 
 /// Buffered stdout behind `fmt::Write`. Records are formatted into a
@@ -21,54 +23,45 @@ pub struct Out<W: Write> {
 /// Bytes gathered before a write to stdout.
 const OUT_CHUNK: usize = 64 * 1024;
 
-/// Copies a short piece with fixed-size moves (two overlapping ones cover
-/// any length in a range): a memcpy call per piece costs more than the
-/// copy, with musl's memcpy above all.
-#[inline]
-fn copy_small(dst: &mut [u8], src: &[u8]) {
-    let n = src.len();
-    match n {
-        0 => {}
-        1..=3 => {
-            dst[0] = src[0];
-            dst[n / 2] = src[n / 2];
-            dst[n - 1] = src[n - 1];
-        }
-        4..=7 => {
-            dst[..4].copy_from_slice(&src[..4]);
-            dst[n - 4..n].copy_from_slice(&src[n - 4..]);
-        }
-        8..=16 => {
-            dst[..8].copy_from_slice(&src[..8]);
-            dst[n - 8..n].copy_from_slice(&src[n - 8..]);
-        }
-        _ => dst[..n].copy_from_slice(src),
-    }
-}
-
+// The writers below are forced inline on x86-64, where it pays on the
+// hot path and the binary has room; elsewhere the compiler decides, as
+// forcing them costs s390x the budget (.cargo/config.toml).
 impl<W: Write> fmt::Write for Out<W> {
     // Inlined where the codec calls it directly with a literal or a
     // number's digits: most pieces of a line.
-    #[inline]
+    #[cfg_attr(target_arch = "x86_64", inline(always))]
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        let bytes = s.as_bytes();
-        if bytes.len() > self.buf.len() - self.len {
-            // A record longer than what is left: send what is gathered,
-            // and a piece longer than the buffer directly.
-            self.drain().map_err(|e| {
-                self.error = Some(e);
-                fmt::Error
-            })?;
-            if bytes.len() > self.buf.len() {
-                return self.inner.write_all(bytes).map_err(|e| {
-                    self.error = Some(e);
-                    fmt::Error
-                });
+        self.write_bytes(s.as_bytes())
+    }
+
+    // The default goes through `encode_utf8` and `write_str`; the codec
+    // writes separators and digits a char at a time, an ASCII byte each.
+    #[cfg_attr(target_arch = "x86_64", inline(always))]
+    fn write_char(&mut self, c: char) -> fmt::Result {
+        match (u8::try_from(c), self.buf.get_mut(self.len)) {
+            (Ok(byte), Some(slot)) if byte.is_ascii() => {
+                *slot = byte;
+                self.len += 1;
+                Ok(())
             }
+            _ => self.write_through(c.encode_utf8(&mut [0; 4]).as_bytes()),
         }
-        copy_small(&mut self.buf[self.len..], bytes);
-        self.len += bytes.len();
-        Ok(())
+    }
+}
+
+impl<W: Write> RowOut for Out<W> {
+    // The fast path inlined; the rare full buffer is out of line.
+    #[cfg_attr(target_arch = "x86_64", inline(always))]
+    fn write_bytes(&mut self, bytes: &[u8]) -> fmt::Result {
+        let end = self.len + bytes.len();
+        match self.buf.get_mut(self.len..end) {
+            Some(dst) => {
+                copy_small(dst, bytes);
+                self.len = end;
+                Ok(())
+            }
+            None => self.write_through(bytes),
+        }
     }
 }
 
@@ -99,6 +92,26 @@ impl<W: Write> Out<W> {
         Ok(())
     }
 
+    /// A piece longer than what is left of the buffer: sends what is
+    /// gathered, and a piece longer than the buffer directly.
+    #[cold]
+    #[inline(never)]
+    fn write_through(&mut self, bytes: &[u8]) -> fmt::Result {
+        let r = self.drain().and_then(|()| {
+            if bytes.len() > self.buf.len() {
+                self.inner.write_all(bytes)
+            } else {
+                self.buf[..bytes.len()].copy_from_slice(bytes);
+                self.len = bytes.len();
+                Ok(())
+            }
+        });
+        r.map_err(|e| {
+            self.error = Some(e);
+            fmt::Error
+        })
+    }
+
     fn drain(&mut self) -> io::Result<()> {
         let n = std::mem::take(&mut self.len);
         self.inner.write_all(&self.buf[..n])
@@ -114,6 +127,28 @@ impl<W: Write> Out<W> {
 mod tests {
     use super::*;
     use std::fmt::Write as _;
+
+    /// Chars, ASCII or not, arrive whole and in order, also when the
+    /// buffer is full.
+    #[test]
+    fn chars_arrive_in_order() {
+        let mut out = Out::new(Vec::new());
+        let mut want = String::new();
+        for (i, c) in "ab\u{e9}\u{1f600}z"
+            .chars()
+            .cycle()
+            .take(200_000)
+            .enumerate()
+        {
+            out.write_char(c).unwrap();
+            want.push(c);
+            if i % 1000 == 0 {
+                assert!(out.check(Ok(())).is_ok());
+            }
+        }
+        assert!(out.flush().is_ok());
+        assert_eq!(String::from_utf8(out.inner).unwrap(), want);
+    }
 
     /// Every piece length, across the chunk boundary and beyond the
     /// buffer, arrives whole and in order.

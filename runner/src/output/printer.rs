@@ -1,45 +1,50 @@
 //! The printer: every decoded record passes the user-space filter (the
 //! states, the expression, the unix and packet types), then gets the names
 //! only the host knows (interfaces, cgroups, processes) and is written as
-//! a text line or a JSON object, as it arrives.
+//! a text line or a JSON object, as it arrives. With `--all-netns` each
+//! line starts with its namespace's cell and each object names it.
 
+use std::fmt;
 use std::io::Write;
 
+use sockdiag_codec::filter::expr::Expr;
 use sockdiag_codec::filter::socket::Entry;
-use sockdiag_codec::format::columns::{write_header, Layout};
+use sockdiag_codec::format::columns::{Cells, Column, Layout};
 use sockdiag_codec::format::json::JsonArray;
 use sockdiag_codec::format::line::Line;
 use sockdiag_codec::format::text;
-use sockdiag_codec::proc::inet::{ProcInet, Table as ProcLayout};
-use sockdiag_codec::proc::netlink::ProcNetlink;
-use sockdiag_codec::proc::packet::ProcPacket;
-use sockdiag_codec::proc::unix::ProcUnix;
+use sockdiag_codec::netns::Netns as NetnsInfo;
 use sockdiag_codec::wire::datagram::Body;
-use sockdiag_codec::wire::inet::InetRecord;
+use sockdiag_codec::wire::inet::{self, InetRecord, TcpState};
 use sockdiag_codec::wire::netlink_diag::NetlinkRecord;
 use sockdiag_codec::wire::packet::PacketRecord;
+use sockdiag_codec::wire::sk_storage;
 use sockdiag_codec::wire::sock_diag::SockType;
-use sockdiag_codec::wire::tipc::TipcRecord;
 use sockdiag_codec::wire::unix::UnixRecord;
-use sockdiag_codec::wire::vsock::VsockRecord;
-use sockdiag_codec::wire::xdp::XdpRecord;
 use sockdiag_codec::Error as CodecError;
 
 use crate::cli::selection::Db;
-use crate::cli::Options;
+use crate::cli::{Mode, Options};
 use crate::error::Error;
 use crate::host::cgroups::Cgroups;
+use crate::host::hosts::Hosts;
 use crate::host::ifnames::IfNames;
 use crate::host::procs::{self, ProcIndex};
 use crate::host::services::ephemeral_range;
+use crate::host::services::{PortKind, PortNames};
 use crate::output::out::Out;
-use crate::tables::RecordKind;
+use crate::output::table::Table;
+use crate::tables::{RecordKind, Table as TableId};
+
+mod other_rows;
 
 /// The line description the options give, with the holders of `inode`
-/// when `-p` asked for them (`procs`).
+/// when `-p` asked for them (`procs`) and the namespace when every one is
+/// listed.
 fn line<'x>(
-    opts: &Options,
+    opts: &'x Options,
     procs: Option<&'x ProcIndex>,
+    netns: Option<&'x NetnsInfo<'x>>,
     layout: Layout,
     inode: u32,
     users: &'x mut [Option<procs::Users<'x>>; 2],
@@ -53,25 +58,44 @@ fn line<'x>(
         info: d.info,
         numeric: d.numeric,
         oneline: opts.oneline,
+        cgroups: d.cgroup,
+        sockopt: d.sockopt,
+        bpf: d.bpf,
+        bpf_maps: opts.bpf_maps.as_deref(),
+        netns,
         tipcinfo: d.tipcinfo,
         ..Line::PLAIN
     };
     if let Some(index) = procs {
         let [text, json] = users;
-        line.process = text.insert(index.text(inode));
-        line.process_json = json.insert(index.json(inode));
+        line.process = Some(text.insert(index.text(inode)));
+        line.process_json = Some(json.insert(index.json(inode)));
     }
     line
 }
 
-/// Like ss, the command of the process whose pid is a netlink port id,
-/// unless -n; `buf` is reused for /proc/PID/stat.
-fn netlink_owner<'b>(opts: &Options, portid: u32, buf: &'b mut Vec<u8>) -> Option<&'b str> {
-    if !opts.details.numeric && (portid as i32) > 0 {
-        procs::comm_of(portid, buf)
-    } else {
-        None
+/// A row's first cell when every namespace is listed: the namespace's.
+fn netns_first(row: &mut impl Cells, cell: Option<&str>) -> fmt::Result {
+    if let Some(cell) = cell {
+        row.cell(Column::Netns)?;
+        row.write_str(cell)?;
     }
+    Ok(())
+}
+
+/// What the printer needs of the network namespace being listed.
+pub struct Namespace<'n> {
+    /// What `--all-netns` calls it, for JSON, and its text cell; `None`
+    /// when one namespace is listed.
+    pub label: Option<(&'n NetnsInfo<'n>, &'n str)>,
+    /// Its interfaces' names.
+    pub ifnames: IfNames,
+    /// ss's user-space `autobound`: a local port in this range (each
+    /// namespace has its own).
+    pub ephemeral: (u16, u16),
+    /// The filter with its interface names resolved in this namespace;
+    /// `None`: the command line's.
+    pub filter: Option<Expr>,
 }
 
 /// Formats records as they are decoded.
@@ -80,48 +104,164 @@ pub struct Printer<'o, W: Write> {
     opts: &'o Options,
     layout: Layout,
     json: Option<JsonArray>,
-    ifnames: IfNames,
+    /// The text table (unless `-j`).
+    table: Option<Table>,
+    /// The namespace being listed.
+    ns: Namespace<'o>,
     cgroups: Cgroups,
     /// `-p`: socket holders, indexed once before the first dump.
     procs: Option<ProcIndex>,
     /// Reused for netlink port owners' /proc/PID/stat.
     stat_buf: Vec<u8>,
-    /// ss's user-space `autobound`: a local port in this range.
-    ephemeral: (u16, u16),
+    /// JSON members written first in each object (`-E`'s timestamp).
+    json_lead: String,
+    /// Records that passed the filter so far.
+    matched: u64,
+    /// `wait`: count what passes the filter, print nothing.
+    count_only: bool,
+    /// Service and protocol names of ports (unless `-n` or `-j`), and which
+    /// the table being listed gets.
+    ports: PortNames,
+    port_kind: PortKind,
+    /// `-r`: host names.
+    hosts: Option<Hosts>,
+    /// The TCP table is being listed: a CLOSE socket is a bound-inactive
+    /// one (the kernel sends no other), which `-B` asks for.
+    tcp: bool,
 }
 
 impl<'o, W: Write> Printer<'o, W> {
-    /// A printer for the listing `opts` asks for, writing to `out`; `-p`'s
-    /// process index is built here, before the first dump.
-    pub fn new(out: W, opts: &'o Options) -> Printer<'o, W> {
+    /// A printer for the listing `opts` asks for, writing to `out`, with a
+    /// leading Netns column when every namespace is listed (`netns`);
+    /// `-p`'s process index is built here, before the first dump. Socket
+    /// inodes are unique across namespaces, so one index serves them all.
+    pub fn new(out: W, opts: &'o Options, netns: bool) -> Printer<'o, W> {
+        let layout = Layout {
+            netns,
+            netid: opts.show_netid(),
+            state: !opts.states.is_single(),
+            no_queues: opts.no_queues,
+            process: opts.processes,
+            extended: opts.extended,
+        };
         Printer {
             out: Out::new(out),
             opts,
-            layout: Layout {
-                netid: opts.show_netid(),
-                state: !opts.states.is_single(),
-                extended: opts.extended,
+            layout,
+            // A stream of events is read as it comes: JSON Lines.
+            json: opts.json.then(|| match opts.mode {
+                Mode::Events => JsonArray::lines(),
+                _ => JsonArray::new(),
+            }),
+            table: (!opts.json).then(|| Table::new(layout)),
+            ns: Namespace {
+                label: None,
+                ifnames: IfNames::default(),
+                // The caller's own, until a listed namespace is entered.
+                ephemeral: ephemeral_range(),
+                filter: None,
             },
-            json: opts.json.then(JsonArray::new),
-            ifnames: IfNames::default(),
             cgroups: Cgroups::default(),
-            procs: opts.processes.then(ProcIndex::build),
+            procs: opts
+                .processes
+                .then(|| ProcIndex::build(opts.threads, opts.contexts)),
             stat_buf: Vec::new(),
-            ephemeral: ephemeral_range(),
+            json_lead: String::new(),
+            matched: 0,
+            count_only: matches!(opts.mode, Mode::Wait(_)),
+            ports: PortNames::new((1024, 4999)),
+            port_kind: PortKind::Service(None),
+            hosts: (opts.details.resolve && !opts.json).then(Hosts::load),
+            tcp: false,
         }
+    }
+
+    /// A table's records come next: ss names their ports by the table
+    /// (`dg_proto`), SCTP and MPTCP keeping what the table before set.
+    pub fn begin_table(&mut self, table: TableId) {
+        self.tcp = table == TableId::Tcp;
+        self.port_kind = match table {
+            TableId::Tcp => PortKind::Service(Some("tcp")),
+            TableId::Udp => PortKind::Service(Some("udp")),
+            TableId::Raw => PortKind::Protocol,
+            _ => self.port_kind,
+        };
+        if !self.opts.details.numeric && !self.opts.json && table.is_inet() {
+            self.ports.load(self.port_kind);
+        }
+    }
+
+    /// How many records passed the filter so far (and were printed,
+    /// unless the mode is `wait`, which only counts them).
+    pub fn matched(&self) -> u64 {
+        self.matched
+    }
+
+    /// JSON members written first in every inet object from now on, each
+    /// followed by a comma (`"timestamp":"...",`).
+    pub fn set_json_lead(&mut self, members: std::fmt::Arguments<'_>) {
+        use std::fmt::Write as _;
+        self.json_lead.clear();
+        // Writing into a String cannot fail.
+        let _ = self.json_lead.write_fmt(members);
     }
 
     /// The header line, unless `-H` or `-j`.
     pub fn header(&mut self) -> Result<(), Error> {
-        if self.opts.header && !self.opts.json {
-            let r = write_header(&mut self.out, &self.layout);
-            self.out.check(r)?;
+        match &mut self.table {
+            Some(t) if self.opts.header => t.header(&mut self.out),
+            _ => Ok(()),
         }
-        Ok(())
     }
 
-    /// Closes the JSON array, if any.
+    /// Prints what the table holds (the header) and every row from now
+    /// on as it comes, with the widths measured so far: a stream (`-E`)
+    /// cannot wait for its end to lay out its columns.
+    pub fn stream(&mut self) -> Result<(), Error> {
+        match &mut self.table {
+            Some(t) => t.print(&mut self.out),
+            None => Ok(()),
+        }
+    }
+
+    /// The records that follow are of namespace `ns`.
+    pub fn enter(&mut self, ns: Namespace<'o>) {
+        self.ports.set_ephemeral(ns.ephemeral);
+        self.ns = ns;
+    }
+
+    /// Gives back the namespace entered last, for a caller that moves
+    /// between namespaces (`-E --all-netns`).
+    pub fn leave(&mut self) -> Namespace<'o> {
+        let none = Namespace {
+            label: None,
+            ifnames: IfNames::default(),
+            ephemeral: (0, 0),
+            filter: None,
+        };
+        std::mem::replace(&mut self.ns, none)
+    }
+
+    /// The filter of the namespace being listed.
+    fn filter(&self) -> &Expr {
+        self.ns.filter.as_ref().unwrap_or(&self.opts.filter)
+    }
+
+    /// A text row's Netns cell, when every namespace is listed.
+    fn netns_cell(&self) -> Option<&'o str> {
+        self.ns.label.map(|(_, cell)| cell)
+    }
+
+    /// The namespace JSON objects name, when every one is listed.
+    fn netns_info(&self) -> Option<&'o NetnsInfo<'o>> {
+        self.ns.label.map(|(info, _)| info)
+    }
+
+    /// Prints the rows held, or closes the JSON array.
     pub fn close(&mut self) -> Result<(), Error> {
+        if let Some(t) = &mut self.table {
+            t.print(&mut self.out)?;
+        }
         if let Some(j) = &mut self.json {
             let r = j.finish(&mut self.out);
             self.out.check(r)?;
@@ -134,13 +274,17 @@ impl<'o, W: Write> Printer<'o, W> {
         self.out.flush()
     }
 
-    /// One record of a table of `kind`, from a request for `family`. A
-    /// record of another kind or family answers no question asked:
-    /// printing or skipping it would both mislead.
+    /// One record of a table of `kind`, from a request for `family`
+    /// (`AF_UNSPEC`: both IP families). A record of another kind or family
+    /// answers no question asked: printing or skipping it would both
+    /// mislead.
     pub fn record(&mut self, kind: RecordKind, family: u8, body: &Body<'_>) -> Result<(), Error> {
         match (kind, body) {
-            (RecordKind::Inet { protocol }, Body::Inet(rec)) if rec.family == family => {
-                self.inet(protocol, rec)
+            // An inet record is IPv4 or IPv6: the codec checked.
+            (RecordKind::Inet { protocol }, Body::Inet(rec))
+                if rec.family == family || family == sockdiag_codec::family::UNSPEC =>
+            {
+                self.inet(Some(protocol), rec)
             }
             (RecordKind::Unix, Body::Unix(rec)) => self.unix(rec),
             (RecordKind::Netlink, Body::Netlink(rec)) => self.netlink(rec),
@@ -152,337 +296,260 @@ impl<'o, W: Write> Printer<'o, W> {
         }
     }
 
-    /// Whether an inet record passes the listing's states and expression.
-    /// The kernel ignores states for RAW, and /proc has no bytecode; ss
-    /// also runs the expression again on what the kernel sent, with its
-    /// own `autobound` (an ephemeral port); so does sockdiag.
-    fn inet_wanted(&self, rec: &InetRecord<'_>) -> bool {
-        let (lo, hi) = self.ephemeral;
-        let auto = (lo..=hi).contains(&rec.id.sport);
-        self.opts.states.contains(rec.state)
-            && self.opts.filter.eval(&Entry::from_record(rec, auto))
-    }
-
-    /// Prints one inet record of the `protocol` table.
-    fn inet(&mut self, protocol: u32, rec: &InetRecord<'_>) -> Result<(), Error> {
-        if !self.inet_wanted(rec) {
+    /// Prints one inet record of the `protocol` table if the listing
+    /// selects it; `None` for a record read from /proc, which carries no
+    /// attributes and, as in ss, gets no detail line.
+    pub fn inet(&mut self, protocol: Option<u32>, rec: &InetRecord<'_>) -> Result<(), Error> {
+        if !self.selects_inet(rec) {
             return Ok(());
         }
+        self.matched += 1;
+        if self.count_only {
+            return Ok(());
+        }
+        self.print_inet(protocol, rec)
+    }
+
+    /// Whether the listing selects an inet record: its state, and the
+    /// expression. The kernel ignores states for RAW, and /proc has no
+    /// bytecode; ss also runs the expression again on what the kernel
+    /// sent, so does sockdiag.
+    pub fn selects_inet(&self, rec: &InetRecord<'_>) -> bool {
+        let states = self.opts.states;
+        let bound_inactive =
+            self.tcp && rec.state == TcpState::Close && states.contains(TcpState::BoundInactive);
+        (states.contains(rec.state) || bound_inactive) && self.matches_inet(rec)
+    }
+
+    /// Whether an inet record matches the expression, with ss's own
+    /// `autobound` (a local port in the ephemeral range).
+    pub fn matches_inet(&self, rec: &InetRecord<'_>) -> bool {
+        let (lo, hi) = self.ns.ephemeral;
+        let auto = (lo..=hi).contains(&rec.id.sport);
+        self.filter().eval(&Entry::from_record(rec, auto))
+    }
+
+    /// Prints one inet record, selected or not.
+    pub fn print_inet(&mut self, protocol: Option<u32>, rec: &InetRecord<'_>) -> Result<(), Error> {
         let d = &self.opts.details;
         // Details are checked only when something prints them, so a plain
         // listing stays as cheap as before.
-        let details = if d.info || d.memory || d.tos || self.opts.json {
-            Some(rec.details(protocol).map_err(Error::Malformed)?)
-        } else {
-            None
+        let details = match protocol {
+            Some(proto)
+                if d.info
+                    || d.memory
+                    || d.tos
+                    || d.cgroup
+                    || d.sockopt
+                    || self.opts.json
+                    || self.opts.bpf_maps.is_some() =>
+            {
+                let details = rec.details(proto).map_err(Error::Malformed)?;
+                // A storage nest the kernel garbled is said, not skipped.
+                if let Some(nest) = details.bpf_storages {
+                    for s in sk_storage::storages(nest) {
+                        s.map_err(Error::Malformed)?;
+                    }
+                }
+                Some(details)
+            }
+            _ => None,
         };
-        let ifname = self.ifnames.name(rec.id.ifindex);
+        let netns_cell = self.netns_cell();
+        let netns = self.netns_info();
+        let ifname = self.ns.ifnames.name(rec.id.ifindex);
         let cgroup = match rec.cgroup_id {
-            Some(id) if self.opts.extended && id != 0 && self.json.is_none() => {
+            Some(id) if (self.opts.extended || d.cgroup) && id != 0 && self.json.is_none() => {
                 self.cgroups.path(id)
             }
             _ => None,
         };
+        // ss prints a /proc line with no -e or -o members either.
+        let layout = Layout {
+            extended: self.layout.extended && protocol.is_some(),
+            ..self.layout
+        };
         let mut users = [None, None];
         let mut line = line(
             self.opts,
             self.procs.as_ref(),
-            self.layout,
+            netns,
+            layout,
             rec.inode,
             &mut users,
         );
-        line.protocol = protocol;
+        line.timer &= protocol.is_some();
+        line.protocol = protocol.unwrap_or(inet::proto::RAW);
         line.ifname = ifname;
         line.cgroup = cgroup;
-        let r = match &mut self.json {
-            Some(j) => j.inet(&mut self.out, &line, rec, details.as_ref()),
-            None => text::write_inet(&mut self.out, &line, rec, details.as_ref()),
-        };
-        self.out.check(r)
-    }
-
-    /// Prints one line of /proc/net/{tcp,udp,raw}{,6} (file layout
-    /// `layout`) of the `protocol` table, as ss prints it there.
-    pub fn proc_inet(
-        &mut self,
-        protocol: u32,
-        row: &ProcInet,
-        layout: ProcLayout,
-        user_hz: u32,
-    ) -> Result<(), Error> {
-        let rec = &row.record;
-        if !self.inet_wanted(rec) {
-            return Ok(());
+        line.json_lead = &self.json_lead;
+        if !self.opts.details.numeric {
+            let (ports, kind) = (&self.ports, self.port_kind);
+            line.services = [rec.id.sport, rec.id.dport].map(|p| ports.name(kind, p));
         }
-        let mut users = [None, None];
-        let mut line = line(
-            self.opts,
-            self.procs.as_ref(),
-            self.layout,
-            rec.inode,
-            &mut users,
-        );
-        line.protocol = protocol;
-        let r = match &mut self.json {
-            Some(j) => j.proc_inet(&mut self.out, &line, row),
-            None => text::write_proc_inet(&mut self.out, &line, row, layout, user_hz),
-        };
-        self.out.check(r)
+        if let Some(hosts) = &self.hosts {
+            line.hosts = [rec.id.src, rec.id.dst].map(|a| hosts.name(a));
+        }
+        match (&mut self.json, &mut self.table) {
+            (Some(j), _) => {
+                let r = j.inet(&mut self.out, &line, rec, details.as_ref());
+                self.out.check(r)
+            }
+            (None, Some(t)) => t.row(&mut self.out, |r| {
+                netns_first(r, netns_cell)?;
+                text::write_inet(r, &line, rec, details.as_ref())
+            }),
+            (None, None) => Ok(()),
+        }
     }
 
-    /// The unix tables asked for, by a socket's type; ss counts any type
-    /// but stream and seqpacket as datagram.
-    fn unix_db(sock_type: SockType) -> Db {
-        match sock_type {
+    /// Whether the listing selects a unix socket: its type's table, its
+    /// state, and the expression.
+    fn selects_unix(&self, rec: &UnixRecord<'_>) -> bool {
+        let db = match rec.sock_type {
             SockType::Stream => Db::UnixStream,
             SockType::SeqPacket => Db::UnixSeq,
+            // ss counts any other type as a datagram socket.
             _ => Db::UnixDgram,
-        }
-    }
-
-    /// Whether a line of /proc/net/unix passes the listing's tables, states
-    /// (as ss reads the line's state) and expression.
-    pub fn unix_wanted(&self, row: &ProcUnix<'_>) -> bool {
-        let rec = UnixRecord {
-            state: row.ss_state(),
-            ..row.record
         };
-        self.opts.selection.has(Self::unix_db(rec.sock_type))
+        self.opts.selection.has(db)
             && self.opts.states.contains(rec.state)
-            && self.opts.filter.eval_unix(&rec)
+            && self.filter().eval_unix(rec)
     }
 
-    /// Prints one line of /proc/net/unix that [`Printer::unix_wanted`]
-    /// let through, in the state ss shows: no queues and no peer, which
-    /// /proc does not hold.
-    pub fn proc_unix(&mut self, row: &ProcUnix<'_>) -> Result<(), Error> {
-        let state = row.ss_state();
-        let rec = UnixRecord {
-            state,
-            ..row.record
+    /// Whether the listing selects a packet socket: as in ss, `sport`
+    /// compares the interface index and `dport` a remote port that is
+    /// always 0.
+    fn selects_packet(&self, sock_type: SockType, ifindex: u32) -> bool {
+        let db = if sock_type == SockType::Raw {
+            Db::PacketRaw
+        } else {
+            Db::PacketDgram
         };
-        let mut users = [None, None];
-        let line = line(
-            self.opts,
-            self.procs.as_ref(),
-            self.layout,
-            rec.inode,
-            &mut users,
-        );
-        let r = match &mut self.json {
-            Some(j) => j.proc_unix(&mut self.out, &line, row, state),
-            None => text::write_unix(&mut self.out, &line, &rec),
-        };
-        self.out.check(r)
-    }
-
-    /// Prints one line of /proc/net/packet.
-    pub fn proc_packet(&mut self, row: &ProcPacket) -> Result<(), Error> {
-        if !self.packet_wanted(row.record.sock_type, row.ifindex) {
-            return Ok(());
-        }
-        let ifname = match row.ifindex {
-            0 => None,
-            i => self.ifnames.name(i),
-        };
-        let mut users = [None, None];
-        let mut line = line(
-            self.opts,
-            self.procs.as_ref(),
-            self.layout,
-            row.record.inode,
-            &mut users,
-        );
-        line.ifname = ifname;
-        let r = match &mut self.json {
-            Some(j) => j.proc_packet(&mut self.out, &line, row),
-            None => text::write_proc_packet(&mut self.out, &line, row),
-        };
-        self.out.check(r)
-    }
-
-    /// Prints one line of /proc/net/netlink.
-    pub fn proc_netlink(&mut self, row: &ProcNetlink) -> Result<(), Error> {
-        let rec = &row.record;
-        if !self.opts.filter.eval_ports(i64::from(rec.portid), -1) {
-            return Ok(());
-        }
-        let owner = netlink_owner(self.opts, rec.portid, &mut self.stat_buf);
-        let mut users = [None, None];
-        let mut line = line(
-            self.opts,
-            self.procs.as_ref(),
-            self.layout,
-            rec.inode,
-            &mut users,
-        );
-        line.owner = owner;
-        let r = match &mut self.json {
-            Some(j) => j.proc_netlink(&mut self.out, &line, row),
-            None => text::write_proc_netlink(&mut self.out, &line, row),
-        };
-        self.out.check(r)
+        self.opts.selection.has(db) && self.filter().eval_ports(i64::from(ifindex), 0)
     }
 
     fn unix(&mut self, rec: &UnixRecord<'_>) -> Result<(), Error> {
-        if !self.opts.selection.has(Self::unix_db(rec.sock_type))
-            || !self.opts.states.contains(rec.state)
-            || !self.opts.filter.eval_unix(rec)
-        {
+        if !self.selects_unix(rec) {
             return Ok(());
         }
+        self.matched += 1;
+        if self.count_only {
+            return Ok(());
+        }
+        let netns_cell = self.netns_cell();
         let mut users = [None, None];
         let line = line(
             self.opts,
             self.procs.as_ref(),
+            self.netns_info(),
             self.layout,
             rec.inode,
             &mut users,
         );
-        let r = match &mut self.json {
-            Some(j) => j.unix(&mut self.out, &line, rec),
-            None => text::write_unix(&mut self.out, &line, rec),
-        };
-        self.out.check(r)
+        match (&mut self.json, &mut self.table) {
+            (Some(j), _) => {
+                let r = j.unix(&mut self.out, &line, rec);
+                self.out.check(r)
+            }
+            (None, Some(t)) => t.row(&mut self.out, |r| {
+                netns_first(r, netns_cell)?;
+                text::write_unix(r, &line, rec)
+            }),
+            (None, None) => Ok(()),
+        }
     }
 
     fn netlink(&mut self, rec: &NetlinkRecord<'_>) -> Result<(), Error> {
         // As in ss, `sport` compares the port id, and a netlink socket has
         // no remote port for `dport` to match.
-        if !self.opts.filter.eval_ports(i64::from(rec.portid), -1) {
+        if !self.filter().eval_ports(i64::from(rec.portid), -1) {
             return Ok(());
         }
-        let owner = netlink_owner(self.opts, rec.portid, &mut self.stat_buf);
+        self.matched += 1;
+        if self.count_only {
+            return Ok(());
+        }
+        let netns_cell = self.netns_cell();
+        let netns = self.netns_info();
+        let pid = rec.portid as i32;
+        // Like ss, name the process whose pid is the port id, unless -n.
+        let owner = if !self.opts.details.numeric && pid > 0 {
+            procs::comm_of(rec.portid, &mut self.stat_buf)
+        } else {
+            None
+        };
         let mut users = [None, None];
         let mut line = line(
             self.opts,
             self.procs.as_ref(),
+            netns,
             self.layout,
             rec.inode,
             &mut users,
         );
         line.owner = owner;
         // ss shows no users:(...) for netlink sockets (the port already
-        // names the process); JSON carries them.
-        let r = match &mut self.json {
-            Some(j) => j.netlink(&mut self.out, &line, rec),
-            None => text::write_netlink(&mut self.out, &line, rec),
-        };
-        self.out.check(r)
+        // names the process); JSON carries them. With -Z it shows the
+        // context of the process the port id names.
+        let context = self.opts.contexts.process.then(|| {
+            let ctx = match pid {
+                0 => std::fs::read("/sys/fs/selinux/initial_contexts/kernel")
+                    .ok()
+                    .map(|raw| procs::context_text(&raw)),
+                p if p > 0 => procs::task_context(rec.portid),
+                _ => None,
+            };
+            format!(" proc_ctx={}", ctx.as_deref().unwrap_or("unavailable"))
+        });
+        line.process = context.as_ref().map(|c| c as &dyn std::fmt::Display);
+        match (&mut self.json, &mut self.table) {
+            (Some(j), _) => {
+                let r = j.netlink(&mut self.out, &line, rec);
+                self.out.check(r)
+            }
+            (None, Some(t)) => t.row(&mut self.out, |r| {
+                netns_first(r, netns_cell)?;
+                text::write_netlink(r, &line, rec)
+            }),
+            (None, None) => Ok(()),
+        }
     }
 
     fn packet(&mut self, rec: &PacketRecord<'_>) -> Result<(), Error> {
-        if !self.packet_wanted(rec.sock_type, rec.ifindex()) {
+        if !self.selects_packet(rec.sock_type, rec.ifindex()) {
             return Ok(());
         }
+        self.matched += 1;
+        if self.count_only {
+            return Ok(());
+        }
+        let netns_cell = self.netns_cell();
+        let netns = self.netns_info();
         let ifname = match rec.ifindex() {
             0 => None,
-            i => self.ifnames.name(i),
+            i => self.ns.ifnames.name(i),
         };
         let mut users = [None, None];
         let mut line = line(
             self.opts,
             self.procs.as_ref(),
+            netns,
             self.layout,
             rec.inode,
             &mut users,
         );
         line.ifname = ifname;
-        let r = match &mut self.json {
-            Some(j) => j.packet(&mut self.out, &line, rec),
-            None => text::write_packet(&mut self.out, &line, rec),
-        };
-        self.out.check(r)
-    }
-
-    fn vsock(&mut self, rec: &VsockRecord<'_>) -> Result<(), Error> {
-        // As ss: a stream or datagram socket only if its table was asked
-        // for (any other type always shows), and the expression sees the
-        // two ports.
-        let skip = match rec.sock_type {
-            SockType::Stream => !self.opts.selection.has(Db::VsockStream),
-            SockType::Dgram => !self.opts.selection.has(Db::VsockDgram),
-            _ => false,
-        };
-        if skip
-            || !self.opts.states.contains(rec.state)
-            || !self
-                .opts
-                .filter
-                .eval_ports(i64::from(rec.src.port), i64::from(rec.dst.port))
-        {
-            return Ok(());
+        match (&mut self.json, &mut self.table) {
+            (Some(j), _) => {
+                let r = j.packet(&mut self.out, &line, rec);
+                self.out.check(r)
+            }
+            (None, Some(t)) => t.row(&mut self.out, |r| {
+                netns_first(r, netns_cell)?;
+                text::write_packet(r, &line, rec)
+            }),
+            (None, None) => Ok(()),
         }
-        let mut users = [None, None];
-        let line = line(
-            self.opts,
-            self.procs.as_ref(),
-            self.layout,
-            rec.inode,
-            &mut users,
-        );
-        let r = match &mut self.json {
-            Some(j) => j.vsock(&mut self.out, &line, rec),
-            None => text::write_vsock(&mut self.out, &line, rec),
-        };
-        self.out.check(r)
-    }
-
-    fn xdp(&mut self, rec: &XdpRecord<'_>) -> Result<(), Error> {
-        // As ss: the expression sees the queue as the local port.
-        let (ifindex, queue) = rec.info.map_or((0, 0), |i| (i.ifindex, i.queue_id));
-        if !self.opts.filter.eval_ports(i64::from(queue), 0) {
-            return Ok(());
-        }
-        let ifname = match ifindex {
-            0 => None,
-            i => self.ifnames.name(i),
-        };
-        let mut users = [None, None];
-        let mut line = line(
-            self.opts,
-            self.procs.as_ref(),
-            self.layout,
-            rec.inode,
-            &mut users,
-        );
-        line.ifname = ifname;
-        let r = match &mut self.json {
-            Some(j) => j.xdp(&mut self.out, &line, rec),
-            None => text::write_xdp(&mut self.out, &line, rec),
-        };
-        self.out.check(r)
-    }
-
-    fn tipc(&mut self, rec: &TipcRecord<'_>) -> Result<(), Error> {
-        // The kernel filtered the states (what it rejected came as an
-        // empty message, which the walker skips); ss runs no expression on
-        // TIPC sockets, so neither does sockdiag.
-        let mut users = [None, None];
-        let line = line(
-            self.opts,
-            self.procs.as_ref(),
-            self.layout,
-            rec.inode.unwrap_or(0),
-            &mut users,
-        );
-        let r = match &mut self.json {
-            Some(j) => j.tipc(&mut self.out, &line, rec),
-            None => text::write_tipc(&mut self.out, &line, rec),
-        };
-        self.out.check(r)
-    }
-
-    /// Whether a packet socket passes the listing's tables and expression:
-    /// as in ss, `sport` compares the interface index and `dport` a
-    /// remote port that is always 0. (ss's /proc path forgets the type;
-    /// here `-A packet_raw` means raw sockets, from /proc too.)
-    fn packet_wanted(&self, sock_type: SockType, ifindex: u32) -> bool {
-        let db = if sock_type == SockType::Raw {
-            Db::PacketRaw
-        } else {
-            Db::PacketDgram
-        };
-        self.opts.selection.has(db) && self.opts.filter.eval_ports(i64::from(ifindex), 0)
     }
 }

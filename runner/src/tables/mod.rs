@@ -6,10 +6,10 @@
 use sockdiag_codec::filter::bytecode::FilteredReq;
 use sockdiag_codec::filter::states::StateSet;
 use sockdiag_codec::wire::conversation::Outcome;
-use sockdiag_codec::wire::sock_diag::Request;
+use sockdiag_codec::wire::sock_diag::{Request, SOCK_DIAG_BY_FAMILY};
 use sockdiag_codec::wire::{
-    inet as inet_wire, netlink_diag, packet as packet_wire, tipc as tipc_wire, unix as unix_wire,
-    vsock as vsock_wire, xdp as xdp_wire,
+    inet as inet_wire, inet_legacy, netlink_diag, packet as packet_wire, tipc as tipc_wire,
+    unix as unix_wire, vsock as vsock_wire, xdp as xdp_wire,
 };
 use sockdiag_codec::Result as CodecResult;
 
@@ -74,12 +74,16 @@ pub struct Query<'a> {
     pub info: bool,
     /// `--tos`
     pub tos: bool,
+    /// `--bpf-maps`, `--bpf-map-id`: the sockets' BPF map storage.
+    pub bpf_storages: bool,
 }
 
 /// One dump request of a table.
 #[derive(Debug, Clone, Copy)]
 pub enum TableRequest<'a> {
     Inet(FilteredReq<'a>),
+    /// TCP over both IP families in one walk of the kernel's tables.
+    TcpBoth(FilteredReq<'a, inet_legacy::ReqRepr>),
     Unix(unix_wire::ReqRepr),
     Netlink(netlink_diag::ReqRepr),
     Packet(packet_wire::ReqRepr),
@@ -89,11 +93,13 @@ pub enum TableRequest<'a> {
 }
 
 impl TableRequest<'_> {
-    /// The address family the request dumps (its records must carry it).
+    /// The address family the request dumps (its records must carry it);
+    /// `AF_UNSPEC` for both IP families.
     pub fn family(&self) -> u8 {
         use sockdiag_codec::family;
         match self {
             TableRequest::Inet(r) => r.req.family,
+            TableRequest::TcpBoth(_) => family::UNSPEC,
             TableRequest::Unix(_) => family::UNIX,
             TableRequest::Netlink(_) => family::NETLINK,
             TableRequest::Packet(_) => family::PACKET,
@@ -105,9 +111,17 @@ impl TableRequest<'_> {
 }
 
 impl Request for TableRequest<'_> {
+    fn msg_type(&self) -> u16 {
+        match self {
+            TableRequest::TcpBoth(r) => r.msg_type(),
+            _ => SOCK_DIAG_BY_FAMILY,
+        }
+    }
+
     fn payload_len(&self) -> usize {
         match self {
             TableRequest::Inet(r) => r.payload_len(),
+            TableRequest::TcpBoth(r) => r.payload_len(),
             TableRequest::Unix(r) => r.payload_len(),
             TableRequest::Netlink(r) => r.payload_len(),
             TableRequest::Packet(r) => r.payload_len(),
@@ -120,6 +134,7 @@ impl Request for TableRequest<'_> {
     fn emit_payload(&self, buf: &mut [u8]) -> CodecResult<()> {
         match self {
             TableRequest::Inet(r) => r.emit_payload(buf),
+            TableRequest::TcpBoth(r) => r.emit_payload(buf),
             TableRequest::Unix(r) => r.emit_payload(buf),
             TableRequest::Netlink(r) => r.emit_payload(buf),
             TableRequest::Packet(r) => r.emit_payload(buf),
@@ -132,6 +147,7 @@ impl Request for TableRequest<'_> {
     fn is_dump(&self) -> bool {
         match self {
             TableRequest::Inet(r) => r.is_dump(),
+            TableRequest::TcpBoth(r) => r.is_dump(),
             TableRequest::Unix(r) => r.is_dump(),
             TableRequest::Netlink(r) => r.is_dump(),
             TableRequest::Packet(r) => r.is_dump(),
@@ -225,6 +241,17 @@ impl Table {
             Table::Dccp | Table::Sctp | Table::Vsock | Table::Tipc | Table::Xdp | Table::Mptcp
         ) && !named
             && matches!(outcome, Outcome::Failed(ENOENT) | Outcome::Refused(ENOENT))
+    }
+
+    /// The one request that dumps both IP families of the table for
+    /// `query` in one walk of the kernel's tables, when there is one: TCP
+    /// (the legacy request serves no other protocol) asked for both. The
+    /// kernel may refuse it; [`Table::requests`] then asks the same.
+    pub fn one_walk<'a>(self, query: &Query<'a>) -> Option<TableRequest<'a>> {
+        match self {
+            Table::Tcp => inet::both_families(query).map(TableRequest::TcpBoth),
+            _ => None,
+        }
     }
 
     /// The requests that dump the table for `query`, in order: one per IP

@@ -115,19 +115,20 @@ impl ProcEnv {
         }
     }
 
-    /// Where `file` is read.
-    pub fn path(&self, file: ProcFile) -> PathBuf {
+    /// Where `file` is read, in the namespace whose /proc net directory
+    /// is `proc_net` (`Netns::proc_net`) unless a variable says otherwise.
+    pub fn path(&self, file: ProcFile, proc_net: &str) -> PathBuf {
         match (self.var(file), &self.root) {
             (Some(path), _) => PathBuf::from(path),
             (None, Some(root)) => PathBuf::from(root).join("net").join(file.name()),
-            (None, None) => PathBuf::from("/proc/net").join(file.name()),
+            (None, None) => PathBuf::from(proc_net).join(file.name()),
         }
     }
 }
 
 /// How a /proc listing ended.
 #[derive(Debug)]
-pub enum Listed {
+pub enum ProcListing {
     /// These files were read (an IPv6 file that does not exist is
     /// skipped, as in ss).
     Read(Vec<PathBuf>),
@@ -148,7 +149,7 @@ pub fn list<W: Write>(
     table: Table,
     families: &[u8],
     env: &ProcEnv,
-) -> Result<Listed, Error> {
+) -> Result<ProcListing, Error> {
     let mut read = Vec::new();
     let user_hz = user_hz();
     let mut unix = UnixBatch::default();
@@ -158,7 +159,7 @@ pub fn list<W: Write>(
         let Some(file) = file_for(table, family) else {
             continue;
         };
-        let path = env.path(file);
+        let path = env.path(file, src.proc_net());
         let bad_line = |line, error| Error::ProcLine {
             path: path.clone(),
             line,
@@ -201,11 +202,11 @@ pub fn list<W: Write>(
             Ok(()) => read.push(path),
             // ss skips a missing IPv6 file (a kernel without IPv6).
             Err(e) if e.kind() == io::ErrorKind::NotFound && family == family::INET6 => {}
-            Err(e) => return Ok(Listed::Unreadable(path, e)),
+            Err(e) => return Ok(ProcListing::Unreadable(path, e)),
         }
     }
     unix.flush(printer)?;
-    Ok(Listed::Read(read))
+    Ok(ProcListing::Read(read))
 }
 
 /// Clock ticks per second, the unit of /proc's timer columns.
@@ -353,14 +354,23 @@ mod tests {
     fn variables_as_in_ss() {
         let none = env(&[]);
         assert_eq!(none.forced_by(Table::Tcp), None);
-        assert_eq!(none.path(ProcFile::Tcp6), PathBuf::from("/proc/net/tcp6"));
+        assert_eq!(
+            none.path(ProcFile::Tcp6, "/proc/net"),
+            PathBuf::from("/proc/net/tcp6")
+        );
         // The first file's variable brings the table; the IPv6 one alone
         // does not, but once the table is read its path counts.
         let tcp = env(&[("PROC_NET_TCP", "/tmp/t"), ("PROC_NET_TCP6", "/tmp/t6")]);
         assert_eq!(tcp.forced_by(Table::Tcp), Some("PROC_NET_TCP"));
         assert_eq!(tcp.forced_by(Table::Udp), None);
-        assert_eq!(tcp.path(ProcFile::Tcp), PathBuf::from("/tmp/t"));
-        assert_eq!(tcp.path(ProcFile::Tcp6), PathBuf::from("/tmp/t6"));
+        assert_eq!(
+            tcp.path(ProcFile::Tcp, "/proc/net"),
+            PathBuf::from("/tmp/t")
+        );
+        assert_eq!(
+            tcp.path(ProcFile::Tcp6, "/proc/net"),
+            PathBuf::from("/tmp/t6")
+        );
         let tcp6 = env(&[("PROC_NET_TCP6", "/tmp/t6")]);
         assert_eq!(tcp6.forced_by(Table::Tcp), None);
         // PROC_ROOT brings every table that has a file, and moves them.
@@ -377,10 +387,13 @@ mod tests {
         assert_eq!(root.forced_by(Table::Unix), Some("PROC_NET_UNIX"));
         assert_eq!(root.forced_by(Table::Vsock), None);
         assert_eq!(
-            root.path(ProcFile::Raw6),
+            root.path(ProcFile::Raw6, "/proc/net"),
             PathBuf::from("/srv/proc/net/raw6")
         );
-        assert_eq!(root.path(ProcFile::Unix), PathBuf::from("/tmp/u"));
+        assert_eq!(
+            root.path(ProcFile::Unix, "/proc/net"),
+            PathBuf::from("/tmp/u")
+        );
         // Set but empty is set, as getenv() sees it.
         assert_eq!(
             env(&[("PROC_NET_NETLINK", "")]).forced_by(Table::Netlink),
@@ -398,6 +411,7 @@ mod tests {
             memory,
             info: false,
             tos: false,
+            bpf_storages: false,
         }
     }
 

@@ -11,6 +11,7 @@ use crate::format::names::{inet_netid, state_name, timer_name};
 use crate::wire::inet::InetRecord;
 use crate::wire::inet_attr::{sockopt, InetDetails, Info};
 use crate::wire::mptcp::SubflowInfo;
+use crate::wire::sk_storage;
 use crate::wire::tls::TlsConf;
 
 impl JsonArray {
@@ -24,10 +25,10 @@ impl JsonArray {
         rec: &InetRecord<'_>,
         details: Option<&InetDetails<'_>>,
     ) -> fmt::Result {
-        self.open(w)?;
+        self.open(w, line)?;
         write!(
             w,
-            "{{\"netid\":\"{}\",\"state\":\"{}\",\"recv_q\":{},\"send_q\":{},\
+            "\"netid\":\"{}\",\"state\":\"{}\",\"recv_q\":{},\"send_q\":{},\
              \"local_address\":\"{}\",\"local_port\":{},\"peer_address\":\"{}\",\"peer_port\":{},\
              \"ifindex\":{}",
             inet_netid(line.protocol),
@@ -73,8 +74,10 @@ impl JsonArray {
         if let Some(d) = details {
             write_details(w, d)?;
         }
-        write!(w, "{}", line.process_json)?;
-        w.write_char('}')
+        if let Some(process) = line.process_json {
+            write!(w, "{process}")?;
+        }
+        self.close(w)
     }
 }
 
@@ -209,6 +212,20 @@ fn write_details<W: Write>(w: &mut W, d: &InetDetails<'_>) -> fmt::Result {
     }
     if let Some(b) = d.bpf_storages {
         write!(w, ",\"bpf_storages_bytes\":{}", b.len())?;
+        w.write_str(",\"bpf_storages\":[")?;
+        for (i, s) in sk_storage::storages(b).map_while(|s| s.ok()).enumerate() {
+            write!(
+                w,
+                "{}{{\"map_id\":{},\"value\":\"",
+                if i > 0 { "," } else { "" },
+                s.map_id
+            )?;
+            for byte in s.value {
+                write!(w, "{byte:02x}")?;
+            }
+            w.write_str("\"}")?;
+        }
+        w.write_char(']')?;
     }
     if let Some(s) = d.sockopt {
         w.write_str(",\"sockopt\":[")?;

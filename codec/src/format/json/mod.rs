@@ -4,6 +4,9 @@
 
 use core::fmt::{self, Write};
 
+use crate::format::line::Line;
+use crate::netns::Netns;
+
 mod inet;
 mod netlink;
 mod packet;
@@ -18,27 +21,60 @@ mod xdp;
 /// Streams a JSON array of socket objects: `[` before the first, `,`
 /// between, `]` at the end, one object per line. The objects are written
 /// by `inet`, `unix`, `netlink`, `packet`, `vsock`, `xdp`, `tipc` and, for
-/// sockets read from /proc, the `proc_*` methods.
+/// sockets read from /proc, the `proc_*` methods. Made with
+/// [`JsonArray::lines`], it streams JSON Lines instead: each object alone
+/// on its line, ended by its newline, with no array around them.
 #[derive(Debug, Default)]
 pub struct JsonArray {
     started: bool,
+    lines: bool,
 }
 
 impl JsonArray {
     /// A new, empty array (nothing written yet).
     pub const fn new() -> JsonArray {
-        JsonArray { started: false }
+        JsonArray {
+            started: false,
+            lines: false,
+        }
     }
 
-    /// Starts the next object: `[` or `,`.
-    fn open<W: Write>(&mut self, w: &mut W) -> fmt::Result {
-        w.write_str(if self.started { ",\n" } else { "[\n" })?;
+    /// JSON Lines: one object per line, each complete when its line ends
+    /// (for a stream read as it is written, such as `-E`).
+    pub const fn lines() -> JsonArray {
+        JsonArray {
+            started: false,
+            lines: true,
+        }
+    }
+
+    /// Starts the next object: `[` or `,` (nothing for JSON Lines), its
+    /// `{`, the line's leading members, and the members naming
+    /// `line.netns` when the listing covers every namespace. What follows
+    /// writes the object's first member without a comma.
+    pub(crate) fn open<W: Write>(&mut self, w: &mut W, line: &Line<'_>) -> fmt::Result {
+        if !self.lines {
+            w.write_str(if self.started { ",\n" } else { "[\n" })?;
+        }
+        write!(w, "{{{}", line.json_lead)?;
         self.started = true;
-        Ok(())
+        match line.netns {
+            Some(ns) => write_netns_members(w, ns),
+            None => Ok(()),
+        }
     }
 
-    /// Closes the array (`[]` when no object was written).
+    /// Ends an object: its `}`, and for JSON Lines its newline.
+    pub(crate) fn close<W: Write>(&mut self, w: &mut W) -> fmt::Result {
+        w.write_str(if self.lines { "}\n" } else { "}" })
+    }
+
+    /// Closes the array (`[]` when no object was written; nothing for
+    /// JSON Lines).
     pub fn finish<W: Write>(&mut self, w: &mut W) -> fmt::Result {
+        if self.lines {
+            return Ok(());
+        }
         w.write_str(if self.started { "\n]\n" } else { "[]\n" })
     }
 }
@@ -72,6 +108,30 @@ impl<W: Write> Write for Escaping<'_, W> {
     }
 }
 
+/// `"netns":LABEL,"netns_inode":N,` and, when the runner found them,
+/// `"pod"`, `"pod_namespace"`, `"pod_uid"` and `"container_id"`, each
+/// followed by a comma.
+fn write_netns_members<W: Write>(w: &mut W, ns: &Netns<'_>) -> fmt::Result {
+    w.write_str("\"netns\":\"")?;
+    write!(Escaping(w), "{}", ns.label())?;
+    write!(w, "\",\"netns_inode\":{},", ns.inode)?;
+    let p = &ns.pod;
+    let pod = [
+        ("pod", p.name),
+        ("pod_namespace", p.namespace),
+        ("pod_uid", p.uid),
+        ("container_id", p.container_id),
+    ];
+    for (name, value) in pod {
+        if let Some(v) = value {
+            write!(w, "\"{name}\":\"")?;
+            write_escaped_str(w, v.as_bytes())?;
+            w.write_str("\",")?;
+        }
+    }
+    Ok(())
+}
+
 /// A member `,"name":value` for a present value; nothing for `None`.
 fn member<W: Write>(w: &mut W, name: &str, v: Option<impl fmt::Display>) -> fmt::Result {
     match v {
@@ -93,5 +153,43 @@ mod tests {
         let mut e: String<16> = String::new();
         JsonArray::new().finish(&mut e).unwrap();
         assert_eq!(e.as_str(), "[]\n");
+        let mut lines = JsonArray::lines();
+        let mut l: String<16> = String::new();
+        for _ in 0..2 {
+            lines.open(&mut l, &Line::PLAIN).unwrap();
+            lines.close(&mut l).unwrap();
+        }
+        lines.finish(&mut l).unwrap();
+        assert_eq!(l.as_str(), "{}\n{}\n");
+    }
+
+    #[test]
+    fn test_netns_members() {
+        use crate::netns::Pod;
+        let mut s: String<256> = String::new();
+        let named = Netns {
+            inode: 4026531840,
+            name: Some("a\"b"),
+            ..Netns::default()
+        };
+        write_netns_members(&mut s, &named).unwrap();
+        assert_eq!(s, r#""netns":"a\"b","netns_inode":4026531840,"#);
+        s.clear();
+        let pod = Netns {
+            inode: 9,
+            pid: Some(31),
+            pod: Pod {
+                namespace: Some("default"),
+                name: Some("web-0"),
+                uid: None,
+                container_id: Some("c0ffee"),
+            },
+            ..named
+        };
+        write_netns_members(&mut s, &Netns { name: None, ..pod }).unwrap();
+        assert_eq!(
+            s,
+            r#""netns":"pid:31","netns_inode":9,"pod":"web-0","pod_namespace":"default","container_id":"c0ffee","#
+        );
     }
 }

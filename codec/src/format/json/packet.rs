@@ -16,10 +16,10 @@ impl JsonArray {
         line: &Line<'_>,
         rec: &PacketRecord<'_>,
     ) -> fmt::Result {
-        self.open(w)?;
+        self.open(w, line)?;
         write!(
             w,
-            "{{\"netid\":\"{}\",\"state\":\"UNCONN\",\"recv_q\":{},\"send_q\":0,\"protocol\":{}",
+            "\"netid\":\"{}\",\"state\":\"UNCONN\",\"recv_q\":{},\"send_q\":0,\"protocol\":{}",
             packet_netid(rec.sock_type),
             rec.rqueue(),
             rec.protocol
@@ -89,8 +89,10 @@ impl JsonArray {
         if let Some(m) = rec.meminfo {
             write_skmem_member(w, &m)?;
         }
-        write!(w, "{}", line.process_json)?;
-        w.write_char('}')
+        if let Some(process) = line.process_json {
+            write!(w, "{process}")?;
+        }
+        self.close(w)
     }
 }
 

@@ -35,10 +35,10 @@ impl JsonArray {
         row: &ProcInet,
     ) -> fmt::Result {
         let rec = &row.record;
-        self.open(w)?;
+        self.open(w, line)?;
         write!(
             w,
-            "{{\"netid\":\"{}\",\"state\":\"{}\",\"recv_q\":{}",
+            "\"netid\":\"{}\",\"state\":\"{}\",\"recv_q\":{}",
             inet_netid(line.protocol),
             state_name(rec.state),
             rec.rqueue
@@ -76,8 +76,10 @@ impl JsonArray {
             member(w, "ssthresh", t.ssthresh)?;
             member(w, "fastopen_limit", t.fastopen_limit)?;
         }
-        write!(w, "{}", line.process_json)?;
-        w.write_char('}')
+        if let Some(process) = line.process_json {
+            write!(w, "{process}")?;
+        }
+        self.close(w)
     }
 
     /// Writes one socket of /proc/net/unix, in `state` (the state the
@@ -90,10 +92,10 @@ impl JsonArray {
         state: TcpState,
     ) -> fmt::Result {
         let rec = &row.record;
-        self.open(w)?;
+        self.open(w, line)?;
         write!(
             w,
-            "{{\"netid\":\"{}\",\"state\":\"{}\",\"local_address\":\"",
+            "\"netid\":\"{}\",\"state\":\"{}\",\"local_address\":\"",
             unix_netid(rec.sock_type),
             state_name(state)
         )?;
@@ -113,8 +115,10 @@ impl JsonArray {
             rec.sock_type.raw(),
             row.socket_state.raw()
         )?;
-        write!(w, "{}", line.process_json)?;
-        w.write_char('}')
+        if let Some(process) = line.process_json {
+            write!(w, "{process}")?;
+        }
+        self.close(w)
     }
 
     /// Writes one socket of /proc/net/packet; `line.ifname` names its
@@ -126,10 +130,10 @@ impl JsonArray {
         row: &ProcPacket,
     ) -> fmt::Result {
         let rec = &row.record;
-        self.open(w)?;
+        self.open(w, line)?;
         write!(
             w,
-            "{{\"netid\":\"{}\",\"state\":\"UNCONN\",\"recv_q\":{},\"protocol\":{}",
+            "\"netid\":\"{}\",\"state\":\"UNCONN\",\"recv_q\":{},\"protocol\":{}",
             packet_netid(rec.sock_type),
             row.rmem,
             rec.protocol
@@ -153,8 +157,10 @@ impl JsonArray {
             rec.sock_type.raw(),
             row.running
         )?;
-        write!(w, "{}", line.process_json)?;
-        w.write_char('}')
+        if let Some(process) = line.process_json {
+            write!(w, "{process}")?;
+        }
+        self.close(w)
     }
 
     /// Writes one socket of /proc/net/netlink.
@@ -165,10 +171,10 @@ impl JsonArray {
         row: &ProcNetlink,
     ) -> fmt::Result {
         let rec = &row.record;
-        self.open(w)?;
+        self.open(w, line)?;
         write!(
             w,
-            "{{\"netid\":\"nl\",\"state\":\"UNCONN\",\"recv_q\":{},\"send_q\":{},\"protocol\":{}",
+            "\"netid\":\"nl\",\"state\":\"UNCONN\",\"recv_q\":{},\"send_q\":{},\"protocol\":{}",
             row.rmem, row.wmem, rec.protocol
         )?;
         if let Some(name) = netlink_proto_name(rec.protocol) {
@@ -179,8 +185,10 @@ impl JsonArray {
         write_origin(w, Some(row.sk))?;
         write!(w, ",\"dump\":{},\"refcnt\":{}", row.dump, row.refcnt)?;
         member(w, "drops", row.drops)?;
-        write!(w, "{}", line.process_json)?;
-        w.write_char('}')
+        if let Some(process) = line.process_json {
+            write!(w, "{process}")?;
+        }
+        self.close(w)
     }
 }
 

@@ -17,10 +17,10 @@ impl JsonArray {
         line: &Line<'_>,
         rec: &TipcRecord<'_>,
     ) -> fmt::Result {
-        self.open(w)?;
+        self.open(w, line)?;
         write!(
             w,
-            "{{\"netid\":\"{}\"",
+            "\"netid\":\"{}\"",
             tipc_netid(rec.sock_type.unwrap_or(SockType::Unknown(0)))
         )?;
         if let Some(s) = rec.state {
@@ -62,8 +62,10 @@ impl JsonArray {
             member(w, "bc_send_next", g.bc_send_next)?;
             w.write_char('}')?;
         }
-        write!(w, "{}", line.process_json)?;
-        w.write_char('}')
+        if let Some(process) = line.process_json {
+            write!(w, "{process}")?;
+        }
+        self.close(w)
     }
 }
 

@@ -17,11 +17,11 @@ impl JsonArray {
         line: &Line<'_>,
         rec: &UnixRecord<'_>,
     ) -> fmt::Result {
-        self.open(w)?;
+        self.open(w, line)?;
         let (rq, sq) = unix_queues(rec);
         write!(
             w,
-            "{{\"netid\":\"{}\",\"state\":\"{}\",\"recv_q\":{rq},\"send_q\":{sq},\"local_address\":\"",
+            "\"netid\":\"{}\",\"state\":\"{}\",\"recv_q\":{rq},\"send_q\":{sq},\"local_address\":\"",
             unix_netid(rec.sock_type),
             state_name(rec.state),
         )?;
@@ -54,8 +54,10 @@ impl JsonArray {
         if let Some(m) = rec.meminfo {
             write_skmem_member(w, &m)?;
         }
-        write!(w, "{}", line.process_json)?;
-        w.write_char('}')
+        if let Some(process) = line.process_json {
+            write!(w, "{process}")?;
+        }
+        self.close(w)
     }
 }
 
@@ -93,8 +95,8 @@ mod tests {
             ..UnixRecord::new(SockType::Stream, TcpState::Established, 7)
         };
         let line = Line {
-            process: &" users:((\"x\",pid=1,fd=3))",
-            process_json: &",\"users\":[]",
+            process: Some(&" users:((\"x\",pid=1,fd=3))"),
+            process_json: Some(&",\"users\":[]"),
             ..Line::PLAIN
         };
         let mut j: String<512> = String::new();

@@ -18,10 +18,10 @@ impl JsonArray {
         line: &Line<'_>,
         rec: &VsockRecord<'_>,
     ) -> fmt::Result {
-        self.open(w)?;
+        self.open(w, line)?;
         write!(
             w,
-            "{{\"netid\":\"{}\",\"state\":\"{}\",\"type\":{},\"local_cid\":{},\"local_port\":{},\
+            "\"netid\":\"{}\",\"state\":\"{}\",\"type\":{},\"local_cid\":{},\"local_port\":{},\
              \"peer_cid\":{},\"peer_port\":{},\"shutdown\":{},\"inode\":{},\"cookie\":{}",
             vsock_netid(rec.sock_type),
             state_name(rec.state),
@@ -34,8 +34,10 @@ impl JsonArray {
             rec.inode,
             rec.cookie
         )?;
-        write!(w, "{}", line.process_json)?;
-        w.write_char('}')
+        if let Some(process) = line.process_json {
+            write!(w, "{process}")?;
+        }
+        self.close(w)
     }
 }
 

@@ -18,10 +18,10 @@ impl JsonArray {
         line: &Line<'_>,
         rec: &XdpRecord<'_>,
     ) -> fmt::Result {
-        self.open(w)?;
+        self.open(w, line)?;
         write!(
             w,
-            "{{\"netid\":\"xdp\",\"state\":\"UNCONN\",\"type\":{},\"inode\":{},\"cookie\":{}",
+            "\"netid\":\"xdp\",\"state\":\"UNCONN\",\"type\":{},\"inode\":{},\"cookie\":{}",
             rec.sock_type, rec.inode, rec.cookie
         )?;
         if let Some(m) = rec.meminfo {
@@ -78,8 +78,10 @@ impl JsonArray {
                 s.tx_ring_empty()
             )?;
         }
-        write!(w, "{}", line.process_json)?;
-        w.write_char('}')
+        if let Some(process) = line.process_json {
+            write!(w, "{process}")?;
+        }
+        self.close(w)
     }
 }
 

@@ -4,7 +4,7 @@
 
 use core::fmt::{self, Write};
 
-use crate::format::columns::{port_text, width, write_address, write_lead, write_left_aligned};
+use crate::format::columns::{port_text, write_address, write_lead, Cells, Column};
 use crate::format::line::Line;
 use crate::format::names::{inet_netid, timer_name};
 use crate::format::number::{Decimal, PrefixedHex, TimeLeft};
@@ -12,14 +12,15 @@ use crate::format::text::skmem::write_skmem;
 use crate::format::text::tcp::{write_md5_ulp, write_mptcp, write_tcp};
 use crate::format::text::write_shutdown;
 use crate::wire::inet::{proto, InetRecord, Timer};
-use crate::wire::inet_attr::{InetDetails, SockAddrs};
+use crate::wire::inet_attr::{sockopt, InetDetails, SockAddrs};
+use crate::wire::sk_storage;
 
-/// Writes one inet socket as a table line: `line.ifname` names
+/// Writes one inet socket as a table row: `line.ifname` names
 /// `rec.id.ifindex` when it is not 0, `line.protocol` is the table dumped,
 /// and `details` are the record's checked attributes (needed for `--tos`,
-/// `-m`, `-i`; a record without them, such as one read from /proc, gets no
-/// detail line).
-pub fn write_inet<W: Write>(
+/// `--cgroup`, `--inet-sockopt`, `-m`, `-i`; a record without them, such as
+/// one read from /proc, gets none of these).
+pub fn write_inet<W: Cells>(
     w: &mut W,
     line: &Line<'_>,
     rec: &InetRecord<'_>,
@@ -51,37 +52,91 @@ pub fn write_inet<W: Write>(
         if line.tos {
             write_tos(w, d)?;
         }
+        // ss prints --cgroup whenever the kernel sent an id.
+        if let Some(id) = rec.cgroup_id.filter(|_| line.cgroups) {
+            match line.cgroup {
+                Some(p) => write!(w, " cgroup:{p}")?,
+                None => write!(w, " cgroup:unreachable:{id:x}")?,
+            }
+        }
+        if let Some(s) = d.sockopt.filter(|_| line.sockopt) {
+            w.write_str(if line.oneline {
+                " inet-sockopt: ("
+            } else {
+                "\n\tinet-sockopt: ("
+            })?;
+            for (bit, name) in sockopt::NAMES.iter().enumerate() {
+                if s.0 & (1 << bit) != 0 {
+                    write!(w, " {name}")?;
+                }
+            }
+            w.write_char(')')?;
+        }
         if has_detail_line(line, rec) {
             write_detail_line(w, line, rec, d)?;
         }
+        if let (Some(ids), Some(nest)) = (line.bpf_maps, d.bpf_storages) {
+            write_bpf_storages(w, line.oneline, ids, nest)?;
+        }
     }
-    w.write_char('\n')
+    Ok(())
 }
 
-/// The columns (Netid to the peer) and `-p`'s processes.
-pub(crate) fn write_columns<W: Write>(
+/// `--bpf-maps`: each map's value on the socket (of the maps in `ids`, or
+/// every one), as hex bytes: ss prints it through the map's BTF type,
+/// which only the bpf() system call can fetch. A storage that does not
+/// decode ends the list (the runner checks them first).
+fn write_bpf_storages<W: Write>(w: &mut W, oneline: bool, ids: &[u32], nest: &[u8]) -> fmt::Result {
+    for s in sk_storage::storages(nest).map_while(|s| s.ok()) {
+        if !ids.is_empty() && !ids.contains(&s.map_id) {
+            continue;
+        }
+        let (open, sep, close) = if oneline {
+            (" [", " ", "]")
+        } else {
+            (" [\n\t\t", " ", "\n\t]")
+        };
+        w.write_str(if oneline { " " } else { "\n\t" })?;
+        write!(w, "map_id:{}{open}", s.map_id)?;
+        for (i, b) in s.value.iter().enumerate() {
+            write!(w, "{}{b:02x}", if i > 0 { sep } else { "" })?;
+        }
+        w.write_str(close)?;
+    }
+    Ok(())
+}
+
+/// The columns (Netid to the peer), `-p`'s processes, then starts the
+/// detail cell.
+pub(crate) fn write_columns<W: Cells>(
     w: &mut W,
     line: &Line<'_>,
     rec: &InetRecord<'_>,
 ) -> fmt::Result {
     write_lead(
         w,
-        &line.layout,
         inet_netid(line.protocol),
         rec.state,
         rec.rqueue,
         rec.wqueue,
     )?;
     let v6only = rec.v6only.unwrap_or(false);
+    let [local_host, peer_host] = line.hosts;
+    let [local_service, peer_service] = line.services;
     let mut digits = Decimal::new(0);
-    write_address(w, rec.id.src, line.ifname, v6only, width::ADDR)?;
-    w.write_char(':')?;
-    write_left_aligned(w, port_text(rec.id.sport, &mut digits), width::PORT)?;
-    w.write_char(' ')?;
-    write_address(w, rec.id.dst, None, v6only, width::ADDR)?;
-    w.write_char(':')?;
-    w.write_str(port_text(rec.id.dport, &mut digits))?;
-    write!(w, "{}", line.process)
+    write_address(w, rec.id.src, local_host, line.ifname, v6only)?;
+    w.cell(Column::LocalPort)?;
+    w.write_str(port_text(rec.id.sport, local_service, &mut digits))?;
+    w.cell(Column::Peer)?;
+    write_address(w, rec.id.dst, peer_host, None, v6only)?;
+    w.cell(Column::PeerPort)?;
+    w.write_str(port_text(rec.id.dport, peer_service, &mut digits))?;
+    w.cell(Column::Process)?;
+    if let Some(process) = line.process {
+        write!(w, "{process}")?;
+    }
+    w.cell(Column::Details)?;
+    Ok(())
 }
 
 /// The timer member (`-o`), shared with `-e`.
@@ -181,7 +236,7 @@ fn write_addrs<W: Write>(w: &mut W, label: &str, addrs: Option<SockAddrs<'_>>) -
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::format::columns::tests::squash;
+    use crate::format::columns::tests::{row, squash};
     use crate::format::columns::Layout;
     use crate::wire::inet::attr_kind;
     use crate::wire::inet::{SockId, TcpState};
@@ -203,6 +258,15 @@ pub(crate) mod tests {
         }
     }
 
+    /// The row of one inet socket, laid out alone.
+    pub(crate) fn inet_row(
+        line: &Line<'_>,
+        rec: &InetRecord<'_>,
+        details: Option<&InetDetails<'_>>,
+    ) -> String<2048> {
+        row(line.layout, |r| write_inet(r, line, rec, details))
+    }
+
     /// A TCP line with `layout` and nothing else.
     pub(crate) fn tcp_line(layout: Layout) -> Line<'static> {
         Line {
@@ -220,14 +284,13 @@ pub(crate) mod tests {
             8081,
             TcpState::Listen,
         );
-        let mut s: String<256> = String::new();
         let line = tcp_line(Layout {
             netid: true,
             state: true,
             extended: true,
+            ..Layout::default()
         });
-        write_inet(&mut s, &line, &r, None).unwrap();
-        assert!(s.ends_with('\n'));
+        let s = inet_row(&line, &r, None);
         assert_eq!(
             squash(&s),
             "tcp LISTEN 3 7 127.0.0.1:8081 0.0.0.0:* uid:1000 ino:4711 sk:ffffffffffffffff <->"
@@ -238,8 +301,7 @@ pub(crate) mod tests {
     fn test_v6_wildcards() {
         let any = IpAddr::V6(Ipv6Addr::UNSPECIFIED);
         let mut r = rec(crate::family::INET6, any, 22, TcpState::Listen);
-        let mut s: String<256> = String::new();
-        write_inet(&mut s, &tcp_line(Layout::default()), &r, None).unwrap();
+        let s = inet_row(&tcp_line(Layout::default()), &r, None);
         assert_eq!(
             squash(&s),
             "3 7 *:22 *:*",
@@ -247,12 +309,11 @@ pub(crate) mod tests {
         );
         r.v6only = Some(true);
         r.id.src = IpAddr::V6(Ipv6Addr::LOCALHOST);
-        s.clear();
         let line = Line {
             ifname: Some("lo"),
             ..tcp_line(Layout::default())
         };
-        write_inet(&mut s, &line, &r, None).unwrap();
+        let s = inet_row(&line, &r, None);
         assert_eq!(squash(&s), "3 7 [::1]%lo:22 [::]:*");
     }
 
@@ -268,13 +329,12 @@ pub(crate) mod tests {
         r.expires = 42_300;
         r.uid = 0;
         r.shutdown = None;
-        let mut s: String<256> = String::new();
         let layout = Layout {
-            netid: false,
             state: true,
             extended: true,
+            ..Layout::default()
         };
-        write_inet(&mut s, &tcp_line(layout), &r, None).unwrap();
+        let s = inet_row(&tcp_line(layout), &r, None);
         assert_eq!(
             squash(&s),
             "TIME-WAIT 3 7 127.0.0.1:1 0.0.0.0:* timer:(timewait,42sec,0) ino:4711 sk:ffffffffffffffff"

@@ -4,7 +4,7 @@
 
 use core::fmt::{self, Write};
 
-use crate::format::columns::{width, write_aligned, write_lead, write_right_aligned};
+use crate::format::columns::{write_lead, Cells, Column};
 use crate::format::line::Line;
 use crate::format::names::netlink_proto_name;
 use crate::format::text::skmem::write_skmem;
@@ -49,11 +49,11 @@ impl fmt::Display for NetlinkPort<'_> {
     }
 }
 
-/// Writes one netlink socket as a table line. `line.owner` is the command
+/// Writes one netlink socket as a table row. `line.owner` is the command
 /// name of the process whose pid equals the port id, if any. ss shows no
-/// processes for netlink sockets (the port already names one), so
-/// `line.process` is not written.
-pub fn write_netlink<W: Write>(w: &mut W, line: &Line<'_>, rec: &NetlinkRecord<'_>) -> fmt::Result {
+/// processes for netlink sockets (the port already names one): the
+/// runner passes `-Z`'s context in `line.process` instead.
+pub fn write_netlink<W: Cells>(w: &mut W, line: &Line<'_>, rec: &NetlinkRecord<'_>) -> fmt::Result {
     write_columns(w, line, rec, rec.rqueue(), rec.wqueue())?;
     if line.layout.extended {
         let groups = rec.groups.map_or(0, |g| g.low32());
@@ -64,13 +64,13 @@ pub fn write_netlink<W: Write>(w: &mut W, line: &Line<'_>, rec: &NetlinkRecord<'
         w.write_char('\t')?;
         write_skmem(w, &m)?;
     }
-    w.write_char('\n')
+    Ok(())
 }
 
 /// Writes one line of /proc/net/netlink as ss prints it: the queues from
 /// the row, and with `-e` the row's socket address, dump flag and groups
 /// (ss has no memory to show here).
-pub fn write_proc_netlink<W: Write>(w: &mut W, line: &Line<'_>, row: &ProcNetlink) -> fmt::Result {
+pub fn write_proc_netlink<W: Cells>(w: &mut W, line: &Line<'_>, row: &ProcNetlink) -> fmt::Result {
     write_columns(w, line, &row.record, row.rmem, row.wmem)?;
     if line.layout.extended {
         write!(
@@ -79,47 +79,52 @@ pub fn write_proc_netlink<W: Write>(w: &mut W, line: &Line<'_>, row: &ProcNetlin
             row.sk, row.dump, row.groups
         )?;
     }
-    w.write_char('\n')
+    Ok(())
 }
 
-/// The columns, up to the peer.
-fn write_columns<W: Write>(
+/// The columns, up to the process, then starts the detail cell.
+fn write_columns<W: Cells>(
     w: &mut W,
     line: &Line<'_>,
     rec: &NetlinkRecord<'_>,
     rqueue: u32,
     wqueue: u32,
 ) -> fmt::Result {
-    let layout = &line.layout;
-    write_lead(w, layout, "nl", TcpState::Close, rqueue, wqueue)?;
+    write_lead(w, "nl", TcpState::Close, rqueue, wqueue)?;
     let protocol = NetlinkProtocol {
         protocol: rec.protocol,
         numeric: line.numeric,
     };
-    write_aligned(w, &protocol, width::ADDR, true)?;
-    w.write_char(':')?;
+    write!(w, "{protocol}:")?;
+    w.cell(Column::LocalPort)?;
     let port = NetlinkPort {
         portid: rec.portid,
         owner: line.owner,
         numeric: line.numeric,
     };
-    write_aligned(w, &port, width::PORT, false)?;
-    w.write_char(' ')?;
+    write!(w, "{port}")?;
+    w.cell(Column::Peer)?;
     if rec.state == NetlinkState::Connected {
-        write_aligned(w, &(rec.dst_group as i32), width::ADDR, true)?;
-        write!(w, ":{}", rec.dst_portid as i32)?;
+        write!(w, "{}:", rec.dst_group as i32)?;
+        w.cell(Column::PeerPort)?;
+        write!(w, "{}", rec.dst_portid as i32)?;
     } else {
-        write_right_aligned(w, "*", width::ADDR)?;
+        w.write_char('*')?;
     }
-    Ok(())
+    // ss's -Z: the context of the process the port names (the runner puts
+    // it here; -p's holders it leaves out).
+    w.cell(Column::Process)?;
+    if let Some(process) = line.process {
+        write!(w, "{process}")?;
+    }
+    w.cell(Column::Details)
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::format::columns::tests::squash;
+    use crate::format::columns::tests::{row, squash};
     use crate::format::columns::Layout;
-    use heapless::String;
 
     /// A NETLINK_SOCK_DIAG socket of `portid`, 9 meminfo entries, group 1.
     pub(crate) fn netlink_rec(buf: &mut [u8; 96], state: u8, portid: u32) -> NetlinkRecord<'_> {
@@ -150,7 +155,7 @@ pub(crate) mod tests {
         let layout = Layout {
             netid: true,
             state: true,
-            extended: false,
+            ..Layout::default()
         };
         let plain = Line {
             layout,
@@ -158,12 +163,11 @@ pub(crate) mod tests {
         };
         let mut buf = [0u8; 96];
         let r = netlink_rec(&mut buf, 0, 4242);
-        let mut s: String<256> = String::new();
         let owned = Line {
             owner: Some("ss"),
             ..plain
         };
-        write_netlink(&mut s, &owned, &r).unwrap();
+        let s = row(owned.layout, |w| write_netlink(w, &owned, &r));
         assert_eq!(squash(&s), "nl UNCONN 0 20 tcpdiag:ss/4242 *");
         let numeric = Line {
             layout: Layout::default(),
@@ -171,15 +175,13 @@ pub(crate) mod tests {
             memory: true,
             ..owned
         };
-        s.clear();
-        write_netlink(&mut s, &numeric, &r).unwrap();
+        let s = row(numeric.layout, |w| write_netlink(w, &numeric, &r));
         assert_eq!(
             squash(&s),
             "0 20 4:4242 * skmem:(r0,rb10,t20,tb30,f40,w50,o60,bl70,d80)"
         );
         let mut buf = [0u8; 96];
         let r = netlink_rec(&mut buf, 1, 0x9c0f_a1ec);
-        s.clear();
         let ext = Line {
             layout: Layout {
                 extended: true,
@@ -187,20 +189,18 @@ pub(crate) mod tests {
             },
             ..plain
         };
-        write_netlink(&mut s, &ext, &r).unwrap();
+        let s = row(ext.layout, |w| write_netlink(w, &ext, &r));
         assert_eq!(
             squash(&s),
             "nl UNCONN 0 20 tcpdiag:-1676697108 0:0 sk=0 cb=0 groups=0x00000001"
         );
         let mut buf = [0u8; 96];
         let r = netlink_rec(&mut buf, 0, 0);
-        s.clear();
-        write_netlink(&mut s, &plain, &r).unwrap();
+        let s = row(plain.layout, |w| write_netlink(w, &plain, &r));
         assert_eq!(squash(&s), "nl UNCONN 0 20 tcpdiag:kernel *");
         let mut buf = [0u8; 96];
         let r = netlink_rec(&mut buf, 0, u32::MAX);
-        s.clear();
-        write_netlink(&mut s, &plain, &r).unwrap();
+        let s = row(plain.layout, |w| write_netlink(w, &plain, &r));
         assert_eq!(squash(&s), "nl UNCONN 0 20 tcpdiag:* *");
     }
 }

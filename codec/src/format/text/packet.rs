@@ -4,7 +4,7 @@
 
 use core::fmt::{self, Write};
 
-use crate::format::columns::{width, write_aligned, write_lead, write_right_aligned};
+use crate::format::columns::{write_lead, Cells, Column};
 use crate::format::line::Line;
 use crate::format::names::{ll_proto_name, packet_netid, write_fanout_name};
 use crate::format::text::skmem::write_skmem;
@@ -59,22 +59,22 @@ fn write_ring<W: Write>(w: &mut W, name: &str, r: &packet::Ring) -> fmt::Result 
     )
 }
 
-/// Writes one packet socket as a table line. With `-e`, ss's detail lines
+/// Writes one packet socket as a table row. With `-e`, ss's detail lines
 /// (`ver`, `cpy_thresh`, `flags(...)`, rings, fanout) follow on indented
 /// lines, or on the same line with `-O`. `line.ifname` names
 /// `rec.ifindex()`.
-pub fn write_packet<W: Write>(w: &mut W, line: &Line<'_>, rec: &PacketRecord<'_>) -> fmt::Result {
+pub fn write_packet<W: Cells>(w: &mut W, line: &Line<'_>, rec: &PacketRecord<'_>) -> fmt::Result {
     write_packet_line(w, line, rec, rec.rqueue(), rec.ifindex())
 }
 
 /// Writes one line of /proc/net/packet as ss prints it: the table line of
 /// its record, with the queue and interface from the row (the record has
 /// no attributes to read them from). `line.ifname` names `row.ifindex`.
-pub fn write_proc_packet<W: Write>(w: &mut W, line: &Line<'_>, row: &ProcPacket) -> fmt::Result {
+pub fn write_proc_packet<W: Cells>(w: &mut W, line: &Line<'_>, row: &ProcPacket) -> fmt::Result {
     write_packet_line(w, line, &row.record, row.rmem, row.ifindex)
 }
 
-fn write_packet_line<W: Write>(
+fn write_packet_line<W: Cells>(
     w: &mut W,
     line: &Line<'_>,
     rec: &PacketRecord<'_>,
@@ -82,28 +82,25 @@ fn write_packet_line<W: Write>(
     ifindex: u32,
 ) -> fmt::Result {
     let layout = &line.layout;
-    write_lead(
-        w,
-        layout,
-        packet_netid(rec.sock_type),
-        TcpState::Close,
-        rqueue,
-        0,
-    )?;
+    write_lead(w, packet_netid(rec.sock_type), TcpState::Close, rqueue, 0)?;
     let protocol = PacketProtocol {
         ethertype: rec.protocol,
         numeric: line.numeric,
     };
-    write_aligned(w, &protocol, width::ADDR, true)?;
-    w.write_char(':')?;
+    write!(w, "{protocol}:")?;
+    w.cell(Column::LocalPort)?;
     let interface = PacketInterface {
         ifindex,
         name: line.ifname,
     };
-    write_aligned(w, &interface, width::PORT, false)?;
-    w.write_char(' ')?;
-    write_right_aligned(w, "*", width::ADDR)?;
-    write!(w, "{}", line.process)?;
+    write!(w, "{interface}")?;
+    w.cell(Column::Peer)?;
+    w.write_char('*')?;
+    w.cell(Column::Process)?;
+    if let Some(process) = line.process {
+        write!(w, "{process}")?;
+    }
+    w.cell(Column::Details)?;
     let sep = if line.oneline { " " } else { "\n\t" };
     if layout.extended {
         if let Some(uid) = rec.uid.filter(|&u| u != 0) {
@@ -147,16 +144,22 @@ fn write_packet_line<W: Write>(
             w.write_char(')')?;
         }
     }
+    if let Some(f) = rec.filter.filter(|_| line.bpf) {
+        write!(w, "{sep}bpf filter ({}): ", f.len())?;
+        for op in f.iter() {
+            write!(w, " 0x{:02x} {} {} {},", op.code, op.jt, op.jf, op.k)?;
+        }
+    }
     if let Some(m) = rec.meminfo.filter(|_| line.memory) {
         write_skmem(w, &m)?;
     }
-    w.write_char('\n')
+    Ok(())
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::format::columns::tests::squash;
+    use crate::format::columns::tests::{row, squash};
     use crate::format::columns::Layout;
     use crate::wire::sock_diag::SockType;
     use heapless::String;
@@ -194,23 +197,21 @@ pub(crate) mod tests {
         let layout = Layout {
             netid: true,
             state: true,
-            extended: false,
+            ..Layout::default()
         };
         let lo = Line {
             layout,
             ifname: Some("lo"),
             ..Line::PLAIN
         };
-        let mut s: String<256> = String::new();
-        write_packet(&mut s, &lo, &r).unwrap();
+        let s = row(lo.layout, |w| write_packet(w, &lo, &r));
         assert_eq!(squash(&s), "p_raw UNCONN 0 0 ip:lo *");
         let numeric = Line {
             numeric: true,
             ifname: None,
             ..lo
         };
-        s.clear();
-        write_packet(&mut s, &numeric, &r).unwrap();
+        let s = row(numeric.layout, |w| write_packet(w, &numeric, &r));
         assert_eq!(squash(&s), "p_raw UNCONN 0 0 [2048]:if1 *");
         let ext = Line {
             layout: Layout {
@@ -219,8 +220,7 @@ pub(crate) mod tests {
             },
             ..lo
         };
-        s.clear();
-        write_packet(&mut s, &ext, &r).unwrap();
+        let s = row(ext.layout, |w| write_packet(w, &ext, &r));
         assert_eq!(
             s.as_str()
                 .lines()
@@ -236,8 +236,7 @@ pub(crate) mod tests {
             oneline: true,
             ..ext
         };
-        s.clear();
-        write_packet(&mut s, &oneline, &r).unwrap();
+        let s = row(oneline.layout, |w| write_packet(w, &oneline, &r));
         assert_eq!(
             squash(&s),
             "p_raw UNCONN 0 0 ip:lo * ino:1234 sk:e6b9b ver:0 cpy_thresh:0 flags( running ) fanout(id:5,type:roll)"

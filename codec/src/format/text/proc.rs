@@ -7,6 +7,8 @@
 
 use core::fmt::{self, Write};
 
+use crate::format::columns::Cells;
+
 use crate::format::line::Line;
 use crate::format::number::SignificantDigits;
 use crate::format::text::inet::{write_columns, write_timer};
@@ -22,7 +24,7 @@ fn seconds(ticks: u64, user_hz: u32) -> SignificantDigits {
 
 /// Writes one /proc row of `table` as a table line; `user_hz` is the
 /// unit of its timer columns (`sysconf(_SC_CLK_TCK)`).
-pub fn write_proc_inet<W: Write>(
+pub fn write_proc_inet<W: Cells>(
     w: &mut W,
     line: &Line<'_>,
     row: &ProcInet,
@@ -32,7 +34,7 @@ pub fn write_proc_inet<W: Write>(
     let rec = &row.record;
     write_columns(w, line, rec)?;
     if table != Table::Tcp {
-        return w.write_char('\n');
+        return Ok(());
     }
     if line.timer || line.layout.extended {
         write_timer(w, rec)?;
@@ -46,7 +48,7 @@ pub fn write_proc_inet<W: Write>(
     if line.info {
         write_tcp_columns(w, row, user_hz)?;
     }
-    w.write_char('\n')
+    Ok(())
 }
 
 /// `-i` from /proc: ss fills its tcp_info from the line's last columns
@@ -95,7 +97,7 @@ fn write_tcp_columns<W: Write>(w: &mut W, row: &ProcInet, user_hz: u32) -> fmt::
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::format::columns::tests::squash;
+    use crate::format::columns::tests::{row, squash};
     use crate::format::columns::Layout;
     use crate::proc::inet::USER_HZ;
     use crate::wire::inet::proto;
@@ -114,11 +116,11 @@ mod tests {
     const UDP: &[u8] = b" 1187: 00000000:0044 00000000:0000 07 00000000:00000000 00:00000000 \
         00000000     0        0 12345 2 00000000ab12cd34 0";
 
-    fn text(line: &Line<'_>, raw: &[u8], table: Table) -> String<512> {
-        let row = ProcInet::parse(raw, table, USER_HZ).unwrap().unwrap();
-        let mut s = String::new();
-        write_proc_inet(&mut s, line, &row, table, USER_HZ).unwrap();
-        s
+    fn text(line: &Line<'_>, raw: &[u8], table: Table) -> String<2048> {
+        let parsed = ProcInet::parse(raw, table, USER_HZ).unwrap().unwrap();
+        row(line.layout, |w| {
+            write_proc_inet(w, line, &parsed, table, USER_HZ)
+        })
     }
 
     #[test]
@@ -128,6 +130,7 @@ mod tests {
                 netid: false,
                 state: true,
                 extended: true,
+                ..Layout::default()
             },
             timer: true,
             info: true,
@@ -146,14 +149,13 @@ mod tests {
         assert!(
             estab.ends_with(
                 " timer:(keepalive,12sec,0) uid:1000 ino:924081 sk:c0f15fb7 rto:0.2 \
-                 ato:0.04 qack:1 bidir cwnd:34 reordering:0\n"
+                 ato:0.04 qack:1 bidir cwnd:34 reordering:0"
             ),
             "{estab}"
         );
         let time_wait = text(&all, TIME_WAIT, Table::Tcp);
         assert!(
-            time_wait
-                .ends_with(" timer:(timewait,26sec,0) ino:0 sk:cf1d0b79 cwnd:2 reordering:0\n"),
+            time_wait.ends_with(" timer:(timewait,26sec,0) ino:0 sk:cf1d0b79 cwnd:2 reordering:0"),
             "{time_wait}"
         );
         // Without -o, -e or -i, the columns alone.
@@ -166,7 +168,7 @@ mod tests {
             info: false,
             ..all
         };
-        assert!(text(&plain, ESTAB, Table::Tcp).ends_with(":443\n"));
+        assert!(text(&plain, ESTAB, Table::Tcp).ends_with(":443"));
     }
 
     #[test]
@@ -177,6 +179,7 @@ mod tests {
                 netid: true,
                 state: true,
                 extended: true,
+                ..Layout::default()
             },
             timer: true,
             info: true,

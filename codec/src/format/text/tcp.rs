@@ -11,9 +11,7 @@ use core::fmt::{self, Write};
 
 use crate::format::line::Line;
 use crate::format::names::write_lossy;
-use crate::format::number::{
-    write_gain, write_millis_from_micros, BitRate, Decimal, MillisFromMicros,
-};
+use crate::format::number::{write_gain, write_millis_from_micros, BitRate, Decimal};
 use crate::wire::inet::{InetRecord, TcpState};
 use crate::wire::inet_attr::InetDetails;
 use crate::wire::mptcp::{self, MptcpInfo, SubflowInfo};
@@ -26,7 +24,7 @@ fn write_nonzero<W: Write>(w: &mut W, label: &str, v: impl Into<u64>) -> fmt::Re
         0 => Ok(()),
         v => {
             w.write_str(label)?;
-            w.write_str(Decimal::new(v).as_str())
+            Decimal::new(v).write(w)
         }
     }
 }
@@ -47,9 +45,15 @@ pub(crate) fn write_tcp<W: Write>(
     t: &TcpInfo<'_>,
 ) -> fmt::Result {
     let o = t.options();
-    if x.timer {
+    let rate = |bits_per_second| BitRate {
+        bits_per_second,
+        all_digits: x.numeric,
+    };
+    // ss's -e sets -o too: both show the negotiated options.
+    if x.timer || x.layout.extended {
         for (bit, name) in [
             (opt::TIMESTAMPS, " ts"),
+            (opt::USEC_TS, " usec_ts"),
             (opt::SACK, " sack"),
             (opt::ECN, " ecn"),
             (opt::ECN_SEEN, " ecnseen"),
@@ -65,7 +69,10 @@ pub(crate) fn write_tcp<W: Write>(
         write_lossy(w, cong)?;
     }
     if o & opt::WSCALE != 0 {
-        write!(w, " wscale:{},{}", t.snd_wscale(), t.rcv_wscale())?;
+        w.write_str(" wscale:")?;
+        Decimal::new(t.snd_wscale().into()).write(w)?;
+        w.write_char(',')?;
+        Decimal::new(t.rcv_wscale().into()).write(w)?;
     }
     if t.rto() != 0 && t.rto() != 3_000_000 {
         w.write_str(" rto:")?;
@@ -110,15 +117,10 @@ pub(crate) fn write_tcp<W: Write>(
         }
     }
     if let Some(b) = d.bbr {
-        write!(
-            w,
-            " bbr:(bw:{}bps,mrtt:{}",
-            BitRate {
-                bits_per_second: b.bw as f64 * 8.0,
-                all_digits: x.numeric
-            },
-            MillisFromMicros(b.min_rtt)
-        )?;
+        w.write_str(" bbr:(bw:")?;
+        rate(b.bw as f64 * 8.0).write(w)?;
+        w.write_str("bps,mrtt:")?;
+        write_millis_from_micros(w, b.min_rtt)?;
         if b.pacing_gain != 0 {
             w.write_str(",pacing_gain:")?;
             write_gain(w, b.pacing_gain)?;
@@ -138,47 +140,27 @@ pub(crate) fn write_tcp<W: Write>(
     }
     if rtt > 0.0 && t.snd_mss() != 0 && t.snd_cwnd() != 0 {
         let bps = f64::from(t.snd_cwnd()) * f64::from(t.snd_mss()) * 8_000_000.0 / rtt;
-        write!(
-            w,
-            " send {}bps",
-            BitRate {
-                bits_per_second: bps,
-                all_digits: x.numeric
-            }
-        )?;
+        w.write_str(" send ")?;
+        rate(bps).write(w)?;
+        w.write_str("bps")?;
     }
     write_nonzero(w, " lastsnd:", t.last_data_sent())?;
     write_nonzero(w, " lastrcv:", t.last_data_recv())?;
     write_nonzero(w, " lastack:", t.last_ack_recv())?;
     if let Some(p) = t.pacing_rate().filter(|&p| p != 0 && p != u64::MAX) {
-        write!(
-            w,
-            " pacing_rate {}bps",
-            BitRate {
-                bits_per_second: p as f64 * 8.0,
-                all_digits: x.numeric
-            }
-        )?;
+        w.write_str(" pacing_rate ")?;
+        rate(p as f64 * 8.0).write(w)?;
+        w.write_str("bps")?;
         if let Some(m) = t.max_pacing_rate().filter(|&m| m != 0 && m != u64::MAX) {
-            write!(
-                w,
-                "/{}bps",
-                BitRate {
-                    bits_per_second: m as f64 * 8.0,
-                    all_digits: x.numeric
-                }
-            )?;
+            w.write_char('/')?;
+            rate(m as f64 * 8.0).write(w)?;
+            w.write_str("bps")?;
         }
     }
     if let Some(r) = t.delivery_rate().filter(|&r| r != 0) {
-        write!(
-            w,
-            " delivery_rate {}bps",
-            BitRate {
-                bits_per_second: r as f64 * 8.0,
-                all_digits: x.numeric
-            }
-        )?;
+        w.write_str(" delivery_rate ")?;
+        rate(r as f64 * 8.0).write(w)?;
+        w.write_str("bps")?;
     }
     write_nonzero_opt(w, " delivered:", t.delivered())?;
     write_nonzero_opt(w, " delivered_ce:", t.delivered_ce())?;
@@ -199,7 +181,10 @@ pub(crate) fn write_tcp<W: Write>(
     }
     write_nonzero(w, " unacked:", t.unacked())?;
     if t.retrans() != 0 || t.total_retrans() != 0 {
-        write!(w, " retrans:{}/{}", t.retrans(), t.total_retrans())?;
+        w.write_str(" retrans:")?;
+        Decimal::new(t.retrans().into()).write(w)?;
+        w.write_char('/')?;
+        Decimal::new(t.total_retrans().into()).write(w)?;
     }
     write_nonzero(w, " lost:", t.lost())?;
     // A listener's sacked is its backlog limit, already in Send-Q.
@@ -209,7 +194,8 @@ pub(crate) fn write_tcp<W: Write>(
     write_nonzero_opt(w, " dsack_dups:", t.dsack_dups())?;
     write_nonzero(w, " fackets:", t.fackets())?;
     if t.reordering() != 3 {
-        write!(w, " reordering:{}", t.reordering())?;
+        w.write_str(" reordering:")?;
+        Decimal::new(t.reordering().into()).write(w)?;
     }
     write_nonzero_opt(w, " reord_seen:", t.reord_seen())?;
     if t.rcv_rtt() != 0 {
@@ -347,7 +333,8 @@ pub(crate) fn write_mptcp<W: Write>(w: &mut W, m: &MptcpInfo<'_>) -> fmt::Result
 mod tests {
     use super::*;
     use crate::format::columns::Layout;
-    use crate::format::text::inet::{write_detail_line, write_inet};
+    use crate::format::text::inet::tests::inet_row;
+    use crate::format::text::inet::write_detail_line;
     use crate::wire::inet::{attr_kind, proto};
     use crate::wire::inet_attr::tests::emit_all;
     use heapless::String;
@@ -432,9 +419,9 @@ mod tests {
         };
         let d = rec.details(proto::TCP).unwrap();
         let layout = Layout {
-            netid: false,
             state: true,
             extended: true,
+            ..Layout::default()
         };
         let extras = Line {
             layout,
@@ -448,8 +435,7 @@ mod tests {
             cgroup: Some("/"),
             ..Line::PLAIN
         };
-        let mut s: String<1024> = String::new();
-        write_inet(&mut s, &extras, &rec, Some(&d)).unwrap();
+        let s = inet_row(&extras, &rec, Some(&d));
         let (line, detail) = s.split_once("\n\t").unwrap();
         let words: heapless::Vec<&str, 16> = line.split_whitespace().collect();
         assert_eq!(
@@ -476,19 +462,23 @@ mod tests {
              bytes_received:100000 segs_out:2 segs_in:5 data_segs_in:3 bbr:(bw:0bps,mrtt:0.02) \
              send 131072000000bps lastsnd:856 lastrcv:856 lastack:856 pacing_rate 374584320000bps \
              delivered:1 app_limited rcv_rtt:0.022 rcv_space:65464 rcv_ssthresh:94841 minrtt:0.02 \
-             snd_wnd:65536\n"
+             snd_wnd:65536"
         );
-        // Without -o the options go; -O keeps everything on one line.
-        let mut s: String<1024> = String::new();
+        // Without -o (or -e, which sets it) the options go; -O keeps
+        // everything on one line.
         let one = Line {
+            layout: Layout {
+                extended: false,
+                ..layout
+            },
             timer: false,
             oneline: true,
             numeric: false,
             ..extras
         };
-        write_inet(&mut s, &one, &rec, Some(&d)).unwrap();
-        assert!(!s.contains('\t') && s.matches('\n').count() == 1);
-        assert!(s.contains(" skmem:(r102496,") && s.contains("<-> tos:0"));
+        let s = inet_row(&one, &rec, Some(&d));
+        assert!(!s.contains('\t') && !s.contains('\n'));
+        assert!(s.contains(" skmem:(r102496,") && s.contains(":48722 tos:0"));
         assert!(s.contains(" bbr wscale:10,10 ") && !s.contains(" ts "));
         assert!(s.contains(" send 131Gbps ") && s.contains(" pacing_rate 375Gbps "));
     }

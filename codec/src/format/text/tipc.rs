@@ -5,9 +5,9 @@
 //! congestion, drops, whether a name is published, and the service a
 //! connection was made to.
 
-use core::fmt::{self, Write};
+use core::fmt;
 
-use crate::format::columns::{width, write_aligned, write_lead, write_right_aligned};
+use crate::format::columns::{write_lead, Cells, Column};
 use crate::format::line::Line;
 use crate::format::names::{sock_type_name, tipc_netid};
 use crate::wire::inet::TcpState;
@@ -20,28 +20,22 @@ fn number(v: Option<u32>) -> u32 {
 }
 
 /// Writes one TIPC socket as a table line.
-pub fn write_tipc<W: Write>(w: &mut W, line: &Line<'_>, rec: &TipcRecord<'_>) -> fmt::Result {
+pub fn write_tipc<W: Cells>(w: &mut W, line: &Line<'_>, rec: &TipcRecord<'_>) -> fmt::Result {
     let layout = &line.layout;
     let sock_type = rec.sock_type.unwrap_or(SockType::Unknown(0));
     let state = rec.state.unwrap_or(TcpState::Unknown(0));
-    write_lead(
-        w,
-        layout,
-        tipc_netid(sock_type),
-        state,
-        rec.rqueue(),
-        rec.wqueue(),
-    )?;
-    write_aligned(w, &number(rec.node), width::ADDR, true)?;
-    w.write_char(':')?;
-    write_aligned(w, &number(rec.port), width::PORT, false)?;
-    w.write_char(' ')?;
+    write_lead(w, tipc_netid(sock_type), state, rec.rqueue(), rec.wqueue())?;
+    write!(w, "{}:", number(rec.node))?;
+    w.cell(Column::LocalPort)?;
+    write!(w, "{}", number(rec.port))?;
+    w.cell(Column::Peer)?;
     match rec.con {
         Some(con) => {
-            write_aligned(w, &number(con.node), width::ADDR, true)?;
-            write!(w, ":{}", number(con.sock))?;
+            write!(w, "{}:", number(con.node))?;
+            w.cell(Column::PeerPort)?;
+            write!(w, "{}", number(con.sock))?;
         }
-        None => write_right_aligned(w, "-", width::ADDR)?,
+        None => w.write_char('-')?,
     }
     if layout.extended {
         let uid = number(rec.uid);
@@ -55,7 +49,11 @@ pub fn write_tipc<W: Write>(w: &mut W, line: &Line<'_>, rec: &TipcRecord<'_>) ->
             rec.cookie.unwrap_or(0)
         )?;
     }
-    write!(w, "{}", line.process)?;
+    w.cell(Column::Process)?;
+    if let Some(process) = line.process {
+        write!(w, "{process}")?;
+    }
+    w.cell(Column::Details)?;
     if line.tipcinfo {
         let stat = rec.stat.unwrap_or_default();
         let cong = if stat.link_cong {
@@ -85,13 +83,13 @@ pub fn write_tipc<W: Write>(w: &mut W, line: &Line<'_>, rec: &TipcRecord<'_>) ->
             )?;
         }
     }
-    w.write_char('\n')
+    Ok(())
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::format::columns::tests::squash;
+    use crate::format::columns::tests::{row, squash};
     use crate::format::columns::Layout;
     use crate::wire::tipc::{Connection, Stat};
     use heapless::String;
@@ -127,10 +125,8 @@ pub(crate) mod tests {
         }
     }
 
-    fn text(line: &Line<'_>, rec: &TipcRecord<'_>) -> String<256> {
-        let mut s = String::new();
-        write_tipc(&mut s, line, rec).unwrap();
-        s
+    fn text(line: &Line<'_>, rec: &TipcRecord<'_>) -> String<2048> {
+        row(line.layout, |w| write_tipc(w, line, rec))
     }
 
     #[test]
@@ -140,6 +136,7 @@ pub(crate) mod tests {
                 netid: true,
                 state: true,
                 extended: false,
+                ..Layout::default()
             },
             ..Line::PLAIN
         };
@@ -151,16 +148,17 @@ pub(crate) mod tests {
         let extended = Line {
             layout: Layout {
                 extended: true,
+                process: true,
                 ..line.layout
             },
             tipcinfo: true,
-            process: &" users:((\"t\",pid=5,fd=3))",
+            process: Some(&" users:((\"t\",pid=5,fd=3))"),
             ..line
         };
         assert_eq!(
             text(&extended, &rec).split_once(":8").unwrap().1,
             " uid:1000 ino:55 sk:40 users:((\"t\",pid=5,fd=3))\n \
-             type:STREAM cong:conn  drop:2  via {1000,1} \n"
+             type:STREAM cong:conn  drop:2  via {1000,1} "
         );
         // An unconnected RDM socket with a published name.
         let rdm = TipcRecord {
@@ -173,7 +171,7 @@ pub(crate) mod tests {
         };
         let one = Line {
             oneline: true,
-            process: &"",
+            process: None,
             ..extended
         };
         assert_eq!(

@@ -2,11 +2,9 @@
 //! `*` and the peer's inode on the remote side; `-e` adds the shutdown
 //! state, the bound file and a listener's pending connections.
 
-use core::fmt::{self, Write};
+use core::fmt;
 
-use crate::format::columns::{
-    pad, unix_queues, width, write_lead, write_left_aligned, write_right_aligned, CharCount,
-};
+use crate::format::columns::{unix_queues, write_lead, Cells, Column};
 use crate::format::line::Line;
 use crate::format::names::{unix_netid, write_unix_name};
 use crate::format::number::Decimal;
@@ -15,23 +13,26 @@ use crate::format::text::write_shutdown;
 use crate::wire::inet::TcpState;
 use crate::wire::unix::UnixRecord;
 
-/// Writes one unix socket as a table line, with `-p`'s processes and `-m`'s
-/// memory when `line` asks for them.
-pub fn write_unix<W: Write>(w: &mut W, line: &Line<'_>, rec: &UnixRecord<'_>) -> fmt::Result {
+/// Writes one unix socket as a table row, with `-p`'s processes and `-m`'s
+/// memory when `line` asks for them. As in ss, a space (not a `:`) joins
+/// the name to the inode.
+pub fn write_unix<W: Cells>(w: &mut W, line: &Line<'_>, rec: &UnixRecord<'_>) -> fmt::Result {
     let layout = &line.layout;
     let (rq, sq) = unix_queues(rec);
-    write_lead(w, layout, unix_netid(rec.sock_type), rec.state, rq, sq)?;
-    let mut name_width = CharCount(0);
-    write_unix_name(&mut name_width, &rec.name)?;
-    pad(w, width::ADDR.saturating_sub(name_width.0))?;
+    write_lead(w, unix_netid(rec.sock_type), rec.state, rq, sq)?;
     write_unix_name(w, &rec.name)?;
     w.write_char(' ')?;
-    write_left_aligned(w, Decimal::new(rec.inode.into()).as_str(), width::PORT)?;
-    w.write_char(' ')?;
-    write_right_aligned(w, "*", width::ADDR)?;
-    w.write_char(' ')?;
+    w.cell(Column::LocalPort)?;
+    w.write_str(Decimal::new(rec.inode.into()).as_str())?;
+    w.cell(Column::Peer)?;
+    w.write_str("* ")?;
+    w.cell(Column::PeerPort)?;
     w.write_str(Decimal::new(rec.peer.unwrap_or(0).into()).as_str())?;
-    write!(w, "{}", line.process)?;
+    w.cell(Column::Process)?;
+    if let Some(process) = line.process {
+        write!(w, "{process}")?;
+    }
+    w.cell(Column::Details)?;
     if let Some(m) = rec.meminfo.filter(|_| line.memory) {
         write_skmem(w, &m)?;
     }
@@ -50,17 +51,16 @@ pub fn write_unix<W: Write>(w: &mut W, line: &Line<'_>, rec: &UnixRecord<'_>) ->
             }
         }
     }
-    w.write_char('\n')
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::format::columns::tests::squash;
+    use crate::format::columns::tests::{row, squash};
     use crate::format::columns::Layout;
     use crate::wire::sock_diag::SockType;
     use crate::wire::unix::{Inodes, UnixName};
-    use heapless::String;
 
     #[test]
     fn test_unix_line() {
@@ -70,16 +70,15 @@ mod tests {
             rqlen: Some((2, 5)),
             ..UnixRecord::new(SockType::Stream, TcpState::Listen, 99)
         };
-        let mut s: String<256> = String::new();
         let line = Line {
             layout: Layout {
                 netid: true,
                 state: true,
-                extended: false,
+                ..Layout::default()
             },
             ..Line::PLAIN
         };
-        write_unix(&mut s, &line, &u).unwrap();
+        let s = row(line.layout, |r| write_unix(r, &line, &u));
         assert_eq!(squash(&s), "u_str LISTEN 2 5 @a@b 99 * 0");
     }
 
@@ -97,16 +96,16 @@ mod tests {
             uid: Some(0),
             ..UnixRecord::new(SockType::Stream, TcpState::Listen, 99)
         };
-        let mut s: String<256> = String::new();
         let line = Line {
             layout: Layout {
                 netid: true,
                 state: true,
                 extended: true,
+                ..Layout::default()
             },
             ..Line::PLAIN
         };
-        write_unix(&mut s, &line, &u).unwrap();
+        let s = row(line.layout, |r| write_unix(r, &line, &u));
         assert_eq!(
             squash(&s),
             "u_str LISTEN 2 5 /run/a b 99 * 0 <-> ino:1234 dev:254/3 peers: 41 42"
@@ -120,12 +119,15 @@ mod tests {
             ..UnixRecord::new(SockType::Stream, TcpState::Established, 7)
         };
         let line = Line {
-            process: &" users:((\"x\",pid=1,fd=3))",
-            process_json: &",\"users\":[]",
+            layout: Layout {
+                process: true,
+                ..Layout::default()
+            },
+            process: Some(&" users:((\"x\",pid=1,fd=3))"),
+            process_json: Some(&",\"users\":[]"),
             ..Line::PLAIN
         };
-        let mut s: String<256> = String::new();
-        write_unix(&mut s, &line, &u).unwrap();
+        let s = row(line.layout, |r| write_unix(r, &line, &u));
         assert_eq!(squash(&s), "0 0 * 7 * 0 users:((\"x\",pid=1,fd=3))");
     }
 }

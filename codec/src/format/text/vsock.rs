@@ -4,7 +4,7 @@
 
 use core::fmt::{self, Write};
 
-use crate::format::columns::{width, write_aligned, write_lead};
+use crate::format::columns::{write_lead, Cells, Column};
 use crate::format::line::Line;
 use crate::format::names::vsock_netid;
 use crate::wire::vsock::{VsockRecord, ANY};
@@ -21,23 +21,27 @@ impl fmt::Display for VsockNumber {
     }
 }
 
-/// Writes one vsock socket as a table line, with `-p`'s processes.
-pub fn write_vsock<W: Write>(w: &mut W, line: &Line<'_>, rec: &VsockRecord<'_>) -> fmt::Result {
-    write_lead(w, &line.layout, vsock_netid(rec.sock_type), rec.state, 0, 0)?;
-    write_aligned(w, &VsockNumber(rec.src.cid), width::ADDR, true)?;
-    w.write_char(':')?;
-    write_aligned(w, &VsockNumber(rec.src.port), width::PORT, false)?;
-    w.write_char(' ')?;
-    write_aligned(w, &VsockNumber(rec.dst.cid), width::ADDR, true)?;
-    write!(w, ":{}", VsockNumber(rec.dst.port))?;
-    write!(w, "{}", line.process)?;
-    w.write_char('\n')
+/// Writes one vsock socket as a table row, with `-p`'s processes.
+pub fn write_vsock<W: Cells>(w: &mut W, line: &Line<'_>, rec: &VsockRecord<'_>) -> fmt::Result {
+    write_lead(w, vsock_netid(rec.sock_type), rec.state, 0, 0)?;
+    write!(w, "{}:", VsockNumber(rec.src.cid))?;
+    w.cell(Column::LocalPort)?;
+    write!(w, "{}", VsockNumber(rec.src.port))?;
+    w.cell(Column::Peer)?;
+    write!(w, "{}:", VsockNumber(rec.dst.cid))?;
+    w.cell(Column::PeerPort)?;
+    write!(w, "{}", VsockNumber(rec.dst.port))?;
+    w.cell(Column::Process)?;
+    if let Some(process) = line.process {
+        write!(w, "{process}")?;
+    }
+    w.cell(Column::Details)
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::format::columns::tests::squash;
+    use crate::format::columns::tests::{row, squash};
     use crate::format::columns::Layout;
     use crate::wire::inet::TcpState;
     use crate::wire::sock_diag::SockType;
@@ -64,10 +68,8 @@ pub(crate) mod tests {
         }
     }
 
-    fn text(line: &Line<'_>, rec: &VsockRecord<'_>) -> String<256> {
-        let mut s = String::new();
-        write_vsock(&mut s, line, rec).unwrap();
-        s
+    fn text(line: &Line<'_>, rec: &VsockRecord<'_>) -> String<2048> {
+        row(line.layout, |w| write_vsock(w, line, rec))
     }
 
     #[test]
@@ -77,8 +79,10 @@ pub(crate) mod tests {
                 netid: true,
                 state: true,
                 extended: true,
+                process: true,
+                ..Layout::default()
             },
-            process: &" users:((\"helper\",pid=9,fd=4))",
+            process: Some(&" users:((\"helper\",pid=9,fd=4))"),
             ..Line::PLAIN
         };
         let rec = vsock_rec(SockType::Stream, TcpState::Established);
@@ -101,7 +105,7 @@ pub(crate) mod tests {
         assert_eq!(
             squash(&text(
                 &Line {
-                    process: &"",
+                    process: None,
                     ..line
                 },
                 &rec

@@ -6,7 +6,7 @@
 
 use core::fmt::{self, Write};
 
-use crate::format::columns::{pad, width, write_aligned, write_lead, write_right_aligned};
+use crate::format::columns::{write_lead, Cells, Column};
 use crate::format::line::Line;
 use crate::format::text::skmem::write_skmem;
 use crate::wire::inet::TcpState;
@@ -75,27 +75,27 @@ fn write_stats<W: Write>(w: &mut W, sep: &str, s: &Stats<'_>) -> fmt::Result {
 
 /// Writes one XDP socket as a table line. `line.ifname` names the
 /// interface of the socket's INFO, when it has one.
-pub fn write_xdp<W: Write>(w: &mut W, line: &Line<'_>, rec: &XdpRecord<'_>) -> fmt::Result {
+pub fn write_xdp<W: Cells>(w: &mut W, line: &Line<'_>, rec: &XdpRecord<'_>) -> fmt::Result {
     let layout = &line.layout;
-    write_lead(w, layout, "xdp", TcpState::Close, rec.rqueue(), 0)?;
-    match rec.info.filter(|i| i.ifindex != 0) {
-        Some(info) => {
-            let interface = Interface {
-                ifindex: info.ifindex,
-                name: line.ifname,
-            };
-            write_aligned(w, &interface, width::ADDR, true)?;
-            w.write_char(':')?;
-            write_aligned(w, &Queue(info.queue_id), width::PORT, false)?;
-        }
-        None => {
-            write_right_aligned(w, "*", width::ADDR)?;
-            pad(w, 1 + width::PORT)?;
-        }
+    write_lead(w, "xdp", TcpState::Close, rec.rqueue(), 0)?;
+    if let Some(info) = rec.info.filter(|i| i.ifindex != 0) {
+        let interface = Interface {
+            ifindex: info.ifindex,
+            name: line.ifname,
+        };
+        write!(w, "{interface}:")?;
+        w.cell(Column::LocalPort)?;
+        write!(w, "{}", Queue(info.queue_id))?;
+    } else {
+        w.write_char('*')?;
     }
-    w.write_char(' ')?;
-    write_right_aligned(w, "*", width::ADDR)?;
-    write!(w, "{}", line.process)?;
+    w.cell(Column::Peer)?;
+    w.write_char('*')?;
+    w.cell(Column::Process)?;
+    if let Some(process) = line.process {
+        write!(w, "{process}")?;
+    }
+    w.cell(Column::Details)?;
     if layout.extended {
         if let Some(uid) = rec.uid.filter(|&u| u != 0) {
             write!(w, " uid:{uid}")?;
@@ -125,13 +125,13 @@ pub fn write_xdp<W: Write>(w: &mut W, line: &Line<'_>, rec: &XdpRecord<'_>) -> f
     if let Some(m) = rec.meminfo.filter(|_| line.memory) {
         write_skmem(w, &m)?;
     }
-    w.write_char('\n')
+    Ok(())
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::format::columns::tests::squash;
+    use crate::format::columns::tests::{row, squash};
     use crate::format::columns::Layout;
     use crate::wire::xdp::{attr_kind, XdpRecord, MSG_LEN};
     use heapless::String;
@@ -197,10 +197,8 @@ pub(crate) mod tests {
         at
     }
 
-    fn text(line: &Line<'_>, rec: &XdpRecord<'_>) -> String<512> {
-        let mut s = String::new();
-        write_xdp(&mut s, line, rec).unwrap();
-        s
+    fn text(line: &Line<'_>, rec: &XdpRecord<'_>) -> String<2048> {
+        row(line.layout, |w| write_xdp(w, line, rec))
     }
 
     #[test]
@@ -213,6 +211,7 @@ pub(crate) mod tests {
                 netid: true,
                 state: true,
                 extended: false,
+                ..Layout::default()
             },
             ifname: Some("lo"),
             ..Line::PLAIN
@@ -235,7 +234,7 @@ pub(crate) mod tests {
                     \tumem(id:3,size:65536,num_pages:16,chunk_size:4096,headroom:0,ifindex:1,\
                     qid:0,zc:1,refs:1)\n\tfr(entries:4096)\n\tcr(entries:1024)\n\
                     \tstats(rx dropped:1,rx invalid:2,rx queue full:3,rx fill ring empty:4,\
-                    tx invalid:5,tx ring empty:6)\n";
+                    tx invalid:5,tx ring empty:6)";
         let got = text(&extended, &rec);
         assert_eq!(
             got.split_once(" uid").unwrap().1,
@@ -253,7 +252,7 @@ pub(crate) mod tests {
             "{got}"
         );
         assert!(
-            got.ends_with(" skmem:(r512,rb2,t3,tb4,f5,w6,o7,bl8,d9)\n"),
+            got.ends_with(" skmem:(r512,rb2,t3,tb4,f5,w6,o7,bl8,d9)"),
             "{got}"
         );
     }

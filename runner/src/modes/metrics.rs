@@ -1,0 +1,304 @@
+//! `metrics`: one Prometheus exposition of the matching TCP listeners'
+//! accept queues and the namespace's counters, on stdout or written
+//! atomically to `--textfile` for node_exporter's textfile collector. The
+//! [`Collector`] here is also what `serve` asks at each scrape.
+
+use std::fs;
+use std::io::{self, Write as _};
+use std::path::Path;
+use std::time::Instant;
+
+use sockdiag_codec::proc::netstat::ListenCounters;
+use sockdiag_codec::proc::sockstat::Summary;
+
+use crate::cli::mode::Metrics;
+use crate::cli::Options;
+use crate::error::Error;
+use crate::kernel::listeners::{position, Listener, ListenerQuery};
+use crate::kernel::netns::Scope;
+use crate::kernel::socket::RECV_BUF;
+use crate::modes::namespaces::{self, is_fatal, Covered, Opened};
+use crate::output::exposition::{
+    series_per_listener, write_exposition, ListenerSeries, NsScrape, Scrape, SocketCounts,
+};
+
+/// Reads the listeners and counters of a scrape, and between scrapes (for
+/// `serve --sample`) the peaks of the accept queues, in every namespace
+/// the command line covers.
+pub struct Collector<'o> {
+    opts: &'o Options,
+    buf: Vec<u8>,
+    /// The namespaces of the last scrape, each with what was opened in
+    /// it (`None`: not yet, or again after a failure).
+    namespaces: Vec<(Covered, Option<Opened>)>,
+    max_series: usize,
+    /// The longest queue seen since the last scrape, per listener cookie
+    /// (unique across namespaces), sorted by cookie (`serve --sample`);
+    /// `None` without sampling.
+    peaks: Option<Vec<(u64, u32)>>,
+}
+
+/// The counters of the namespace whose /proc net files are in `dir`.
+fn read_counts(dir: &str, tcp_listen: u64) -> (ListenCounters, SocketCounts) {
+    let read = |name: &str| fs::read_to_string(format!("{dir}/{name}")).ok();
+    let counters = read("netstat")
+        .map(|t| ListenCounters::parse(&t))
+        .unwrap_or_default();
+    let mut summary = Summary::default();
+    let v4 = read("sockstat");
+    let v6 = read("sockstat6");
+    for text in [&v4, &v6].into_iter().flatten() {
+        text.lines().for_each(|l| summary.feed_sockstat(l));
+    }
+    let snmp = read("snmp");
+    if let Some(text) = &snmp {
+        text.lines().for_each(|l| summary.feed_snmp(l));
+    }
+    let count = |v: i64| u64::try_from(v).ok();
+    let both = |a: i64, b: i64| count(a.saturating_add(b));
+    let sockets = SocketCounts {
+        tcp_listen,
+        tcp_established: snmp.as_ref().and_then(|_| count(summary.tcp_estab)),
+        tcp_time_wait: v4.as_ref().and_then(|_| count(summary.tcp_timewait)),
+        tcp_all: v4.as_ref().and_then(|_| {
+            both(summary.tcp4_inuse, summary.tcp6_inuse)?.checked_add(count(summary.tcp_timewait)?)
+        }),
+        udp_all: v4.as_ref().and_then(|_| both(summary.udp4, summary.udp6)),
+        raw_all: v4.as_ref().and_then(|_| both(summary.raw4, summary.raw6)),
+    };
+    (counters, sockets)
+}
+
+/// Runs one listener dump in namespace `c`, handing each listener to
+/// `each`. What is needed inside it is opened at first use and again
+/// after a failure.
+fn dump_in(
+    opts: &Options,
+    buf: &mut [u8],
+    c: &Covered,
+    opened: &mut Option<Opened>,
+    each: impl FnMut(Listener, bool),
+) -> Result<(), Error> {
+    let o = match opened {
+        Some(o) => o,
+        None => opened.insert(c.open(opts)?),
+    };
+    let query = ListenerQuery {
+        opts,
+        filter: o.filter.as_ref().unwrap_or(&opts.filter),
+        // Every listener comes back (for the LISTEN count) and the filter
+        // is applied here: the listener table is small, and the kernel
+        // walks it whole either way.
+        program: &[],
+        ephemeral: o.ephemeral,
+    };
+    let result = query.sample(&mut o.src, buf, each);
+    if result.is_err() {
+        // A dump cut short leaves replies in the socket: start afresh.
+        *opened = None;
+    }
+    result
+}
+
+impl<'o> Collector<'o> {
+    /// A collector for the listeners `opts` selects; `peaks` when the
+    /// queues are sampled between scrapes.
+    pub fn new(opts: &'o Options, max_series: usize, peaks: bool) -> Result<Collector<'o>, Error> {
+        Ok(Collector {
+            opts,
+            buf: vec![0u8; RECV_BUF],
+            namespaces: Vec::new(),
+            max_series,
+            peaks: peaks.then(Vec::new),
+        })
+    }
+
+    /// One sample between scrapes: raises each listener's peak, in the
+    /// namespaces of the last scrape. Only an error that leaves this
+    /// thread in another namespace is returned; the rest show in the next
+    /// scrape.
+    pub fn sample(&mut self) -> Result<(), Error> {
+        let mut peaks = self.peaks.take().unwrap_or_default();
+        let mut fatal = None;
+        for (c, opened) in &mut self.namespaces {
+            let result = dump_in(self.opts, &mut self.buf, c, opened, |l, matches| {
+                if matches {
+                    match peaks.binary_search_by_key(&l.cookie, |&(c, _)| c) {
+                        Ok(i) => peaks[i].1 = peaks[i].1.max(l.queue),
+                        Err(i) => peaks.insert(i, (l.cookie, l.queue)),
+                    }
+                }
+            });
+            if let Err(e) = result {
+                if is_fatal(&e) {
+                    fatal = Some(e);
+                    break;
+                }
+            }
+        }
+        self.peaks = Some(peaks);
+        fatal.map_or(Ok(()), Err)
+    }
+
+    /// Collects one scrape; what could not be read is counted in
+    /// `errors` and said in the returned messages. The namespaces are
+    /// found anew each time (pods come and go). `Err` only when this
+    /// thread could not come back from a namespace: the run must end.
+    pub fn scrape(&mut self) -> Result<(Scrape, Vec<String>), Error> {
+        let start = Instant::now();
+        let peaks_on = self.peaks.is_some();
+        let budget = self.max_series / series_per_listener(peaks_on);
+        let mut scrape = Scrape {
+            peaks: peaks_on,
+            ..Scrape::default()
+        };
+        let mut messages = Vec::new();
+        self.reselect(&mut scrape, &mut messages)?;
+        // In namespace order, then each namespace's in report order.
+        let mut listeners: Vec<ListenerSeries> = Vec::new();
+        let mut matched = 0usize;
+        for (at, (c, opened)) in self.namespaces.iter_mut().enumerate() {
+            let first = listeners.len();
+            let mut total = 0u64;
+            let result = dump_in(self.opts, &mut self.buf, c, opened, |l, matches| {
+                total += 1;
+                if matches {
+                    matched += 1;
+                    if listeners.len() < budget {
+                        // Cookie order within an address and port numbers
+                        // the shards.
+                        if let Err(i) = position(&listeners[first..], &l, |s| &s.listener) {
+                            let series = ListenerSeries {
+                                ns: at,
+                                listener: l,
+                                peak: None,
+                            };
+                            listeners.insert(first + i, series);
+                        }
+                    }
+                }
+            });
+            match result {
+                Err(e) if is_fatal(&e) => return Err(e),
+                Err(e) => {
+                    scrape.errors += 1;
+                    messages.push(c.say(self.opts.netns == Scope::All, &e));
+                }
+                Ok(()) => {}
+            }
+            let dir = c.netns.proc_net();
+            let (counters, sockets) = c
+                .netns
+                .within(|| read_counts(dir, total))
+                .map_err(Error::Netns)?;
+            scrape.namespaces.push(NsScrape {
+                label: c.label.clone(),
+                pod: c.pod.clone(),
+                counters,
+                sockets,
+            });
+        }
+        let mut peaks = self.peaks.take();
+        if let Some(p) = &peaks {
+            for s in &mut listeners {
+                // The scrape's own sample counts toward the peak.
+                let sampled = p
+                    .binary_search_by_key(&s.listener.cookie, |&(c, _)| c)
+                    .map_or(0, |i| p[i].1);
+                s.peak = Some(sampled.max(s.listener.queue));
+            }
+        }
+        if let Some(p) = &mut peaks {
+            // The next scrape's peaks start from its own samples.
+            p.clear();
+        }
+        self.peaks = peaks;
+        let cut = matched - listeners.len();
+        scrape.series_cut = (cut * series_per_listener(peaks_on)) as u64;
+        scrape.listeners = listeners;
+        scrape.took = start.elapsed();
+        Ok((scrape, messages))
+    }
+
+    /// Finds the namespaces the command line covers, keeping what is
+    /// open in those still there; one unreachable is an error of the
+    /// scrape. The caller's own namespace alone is never looked for again.
+    fn reselect(&mut self, scrape: &mut Scrape, messages: &mut Vec<String>) -> Result<(), Error> {
+        if self.opts.netns == Scope::Own && !self.namespaces.is_empty() {
+            return Ok(());
+        }
+        let (found, problems) = match namespaces::select(self.opts) {
+            Ok(found) => found,
+            Err(e) if is_fatal(&e) => return Err(e),
+            Err(e) => {
+                // -N's namespace is gone: nothing to scrape but that.
+                scrape.errors += 1;
+                messages.push(e.to_string());
+                self.namespaces.clear();
+                return Ok(());
+            }
+        };
+        scrape.errors += problems.len() as u64;
+        messages.extend(problems);
+        let mut before = std::mem::take(&mut self.namespaces);
+        self.namespaces = found
+            .into_iter()
+            .map(|c| {
+                let kept = before
+                    .iter()
+                    .position(|(b, _)| b.netns.inode == c.netns.inode && b.label == c.label)
+                    .and_then(|i| before.swap_remove(i).1);
+                (c, kept)
+            })
+            .collect();
+        Ok(())
+    }
+}
+
+/// Writes `text` to `path` atomically: a temporary file beside it (a
+/// dot-name node_exporter does not read), then a rename over it.
+fn write_atomically(path: &Path, text: &[u8]) -> Result<(), Error> {
+    let error = |error| Error::File {
+        path: path.to_owned(),
+        error,
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| error(io::Error::other("not a file name")))?;
+    let temp = path.with_file_name(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = fs::File::create(&temp).and_then(|mut f| {
+        f.write_all(text)?;
+        f.sync_all()
+    });
+    if let Err(e) = written.and_then(|()| fs::rename(&temp, path)) {
+        let _ = fs::remove_file(&temp);
+        return Err(error(e));
+    }
+    Ok(())
+}
+
+/// Prints one exposition, or writes it to `--textfile`. A part that could
+/// not be read is said on stderr (exit 1), the rest still written.
+pub fn run(opts: &Options, m: &Metrics) -> Result<bool, Error> {
+    let mut collector = Collector::new(opts, m.max_series, false)?;
+    let (scrape, messages) = collector.scrape()?;
+    let mut text = String::new();
+    write_exposition(&mut text, &scrape)
+        .map_err(|_| Error::Output(io::Error::other("cannot format the exposition")))?;
+    match &m.textfile {
+        Some(path) => write_atomically(path, text.as_bytes())?,
+        None => {
+            let mut out = io::stdout().lock();
+            out.write_all(text.as_bytes()).map_err(Error::Output)?;
+            out.flush().map_err(Error::Output)?;
+        }
+    }
+    for m in &messages {
+        eprintln!("sockdiag: {m}");
+    }
+    Ok(messages.is_empty())
+}
