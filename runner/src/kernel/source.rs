@@ -33,6 +33,10 @@ pub enum SourceError {
     Netns(NetnsError),
 }
 
+/// What takes each line of a /proc table (with its number from 1); one
+/// instance of the reading loop serves every table.
+pub type LineFn<'f, E> = dyn FnMut(usize, &[u8]) -> Result<(), E> + 'f;
+
 /// The read buffer of a /proc table.
 const PROC_BUF: usize = 64 * 1024;
 
@@ -564,7 +568,7 @@ impl Source {
         &mut self,
         file: ProcFile,
         path: &Path,
-        mut each: impl FnMut(usize, &[u8]) -> Result<(), E>,
+        each: &mut LineFn<'_, E>,
     ) -> Result<Result<(), io::Error>, E> {
         let kind = Kind::for_proc(file);
         let reader: Box<dyn BufRead> = match &mut self.origin {

@@ -165,39 +165,44 @@ pub fn list<W: Write>(
             line,
             error,
         };
-        let opened =
-            match table.kind() {
-                RecordKind::Inet { protocol } => {
-                    let layout = file.inet_table().unwrap_or(InetLayout::Udp);
-                    src.proc_lines(file, &path, |n, line| {
-                        match ProcInet::parse(line, layout, user_hz).map_err(|e| bad_line(n, e))? {
-                            Some(row) => printer.proc_inet(protocol, &row, layout, user_hz),
-                            None => Ok(()),
-                        }
-                    })?
-                }
-                RecordKind::Unix => {
-                    src.proc_lines(file, &path, |n, line| {
-                        match ProcUnix::parse(line).map_err(|e| bad_line(n, e))? {
-                            Some(row) => unix.add(printer, &row, line),
-                            None => Ok(()),
-                        }
-                    })?
-                }
-                RecordKind::Packet => src.proc_lines(file, &path, |n, line| {
-                    match ProcPacket::parse(line).map_err(|e| bad_line(n, e))? {
-                        Some(row) => printer.proc_packet(&row),
-                        None => Ok(()),
-                    }
-                })?,
-                RecordKind::Netlink => src.proc_lines(file, &path, |n, line| {
-                    match ProcNetlink::parse(line).map_err(|e| bad_line(n, e))? {
-                        Some(row) => printer.proc_netlink(&row),
-                        None => Ok(()),
-                    }
-                })?,
-                RecordKind::Vsock | RecordKind::Xdp | RecordKind::Tipc => continue,
-            };
+        let opened = match table.kind() {
+            RecordKind::Inet { protocol } => {
+                let layout = file.inet_table().unwrap_or(InetLayout::Udp);
+                src.proc_lines(file, &path, &mut |n, line| match ProcInet::parse(
+                    line, layout, user_hz,
+                )
+                .map_err(|e| bad_line(n, e))?
+                {
+                    Some(row) => printer.proc_inet(protocol, &row, layout, user_hz),
+                    None => Ok(()),
+                })?
+            }
+            RecordKind::Unix => {
+                src.proc_lines(file, &path, &mut |n, line| match ProcUnix::parse(line)
+                    .map_err(|e| bad_line(n, e))?
+                {
+                    Some(row) => unix.add(printer, &row, line),
+                    None => Ok(()),
+                })?
+            }
+            RecordKind::Packet => {
+                src.proc_lines(file, &path, &mut |n, line| match ProcPacket::parse(line)
+                    .map_err(|e| bad_line(n, e))?
+                {
+                    Some(row) => printer.proc_packet(&row),
+                    None => Ok(()),
+                })?
+            }
+            RecordKind::Netlink => {
+                src.proc_lines(file, &path, &mut |n, line| match ProcNetlink::parse(line)
+                    .map_err(|e| bad_line(n, e))?
+                {
+                    Some(row) => printer.proc_netlink(&row),
+                    None => Ok(()),
+                })?
+            }
+            RecordKind::Vsock | RecordKind::Xdp | RecordKind::Tipc => continue,
+        };
         match opened {
             Ok(()) => read.push(path),
             // ss skips a missing IPv6 file (a kernel without IPv6).
