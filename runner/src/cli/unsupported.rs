@@ -24,31 +24,6 @@ pub const UNSUPPORTED: &[Unsupported] = &[
         long: "net",
         reason: "not yet: listing another network namespace is being built (issue 11)",
     },
-    Unsupported {
-        short: Some('d'),
-        long: "dccp",
-        reason: "not yet: the DCCP table is being built (issue 13); Linux 6.16 removed DCCP",
-    },
-    Unsupported {
-        short: None,
-        long: "tipc",
-        reason: "not yet: the TIPC table is being built (issue 13)",
-    },
-    Unsupported {
-        short: None,
-        long: "tipcinfo",
-        reason: "not yet: the TIPC table is being built (issue 13)",
-    },
-    Unsupported {
-        short: None,
-        long: "vsock",
-        reason: "not yet: the vsock table is being built (issue 13)",
-    },
-    Unsupported {
-        short: None,
-        long: "xdp",
-        reason: "not yet: the XDP table is being built (issue 13)",
-    },
 ];
 
 /// The one line for an ss option this build does not run, if `arg` is
