@@ -46,6 +46,7 @@
 //! For now the crate exports only what `main.rs` calls.
 
 mod cli;
+mod client;
 mod error;
 mod host;
 mod kernel;
@@ -54,5 +55,10 @@ mod output;
 mod tables;
 
 pub use cli::{parse, Exit, Options, USAGE};
+pub use client::{Client, Event, Events, OwnedInet, Query, Record, StateSet};
 pub use error::Error;
 pub use modes::run;
+/// The decoder the records come from: their types
+/// ([`codec::wire::inet::InetRecord`], ...) and their details.
+pub use sockdiag_codec as codec;
+pub use tables::Table;

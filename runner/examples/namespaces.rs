@@ -1,0 +1,24 @@
+//! Every network namespace's TCP listeners, with their queues (needs
+//! CAP_SYS_ADMIN to enter the others): `cargo run --example namespaces`.
+
+use sockdiag::{Client, Query, StateSet, Table};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let query = Query::new(Table::Tcp).states(StateSet::LISTEN);
+    let (clients, unreachable) = Client::every_namespace()?;
+    for e in unreachable {
+        eprintln!("{e}");
+    }
+    for (name, mut client) in clients {
+        let name = name.as_deref().unwrap_or("-");
+        client.for_each(&query, |record| {
+            if let Some(l) = record.inet() {
+                println!(
+                    "{name} {}:{} queue {} limit {}",
+                    l.id.src, l.id.sport, l.rqueue, l.wqueue
+                );
+            }
+        })?;
+    }
+    Ok(())
+}
