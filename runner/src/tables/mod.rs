@@ -22,13 +22,21 @@ mod unix;
 /// The tables sockdiag can dump, in the order ss prints them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Table {
+    /// Netlink sockets (`netlink_diag`).
     Netlink,
+    /// Packet sockets, `AF_PACKET` (`packet_diag`).
     Packet,
+    /// Unix sockets (`unix_diag`).
     Unix,
+    /// Raw IP sockets (`raw_diag`, else /proc/net/raw{,6}).
     Raw,
+    /// UDP sockets (`udp_diag`).
     Udp,
+    /// TCP sockets (`tcp_diag`).
     Tcp,
+    /// SCTP sockets (`sctp_diag`).
     Sctp,
+    /// MPTCP sockets (`mptcp_diag`).
     Mptcp,
 }
 
