@@ -9,8 +9,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for e in unreachable {
         eprintln!("{e}");
     }
-    for (name, mut client) in clients {
-        let name = name.as_deref().unwrap_or("-");
+    for mut client in clients {
+        let name = client.namespace().unwrap_or("-").to_owned();
         client.for_each(&query, |record| {
             if let Some(l) = record.inet() {
                 println!(

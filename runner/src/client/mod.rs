@@ -63,22 +63,27 @@ impl Client {
     }
 
     /// A client in each network namespace of the host, the caller's own
-    /// first, with the namespace's name (`None` for unnamed ones), as
-    /// `sockdiag --all-netns` lists them. Namespaces that cannot be
-    /// entered are skipped (their errors are returned beside).
-    pub fn every_namespace() -> Result<(Vec<(Option<String>, Client)>, Vec<Error>), Error> {
+    /// first, as `sockdiag --all-netns` finds them (named ones by name,
+    /// then the others by their lowest process). Namespaces that cannot
+    /// be entered are left out, their errors returned beside.
+    pub fn every_namespace() -> Result<(Vec<Client>, Vec<Error>), Error> {
         let selected = netns::select(&Scope::All)?;
         let mut errors: Vec<Error> = selected.errors.into_iter().map(Error::Netns).collect();
         let mut clients = Vec::new();
         for ns in selected.namespaces {
-            let name = ns.name.clone();
             match Client::within(ns) {
-                Ok(client) => clients.push((name, client)),
+                Ok(client) => clients.push(client),
                 Err(Error::Netns(e)) if !e.is_fatal() => errors.push(Error::Netns(e)),
                 Err(e) => return Err(e),
             }
         }
         Ok((clients, errors))
+    }
+
+    /// The name of the client's namespace under /run/netns, `None` for
+    /// the caller's own and for unnamed ones.
+    pub fn namespace(&self) -> Option<&str> {
+        self.netns.name.as_deref()
     }
 
     fn within(netns: Netns) -> Result<Client, Error> {
