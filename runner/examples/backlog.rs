@@ -1,6 +1,8 @@
 //! The accept queue and backlog limit of the TCP listeners on a port:
 //! `cargo run --example backlog -- 8080`.
 
+use std::net::SocketAddr;
+
 use sockdiag::{Client, Query, StateSet, Table};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -18,7 +20,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if let Some(listener) = record.inet() {
             // For a listener the kernel's queues are the accept queue and
             // the limit given to listen().
-            let local = std::net::SocketAddr::new(listener.id.src, listener.id.sport);
+            let local = SocketAddr::new(listener.id.src, listener.id.sport);
             println!(
                 "{local} queue {} limit {}",
                 listener.rqueue, listener.wqueue

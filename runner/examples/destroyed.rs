@@ -1,6 +1,8 @@
 //! Prints TCP sockets as the kernel destroys them, until COUNT have gone
 //! (needs CAP_NET_ADMIN): `cargo run --example destroyed -- 10`.
 
+use std::net::SocketAddr;
+
 use sockdiag::{Client, Event};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -14,7 +16,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     while seen < count {
         match events.next(|socket| {
             let id = &socket.id;
-            println!("{}:{} -> {}:{}", id.src, id.sport, id.dst, id.dport);
+            let (local, remote) = (
+                SocketAddr::new(id.src, id.sport),
+                SocketAddr::new(id.dst, id.dport),
+            );
+            println!("{local} -> {remote}");
         })? {
             Event::Destroyed(n) => seen += n,
             Event::Lost(n) => eprintln!("lost {n:?} events"),

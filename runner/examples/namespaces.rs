@@ -1,6 +1,8 @@
 //! Every network namespace's TCP listeners, with their queues (needs
 //! CAP_SYS_ADMIN to enter the others): `cargo run --example namespaces`.
 
+use std::net::SocketAddr;
+
 use sockdiag::{Client, Query, StateSet, Table};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -112,3 +112,30 @@ fn errors_are_the_enum() {
     let boxed: Box<dyn std::error::Error> = Box::new(e);
     assert!(boxed.to_string().starts_with("netns "));
 }
+
+#[test]
+fn kill_closes_what_the_query_selects() {
+    let ns = Netns::new();
+    let (_listener, mut client_side, _server, port) = ns.open(|| {
+        let (l, port) = tcp_listener(IpAddr::from([127, 0, 0, 1]), 4);
+        let c = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        let (s, _) = l.accept().expect("accept");
+        (l, c, s, port)
+    });
+    let mut client = Client::in_namespace(ns.name()).expect("client");
+    // The client's end only: its remote port is the listener's.
+    let query = Query::new(Table::Tcp)
+        .states(StateSet::ESTABLISHED)
+        .filter(&format!("dport = :{port}"))
+        .expect("filter");
+    assert_eq!(client.kill(&query).expect("kill"), 1);
+    assert_eq!(client.collect(&query).expect("dump"), vec![]);
+    // The kernel aborted it: a read says so.
+    use std::io::Read;
+    let err = client_side
+        .read(&mut [0u8; 1])
+        .expect_err("a closed socket");
+    assert_eq!(err.raw_os_error(), Some(103), "ECONNABORTED: {err}");
+    let unix = client.kill(&Query::new(Table::Unix));
+    assert!(matches!(unix, Err(Error::Argument(_))), "{unix:?}");
+}
