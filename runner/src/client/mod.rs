@@ -100,7 +100,8 @@ impl Client {
     /// kernel's order, as it is decoded. The filter runs in the kernel,
     /// and again here on each record the kernel sent. A table the kernel
     /// cannot dump (its diag module missing) is [`Error::Dump`], naming
-    /// the module.
+    /// the module. The whole reply is always read, so the socket is ready
+    /// for the next query: to stop early, ignore the records that follow.
     pub fn for_each(&mut self, query: &Query, each: impl FnMut(&Record<'_>)) -> Result<(), Error> {
         let table = query.table();
         let mut sink = Sink {
