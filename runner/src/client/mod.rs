@@ -114,6 +114,7 @@ impl Client {
             &mut self.buf,
             table,
             &query.tables_query(),
+            false,
             &mut sink,
         )?;
         match outcome {

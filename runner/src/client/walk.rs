@@ -29,16 +29,23 @@ pub(crate) fn is_enoent(outcome: &Outcome) -> bool {
 }
 
 /// Dumps `table` for `query` into `sink`; returns how the last request
-/// ended (a failed request stops the walk).
+/// ended (a failed request stops the walk). `per_family`: one request per
+/// family and no /proc (`-K`, which closes each socket by its family's
+/// exact id, and cannot close what /proc shows). The sink is `dyn`: one
+/// copy of the walk serves the printer, `-K` and the library, where a
+/// copy per sink cost the s390x binary 3 KB.
 pub(crate) fn walk(
     src: &mut Source,
     buf: &mut [u8],
     table: Table,
     query: &Query<'_>,
-    sink: &mut impl Records,
+    per_family: bool,
+    sink: &mut dyn Records,
 ) -> Result<Outcome, Error> {
-    if let Some(outcome) = one_walk(src, buf, table, query, sink)? {
-        return Ok(outcome);
+    if !per_family {
+        if let Some(outcome) = one_walk(src, buf, table, query, sink)? {
+            return Ok(outcome);
+        }
     }
     for request in table.requests(query) {
         let family = request.family();
@@ -47,7 +54,11 @@ pub(crate) fn walk(
         })?;
         // Many kernels ship without raw_diag; ss then reads /proc, and a
         // user of ss expects the same list.
-        if table == Table::Raw && is_enoent(&outcome) && raw_proc::list(src, sink, family)? {
+        if table == Table::Raw
+            && is_enoent(&outcome)
+            && !per_family
+            && raw_proc::list(src, sink, family)?
+        {
             outcome = Outcome::Done;
         }
         if outcome != Outcome::Done {
@@ -69,7 +80,7 @@ fn one_walk(
     buf: &mut [u8],
     table: Table,
     query: &Query<'_>,
-    sink: &mut impl Records,
+    sink: &mut dyn Records,
 ) -> Result<Option<Outcome>, Error> {
     let (Some(request), Some(first)) = (table.one_walk(query), table.requests(query).next()) else {
         return Ok(None);

@@ -23,7 +23,6 @@ use crate::host::ifnames::IfNames;
 use crate::host::pods::{PodInfo, Pods};
 use crate::host::services::{ephemeral_range, NetnsResolver};
 use crate::kernel::diag_file;
-use crate::kernel::dump::dump;
 use crate::kernel::netns::{self, Netns, NetnsError, Scope};
 use crate::kernel::socket::{DiagSocket, NetError, RECV_BUF};
 use crate::kernel::source::Source;
@@ -417,25 +416,40 @@ pub fn list_table<W: io::Write>(
             return Ok(Outcome::Done);
         }
     }
-    let Some(k) = killer else {
-        return walk(src, buf, table, query, printer);
-    };
-    for request in table.requests(query) {
-        let family = request.family();
-        let outcome = dump(src, buf, &request, |body| match (table.kind(), body) {
+    match killer {
+        None => walk(src, buf, table, query, false, printer),
+        Some(killer) => {
+            let mut killing = Killing { printer, killer };
+            walk(src, buf, table, query, true, &mut killing)
+        }
+    }
+}
+
+/// `-K`'s printer: each selected inet socket is closed, then printed if
+/// the kernel closed it.
+struct Killing<'k, 'p, W: io::Write> {
+    printer: &'k mut Printer<'p, W>,
+    killer: &'k mut Killer,
+}
+
+impl<W: io::Write> Records for Killing<'_, '_, W> {
+    fn record(&mut self, kind: RecordKind, family: u8, body: &Body<'_>) -> Result<(), Error> {
+        match (kind, body) {
             (RecordKind::Inet { protocol }, Body::Inet(rec)) if rec.family == family => {
-                if printer.selects_inet(rec) && k.close(rec, protocol)? == Closed::Yes {
-                    printer.print_inet(Some(protocol), rec)?;
+                if self.printer.selects_inet(rec)
+                    && self.killer.close(rec, protocol)? == Closed::Yes
+                {
+                    self.printer.print_inet(Some(protocol), rec)?;
                 }
                 Ok(())
             }
-            (kind, body) => printer.record(kind, family, body),
-        })?;
-        if outcome != Outcome::Done {
-            return Ok(outcome);
+            (kind, body) => self.printer.record(kind, family, body),
         }
     }
-    Ok(Outcome::Done)
+
+    fn proc_inet(&mut self, rec: &InetRecord<'_>) -> Result<(), Error> {
+        self.printer.inet(None, rec)
+    }
 }
 
 impl<W: io::Write> Records for Printer<'_, W> {

@@ -13,7 +13,7 @@ use crate::kernel::source::Source;
 /// Lists the raw sockets of `family` from /proc/net/raw{,6}. Returns false
 /// when there is no such file (no /proc), so the caller reports the missing
 /// raw_diag instead.
-pub(crate) fn list(src: &mut Source, p: &mut impl Records, family: u8) -> Result<bool, Error> {
+pub(crate) fn list(src: &mut Source, p: &mut dyn Records, family: u8) -> Result<bool, Error> {
     let ipv6 = family == family::INET6;
     let path = if ipv6 {
         "/proc/net/raw6"
