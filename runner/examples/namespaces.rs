@@ -15,10 +15,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let name = client.namespace().unwrap_or("-").to_owned();
         client.for_each(&query, |record| {
             if let Some(l) = record.inet() {
-                println!(
-                    "{name} {}:{} queue {} limit {}",
-                    l.id.src, l.id.sport, l.rqueue, l.wqueue
-                );
+                let local = SocketAddr::new(l.id.src, l.id.sport);
+                println!("{name} {local} queue {} limit {}", l.rqueue, l.wqueue);
             }
         })?;
     }
