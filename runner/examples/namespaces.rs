@@ -13,12 +13,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     for mut client in clients {
         let name = client.namespace().unwrap_or("-").to_owned();
-        client.for_each(&query, |record| {
+        let listed = client.for_each(&query, |record| {
             if let Some(l) = record.inet() {
                 let local = SocketAddr::new(l.id.src, l.id.sport);
                 println!("{name} {local} queue {} limit {}", l.rqueue, l.wqueue);
             }
-        })?;
+        });
+        // A namespace can go away while it is listed: say so, go on.
+        if let Err(e) = listed {
+            eprintln!("{name}: {e}");
+        }
     }
     Ok(())
 }
