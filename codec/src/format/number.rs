@@ -69,21 +69,23 @@ impl Decimal {
     /// The digits.
     pub fn as_str(&self) -> &str {
         // ASCII digits only: the check cannot fail.
-        core::str::from_utf8(self.digits()).unwrap_or("")
+        core::str::from_utf8(self.as_bytes()).unwrap_or("")
     }
 
-    fn digits(&self) -> &[u8] {
+    /// The digits as ASCII bytes, for a writer that takes them at once
+    /// ([`crate::format::columns::Cells::write_ascii`]).
+    pub fn as_bytes(&self) -> &[u8] {
         self.buf.get(self.start..).unwrap_or(&[])
     }
 
     /// How many digits.
     pub fn len(&self) -> usize {
-        self.digits().len()
+        self.as_bytes().len()
     }
 
     /// Always false: 0 has a digit.
     pub fn is_empty(&self) -> bool {
-        self.digits().is_empty()
+        self.as_bytes().is_empty()
     }
 
     /// Writes the digits a char at a time. A line is mostly short numbers,
@@ -92,7 +94,7 @@ impl Decimal {
     /// needs neither.
     #[inline]
     pub fn write<W: Write>(&self, w: &mut W) -> fmt::Result {
-        for &d in self.digits() {
+        for &d in self.as_bytes() {
             w.write_char(char::from(d))?;
         }
         Ok(())
@@ -211,7 +213,7 @@ pub fn write_gain<W: Write>(w: &mut W, raw: u32) -> fmt::Result {
     if !(-4..6).contains(&exp) {
         return float(w);
     }
-    write_fixed(w, Decimal::new(q).digits(), exp)
+    write_fixed(w, Decimal::new(q).as_bytes(), exp)
 }
 
 /// ss's `sprint_bw`: a rate in bits per second, `%.0f` with all its digits
