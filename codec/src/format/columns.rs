@@ -326,6 +326,8 @@ pub struct Rows<B> {
     /// For each column, how many shown columns come before it: its cell's
     /// place in a row when it is shown.
     slot: [u8; COLUMNS],
+    /// Bit `i` set when column `i` is shown.
+    shown_mask: u16,
     /// Bytes of the complete rows.
     held: usize,
     /// Where the row being written goes on.
@@ -352,9 +354,13 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Rows<B> {
         }
         let mut shown = [Column::Details; COLUMNS];
         let mut slot = [0; COLUMNS];
+        let mut shown_mask = 0;
         let mut shown_len = 0;
         for c in Column::ALL {
             slot[c.index()] = shown_len as u8;
+            if layout.shows(c) {
+                shown_mask |= 1 << c.index();
+            }
             if let Some(s) = shown.get_mut(shown_len).filter(|_| layout.shows(c)) {
                 *s = c;
                 shown_len += 1;
@@ -366,6 +372,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Rows<B> {
             shown,
             shown_len,
             slot,
+            shown_mask,
             held: 0,
             end: 0,
             ends: [0; COLUMNS],
@@ -467,6 +474,16 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Rows<B> {
     /// detail cell that starts with a newline starts the next line).
     pub fn render<W: RowOut>(&self, w: &mut W, widths: &Widths, pad_end: bool) -> fmt::Result {
         let shown = &self.shown[..self.shown_len];
+        // Each shown column's width, whether a space comes before it (not
+        // before the first), and whether it is right-aligned.
+        let mut plan = [(0, false, false); COLUMNS];
+        for (i, (p, &c)) in plan.iter_mut().zip(shown).enumerate() {
+            *p = (
+                widths.get(c),
+                i > 0 && c.delimiter() == " ",
+                c.right_aligned(),
+            );
+        }
         let buf = self.buf.as_ref();
         let mut at = 0;
         for _ in 0..self.rows {
@@ -495,13 +512,15 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Rows<B> {
                     (last, on_line.map_or(0, |i| i + 1))
                 }
             };
-            for (i, (&c, &text)) in shown.iter().zip(cells).take(last).enumerate() {
-                if i > 0 && !c.delimiter().is_empty() {
-                    w.write_bytes(c.delimiter().as_bytes())?;
+            for (i, (&(width, space, right), &text)) in
+                plan.iter().zip(cells).take(last).enumerate()
+            {
+                if space {
+                    w.write_bytes(b" ")?;
                 }
-                let fill = widths.get(c).saturating_sub(text.len());
+                let fill = width.saturating_sub(text.len());
                 let pad = i + 1 < pad_until;
-                if c.right_aligned() {
+                if right {
                     if i < pad_until {
                         w.write_spaces(fill)?;
                     }
@@ -605,7 +624,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Cells for Rows<B> {
         }
         self.next = i + 1;
         self.close_cells(self.slot[i].into());
-        self.open = self.layout.shows(column) && !self.dropping();
+        self.open = self.shown_mask & (1 << i) != 0 && !self.dropping();
         Ok(())
     }
 
@@ -661,19 +680,26 @@ const SPACES: &str = "                                ";
 /// padding machinery for every address), gathered and written as one
 /// piece.
 fn write_ipv4<W: Cells>(w: &mut W, a: core::net::Ipv4Addr) -> fmt::Result {
-    let mut text = [0u8; 15];
+    // Each octet's digits and a dot are written as 4 bytes, of which
+    // `len` count.
+    let mut text = [0u8; 16];
     let mut n = 0;
-    for (i, octet) in a.octets().into_iter().enumerate() {
-        let digits = Decimal::new(octet.into());
-        let dot: &[u8] = if i > 0 { b"." } else { b"" };
-        for &b in dot.iter().chain(digits.as_bytes()) {
-            if let Some(slot) = text.get_mut(n) {
-                *slot = b;
-                n += 1;
+    for octet in a.octets() {
+        let (d, len) = match octet {
+            0..=9 => ([b'0' + octet, b'.', 0, 0], 2),
+            10..=99 => ([b'0' + octet / 10, b'0' + octet % 10, b'.', 0], 3),
+            _ => {
+                let (h, t, u) = (octet / 100, octet / 10 % 10, octet % 10);
+                ([b'0' + h, b'0' + t, b'0' + u, b'.'], 4)
             }
+        };
+        if let Some(dst) = text.get_mut(n..n + 4) {
+            dst.copy_from_slice(&d);
         }
+        n += len;
     }
-    w.write_ascii(text.get(..n).unwrap_or(&[]))
+    // Without the last dot.
+    w.write_ascii(text.get(..n.saturating_sub(1)).unwrap_or(&[]))
 }
 
 /// Writes an inet address cell as ss does: the address (`name` in its
