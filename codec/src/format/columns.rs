@@ -149,23 +149,28 @@ impl Layout {
     }
 }
 
-/// What a text formatter writes a row into: text, cut into cells. A
-/// formatter starts each column's cell in order and writes its text;
-/// writing to a column the layout does not show costs nothing and is
-/// dropped, so formatters need not know the layout.
-pub trait Cells: Write {
-    /// Ends the cell being written and starts `column`'s. Columns skipped
-    /// are left empty; a column before the current one is ignored (the
-    /// text goes on into the current cell).
-    fn cell(&mut self, column: Column) -> fmt::Result;
-
-    /// Writes ASCII text (digits, an address) that is at hand as bytes,
-    /// a char at a time unless the writer stores bytes (the row buffer
-    /// copies them at once, without a UTF-8 check).
+/// A text writer that can take ASCII text at hand as bytes (digits, an
+/// address): a char at a time unless it stores bytes (the row buffer
+/// copies them at once, without a UTF-8 check).
+pub trait AsciiWrite: Write {
+    /// Writes `text`, which is ASCII.
     fn write_ascii(&mut self, text: &[u8]) -> fmt::Result {
         text.iter()
             .try_for_each(|&b| self.write_char(char::from(b)))
     }
+}
+
+impl AsciiWrite for fmt::Formatter<'_> {}
+
+/// What a text formatter writes a row into: text, cut into cells. A
+/// formatter starts each column's cell in order and writes its text;
+/// writing to a column the layout does not show costs nothing and is
+/// dropped, so formatters need not know the layout.
+pub trait Cells: AsciiWrite {
+    /// Ends the cell being written and starts `column`'s. Columns skipped
+    /// are left empty; a column before the current one is ignored (the
+    /// text goes on into the current cell).
+    fn cell(&mut self, column: Column) -> fmt::Result;
 }
 
 /// Where rendered rows go: the bytes of the cells as they were written,
@@ -627,7 +632,9 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Cells for Rows<B> {
         self.open = self.shown_mask & (1 << i) != 0 && !self.dropping();
         Ok(())
     }
+}
 
+impl<B: AsRef<[u8]> + AsMut<[u8]>> AsciiWrite for Rows<B> {
     #[cfg_attr(target_arch = "x86_64", inline(always))]
     fn write_ascii(&mut self, text: &[u8]) -> fmt::Result {
         if !self.open {
@@ -769,6 +776,8 @@ pub(crate) mod tests {
     use super::*;
     use core::net::Ipv4Addr;
     use heapless::{String, Vec};
+
+    impl<const N: usize> AsciiWrite for String<N> {}
 
     impl<const N: usize> Cells for String<N> {
         fn cell(&mut self, _: Column) -> fmt::Result {

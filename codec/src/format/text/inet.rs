@@ -173,7 +173,7 @@ pub fn has_detail_line(line: &Line<'_>, rec: &InetRecord<'_>) -> bool {
 
 /// Writes the detail line (a newline and a tab first, unless one line):
 /// memory, then the protocol's INFO, MD5 keys and ULP info.
-pub fn write_detail_line<W: Write>(
+pub fn write_detail_line<W: Cells>(
     w: &mut W,
     line: &Line<'_>,
     rec: &InetRecord<'_>,
