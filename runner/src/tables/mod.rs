@@ -18,6 +18,7 @@ mod inet;
 mod netlink;
 mod packet;
 pub mod proc;
+pub mod raw_proc;
 mod tipc;
 mod unix;
 mod vsock;
@@ -26,17 +27,29 @@ mod xdp;
 /// The tables sockdiag can dump, in the order ss prints them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Table {
+    /// Netlink sockets (`netlink_diag`).
     Netlink,
+    /// Packet sockets, `AF_PACKET` (`packet_diag`).
     Packet,
+    /// Unix sockets (`unix_diag`).
     Unix,
+    /// Raw IP sockets (`raw_diag`, else /proc/net/raw{,6}).
     Raw,
+    /// UDP sockets (`udp_diag`).
     Udp,
+    /// TCP sockets (`tcp_diag`).
     Tcp,
+    /// DCCP sockets (`dccp_diag`; Linux 6.16 removed DCCP).
     Dccp,
+    /// SCTP sockets (`sctp_diag`).
     Sctp,
+    /// vsock sockets (`vsock_diag`).
     Vsock,
+    /// TIPC sockets (`tipc_diag`).
     Tipc,
+    /// AF_XDP sockets (`xsk_diag`).
     Xdp,
+    /// MPTCP sockets (`mptcp_diag`).
     Mptcp,
 }
 
@@ -196,7 +209,7 @@ impl Table {
     }
 
     /// What kind of record the table sends.
-    pub const fn kind(self) -> RecordKind {
+    pub(crate) const fn kind(self) -> RecordKind {
         use inet_wire::proto;
         match self {
             Table::Tcp => RecordKind::Inet {
@@ -234,7 +247,7 @@ impl Table {
     /// DCCP, SCTP, vsock, XDP and MPTCP come with every listing (and TIPC
     /// with none); like ss, say nothing when their diag module is missing
     /// unless they were asked for by name.
-    pub fn missing_is_silent(self, named: bool, outcome: &Outcome) -> bool {
+    pub(crate) fn missing_is_silent(self, named: bool, outcome: &Outcome) -> bool {
         const ENOENT: i32 = 2;
         matches!(
             self,
@@ -247,7 +260,7 @@ impl Table {
     /// `query` in one walk of the kernel's tables, when there is one: TCP
     /// (the legacy request serves no other protocol) asked for both. The
     /// kernel may refuse it; [`Table::requests`] then asks the same.
-    pub fn one_walk<'a>(self, query: &Query<'a>) -> Option<TableRequest<'a>> {
+    pub(crate) fn one_walk<'a>(self, query: &Query<'a>) -> Option<TableRequest<'a>> {
         match self {
             Table::Tcp => inet::both_families(query).map(TableRequest::TcpBoth),
             _ => None,
@@ -256,7 +269,10 @@ impl Table {
 
     /// The requests that dump the table for `query`, in order: one per IP
     /// family for an inet table, none for a table the states rule out.
-    pub fn requests<'a>(self, query: &Query<'a>) -> impl Iterator<Item = TableRequest<'a>> + 'a {
+    pub(crate) fn requests<'a>(
+        self,
+        query: &Query<'a>,
+    ) -> impl Iterator<Item = TableRequest<'a>> + 'a {
         let query = *query;
         // An inet table sends one request per family; the others one or
         // none.
