@@ -95,6 +95,7 @@ mod host;
 mod kernel;
 mod modes;
 mod output;
+mod sort;
 mod tables;
 
 pub use cli::{parse, Exit, Options, USAGE};

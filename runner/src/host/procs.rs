@@ -143,7 +143,7 @@ impl ProcIndex {
         // ss lists the last found first; a stable sort keeps that order
         // among the holders of one socket.
         index.holders.reverse();
-        index.holders.sort_by_key(|h| h.inode);
+        crate::sort::sort_by_key(&mut index.holders, |h| h.inode);
         index
     }
 
