@@ -308,11 +308,20 @@ fn options_proc_cannot_serve_are_named() {
     let filter = format!("sport = :{}", sockets.tcp_port);
     // -o, -e and -i print what ss's /proc path prints: on one line, the
     // timer, owner, inode, socket address and the few tcp_info values.
+    // A connection's handshake may land in the accept queue between the
+    // two runs (seen under load): one equal pair out of five is required.
     for args in [&["-tanoeiH", &filter][..], &["-tanmH", "--tos", &filter]] {
-        let ours = sockdiag_env(args, &env);
-        let theirs = ss_env(args, &env);
-        assert_eq!(lines(&ours), lines(&theirs), "{ours}\n{theirs}");
-        assert_eq!(ours.code, Some(0), "{ours}");
+        let mut tries = Vec::new();
+        for _ in 0..5 {
+            let ours = sockdiag_env(args, &env);
+            assert_eq!(ours.code, Some(0), "{ours}");
+            let theirs = ss_env(args, &env);
+            if lines(&ours) == lines(&theirs) {
+                break;
+            }
+            tries.push(format!("{ours}\n{theirs}"));
+        }
+        assert!(tries.len() < 5, "{}", tries.join("--- next try:\n"));
     }
     let run = sockdiag_env(&["-tanoeim", &filter], &env);
     assert_eq!(
