@@ -130,8 +130,11 @@ mod context_field {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Context<'a> {
+    /// The namespace's inode (0: the one namespace listed).
     pub netns: u64,
+    /// What was asked: an interface index, a cgroup id, an inode, ...
     pub key: u64,
+    /// The answer.
     pub value: &'a [u8],
 }
 
@@ -139,6 +142,7 @@ impl<'a> Context<'a> {
     /// Bytes of the record's fixed part.
     pub const HEADER_LEN: usize = context_field::VALUE;
 
+    /// Reads a record's data; shorter than the fixed part is truncated.
     pub fn parse(data: &'a [u8]) -> Result<Context<'a>> {
         let value = data
             .get(context_field::VALUE..)
@@ -172,9 +176,13 @@ impl<'a> Context<'a> {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Holder<'a> {
+    /// The process.
     pub pid: u32,
+    /// The thread (the pid for the main thread).
     pub tid: u32,
+    /// The descriptor.
     pub fd: u32,
+    /// The command name.
     pub comm: &'a [u8],
 }
 
@@ -184,6 +192,7 @@ impl<'a> Holder<'a> {
         context_field::COMM + self.comm.len().min(255)
     }
 
+    /// Writes `self` into the front of `buf`; returns its length.
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize> {
         let comm = self.comm.get(..255).unwrap_or(self.comm);
         let buf = buf
@@ -206,6 +215,7 @@ pub struct Holders<'a> {
 }
 
 impl<'a> Holders<'a> {
+    /// The holders in `value`.
     pub fn new(value: &'a [u8]) -> Holders<'a> {
         Holders { rest: value }
     }

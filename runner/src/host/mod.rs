@@ -9,3 +9,4 @@ pub mod ifnames;
 pub mod pods;
 pub mod procs;
 pub mod services;
+pub mod context;
