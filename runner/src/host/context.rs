@@ -74,78 +74,62 @@ impl Host {
         matches!(self, Host::Replay(_))
     }
 
-    /// Every answer of `kind` in a replayed capture, in file order.
-    pub fn all(&self, kind: Kind) -> impl Iterator<Item = (u64, &'static [u8])> + '_ {
-        let entries: &[Entry] = match self {
-            Host::Replay(a) => &a.entries,
+    /// The holders records of a replayed capture (inode, value), in file
+    /// order.
+    pub fn holders(&self) -> &[(u64, &'static [u8])] {
+        match self {
+            Host::Replay(a) => &a.holders,
             _ => &[],
-        };
-        let kind = u16::from(kind);
-        entries
-            .iter()
-            .filter(move |e| e.kind == kind)
-            .map(|e| (e.key, e.value))
+        }
     }
 }
 
 struct Entry {
-    kind: u16,
+    kind: Kind,
     netns: u64,
     key: u64,
     value: &'static [u8],
-    offset: usize,
 }
 
-/// The context records of a capture, sorted for lookup.
+/// The context records of a capture, in file order; a question asked
+/// twice keeps its first answer (a recording asks each once). Holders,
+/// one record per socket, are apart: the few other answers are found by
+/// a scan, with no sort in the binary.
 pub struct Answers {
     entries: Vec<Entry>,
-}
-
-/// Why a capture's context records were refused: the record's offset and
-/// the codec's error, or two answers to one question.
-pub enum AnswersError {
-    Malformed(usize, sockdiag_codec::Error),
-    Contradicts(usize),
+    holders: Vec<(u64, &'static [u8])>,
 }
 
 impl Answers {
-    /// Collects the context records; a malformed one, or one that answers
-    /// a question another already answered differently, is an error.
+    /// Collects the context records; a malformed one is an error, with
+    /// its offset.
     pub fn collect(
         records: impl Iterator<Item = Record<'static>>,
-    ) -> Result<Answers, AnswersError> {
-        let mut entries = Vec::new();
+    ) -> Result<Answers, (usize, sockdiag_codec::Error)> {
+        let mut answers = Answers {
+            entries: Vec::new(),
+            holders: Vec::new(),
+        };
         for r in records.filter(|r| r.kind.is_context() && r.kind != Kind::Header) {
-            let bad = |e| AnswersError::Malformed(r.offset, e);
+            let bad = |e| (r.offset, e);
             let c = Context::parse(r.data).map_err(bad)?;
             if r.kind == Kind::Holders {
                 Holders::new(c.value).try_for_each(|h| h.map(drop)).map_err(bad)?;
+                answers.holders.push((c.key, c.value));
+                continue;
             }
-            entries.push(Entry {
-                kind: r.kind.into(),
+            answers.entries.push(Entry {
+                kind: r.kind,
                 netns: c.netns,
                 key: c.key,
                 value: c.value,
-                offset: r.offset,
             });
         }
-        // Stable: the file's order stays among equal questions.
-        entries.sort_by_key(|e| (e.kind, e.netns, e.key));
-        for pair in entries.windows(2) {
-            let (a, b) = (&pair[0], &pair[1]);
-            if (a.kind, a.netns, a.key) == (b.kind, b.netns, b.key) && a.value != b.value {
-                return Err(AnswersError::Contradicts(a.offset.max(b.offset)));
-            }
-        }
-        Ok(Answers { entries })
+        Ok(answers)
     }
 
     fn get(&self, kind: Kind, netns: u64, key: u64) -> Option<&'static [u8]> {
-        let want = (u16::from(kind), netns, key);
-        let at = self
-            .entries
-            .binary_search_by_key(&want, |e| (e.kind, e.netns, e.key))
-            .ok()?;
-        Some(self.entries.get(at)?.value)
+        let e = self.entries.iter().find(|e| (e.kind, e.netns, e.key) == (kind, netns, key))?;
+        Some(e.value)
     }
 }

@@ -123,7 +123,7 @@ impl ProcIndex {
             contexts,
             ..ProcIndex::default()
         };
-        for (inode, value) in host.all(Kind::Holders) {
+        for &(inode, value) in host.holders() {
             // Checked when the capture was opened.
             for h in capture::Holders::new(value).map_while(Result::ok) {
                 let name = index.add_text(&String::from_utf8_lossy(h.comm));
@@ -137,7 +137,14 @@ impl ProcIndex {
                 });
             }
         }
+        index.sort();
         index
+    }
+
+    /// Sorts the holders by inode; stable, so the holders of one socket
+    /// keep their order.
+    fn sort(&mut self) {
+        self.holders.sort_by_key(|h| h.inode);
     }
 
     /// Walks /proc; with `threads` (`-T`) every thread's view too, as ss
@@ -180,7 +187,7 @@ impl ProcIndex {
         // ss lists the last found first; a stable sort keeps that order
         // among the holders of one socket.
         index.holders.reverse();
-        index.holders.sort_by_key(|h| h.inode);
+        index.sort();
         index
     }
 

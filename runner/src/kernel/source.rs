@@ -19,7 +19,7 @@ use sockdiag_codec::wire::nlmsg::Packet;
 use sockdiag_codec::wire::sock_diag::{self, Request};
 use sockdiag_codec::wire::{inet, inet_legacy};
 
-use crate::host::context::{Answers, AnswersError, Host};
+use crate::host::context::{Answers, Host};
 use crate::kernel::netns::{Netns, NetnsError};
 use crate::kernel::socket::{DiagSocket, NetError};
 
@@ -84,10 +84,6 @@ pub enum CaptureErrorKind {
     },
     /// `--decode --all-netns` of a capture with no namespace in it.
     NoNamespaces,
-    /// A context record answering a question another answered otherwise.
-    Contradicts {
-        offset: usize,
-    },
 }
 
 impl std::fmt::Display for CaptureError {
@@ -128,10 +124,6 @@ impl std::fmt::Display for CaptureError {
                 f,
                 "record at byte {offset} is more than this run reads \
                  (decode with the options of the --dump-raw run)"
-            ),
-            CaptureErrorKind::Contradicts { offset } => write!(
-                f,
-                "record at byte {offset} contradicts an earlier one of its kind"
             ),
             CaptureErrorKind::NoNamespaces => {
                 f.write_str("holds no network namespace (was it made without --all-netns?)")
@@ -332,17 +324,11 @@ impl Replay {
                 Host::Live
             }
             _ => {
-                let answers = Answers::collect(cap.records().map_while(Result::ok));
-                let kind = match answers {
-                    Ok(a) => return Ok(Replay::new(path, cap, namespaces, Host::Replay(Rc::new(a)))),
-                    Err(AnswersError::Malformed(offset, error)) => {
-                        CaptureErrorKind::BadRecord { offset, error }
-                    }
-                    Err(AnswersError::Contradicts(offset)) => {
-                        CaptureErrorKind::Contradicts { offset }
-                    }
-                };
-                return Err(file_error(path, kind));
+                let answers = Answers::collect(cap.records().map_while(Result::ok))
+                    .map_err(|(offset, error)| {
+                        file_error(path, CaptureErrorKind::BadRecord { offset, error })
+                    })?;
+                Host::Replay(Rc::new(answers))
             }
         };
         Ok(Replay::new(path, cap, namespaces, host))
