@@ -67,7 +67,7 @@ enum_with_unknown! {
         /// 5: the start of one network namespace's part of an
         /// `--all-netns` run ([`crate::netns::Netns`] says what it holds).
         Netns = 5,
-        /// 13: who wrote the capture ([`Context`]: key the Unix time,
+        /// 13: who wrote the capture, its last record ([`Context`]: key the Unix time,
         /// value hostname, kernel release and the command line's words,
         /// each ended by a NUL).
         Header = 13,
@@ -102,8 +102,6 @@ enum_with_unknown! {
         Sockstat6 = 2,
         /// 3: `/proc/net/snmp`.
         Snmp = 3,
-        /// 4: `/proc/sys/net/ipv4/ip_local_port_range`.
-        PortRange = 4,
     }
 }
 

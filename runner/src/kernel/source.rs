@@ -197,7 +197,12 @@ impl Recorder {
         let len = capture::emit_header(&mut header)
             .map_err(|e| file_error(path, CaptureErrorKind::Format(e)))?;
         r.write(&header[..len])?;
-        // Who wrote it: host name, kernel release, time, command line.
+        Ok(r)
+    }
+
+    /// Ends the file with who wrote it: host name, kernel release, time,
+    /// command line (last, so a run's first record is its first request).
+    fn sign(&mut self) {
         let mut about = Vec::new();
         for part in ["hostname", "osrelease"] {
             let text = std::fs::read(format!("/proc/sys/kernel/{part}")).unwrap_or_default();
@@ -211,8 +216,7 @@ impl Recorder {
         let time = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
-        r.context(Kind::Header, 0, time, &about);
-        r.failed.take().map_or(Ok(r), Err)
+        self.context(Kind::Header, 0, time, &about);
     }
 
     /// Writes the answer to a host question, unless it was written before.
@@ -591,6 +595,7 @@ impl Source {
         }
         if let Some(r) = &self.recorder {
             let mut r = r.borrow_mut();
+            r.sign();
             if let Some(e) = r.failed.take() {
                 return Err(e.into());
             }
