@@ -142,9 +142,7 @@ impl<'a> Context<'a> {
 
     /// Reads a record's data; shorter than the fixed part is truncated.
     pub fn parse(data: &'a [u8]) -> Result<Context<'a>> {
-        let value = data
-            .get(context_field::VALUE..)
-            .ok_or(Error::Truncated)?;
+        let value = data.get(context_field::VALUE..).ok_or(Error::Truncated)?;
         Ok(Context {
             netns: NativeEndian::read_u64(&data[context_field::NETNS]),
             key: NativeEndian::read_u64(&data[context_field::KEY]),

@@ -32,7 +32,15 @@ $| = 1; print "ready\n"; sleep 600;
 "#;
 
 /// The option sets of the issue, and netlink for its port owners.
-const OPTION_SETS: &[&str] = &["-tuwxaneo", "-tlnp", "-xap", "-tinm", "-s", "-j", "--netlink"];
+const OPTION_SETS: &[&str] = &[
+    "-tuwxaneo",
+    "-tlnp",
+    "-xap",
+    "-tinm",
+    "-s",
+    "-j",
+    "--netlink",
+];
 
 /// Runs the captures inside fresh namespaces; each set `i` leaves
 /// `i.cap`, `i.out`, `i.err` and `i.code` in `dir`.
@@ -85,12 +93,18 @@ fn capture_decodes_outside_its_namespaces() {
     for (i, args) in OPTION_SETS.iter().enumerate() {
         let live = read(dir.path(), format!("{i}.out"));
         let live_err = read(dir.path(), format!("{i}.err"));
-        let code: i32 = read(dir.path(), format!("{i}.code")).trim().parse().unwrap();
+        let code: i32 = read(dir.path(), format!("{i}.code"))
+            .trim()
+            .parse()
+            .unwrap();
         let cap = dir.path().join(format!("{i}.cap"));
         let mut decode: Vec<&str> = args.split(' ').collect();
         decode.extend(["--decode", cap.to_str().unwrap()]);
         let replay = sockdiag(&decode);
-        assert_eq!(replay.stdout, live, "{args}: stdout byte for byte\n{replay}");
+        assert_eq!(
+            replay.stdout, live,
+            "{args}: stdout byte for byte\n{replay}"
+        );
         assert_eq!(replay.stderr, live_err, "{args}: stderr\n{replay}");
         assert_eq!(replay.code, Some(code), "{args}: exit code\n{replay}");
         // What only the namespaces knew is there, so the test compares it.

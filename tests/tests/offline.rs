@@ -319,7 +319,10 @@ fn decode_reads_an_ss_dump_file() {
         .output()
         .unwrap();
     decoded.success();
-    assert!(decoded.stdout.contains(&format!("127.0.0.1:{port} ")), "{decoded}");
+    assert!(
+        decoded.stdout.contains(&format!("127.0.0.1:{port} ")),
+        "{decoded}"
+    );
     // ss's own reading of the file, row for row (ss 6.1 runs its header's
     // last two columns together).
     let ss_lines: Vec<String> = String::from_utf8(witness.stdout)

@@ -114,7 +114,9 @@ impl Answers {
             let bad = |e| (r.offset, e);
             let c = Context::parse(r.data).map_err(bad)?;
             if r.kind == Kind::Holders {
-                Holders::new(c.value).try_for_each(|h| h.map(drop)).map_err(bad)?;
+                Holders::new(c.value)
+                    .try_for_each(|h| h.map(drop))
+                    .map_err(bad)?;
                 answers.holders.push((c.key, c.value));
                 continue;
             }
@@ -129,7 +131,10 @@ impl Answers {
     }
 
     fn get(&self, kind: Kind, netns: u64, key: u64) -> Option<&'static [u8]> {
-        let e = self.entries.iter().find(|e| (e.kind, e.netns, e.key) == (kind, netns, key))?;
+        let e = self
+            .entries
+            .iter()
+            .find(|e| (e.kind, e.netns, e.key) == (kind, netns, key))?;
         Some(e.value)
     }
 }

@@ -4,9 +4,9 @@
 //! a network namespace belongs to. Each is read once, on first need.
 
 pub mod cgroups;
+pub mod context;
 pub mod hosts;
 pub mod ifnames;
 pub mod pods;
 pub mod procs;
 pub mod services;
-pub mod context;

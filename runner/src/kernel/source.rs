@@ -328,10 +328,11 @@ impl Replay {
                 Host::Live
             }
             _ => {
-                let answers = Answers::collect(cap.records().map_while(Result::ok))
-                    .map_err(|(offset, error)| {
+                let answers = Answers::collect(cap.records().map_while(Result::ok)).map_err(
+                    |(offset, error)| {
                         file_error(path, CaptureErrorKind::BadRecord { offset, error })
-                    })?;
+                    },
+                )?;
                 Host::Replay(Rc::new(answers))
             }
         };

@@ -65,7 +65,11 @@ fn say<W: io::Write>(printer: &mut Printer<'_, W>, line: &str) -> Result<(), Err
 /// Runs the listing `opts` asks for. `Ok(false)`: something was missing
 /// (said on stderr), the rest printed.
 pub fn run(opts: &Options) -> Result<bool, Error> {
-    if let Some(path) = opts.decode.as_deref().filter(|p| diag_file::is_diag_file(p)) {
+    if let Some(path) = opts
+        .decode
+        .as_deref()
+        .filter(|p| diag_file::is_diag_file(p))
+    {
         // ss's raw dump: its TCP table, as TCPDIAG_FILE reads it.
         let mut printer = Printer::new(io::stdout().lock(), opts, false);
         printer.header()?;
