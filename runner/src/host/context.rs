@@ -36,16 +36,27 @@ impl Host {
         key: u64,
         live: impl FnOnce() -> Option<Cow<'a, [u8]>>,
     ) -> Option<Cow<'a, [u8]>> {
+        // Kept small: a copy is made for every lookup; the work is in the
+        // two calls, made once.
+        if let Some(replayed) = self.replayed(kind, netns, key) {
+            return replayed.map(Cow::Borrowed);
+        }
+        let value = live();
+        self.record(kind, netns, key, value.as_deref());
+        value
+    }
+
+    /// `Some(answer)` when replaying.
+    fn replayed(&self, kind: Kind, netns: u64, key: u64) -> Option<Option<&'static [u8]>> {
         match self {
-            Host::Live => live(),
-            Host::Replay(answers) => answers.get(kind, netns, key).map(Cow::Borrowed),
-            Host::Record(recorder) => {
-                let value = live();
-                if let Some(v) = &value {
-                    recorder.borrow_mut().context(kind, netns, key, v);
-                }
-                value
-            }
+            Host::Replay(answers) => Some(answers.get(kind, netns, key)),
+            _ => None,
+        }
+    }
+
+    fn record(&self, kind: Kind, netns: u64, key: u64, value: Option<&[u8]>) {
+        if let (Host::Record(recorder), Some(v)) = (self, value) {
+            recorder.borrow_mut().context(kind, netns, key, v);
         }
     }
 
@@ -136,5 +147,57 @@ impl Answers {
             .iter()
             .find(|e| (e.kind, e.netns, e.key) == (kind, netns, key))?;
         Some(e.value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(kind: Kind, offset: usize, data: &'static [u8]) -> Record<'static> {
+        Record { kind, offset, data }
+    }
+
+    fn context(netns: u64, key: u64, value: &[u8]) -> &'static [u8] {
+        let mut data = vec![0u8; Context::HEADER_LEN];
+        Context { netns, key, value }.emit_header(&mut data).unwrap();
+        data.extend_from_slice(value);
+        data.leak()
+    }
+
+    /// A replay answers from the records only, the first answer of a
+    /// question winning, and never asks this machine.
+    #[test]
+    fn replay_answers_from_the_capture() {
+        let records = [
+            record(Kind::IfName, 16, context(0, 2, b"eth0")),
+            record(Kind::IfName, 40, context(0, 2, b"eth9")),
+            record(Kind::IfName, 64, context(7, 2, b"veth1")),
+            record(Kind::Header, 90, context(0, 1, b"host\0")),
+            record(Kind::Datagram, 120, &[]),
+        ];
+        let answers = Answers::collect(records.into_iter()).ok().unwrap();
+        let host = Host::Replay(Rc::new(answers));
+        let never = || -> Option<Cow<'static, [u8]>> { panic!("asked this machine") };
+        assert_eq!(host.text(Kind::IfName, 0, 2, never).as_deref(), Some("eth0"));
+        assert_eq!(host.text(Kind::IfName, 7, 2, never).as_deref(), Some("veth1"));
+        assert_eq!(host.text(Kind::IfName, 0, 3, never), None);
+        assert_eq!(host.text(Kind::Cgroup, 0, 2, never), None);
+        assert!(host.holders().is_empty());
+        let live = Host::Live;
+        let here = || Some(Cow::Borrowed(&b"lo"[..]));
+        assert_eq!(live.text(Kind::IfName, 0, 1, here).as_deref(), Some("lo"));
+    }
+
+    /// A context record shorter than its fixed part, or a holder cut
+    /// short, is refused with its offset.
+    #[test]
+    fn malformed_context_is_refused() {
+        let short = [record(Kind::Cgroup, 48, &[0u8; 15])];
+        let err = Answers::collect(short.into_iter()).err().unwrap();
+        assert_eq!(err, (48, sockdiag_codec::Error::Truncated));
+        let cut = [record(Kind::Holders, 16, context(0, 9, &[1, 0, 0, 0, 1]))];
+        let err = Answers::collect(cut.into_iter()).err().unwrap();
+        assert_eq!(err, (16, sockdiag_codec::Error::Truncated));
     }
 }

@@ -510,6 +510,7 @@ mod tests {
             names: "a\nb\u{7f}u:rs:".into(),
             threads: false,
             contexts: Contexts::default(),
+            host: Host::Live,
         };
         assert_eq!(
             odd.text(9).to_string(),
