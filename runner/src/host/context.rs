@@ -160,7 +160,9 @@ mod tests {
 
     fn context(netns: u64, key: u64, value: &[u8]) -> &'static [u8] {
         let mut data = vec![0u8; Context::HEADER_LEN];
-        Context { netns, key, value }.emit_header(&mut data).unwrap();
+        Context { netns, key, value }
+            .emit_header(&mut data)
+            .unwrap();
         data.extend_from_slice(value);
         data.leak()
     }
@@ -179,8 +181,14 @@ mod tests {
         let answers = Answers::collect(records.into_iter()).ok().unwrap();
         let host = Host::Replay(Rc::new(answers));
         let never = || -> Option<Cow<'static, [u8]>> { panic!("asked this machine") };
-        assert_eq!(host.text(Kind::IfName, 0, 2, never).as_deref(), Some("eth0"));
-        assert_eq!(host.text(Kind::IfName, 7, 2, never).as_deref(), Some("veth1"));
+        assert_eq!(
+            host.text(Kind::IfName, 0, 2, never).as_deref(),
+            Some("eth0")
+        );
+        assert_eq!(
+            host.text(Kind::IfName, 7, 2, never).as_deref(),
+            Some("veth1")
+        );
         assert_eq!(host.text(Kind::IfName, 0, 3, never), None);
         assert_eq!(host.text(Kind::Cgroup, 0, 2, never), None);
         assert!(host.holders().is_empty());

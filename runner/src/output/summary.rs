@@ -20,36 +20,33 @@ use crate::host::context::Host;
 /// listed), so a replayed capture answers with the recording machine's.
 pub fn read(host: &Host, netns: u64, proc_net: &str) -> Result<Summary, Error> {
     let mut s = Summary::default();
-    let mut missing = None;
-    let mut text = |file: ProcText, name: &str| {
+    let files = [
+        (ProcText::Sockstat, "sockstat"),
+        (ProcText::Sockstat6, "sockstat6"),
+        (ProcText::Snmp, "snmp"),
+    ];
+    for (file, name) in files {
         let path = format!("{proc_net}/{name}");
-        let value = host.answer(Kind::ProcText, netns, file.into(), || {
+        let mut error = None;
+        let text = host.answer(Kind::ProcText, netns, file.into(), || {
             fs::read(&path)
-                .map_err(|e| {
-                    // The first failure is sockstat's, the one that counts.
-                    missing.get_or_insert((e, path.clone()));
-                })
+                .map_err(|e| error = Some(e))
                 .ok()
                 .map(Cow::Owned)
         });
-        value.map(|v| String::from_utf8_lossy(&v).into_owned())
-    };
-    let v4 = text(ProcText::Sockstat, "sockstat");
-    let v6 = text(ProcText::Sockstat6, "sockstat6");
-    let snmp = text(ProcText::Snmp, "snmp");
-    let Some(v4) = v4 else {
-        let (error, path) = missing.unwrap_or_else(|| {
-            let path = format!("{proc_net}/sockstat");
-            (std::io::ErrorKind::NotFound.into(), path)
-        });
-        return Err(Error::ProcFile { path, error });
-    };
-    v4.lines().for_each(|l| s.feed_sockstat(l));
-    if let Some(v6) = v6 {
-        v6.lines().for_each(|l| s.feed_sockstat(l));
-    }
-    if let Some(snmp) = snmp {
-        snmp.lines().for_each(|l| s.feed_snmp(l));
+        let Some(text) = text else {
+            if file != ProcText::Sockstat {
+                continue;
+            }
+            let error = error.unwrap_or_else(|| std::io::ErrorKind::NotFound.into());
+            return Err(Error::ProcFile { path, error });
+        };
+        for line in String::from_utf8_lossy(&text).lines() {
+            match file {
+                ProcText::Snmp => s.feed_snmp(line),
+                _ => s.feed_sockstat(line),
+            }
+        }
     }
     Ok(s)
 }
