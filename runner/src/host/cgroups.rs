@@ -79,7 +79,7 @@ fn unescape(s: &str) -> String {
 
 fn build() -> Vec<(u64, String)> {
     let mut map = walk();
-    map.sort_unstable_by_key(|e| e.0);
+    crate::sort::sort_by_key(&mut map, |e| e.0);
     map
 }
 

@@ -144,7 +144,7 @@ impl ProcIndex {
     /// Sorts the holders by inode; stable, so the holders of one socket
     /// keep their order.
     fn sort(&mut self) {
-        self.holders.sort_by_key(|h| h.inode);
+        crate::sort::sort_by_key(&mut self.holders, |h| h.inode);
     }
 
     /// Walks /proc; with `threads` (`-T`) every thread's view too, as ss
