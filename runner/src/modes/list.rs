@@ -76,6 +76,20 @@ fn say<W: io::Write>(printer: &mut Printer<'_, W>, line: &str) -> Result<(), Err
 /// Runs the listing `opts` asks for. `Ok(false)`: something was missing
 /// (said on stderr), the rest printed.
 pub fn run(opts: &Options) -> Result<bool, Error> {
+    if let Some(path) = opts
+        .decode
+        .as_deref()
+        .filter(|p| diag_file::is_diag_file(p))
+    {
+        // ss's raw dump: its TCP table, as TCPDIAG_FILE reads it.
+        let mut printer = Printer::new(io::stdout().lock(), opts, false);
+        printer.header()?;
+        printer.begin_table(Table::Tcp);
+        diag_file::list(path, &mut printer)?;
+        printer.close()?;
+        printer.flush()?;
+        return Ok(true);
+    }
     let all = opts.netns == Scope::All;
     let mut src = Source::open(opts.decode.as_deref(), opts.dump_raw.as_deref())?;
     let replaying = opts.decode.is_some();
@@ -130,20 +144,20 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
             .collect(),
     };
 
-    let mut printer = Printer::new(io::stdout().lock(), opts, all);
+    let host = src.host();
+    let mut printer = Printer::through(io::stdout().lock(), opts, all, host.clone());
     for line in problems.drain(..) {
         say(&mut printer, &line)?;
         all_ok = false;
     }
     let mut unreachable = vec![false; listed.len()];
-    if opts.summary && replaying {
-        // A capture holds no counters: the summary is this machine's.
-        print_summary(summary::read("/proc/net")?, None);
-    } else if opts.summary {
+    if opts.summary {
         for (at, ns) in listed.iter().enumerate() {
+            let key = netns_key(all, &ns.info);
             let read = match ns.netns {
-                Some(n) => n.within(|| summary::read(n.proc_net())),
-                None => continue,
+                Some(n) => n.within(|| summary::read(&host, key, n.proc_net())),
+                // A version 1 capture holds no counters: this machine's.
+                None => Ok(summary::read(&host, key, "/proc/net")),
             };
             let summary = match read {
                 Ok(s) => s?,
@@ -180,7 +194,7 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
         }
         let mut namespace = Namespace {
             label: all.then_some((&ns.info, ns.cell.as_str())),
-            ifnames: IfNames::default(),
+            ifnames: IfNames::through(host.clone(), netns_key(all, &ns.info), None),
             ephemeral: (0, 0),
             filter: None,
         };
@@ -201,7 +215,8 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
                 .as_ref()
                 .map(|s| s.as_fd().try_clone_to_owned())
             {
-                namespace.ifnames = IfNames::of_socket(fd);
+                let key = netns_key(all, &ns.info);
+                namespace.ifnames = IfNames::through(host.clone(), key, Some(fd));
             }
             namespace.ephemeral = inside.ephemeral;
             // Without sock_diag (every table from /proc) the filter's
@@ -389,6 +404,17 @@ fn print_summary(summary: Summary, cell: Option<&str>) {
     // Writing into a String cannot fail.
     let _ = summary.write(&mut text);
     print!("{text}");
+}
+
+/// A namespace's key in host questions: its inode when every namespace
+/// is listed, else 0 (a capture of one namespace decodes with `-N` or
+/// without).
+fn netns_key(all: bool, info: &NetnsInfo<'_>) -> u64 {
+    if all {
+        info.inode
+    } else {
+        0
+    }
 }
 
 fn listed<'a>(netns: Option<&'a Netns>, info: NetnsInfo<'a>) -> Listed<'a> {
