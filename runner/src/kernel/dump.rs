@@ -29,6 +29,17 @@ pub fn replies(
     seq: u32,
     mut each: impl FnMut(&Body<'_>) -> Result<(), Error>,
 ) -> Result<Outcome, Error> {
+    replies_each(src, buf, seq, &mut each)
+}
+
+/// [`replies`], compiled once for all its callers: the loop is the same
+/// whatever is done with each record.
+fn replies_each(
+    src: &mut Source,
+    buf: &mut [u8],
+    seq: u32,
+    each: &mut dyn FnMut(&Body<'_>) -> Result<(), Error>,
+) -> Result<Outcome, Error> {
     let mut conversation = Conversation::new(seq);
     loop {
         let datagram = src.recv(buf)?;

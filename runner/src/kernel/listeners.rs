@@ -117,17 +117,23 @@ impl ListenerQuery<'_> {
         buf: &mut [u8],
         mut each: impl FnMut(Listener, bool),
     ) -> Result<(), Error> {
+        self.sample_each(src, buf, &mut each)
+    }
+
+    /// [`ListenerQuery::sample`], compiled once for all its callers.
+    fn sample_each(
+        &self,
+        src: &mut Source,
+        buf: &mut [u8],
+        each: &mut dyn FnMut(Listener, bool),
+    ) -> Result<(), Error> {
         let families = self.opts.families();
-        if families == [family::INET, family::INET6]
-            && self.sample_in_one_walk(src, buf, &mut each)?
-        {
+        if families == [family::INET, family::INET6] && self.sample_in_one_walk(src, buf, each)? {
             return Ok(());
         }
         for family in families {
             let request = self.request(family);
-            let outcome = dump(src, buf, &request, |body| {
-                self.pass(body, Some(family), &mut each)
-            })?;
+            let outcome = dump(src, buf, &request, |body| self.pass(body, Some(family), each))?;
             check(&outcome)?;
         }
         Ok(())
@@ -152,7 +158,7 @@ impl ListenerQuery<'_> {
         &self,
         src: &mut Source,
         buf: &mut [u8],
-        each: &mut impl FnMut(Listener, bool),
+        each: &mut dyn FnMut(Listener, bool),
     ) -> Result<bool, Error> {
         let mut req = inet_legacy::ReqRepr::dump(StateSet::LISTEN.0);
         req.ext = ext_bit(attr_kind::SKMEMINFO);
@@ -182,7 +188,7 @@ impl ListenerQuery<'_> {
         &self,
         body: &Body<'_>,
         family: Option<u8>,
-        each: &mut impl FnMut(Listener, bool),
+        each: &mut dyn FnMut(Listener, bool),
     ) -> Result<(), Error> {
         let Body::Inet(rec) = body else {
             return Ok(());
