@@ -776,7 +776,7 @@ mod tests {
 
     #[test]
     fn test_has_autobound() {
-        assert!(parse("sport = :80 | !autobound").has_autobound());
+        assert!(parse("sport = :80 | ! autobound").has_autobound());
         assert!(!parse("sport = :80 | dport = :81").has_autobound());
         assert!(!Expr::default().has_autobound());
     }
