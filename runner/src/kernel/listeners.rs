@@ -133,7 +133,9 @@ impl ListenerQuery<'_> {
         }
         for family in families {
             let request = self.request(family);
-            let outcome = dump(src, buf, &request, |body| self.pass(body, Some(family), each))?;
+            let outcome = dump(src, buf, &request, |body| {
+                self.pass(body, Some(family), each)
+            })?;
             check(&outcome)?;
         }
         Ok(())
