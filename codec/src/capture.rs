@@ -7,7 +7,7 @@
 //! file header, 16 bytes
 //!   0..8    magic        b"SDIAGCAP"
 //!   8..12   byte order   u32 0x0102_0304 in the writer's host order
-//!  12..14   version      u16, host order, currently 1
+//!  12..14   version      u16, host order: 2 (1 is still read)
 //!  14..16   reserved     0
 //! then records until the end of the file, each
 //!   0..2    kind         u16, host order (see `Kind`)
@@ -15,6 +15,11 @@
 //!   4..8    length       u32, host order: bytes of data that follow
 //!   8..     data         `length` bytes, no padding
 //! ```
+//!
+//! Version 2 adds the host's context (kinds 13 to 18): what the output
+//! depended on that did not come from sock_diag, each a [`Context`]
+//! record, read out of band (their place in the file does not matter).
+//! Kinds 6 to 12 are the /proc fallback tables' texts.
 //!
 //! Netlink payloads are host order, so a capture only decodes on a machine
 //! of the byte order that wrote it. The marker makes the reader say so
@@ -43,8 +48,8 @@ pub const HEADER_LEN: usize = field::RESERVED.end;
 pub const RECORD_HEADER_LEN: usize = field::LENGTH.end;
 /// The first eight bytes of every capture file.
 pub const MAGIC: [u8; 8] = *b"SDIAGCAP";
-/// The only version this codec reads and writes.
-pub const VERSION: u16 = 1;
+/// The version this codec writes; it reads this one and version 1.
+pub const VERSION: u16 = 2;
 /// Written in host order; read back swapped on a foreign host.
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 
@@ -62,6 +67,179 @@ enum_with_unknown! {
         /// 5: the start of one network namespace's part of an
         /// `--all-netns` run ([`crate::netns::Netns`] says what it holds).
         Netns = 5,
+        /// 13: who wrote the capture, its last record ([`Context`]: key the Unix time,
+        /// value hostname, kernel release and the command line's words,
+        /// each ended by a NUL).
+        Header = 13,
+        /// 14: an interface's name (key: its index).
+        IfName = 14,
+        /// 15: a cgroup's path (key: its id).
+        Cgroup = 15,
+        /// 16: the processes holding a socket (key: its inode; value: a
+        /// [`Holder`] after another).
+        Holders = 16,
+        /// 17: the command name of a process (key: the pid a netlink
+        /// socket's port id names).
+        PortOwner = 17,
+        /// 18: a /proc text the run read (key: [`ProcText`]).
+        ProcText = 18,
+    }
+}
+
+impl Kind {
+    /// Whether the record is host context, read out of band.
+    pub fn is_context(self) -> bool {
+        matches!(u16::from(self), 13..=18)
+    }
+}
+
+enum_with_unknown! {
+    /// Which /proc text a [`Kind::ProcText`] record holds.
+    pub enum ProcText(u64) {
+        /// 1: `/proc/net/sockstat`.
+        Sockstat = 1,
+        /// 2: `/proc/net/sockstat6`.
+        Sockstat6 = 2,
+        /// 3: `/proc/net/snmp`.
+        Snmp = 3,
+    }
+}
+
+mod context_field {
+    use crate::Field;
+    pub const NETNS: Field = 0..8;
+    pub const KEY: Field = 8..16;
+    pub const VALUE: usize = KEY.end;
+
+    pub const PID: Field = 0..4;
+    pub const TID: Field = 4..8;
+    pub const FD: Field = 8..12;
+    pub const COMM_LEN: usize = FD.end;
+    pub const COMM: usize = COMM_LEN + 1;
+}
+
+/// One context record: `key` answered `value` in the network namespace
+/// `netns` (its inode; 0 when a run lists one namespace).
+///
+/// ```text
+///   0..8    netns   u64, host order
+///   8..16   key     u64, host order
+///  16..     value   the rest
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Context<'a> {
+    /// The namespace's inode (0: the one namespace listed).
+    pub netns: u64,
+    /// What was asked: an interface index, a cgroup id, an inode, ...
+    pub key: u64,
+    /// The answer.
+    pub value: &'a [u8],
+}
+
+impl<'a> Context<'a> {
+    /// Bytes of the record's fixed part.
+    pub const HEADER_LEN: usize = context_field::VALUE;
+
+    /// Reads a record's data; shorter than the fixed part is truncated.
+    pub fn parse(data: &'a [u8]) -> Result<Context<'a>> {
+        let value = data.get(context_field::VALUE..).ok_or(Error::Truncated)?;
+        Ok(Context {
+            netns: NativeEndian::read_u64(&data[context_field::NETNS]),
+            key: NativeEndian::read_u64(&data[context_field::KEY]),
+            value,
+        })
+    }
+
+    /// Writes the fixed part into the front of `buf`; the value follows.
+    pub fn emit_header(&self, buf: &mut [u8]) -> Result<usize> {
+        let buf = buf
+            .get_mut(..Context::HEADER_LEN)
+            .ok_or(Error::BufferTooSmall)?;
+        NativeEndian::write_u64(&mut buf[context_field::NETNS], self.netns);
+        NativeEndian::write_u64(&mut buf[context_field::KEY], self.key);
+        Ok(Context::HEADER_LEN)
+    }
+}
+
+/// One process holding a socket, in a [`Kind::Holders`] value.
+///
+/// ```text
+///   0..4    pid        u32, host order
+///   4..8    tid        u32, host order
+///   8..12   fd         u32, host order
+///  12       comm_len   u8
+///  13..     comm       comm_len bytes
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Holder<'a> {
+    /// The process.
+    pub pid: u32,
+    /// The thread (the pid for the main thread).
+    pub tid: u32,
+    /// The descriptor.
+    pub fd: u32,
+    /// The command name.
+    pub comm: &'a [u8],
+}
+
+impl<'a> Holder<'a> {
+    /// Bytes `self` takes in a value (the name cut to 255 bytes).
+    pub fn buffer_len(&self) -> usize {
+        context_field::COMM + self.comm.len().min(255)
+    }
+
+    /// Writes `self` into the front of `buf`; returns its length.
+    pub fn emit(&self, buf: &mut [u8]) -> Result<usize> {
+        let comm = self.comm.get(..255).unwrap_or(self.comm);
+        let buf = buf
+            .get_mut(..self.buffer_len())
+            .ok_or(Error::BufferTooSmall)?;
+        NativeEndian::write_u32(&mut buf[context_field::PID], self.pid);
+        NativeEndian::write_u32(&mut buf[context_field::TID], self.tid);
+        NativeEndian::write_u32(&mut buf[context_field::FD], self.fd);
+        buf[context_field::COMM_LEN] = comm.len() as u8;
+        buf[context_field::COMM..].copy_from_slice(comm);
+        Ok(buf.len())
+    }
+}
+
+/// The holders in a [`Kind::Holders`] value; yields `Err` once on a cut
+/// one and then stops.
+#[derive(Debug, Clone)]
+pub struct Holders<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Holders<'a> {
+    /// The holders in `value`.
+    pub fn new(value: &'a [u8]) -> Holders<'a> {
+        Holders { rest: value }
+    }
+}
+
+impl<'a> Iterator for Holders<'a> {
+    type Item = Result<Holder<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let rest: &'a [u8] = self.rest;
+        self.rest = &[];
+        let comm = match rest.get(context_field::COMM_LEN) {
+            Some(&len) => rest[context_field::COMM..].get(..usize::from(len)),
+            None => None,
+        };
+        let Some(comm) = comm else {
+            return Some(Err(Error::Truncated));
+        };
+        self.rest = &rest[context_field::COMM + comm.len()..];
+        Some(Ok(Holder {
+            pid: NativeEndian::read_u32(&rest[context_field::PID]),
+            tid: NativeEndian::read_u32(&rest[context_field::TID]),
+            fd: NativeEndian::read_u32(&rest[context_field::FD]),
+            comm,
+        }))
     }
 }
 
@@ -103,6 +281,7 @@ pub fn emit_record(buf: &mut [u8], kind: Kind, data: &[u8]) -> Result<usize> {
 #[derive(Debug, Clone, Copy)]
 pub struct Capture<'a> {
     records: &'a [u8],
+    version: u16,
 }
 
 impl<'a> Capture<'a> {
@@ -125,12 +304,19 @@ impl<'a> Capture<'a> {
             m if m.swap_bytes() == BYTE_ORDER_MARK => return Err(Error::ForeignByteOrder),
             _ => return Err(Error::NotACapture),
         }
-        if NativeEndian::read_u16(&file[field::VERSION]) != VERSION {
+        let version = NativeEndian::read_u16(&file[field::VERSION]);
+        if !(1..=VERSION).contains(&version) {
             return Err(Error::UnsupportedVersion);
         }
         Ok(Capture {
             records: &file[HEADER_LEN..],
+            version,
         })
+    }
+
+    /// 1: a capture without host context; 2: with it.
+    pub fn version(&self) -> u16 {
+        self.version
     }
 
     /// The records in file order.
@@ -220,7 +406,7 @@ mod tests {
         let mut want = [0xa5u8; 64];
         want[0..8].copy_from_slice(b"SDIAGCAP");
         want[8..12].copy_from_slice(&0x0102_0304u32.to_ne_bytes());
-        want[12..14].copy_from_slice(&1u16.to_ne_bytes());
+        want[12..14].copy_from_slice(&2u16.to_ne_bytes());
         want[14..16].fill(0);
         want[16..18].copy_from_slice(&1u16.to_ne_bytes());
         want[18..20].fill(0);
@@ -317,11 +503,111 @@ mod tests {
             Error::NotACapture
         );
         let mut b = buf;
-        b[12..14].copy_from_slice(&2u16.to_ne_bytes());
+        b[12..14].copy_from_slice(&3u16.to_ne_bytes());
         assert_eq!(
             Capture::new_checked(&b[..len]).unwrap_err(),
             Error::UnsupportedVersion
         );
+        b[12..14].copy_from_slice(&1u16.to_ne_bytes());
+        assert_eq!(Capture::new_checked(&b[..len]).map(|c| c.version()), Ok(1));
+        b[12..14].copy_from_slice(&0u16.to_ne_bytes());
+        assert_eq!(
+            Capture::new_checked(&b[..len]).unwrap_err(),
+            Error::UnsupportedVersion
+        );
+    }
+
+    /// A cgroup record and a holders record with two holders.
+    fn context() -> ([u8; 64], [u8; 64], usize) {
+        let mut cgroup = [0u8; 64];
+        let at = Context {
+            netns: 0xf000_0001,
+            key: 42,
+            value: b"/a",
+        }
+        .emit_header(&mut cgroup)
+        .unwrap();
+        cgroup[at..at + 2].copy_from_slice(b"/a");
+        let mut holders = [0u8; 64];
+        let mut len = 0;
+        for (pid, comm) in [(7u32, &b"nc"[..]), (8, b"")] {
+            let h = Holder {
+                pid,
+                tid: pid,
+                fd: 3,
+                comm,
+            };
+            len += h.emit(&mut holders[len..]).unwrap();
+        }
+        (cgroup, holders, len)
+    }
+
+    #[test]
+    fn test_context_emit() {
+        let (cgroup, holders, len) = context();
+        assert_eq!(cgroup[0..8], 0xf000_0001u64.to_ne_bytes());
+        assert_eq!(cgroup[8..16], 42u64.to_ne_bytes());
+        assert_eq!(&cgroup[16..18], b"/a");
+        assert_eq!(len, 15 + 13);
+        assert_eq!(holders[0..4], 7u32.to_ne_bytes());
+        assert_eq!(holders[4..8], 7u32.to_ne_bytes());
+        assert_eq!(holders[8..12], 3u32.to_ne_bytes());
+        assert_eq!(holders[12], 2);
+        assert_eq!(&holders[13..15], b"nc");
+        assert_eq!(holders[15..19], 8u32.to_ne_bytes());
+        assert_eq!(holders[27], 0);
+        let c = Context::parse(&cgroup[..16]).unwrap();
+        assert_eq!(c.emit_header(&mut [0; 15]), Err(Error::BufferTooSmall));
+        let long = Holder {
+            pid: 1,
+            tid: 1,
+            fd: 1,
+            comm: &[b'x'; 300],
+        };
+        let mut buf = [0u8; 300];
+        assert_eq!(long.emit(&mut buf), Ok(13 + 255));
+        assert_eq!(buf[12], 255);
+    }
+
+    #[test]
+    fn test_context_parse() {
+        let (cgroup, holders, len) = context();
+        let c = Context::parse(&cgroup[..18]).unwrap();
+        assert_eq!((c.netns, c.key, c.value), (0xf000_0001, 42, &b"/a"[..]));
+        let all: heapless::Vec<_, 4> = Holders::new(&holders[..len]).collect();
+        assert_eq!(all.len(), 2);
+        assert_eq!(
+            all[0],
+            Ok(Holder {
+                pid: 7,
+                tid: 7,
+                fd: 3,
+                comm: b"nc"
+            })
+        );
+        assert_eq!(all[1].map(|h| (h.pid, h.comm)), Ok((8, &b""[..])));
+        assert!(Kind::from(14).is_context() && !Kind::from(12).is_context());
+        assert_eq!(ProcText::from(3), ProcText::Snmp);
+    }
+
+    #[test]
+    fn test_context_truncated() {
+        let (cgroup, holders, len) = context();
+        for cut in 0..16 {
+            assert_eq!(Context::parse(&cgroup[..cut]), Err(Error::Truncated));
+        }
+        for cut in 1..len {
+            let mut it = Holders::new(&holders[..cut]);
+            let got: heapless::Vec<_, 4> = it.by_ref().collect();
+            let whole = if cut >= 15 { 1 } else { 0 };
+            if cut == 15 {
+                assert_eq!(got.len(), 1, "{cut}");
+                continue;
+            }
+            assert_eq!(got.len(), whole + 1, "{cut}");
+            assert_eq!(got[whole], Err(Error::Truncated), "{cut}");
+            assert_eq!(it.next(), None);
+        }
     }
 
     /// A real capture from a little-endian x86-64 machine (`sockdiag -tln4

@@ -1,7 +1,8 @@
 //! Any bytes as a `--dump-raw` capture file: the header check, the record
 //! iterator, and every record through the decoder `--decode` would use.
 //! The records must also survive a re-emission unchanged, and so must a
-//! namespace record that parses, with its Netns cell and JSON members.
+//! namespace record that parses, with its Netns cell and JSON members,
+//! and a host-context record (version 2) with its holders.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -78,7 +79,25 @@ fuzz_target!(|data: &[u8]| {
                     sockdiag_codec_fuzz::check_json(&out);
                 }
             }
-            Kind::Unknown(_) => {}
+            // Host context: the fixed part re-emits as read, and so does
+            // every holder of a holders record.
+            k if k.is_context() => {
+                if let Ok(c) = capture::Context::parse(rec.data) {
+                    let mut head = [0u8; capture::Context::HEADER_LEN];
+                    assert_eq!(c.emit_header(&mut head), Ok(head.len()));
+                    assert_eq!(&head[..], &rec.data[..head.len()]);
+                    if k == Kind::Holders {
+                        let mut again = Vec::new();
+                        for h in capture::Holders::new(c.value).map_while(Result::ok) {
+                            let at = again.len();
+                            again.resize(at + h.buffer_len(), 0);
+                            assert_eq!(h.emit(&mut again[at..]), Ok(h.buffer_len()));
+                        }
+                        assert!(c.value.starts_with(&again));
+                    }
+                }
+            }
+            _ => {}
         }
     }
     let again = Capture::new_checked(&copy[..at]).unwrap();

@@ -75,6 +75,9 @@ pub enum Error {
     },
     /// A network namespace could not be opened, or (fatal) left.
     Netns(NetnsError),
+    /// The library was given an argument it cannot use (a namespace that
+    /// is no name, a table that cannot be closed), in words.
+    Argument(String),
 }
 
 impl Error {
@@ -113,6 +116,7 @@ impl fmt::Display for Error {
                 }
             }
             Error::Netns(e) => e.fmt(f),
+            Error::Argument(e) => f.write_str(e),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! ss's columns: which are shown ([`Layout`]), the cells a text formatter
 //! writes ([`Cells`]), the widths ss measures over the rows ([`Widths`]),
-//! a bounded buffer of rows ([`Rows`]) and the rendering of one row with
-//! ss's alignment ([`write_row`]). Mirrors the `columns[]` table and the
+//! a bounded buffer of rows ([`Rows`]) and their rendering with ss's
+//! alignment ([`Rows::render`]). Mirrors the `columns[]` table and the
 //! `render*`/`field_*` functions of iproute2's `misc/ss.c`.
 //!
 //! ss writes every field of every row into a buffer, measures each
@@ -149,11 +149,24 @@ impl Layout {
     }
 }
 
+/// A text writer that can take ASCII text at hand as bytes (digits, an
+/// address): a char at a time unless it stores bytes (the row buffer
+/// copies them at once, without a UTF-8 check).
+pub trait AsciiWrite: Write {
+    /// Writes `text`, which is ASCII.
+    fn write_ascii(&mut self, text: &[u8]) -> fmt::Result {
+        text.iter()
+            .try_for_each(|&b| self.write_char(char::from(b)))
+    }
+}
+
+impl AsciiWrite for fmt::Formatter<'_> {}
+
 /// What a text formatter writes a row into: text, cut into cells. A
 /// formatter starts each column's cell in order and writes its text;
 /// writing to a column the layout does not show costs nothing and is
 /// dropped, so formatters need not know the layout.
-pub trait Cells: Write {
+pub trait Cells: AsciiWrite {
     /// Ends the cell being written and starts `column`'s. Columns skipped
     /// are left empty; a column before the current one is ignored (the
     /// text goes on into the current cell).
@@ -292,53 +305,6 @@ impl Widths {
     }
 }
 
-/// Writes one row: each shown column's cell (from `cell`), padded to its
-/// width as ss aligns it, after the column's delimiter (not before the
-/// first one), then a newline. Without `pad_end` no line ends in spaces:
-/// nothing is written after the last cell with text, and no column is
-/// padded when the rest of its line is empty (a detail cell that starts
-/// with a newline starts the next line).
-pub fn write_row<'c, W: RowOut>(
-    w: &mut W,
-    layout: &Layout,
-    widths: &Widths,
-    pad_end: bool,
-    cell: impl Fn(Column) -> &'c [u8],
-) -> fmt::Result {
-    let on_this_line = |c: Column| {
-        let text = cell(c);
-        !text.is_empty() && text[0] != b'\n'
-    };
-    let last_text = layout.shown().filter(|&c| !cell(c).is_empty()).last();
-    let last_on_line = layout.shown().filter(|&c| on_this_line(c)).last();
-    let (last, pad_until) = match pad_end {
-        true => (Some(Column::Details), Some(Column::Details)),
-        false => (last_text, last_on_line),
-    };
-    let mut first = true;
-    for c in layout.shown().take_while(|&c| Some(c) <= last) {
-        if !first {
-            w.write_bytes(c.delimiter().as_bytes())?;
-        }
-        first = false;
-        let text = cell(c);
-        let fill = widths.get(c).saturating_sub(text.len());
-        let pad = Some(c) < pad_until || pad_end;
-        if c.right_aligned() {
-            if pad || Some(c) == pad_until {
-                w.write_spaces(fill)?;
-            }
-            w.write_bytes(text)?;
-        } else {
-            w.write_bytes(text)?;
-            if pad {
-                w.write_spaces(fill)?;
-            }
-        }
-    }
-    w.write_bytes(b"\n")
-}
-
 /// Bytes of a cell's length in [`Rows`]' buffer.
 const LEN_BYTES: usize = 4;
 
@@ -346,9 +312,10 @@ const LEN_BYTES: usize = 4;
 pub const MIN_ROWS_BUF: usize = COLUMNS * LEN_BYTES;
 
 /// Rows kept in a caller's buffer `B` until they are printed, with the widths
-/// measured over them. Each shown column's cell is stored as its length
-/// (native order) and its bytes; a hidden column's text is dropped as it is
-/// written.
+/// measured over them. A row is stored as the lengths of its shown cells
+/// (native order), then their bytes as they were written, once: cells are
+/// padded only when the rows are rendered. A hidden column's text is
+/// dropped as it is written.
 ///
 /// A row that does not fit while other rows are held is dropped whole, and
 /// [`Rows::end_row`] returns false: the caller prints the rows held,
@@ -361,20 +328,25 @@ pub struct Rows<B> {
     /// The columns shown, in order: the cells of each row.
     shown: [Column; COLUMNS],
     shown_len: usize,
+    /// For each column, how many shown columns come before it: its cell's
+    /// place in a row when it is shown.
+    slot: [u8; COLUMNS],
+    /// Bit `i` set when column `i` is shown.
+    shown_mask: u16,
     /// Bytes of the complete rows.
     held: usize,
     /// Where the row being written goes on.
     end: usize,
-    /// Cells of the row being written, stored or open.
-    stored: usize,
-    /// The open cell: where its length goes, and its column.
-    open: Option<(usize, Column)>,
-    /// The column being written (shown or not), `None` before the first.
-    column: Option<Column>,
+    /// The ends of the row's cells that are complete, `done` of them.
+    ends: [usize; COLUMNS],
+    done: usize,
+    /// Text written now goes into cell `done` (else it is dropped).
+    open: bool,
+    /// Columns before this index take no more cells in this row.
+    next: usize,
     /// The row being written did not fit.
     overflow: bool,
     widths: Widths,
-    row_widths: Widths,
     rows: usize,
 }
 
@@ -386,26 +358,38 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Rows<B> {
             return None;
         }
         let mut shown = [Column::Details; COLUMNS];
+        let mut slot = [0; COLUMNS];
+        let mut shown_mask = 0;
         let mut shown_len = 0;
-        for (slot, c) in shown.iter_mut().zip(layout.shown()) {
-            *slot = c;
-            shown_len += 1;
+        for c in Column::ALL {
+            slot[c.index()] = shown_len as u8;
+            if layout.shows(c) {
+                shown_mask |= 1 << c.index();
+            }
+            if let Some(s) = shown.get_mut(shown_len).filter(|_| layout.shows(c)) {
+                *s = c;
+                shown_len += 1;
+            }
         }
-        Some(Rows {
+        let mut rows = Rows {
             buf,
             layout,
             shown,
             shown_len,
+            slot,
+            shown_mask,
             held: 0,
             end: 0,
-            stored: 0,
-            open: None,
-            column: None,
+            ends: [0; COLUMNS],
+            done: 0,
+            open: false,
+            next: 0,
             overflow: false,
             widths: Widths::default(),
-            row_widths: Widths::default(),
             rows: 0,
-        })
+        };
+        rows.begin_row();
+        Some(rows)
     }
 
     /// The layout rows are stored for.
@@ -428,14 +412,15 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Rows<B> {
         &self.widths
     }
 
-    /// Starts a row, dropping an unfinished one.
+    /// Starts a row, dropping an unfinished one: its text starts after
+    /// the lengths of its cells.
     pub fn begin_row(&mut self) {
-        self.end = self.held;
-        self.stored = 0;
-        self.open = None;
-        self.column = None;
-        self.overflow = false;
-        self.row_widths = Widths::default();
+        self.end = self.held + self.shown_len * LEN_BYTES;
+        // An empty buffer has room for every length of a row.
+        self.overflow = self.end > self.buf.as_ref().len();
+        self.done = 0;
+        self.open = false;
+        self.next = 0;
     }
 
     /// Writes the header's cells: each shown column's name.
@@ -450,16 +435,23 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Rows<B> {
     /// Ends the row: true when it is held, false when it did not fit and
     /// other rows are held (it is dropped).
     pub fn end_row(&mut self) -> bool {
-        self.close_cell();
-        while self.stored < self.shown_len {
-            self.open_cell(self.shown[self.stored]);
-            self.close_cell();
-        }
-        let held = !(self.overflow && self.rows > 0);
+        self.close_cells(self.shown_len);
+        let held = !self.dropping();
         if held {
+            let mut start = self.held + self.shown_len * LEN_BYTES;
+            let (lens, widths) = (self.held..start, &mut self.widths.0);
+            let slots = self.ends.iter().zip(&self.shown).take(self.shown_len);
+            if let Some(lens) = self.buf.as_mut().get_mut(lens) {
+                for (slot, (&end, c)) in lens.chunks_exact_mut(LEN_BYTES).zip(slots) {
+                    let len = end - start;
+                    slot.copy_from_slice(&(len as u32).to_ne_bytes());
+                    let w = &mut widths[c.index()];
+                    *w = (*w).max(len);
+                    start = end;
+                }
+            }
             self.held = self.end;
             self.rows += 1;
-            self.widths.merge(&self.row_widths);
         }
         self.begin_row();
         held
@@ -479,28 +471,75 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Rows<B> {
         self.widths = Widths::default();
     }
 
-    /// Prints the rows held with `widths`.
+    /// Prints the rows held with `widths`: each shown column's cell,
+    /// padded to its width as ss aligns it, after the column's delimiter
+    /// (not before the first one), then a newline. Without `pad_end` no
+    /// line ends in spaces: nothing is written after the last cell with
+    /// text, and no column is padded when the rest of its line is empty (a
+    /// detail cell that starts with a newline starts the next line).
     pub fn render<W: RowOut>(&self, w: &mut W, widths: &Widths, pad_end: bool) -> fmt::Result {
-        let mut cells: [&[u8]; COLUMNS] = [&[]; COLUMNS];
+        let shown = &self.shown[..self.shown_len];
+        // Each shown column's width, whether a space comes before it (not
+        // before the first), and whether it is right-aligned.
+        let mut plan = [(0, false, false); COLUMNS];
+        for (i, (p, &c)) in plan.iter_mut().zip(shown).enumerate() {
+            *p = (
+                widths.get(c),
+                i > 0 && c.delimiter() == " ",
+                c.right_aligned(),
+            );
+        }
+        let buf = self.buf.as_ref();
         let mut at = 0;
         for _ in 0..self.rows {
-            for &c in &self.shown[..self.shown_len] {
-                let (text, next) = self.stored_cell(at).ok_or(fmt::Error)?;
-                cells[c.index()] = text;
-                at = next;
+            let lens = buf
+                .get(at..at + shown.len() * LEN_BYTES)
+                .ok_or(fmt::Error)?;
+            at += lens.len();
+            let mut cells: [&[u8]; COLUMNS] = [&[]; COLUMNS];
+            for (cell, len) in cells.iter_mut().zip(lens.chunks_exact(LEN_BYTES)) {
+                let len = u32::from_ne_bytes(len.try_into().map_err(|_| fmt::Error)?) as usize;
+                *cell = buf.get(at..at + len).ok_or(fmt::Error)?;
+                at += len;
             }
-            write_row(w, &self.layout, widths, pad_end, |c| cells[c.index()])?;
+            let cells = &cells[..shown.len()];
+            // The cells written: up to the last with text, padded up to
+            // the last with text on this line (an address cell before
+            // it padded too).
+            let (last, pad_until) = match pad_end {
+                true => (shown.len(), shown.len()),
+                false => {
+                    let last = cells.iter().rposition(|t| !t.is_empty());
+                    let on_line = cells
+                        .iter()
+                        .rposition(|t| t.first().is_some_and(|&b| b != b'\n'));
+                    let last = last.map_or(0, |i| i + 1);
+                    (last, on_line.map_or(0, |i| i + 1))
+                }
+            };
+            for (i, (&(width, space, right), &text)) in
+                plan.iter().zip(cells).take(last).enumerate()
+            {
+                if space {
+                    w.write_bytes(b" ")?;
+                }
+                let fill = width.saturating_sub(text.len());
+                let pad = i + 1 < pad_until;
+                if right {
+                    if i < pad_until {
+                        w.write_spaces(fill)?;
+                    }
+                    w.write_bytes(text)?;
+                } else {
+                    w.write_bytes(text)?;
+                    if pad || pad_end {
+                        w.write_spaces(fill)?;
+                    }
+                }
+            }
+            w.write_bytes(b"\n")?;
         }
         Ok(())
-    }
-
-    /// The cell stored at `at`, and where the next one starts.
-    fn stored_cell(&self, at: usize) -> Option<(&[u8], usize)> {
-        let buf = self.buf.as_ref();
-        let len = buf.get(at..at.checked_add(LEN_BYTES)?)?;
-        let len = u32::from_ne_bytes(len.try_into().ok()?) as usize;
-        let start = at + LEN_BYTES;
-        Some((buf.get(start..start.checked_add(len)?)?, start + len))
     }
 
     /// A row being dropped stores nothing more.
@@ -508,67 +547,57 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Rows<B> {
         self.overflow && self.rows > 0
     }
 
-    fn open_cell(&mut self, column: Column) {
-        self.stored += 1;
-        if !self.dropping() && self.buf.as_ref().len() - self.end < LEN_BYTES {
-            // Only with other rows held: an empty buffer has room for
-            // every length of a row.
-            self.overflow = true;
-        }
-        if self.dropping() {
-            return;
-        }
-        self.open = Some((self.end, column));
-        self.end += LEN_BYTES;
-    }
-
-    /// Stores the open cell's length and measures it.
-    fn close_cell(&mut self) {
-        if let Some((at, c)) = self.open.take() {
-            let len = self.end - at - LEN_BYTES;
-            if let Some(slot) = self.buf.as_mut().get_mut(at..at + LEN_BYTES) {
-                slot.copy_from_slice(&(len as u32).to_ne_bytes());
+    /// Ends the cells before place `slot` of the row: the open one and
+    /// those left empty.
+    fn close_cells(&mut self, slot: usize) {
+        while self.done < slot {
+            if let Some(end) = self.ends.get_mut(self.done) {
+                *end = self.end;
             }
-            self.row_widths.measure(c, len);
+            self.done += 1;
         }
+        self.open = false;
     }
 
-    /// Room for text in the open cell, keeping room for the lengths of the
-    /// cells still to come.
-    fn text_room(&self) -> usize {
-        let reserve = (self.shown_len - self.stored) * LEN_BYTES;
-        self.buf.as_ref().len().saturating_sub(self.end + reserve)
-    }
-}
-
-impl<B: AsRef<[u8]> + AsMut<[u8]>> Write for Rows<B> {
-    #[inline]
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        if self.open.is_none() {
+    /// A piece that does not fit: dropped with its row when other rows
+    /// are held, else cut at a char boundary, so stored cells stay UTF-8.
+    #[cold]
+    fn write_cut(&mut self, s: &str) -> fmt::Result {
+        self.overflow = true;
+        if self.dropping() {
+            self.open = false;
             return Ok(());
         }
-        let room = self.text_room();
-        let mut n = s.len();
-        if n > room {
-            self.overflow = true;
-            if self.dropping() {
-                self.open = None;
-                return Ok(());
-            }
-            // Cut at a char boundary, so stored cells stay UTF-8.
-            n = room;
-            while !s.is_char_boundary(n) {
-                n -= 1;
-            }
+        let mut n = self.buf.as_ref().len().saturating_sub(self.end);
+        while !s.is_char_boundary(n) {
+            n -= 1;
         }
         if let (Some(dst), Some(src)) = (
             self.buf.as_mut().get_mut(self.end..self.end + n),
             s.as_bytes().get(..n),
         ) {
-            copy_small(dst, src);
+            dst.copy_from_slice(src);
             self.end += n;
         }
         Ok(())
+    }
+}
+
+impl<B: AsRef<[u8]> + AsMut<[u8]>> Write for Rows<B> {
+    #[cfg_attr(target_arch = "x86_64", inline(always))]
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        if !self.open {
+            return Ok(());
+        }
+        let end = self.end + s.len();
+        match self.buf.as_mut().get_mut(self.end..end) {
+            Some(dst) => {
+                copy_small(dst, s.as_bytes());
+                self.end = end;
+                Ok(())
+            }
+            None => self.write_cut(s),
+        }
     }
 
     // The default goes through `encode_utf8` and `write_str`; the
@@ -576,8 +605,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Write for Rows<B> {
     // ASCII char is one byte.
     #[cfg_attr(target_arch = "x86_64", inline(always))]
     fn write_char(&mut self, c: char) -> fmt::Result {
-        if let (Ok(byte), true, true) = (u8::try_from(c), self.open.is_some(), self.text_room() > 0)
-        {
+        if let (Ok(byte), true) = (u8::try_from(c), self.open) {
             if let Some(slot) = self
                 .buf
                 .as_mut()
@@ -595,19 +623,33 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Write for Rows<B> {
 
 impl<B: AsRef<[u8]> + AsMut<[u8]>> Cells for Rows<B> {
     fn cell(&mut self, column: Column) -> fmt::Result {
-        if self.column.is_some_and(|c| column <= c) {
+        let i = column.index();
+        if i < self.next {
             return Ok(());
         }
-        self.close_cell();
-        self.column = Some(column);
-        while self.stored < self.shown_len && self.shown[self.stored] < column {
-            self.open_cell(self.shown[self.stored]);
-            self.close_cell();
-        }
-        if self.layout.shows(column) {
-            self.open_cell(column);
-        }
+        self.next = i + 1;
+        self.close_cells(self.slot[i].into());
+        self.open = self.shown_mask & (1 << i) != 0 && !self.dropping();
         Ok(())
+    }
+}
+
+impl<B: AsRef<[u8]> + AsMut<[u8]>> AsciiWrite for Rows<B> {
+    #[cfg_attr(target_arch = "x86_64", inline(always))]
+    fn write_ascii(&mut self, text: &[u8]) -> fmt::Result {
+        if !self.open {
+            return Ok(());
+        }
+        let end = self.end + text.len();
+        match self.buf.as_mut().get_mut(self.end..end) {
+            Some(dst) => {
+                copy_small(dst, text);
+                self.end = end;
+                Ok(())
+            }
+            // Cut or dropped; ASCII is UTF-8 as it is.
+            None => self.write_cut(core::str::from_utf8(text).map_err(|_| fmt::Error)?),
+        }
     }
 }
 
@@ -642,22 +684,36 @@ pub fn copy_small(dst: &mut [u8], src: &[u8]) {
 const SPACES: &str = "                                ";
 
 /// Dotted quad, without `Ipv4Addr`'s `Display` (which goes through the
-/// padding machinery for every address).
-fn write_ipv4<W: Write>(w: &mut W, a: core::net::Ipv4Addr) -> fmt::Result {
-    for (i, octet) in a.octets().into_iter().enumerate() {
-        if i > 0 {
-            w.write_char('.')?;
+/// padding machinery for every address), gathered and written as one
+/// piece.
+fn write_ipv4<W: Cells>(w: &mut W, a: core::net::Ipv4Addr) -> fmt::Result {
+    // Each octet's digits and a dot are written as 4 bytes, of which
+    // `len` count.
+    let mut text = [0u8; 16];
+    let mut n = 0;
+    for octet in a.octets() {
+        let (d, len) = match octet {
+            0..=9 => ([b'0' + octet, b'.', 0, 0], 2),
+            10..=99 => ([b'0' + octet / 10, b'0' + octet % 10, b'.', 0], 3),
+            _ => {
+                let (h, t, u) = (octet / 100, octet / 10 % 10, octet % 10);
+                ([b'0' + h, b'0' + t, b'0' + u, b'.'], 4)
+            }
+        };
+        if let Some(dst) = text.get_mut(n..n + 4) {
+            dst.copy_from_slice(&d);
         }
-        Decimal::new(octet.into()).write(w)?;
+        n += len;
     }
-    Ok(())
+    // Without the last dot.
+    w.write_ascii(text.get(..n.saturating_sub(1)).unwrap_or(&[]))
 }
 
 /// Writes an inet address cell as ss does: the address (`name` in its
 /// place when `-r` found one), a dual-stack IPv6 wildcard as `*`, IPv6 in
 /// brackets, `%ifname` when bound to a device, then the `:` before the
 /// port.
-pub(crate) fn write_address<W: Write>(
+pub(crate) fn write_address<W: Cells>(
     w: &mut W,
     addr: IpAddr,
     name: Option<&str>,
@@ -680,16 +736,13 @@ pub(crate) fn write_address<W: Write>(
     w.write_char(':')
 }
 
-/// A port cell: `*` for 0, the service name when there is one (ss's
-/// `resolve_service`, without `-n`), else the number.
-pub(crate) fn port_text<'a>(port: u16, name: Option<&'a str>, digits: &'a mut Decimal) -> &'a str {
+/// Writes a port cell: `*` for 0, the service name when there is one
+/// (ss's `resolve_service`, without `-n`), else the number.
+pub(crate) fn write_port<W: Cells>(w: &mut W, port: u16, name: Option<&str>) -> fmt::Result {
     match (port, name) {
-        (0, _) => "*",
-        (_, Some(n)) => n,
-        (p, None) => {
-            *digits = Decimal::new(u64::from(p));
-            digits.as_str()
-        }
+        (0, _) => w.write_char('*'),
+        (_, Some(n)) => w.write_str(n),
+        (p, None) => w.write_ascii(Decimal::new(u64::from(p)).as_bytes()),
     }
 }
 
@@ -712,9 +765,9 @@ pub(crate) fn write_lead<W: Cells>(
     w.cell(Column::State)?;
     w.write_str(state_name(state))?;
     w.cell(Column::RecvQ)?;
-    w.write_str(Decimal::new(recv_q.into()).as_str())?;
+    w.write_ascii(Decimal::new(recv_q.into()).as_bytes())?;
     w.cell(Column::SendQ)?;
-    w.write_str(Decimal::new(send_q.into()).as_str())?;
+    w.write_ascii(Decimal::new(send_q.into()).as_bytes())?;
     w.cell(Column::Local)
 }
 
@@ -723,6 +776,14 @@ pub(crate) mod tests {
     use super::*;
     use core::net::Ipv4Addr;
     use heapless::{String, Vec};
+
+    impl<const N: usize> AsciiWrite for String<N> {}
+
+    impl<const N: usize> Cells for String<N> {
+        fn cell(&mut self, _: Column) -> fmt::Result {
+            Ok(())
+        }
+    }
 
     impl<const N: usize> RowOut for String<N> {
         fn write_bytes(&mut self, bytes: &[u8]) -> fmt::Result {

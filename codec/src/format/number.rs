@@ -6,6 +6,8 @@
 
 use core::fmt::{self, Write};
 
+use crate::format::columns::AsciiWrite;
+
 /// An unsigned number's decimal digits on the stack, so a column can be
 /// padded by its length without a second formatting pass.
 pub struct Decimal {
@@ -69,21 +71,23 @@ impl Decimal {
     /// The digits.
     pub fn as_str(&self) -> &str {
         // ASCII digits only: the check cannot fail.
-        core::str::from_utf8(self.digits()).unwrap_or("")
+        core::str::from_utf8(self.as_bytes()).unwrap_or("")
     }
 
-    fn digits(&self) -> &[u8] {
+    /// The digits as ASCII bytes, for a writer that takes them at once
+    /// ([`crate::format::columns::Cells::write_ascii`]).
+    pub fn as_bytes(&self) -> &[u8] {
         self.buf.get(self.start..).unwrap_or(&[])
     }
 
     /// How many digits.
     pub fn len(&self) -> usize {
-        self.digits().len()
+        self.as_bytes().len()
     }
 
     /// Always false: 0 has a digit.
     pub fn is_empty(&self) -> bool {
-        self.digits().is_empty()
+        self.as_bytes().is_empty()
     }
 
     /// Writes the digits a char at a time. A line is mostly short numbers,
@@ -92,7 +96,7 @@ impl Decimal {
     /// needs neither.
     #[inline]
     pub fn write<W: Write>(&self, w: &mut W) -> fmt::Result {
-        for &d in self.digits() {
+        for &d in self.as_bytes() {
             w.write_char(char::from(d))?;
         }
         Ok(())
@@ -145,7 +149,7 @@ const fn g6(value: f64) -> SignificantDigits {
 /// %g's fixed form from the rounded significant digits (ASCII) and the
 /// exponent of the first one, -4 <= `exp` < the digit count: the decimal
 /// point moves, trailing zeros go.
-fn write_fixed<W: Write>(f: &mut W, digits: &[u8], exp: i32) -> fmt::Result {
+fn write_fixed<W: AsciiWrite>(f: &mut W, digits: &[u8], exp: i32) -> fmt::Result {
     // 0 <= exp: `exp + 1` integer digits; exp < 0: "0." and `-exp - 1`
     // zeros before the digits.
     let int_len = usize::try_from(exp + 1).unwrap_or(0);
@@ -154,21 +158,13 @@ fn write_fixed<W: Write>(f: &mut W, digits: &[u8], exp: i32) -> fmt::Result {
     if int.is_empty() {
         f.write_char('0')?;
     }
-    write_ascii(f, int)?;
+    f.write_ascii(int)?;
     if frac_len > 0 {
         f.write_char('.')?;
         for _ in exp + 1..0 {
             f.write_char('0')?;
         }
-        write_ascii(f, frac.get(..frac_len).unwrap_or(&[]))?;
-    }
-    Ok(())
-}
-
-/// ASCII bytes a char at a time (see [`Decimal::write`]).
-fn write_ascii<W: Write>(f: &mut W, bytes: &[u8]) -> fmt::Result {
-    for &b in bytes {
-        f.write_char(char::from(b))?;
+        f.write_ascii(frac.get(..frac_len).unwrap_or(&[]))?;
     }
     Ok(())
 }
@@ -186,7 +182,7 @@ fn trim_zeros(s: &str) -> &str {
 /// (1/256 = 0.00390625), so rounding it to 6 significant digits is integer
 /// work; an exact tie, or a value that needs the exponent form, takes
 /// [`SignificantDigits`]' float path.
-pub fn write_gain<W: Write>(w: &mut W, raw: u32) -> fmt::Result {
+pub fn write_gain<W: AsciiWrite>(w: &mut W, raw: u32) -> fmt::Result {
     let float = |w: &mut W| write!(w, "{}", g6(f64::from(raw) / 256.0));
     // value * 10^8, exact.
     let n = u64::from(raw) * 390_625;
@@ -211,7 +207,7 @@ pub fn write_gain<W: Write>(w: &mut W, raw: u32) -> fmt::Result {
     if !(-4..6).contains(&exp) {
         return float(w);
     }
-    write_fixed(w, Decimal::new(q).digits(), exp)
+    write_fixed(w, Decimal::new(q).as_bytes(), exp)
 }
 
 /// ss's `sprint_bw`: a rate in bits per second, `%.0f` with all its digits
@@ -232,7 +228,7 @@ impl fmt::Display for BitRate {
 impl BitRate {
     /// The rate written straight to `f`, without `core::fmt`'s argument
     /// machinery (a detail line has up to five).
-    pub fn write<W: Write>(&self, f: &mut W) -> fmt::Result {
+    pub fn write<W: AsciiWrite>(&self, f: &mut W) -> fmt::Result {
         let bw = self.bits_per_second;
         // An idle BBR flow's bandwidth: `%g` of 0.
         if bw == 0.0 && bw.is_sign_positive() {
@@ -248,7 +244,7 @@ impl BitRate {
                 let frac = bw - int as f64;
                 if frac != 0.5 {
                     let int = if frac > 0.5 { int + 1 } else { int };
-                    return Decimal::new(int).write(f);
+                    return f.write_ascii(Decimal::new(int).as_bytes());
                 }
             }
             return write!(f, "{bw:.0}");
@@ -277,7 +273,7 @@ impl fmt::Display for MillisFromMicros {
 
 /// [`MillisFromMicros`] written straight to `w`, without `core::fmt`'s
 /// argument machinery (a detail line has half a dozen of them).
-pub fn write_millis_from_micros<W: Write>(f: &mut W, us: u32) -> fmt::Result {
+pub fn write_millis_from_micros<W: AsciiWrite>(f: &mut W, us: u32) -> fmt::Result {
     // Below a second, us / 1000 has at most 6 significant digits, so
     // %g rounds nothing and prints the exact decimal: integer
     // arithmetic gives the same text without a float conversion, which
@@ -286,7 +282,7 @@ pub fn write_millis_from_micros<W: Write>(f: &mut W, us: u32) -> fmt::Result {
         return write!(f, "{}", g6(f64::from(us) / 1000.0));
     }
     let (int, frac) = (us / 1000, us % 1000);
-    Decimal::new(int.into()).write(f)?;
+    f.write_ascii(Decimal::new(int.into()).as_bytes())?;
     if frac != 0 {
         // Three decimals with their leading zeros, trailing ones cut.
         let digits = [
@@ -296,9 +292,7 @@ pub fn write_millis_from_micros<W: Write>(f: &mut W, us: u32) -> fmt::Result {
         ];
         let len = digits.iter().rposition(|&d| d != b'0').map_or(0, |i| i + 1);
         f.write_char('.')?;
-        for &d in &digits[..len] {
-            f.write_char(char::from(d))?;
-        }
+        f.write_ascii(digits.get(..len).unwrap_or(&[]))?;
     }
     Ok(())
 }

@@ -30,9 +30,11 @@ pub use usage::USAGE;
 pub struct Options {
     /// What the run does: the listing, `-E`, or a subcommand.
     pub mode: Mode,
+    /// The tables to dump, in the order ss prints them.
     pub tables: Vec<Table>,
     /// Which tables, unix and packet types and families, by ss's rules.
     pub selection: Selection,
+    /// The states asked for (`-l`, `-a`, `state`, `exclude`).
     pub states: StateSet,
     /// The filter expression; empty matches everything. With `-N` or
     /// `--all-netns` its interface names are resolved in each namespace
@@ -40,10 +42,13 @@ pub struct Options {
     pub filter: Expr,
     /// The expression's text, words and `-F` file joined.
     pub filter_text: String,
+    /// The column header (`-H` leaves it out).
     pub header: bool,
     /// `-Q`: no Recv-Q and Send-Q columns.
     pub no_queues: bool,
+    /// `-e`: extended details.
     pub extended: bool,
+    /// `-j`: JSON instead of columns.
     pub json: bool,
     /// Per-socket details: -o, -i, -m, --tos, and -n.
     pub details: Details,
@@ -57,6 +62,7 @@ pub struct Options {
     pub oneline: bool,
     /// `-s`: the summary first; `summary_only` when nothing else was asked.
     pub summary: bool,
+    /// `-s` alone: the summary and nothing else.
     pub summary_only: bool,
     /// `--dump-raw FILE`: also record every request and reply to FILE.
     pub dump_raw: Option<PathBuf>,

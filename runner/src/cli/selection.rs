@@ -310,7 +310,7 @@ impl Selection {
             .filter(|&&d| self.has(d))
             .map(|d| d.table())
             .collect();
-        tables.sort_unstable_by_key(|&t| t as u8);
+        crate::sort::sort_by_key(&mut tables, |&t| t as u8);
         tables.dedup();
         tables
     }

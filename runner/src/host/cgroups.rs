@@ -5,24 +5,42 @@
 //! is built once, on first use, by walking the cgroup2 mount (without
 //! crossing into other mounts); lookups then cost nothing per socket.
 
+use std::borrow::Cow;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
+
+use sockdiag_codec::capture::Kind;
+
+use crate::host::context::Host;
 
 #[derive(Default)]
 pub struct Cgroups {
     /// (id, path) sorted by id, which is unique on the one file system
     /// walked: a binary search needs no hasher in the binary.
     map: Option<Vec<(u64, String)>>,
+    host: Host,
 }
 
 impl Cgroups {
+    /// Paths asked through `host`.
+    pub fn through(host: Host) -> Cgroups {
+        Cgroups { map: None, host }
+    }
+
     /// The path of cgroup `id` relative to the cgroup2 mount (`/` for the
     /// root), or `None` when no directory has that id (a removed cgroup,
     /// no cgroup2 mount): ss then prints `unreachable:ID`.
     pub fn path(&mut self, id: u64) -> Option<&str> {
-        let map = self.map.get_or_insert_with(build);
-        let i = map.binary_search_by_key(&id, |e| e.0).ok()?;
-        map.get(i).map(|e| e.1.as_str())
+        let map = &mut self.map;
+        let path = self.host.answer(Kind::Cgroup, 0, id, || {
+            let map = map.get_or_insert_with(build);
+            let i = map.binary_search_by_key(&id, |e| e.0).ok()?;
+            map.get(i).map(|e| Cow::Borrowed(e.1.as_bytes()))
+        });
+        match path? {
+            Cow::Borrowed(path) => std::str::from_utf8(path).ok(),
+            Cow::Owned(_) => None,
+        }
     }
 }
 
@@ -61,7 +79,7 @@ fn unescape(s: &str) -> String {
 
 fn build() -> Vec<(u64, String)> {
     let mut map = walk();
-    map.sort_unstable_by_key(|e| e.0);
+    crate::sort::sort_by_key(&mut map, |e| e.0);
     map
 }
 

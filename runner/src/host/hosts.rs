@@ -36,7 +36,7 @@ impl Hosts {
         }
         // Line numbers are unique, so the order is total and the first
         // entry of an address is its first line.
-        hosts.by_addr.sort_unstable();
+        crate::sort::sort_by_key(&mut hosts.by_addr, |&e| e);
         hosts.by_addr.dedup_by_key(|e| e.0);
         hosts
     }

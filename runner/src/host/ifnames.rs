@@ -3,10 +3,16 @@
 //! namespace being listed (SIOCGIFNAME answers for the socket's namespace),
 //! since /sys/class/net shows whoever mounted sysfs, not that namespace.
 //! Without a socket (`--decode`), sysfs is read once. A name the kernel
-//! does not know gets ss's fallback spelling `if<N>`.
+//! does not know gets ss's fallback spelling `if<N>`. Each question goes
+//! through the [`Host`] seam (a replay answers from its capture).
 
+use std::borrow::Cow;
 use std::fs;
 use std::os::fd::OwnedFd;
+
+use sockdiag_codec::capture::Kind;
+
+use crate::host::context::Host;
 
 #[derive(Default)]
 pub struct IfNames {
@@ -14,8 +20,12 @@ pub struct IfNames {
     socket: Option<OwnedFd>,
     /// Each index asked about, with its name if it has one.
     names: Vec<(u32, Option<String>)>,
-    sysfs_loaded: bool,
+    /// Every name in sysfs, read on the first question without a socket.
+    sysfs: Option<Vec<(u32, String)>>,
     fallback: String,
+    host: Host,
+    /// The namespace's key in the host's questions.
+    netns: u64,
 }
 
 impl IfNames {
@@ -23,6 +33,17 @@ impl IfNames {
     pub fn of_socket(socket: OwnedFd) -> IfNames {
         IfNames {
             socket: Some(socket),
+            ..IfNames::default()
+        }
+    }
+
+    /// Names asked through `host` for namespace `netns` (0: the one
+    /// listed), live through `socket` (`None`: sysfs).
+    pub fn through(host: Host, netns: u64, socket: Option<OwnedFd>) -> IfNames {
+        IfNames {
+            socket,
+            host,
+            netns,
             ..IfNames::default()
         }
     }
@@ -47,28 +68,22 @@ impl IfNames {
         }
     }
 
-    /// Asks for `index` (with sysfs: reads every name once); returns where
-    /// its entry is.
+    /// Asks for `index`; returns where its entry is.
     fn look_up(&mut self, index: u32) -> usize {
-        match &self.socket {
-            Some(socket) => {
-                let name = rustix::net::netdevice::index_to_name_inlined(socket, index)
+        let (socket, sysfs) = (&self.socket, &mut self.sysfs);
+        let name = self
+            .host
+            .text(Kind::IfName, self.netns, index.into(), || match socket {
+                Some(socket) => rustix::net::netdevice::index_to_name_inlined(socket, index)
                     .ok()
-                    .map(|n| n.as_str().to_string());
-                self.names.push((index, name));
-            }
-            None if !self.sysfs_loaded => {
-                self.sysfs_loaded = true;
-                let found = read_sysfs().unwrap_or_default();
-                self.names
-                    .extend(found.into_iter().map(|(i, name)| (i, Some(name))));
-                if let Some(at) = self.names.iter().position(|(i, _)| *i == index) {
-                    return at;
-                }
-                self.names.push((index, None));
-            }
-            None => self.names.push((index, None)),
-        }
+                    .map(|n| Cow::Owned(n.as_str().as_bytes().to_vec())),
+                None => sysfs
+                    .get_or_insert_with(|| read_sysfs().unwrap_or_default())
+                    .iter()
+                    .find(|(i, _)| *i == index)
+                    .map(|(_, name)| Cow::Borrowed(name.as_bytes())),
+            });
+        self.names.push((index, name));
         self.names.len() - 1
     }
 }

@@ -4,6 +4,7 @@
 //! a network namespace belongs to. Each is read once, on first need.
 
 pub mod cgroups;
+pub mod context;
 pub mod hosts;
 pub mod ifnames;
 pub mod pods;

@@ -17,6 +17,10 @@ use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
+use sockdiag_codec::capture::{self, Kind};
+
+use crate::host::context::Host;
+
 /// One open descriptor of a socket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Holder {
@@ -70,13 +74,15 @@ fn file_context(path: &Path) -> Option<String> {
 }
 
 /// Every socket descriptor of every process this user may look at.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct ProcIndex {
     holders: Vec<Holder>,
     names: String,
     /// `-T`: each thread's holders, and `tid=` shown.
     threads: bool,
     contexts: Contexts,
+    /// Where the holders of each socket shown are recorded.
+    host: Host,
 }
 
 /// The number in a /proc directory name, if it is all digits.
@@ -103,6 +109,44 @@ pub fn stat_comm(stat: &[u8]) -> Option<&[u8]> {
 }
 
 impl ProcIndex {
+    /// The index `host` gives: a replayed capture's holders, else this
+    /// machine's (see [`ProcIndex::build`]), recorded as they are shown.
+    pub fn through(host: Host, threads: bool, contexts: Contexts) -> ProcIndex {
+        if !host.is_replay() {
+            return ProcIndex {
+                host,
+                ..ProcIndex::build(threads, contexts)
+            };
+        }
+        let mut index = ProcIndex {
+            threads,
+            contexts,
+            ..ProcIndex::default()
+        };
+        for &(inode, value) in host.holders() {
+            // Checked when the capture was opened.
+            for h in capture::Holders::new(value).map_while(Result::ok) {
+                let name = index.add_text(&String::from_utf8_lossy(h.comm));
+                index.holders.push(Holder {
+                    inode: inode as u32,
+                    pid: h.pid,
+                    tid: h.tid,
+                    fd: h.fd,
+                    name,
+                    contexts: [(0, 0); 2],
+                });
+            }
+        }
+        index.sort();
+        index
+    }
+
+    /// Sorts the holders by inode; stable, so the holders of one socket
+    /// keep their order.
+    fn sort(&mut self) {
+        crate::sort::sort_by_key(&mut self.holders, |h| h.inode);
+    }
+
     /// Walks /proc; with `threads` (`-T`) every thread's view too, as ss
     /// lists a socket once per thread that can use it. Processes that
     /// vanish or refuse access (another user's, without privilege) are
@@ -143,7 +187,7 @@ impl ProcIndex {
         // ss lists the last found first; a stable sort keeps that order
         // among the holders of one socket.
         index.holders.reverse();
-        index.holders.sort_by_key(|h| h.inode);
+        index.sort();
         index
     }
 
@@ -213,7 +257,26 @@ impl ProcIndex {
         }
         let start = self.holders.partition_point(|h| h.inode < inode);
         let end = start + self.holders[start..].partition_point(|h| h.inode == inode);
-        &self.holders[start..end]
+        let holders = &self.holders[start..end];
+        if !holders.is_empty() {
+            self.host.note(Kind::Holders, 0, inode.into(), || {
+                let mut value = vec![0u8; 0];
+                for h in holders {
+                    let h = capture::Holder {
+                        pid: h.pid,
+                        tid: h.tid,
+                        fd: h.fd,
+                        comm: self.name(h).as_bytes(),
+                    };
+                    let at = value.len();
+                    value.resize(at + h.buffer_len(), 0);
+                    // Sized just above.
+                    let _ = h.emit(&mut value[at..]);
+                }
+                value
+            });
+        }
+        holders
     }
 
     /// The command name of a holder.
@@ -447,6 +510,7 @@ mod tests {
             names: "a\nb\u{7f}u:rs:".into(),
             threads: false,
             contexts: Contexts::default(),
+            host: Host::Live,
         };
         assert_eq!(
             odd.text(9).to_string(),

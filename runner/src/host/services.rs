@@ -60,10 +60,8 @@ impl Services {
             s.entries.push((svc.port, proto, name));
         }
         // By port, then by the protocol's offset in `text`, which grows in
-        // the file's order: the first entry of a port stays first, as a
-        // stable sort by port would keep it, without a second sort in the
-        // binary.
-        s.entries.sort_unstable();
+        // the file's order: the first entry of a port stays first.
+        crate::sort::sort_by_key(&mut s.entries, |&e| e);
         s
     }
 

@@ -50,6 +50,18 @@ fn fail(path: &Path, what: String) -> Error {
     })
 }
 
+/// Whether the file at `path` starts as ss's raw dump does, with a netlink
+/// message a dump answers (a sockdiag capture starts with its magic):
+/// how `--decode` tells the two apart by content.
+pub fn is_diag_file(path: &Path) -> bool {
+    let mut head = [0u8; HEADER_LEN];
+    let read = File::open(path).and_then(|mut f| f.read_exact(&mut head));
+    let len = u32::from_ne_bytes([head[0], head[1], head[2], head[3]]) as usize;
+    let kind = u16::from_ne_bytes([head[4], head[5]]);
+    // NLMSG_ERROR, NLMSG_DONE, TCPDIAG_GETSOCK, SOCK_DIAG_BY_FAMILY.
+    read.is_ok() && (HEADER_LEN..=MAX_MESSAGE).contains(&len) && matches!(kind, 2 | 3 | 18 | 20)
+}
+
 /// Prints the TCP sockets of the file at `path`. As ss, no state or
 /// family is selected (the file holds what the writing run asked for),
 /// only the filter expression; unlike ss 6.1, which stops at the first

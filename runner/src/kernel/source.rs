@@ -4,12 +4,14 @@
 //! talks to a [`Source`] and cannot tell the two apart, so `--decode`
 //! prints exactly what the live run printed.
 
+use std::cell::RefCell;
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::iter::Peekable;
+use std::iter::{Filter, Peekable};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
-use sockdiag_codec::capture::{self, Capture, Kind, Records};
+use sockdiag_codec::capture::{self, Capture, Context, Kind, Record, Records};
 use sockdiag_codec::family;
 use sockdiag_codec::format::names;
 use sockdiag_codec::netns::Netns as NetnsInfo;
@@ -17,6 +19,7 @@ use sockdiag_codec::wire::nlmsg::Packet;
 use sockdiag_codec::wire::sock_diag::{self, Request};
 use sockdiag_codec::wire::{inet, inet_legacy};
 
+use crate::host::context::{Answers, Host};
 use crate::kernel::netns::{Netns, NetnsError};
 use crate::kernel::socket::{DiagSocket, NetError};
 
@@ -142,23 +145,36 @@ enum Origin {
 /// The datagram source of one run, optionally recording what passes.
 pub struct Source {
     origin: Origin,
-    recorder: Option<Recorder>,
+    recorder: Option<Rc<RefCell<Recorder>>>,
     seq: u32,
+}
+
+/// The records a run reads in order: host context is read out of band.
+type InOrder = Filter<Records<'static>, fn(&sockdiag_codec::Result<Record<'static>>) -> bool>;
+
+fn in_order(r: &sockdiag_codec::Result<Record<'static>>) -> bool {
+    !matches!(r, Ok(r) if r.kind.is_context())
 }
 
 /// A capture file being replayed.
 struct Replay {
     path: PathBuf,
-    records: Peekable<Records<'static>>,
+    records: Peekable<InOrder>,
     requests: usize,
     /// Its namespace records, in order (an `--all-netns` run's).
     namespaces: Vec<NetnsInfo<'static>>,
+    /// Where its host lookups are answered.
+    host: Host,
 }
 
 /// A capture file being written (`--dump-raw`).
-struct Recorder {
+pub struct Recorder {
     path: PathBuf,
     out: BufWriter<File>,
+    /// The context questions written so far, sorted: each once.
+    asked: Vec<(Kind, u64, u64)>,
+    /// The first failed write of a context record, said at the end.
+    failed: Option<CaptureError>,
 }
 
 fn file_error(path: &Path, kind: CaptureErrorKind) -> CaptureError {
@@ -174,12 +190,56 @@ impl Recorder {
         let mut r = Recorder {
             path: path.to_owned(),
             out: BufWriter::new(file),
+            asked: Vec::new(),
+            failed: None,
         };
         let mut header = [0u8; capture::HEADER_LEN];
         let len = capture::emit_header(&mut header)
             .map_err(|e| file_error(path, CaptureErrorKind::Format(e)))?;
         r.write(&header[..len])?;
         Ok(r)
+    }
+
+    /// Ends the file with who wrote it: host name, kernel release, time,
+    /// command line (last, so a run's first record is its first request).
+    fn sign(&mut self) {
+        let mut about = Vec::new();
+        for part in ["hostname", "osrelease"] {
+            let text = std::fs::read(format!("/proc/sys/kernel/{part}")).unwrap_or_default();
+            about.extend_from_slice(text.trim_ascii_end());
+            about.push(0);
+        }
+        for arg in std::env::args_os() {
+            about.extend_from_slice(std::os::unix::ffi::OsStrExt::as_bytes(arg.as_os_str()));
+            about.push(0);
+        }
+        let time = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        self.context(Kind::Header, 0, time, &about);
+    }
+
+    /// Writes the answer to a host question, unless it was written before.
+    pub fn context(&mut self, kind: Kind, netns: u64, key: u64, value: &[u8]) {
+        let question = (kind, netns, key);
+        let at = match self
+            .asked
+            .binary_search_by_key(&(u16::from(kind), netns, key), |&(k, n, q)| {
+                (u16::from(k), n, q)
+            }) {
+            Ok(_) => return,
+            Err(at) => at,
+        };
+        self.asked.insert(at, question);
+        let mut head = [0u8; Context::HEADER_LEN];
+        let c = Context { netns, key, value };
+        let written = c
+            .emit_header(&mut head)
+            .map_err(|e| file_error(&self.path, CaptureErrorKind::Format(e)))
+            .and_then(|_| self.record_parts(kind, &[&head, value]));
+        if let (Err(e), None) = (written, &self.failed) {
+            self.failed = Some(e);
+        }
     }
 
     fn write(&mut self, bytes: &[u8]) -> Result<(), CaptureError> {
@@ -189,11 +249,16 @@ impl Recorder {
     }
 
     fn record(&mut self, kind: Kind, data: &[u8]) -> Result<(), CaptureError> {
+        self.record_parts(kind, &[data])
+    }
+
+    fn record_parts(&mut self, kind: Kind, parts: &[&[u8]]) -> Result<(), CaptureError> {
+        let len = parts.iter().map(|p| p.len()).sum();
         let mut header = [0u8; capture::RECORD_HEADER_LEN];
-        capture::emit_record_header(&mut header, kind, data.len())
+        capture::emit_record_header(&mut header, kind, len)
             .map_err(|e| file_error(&self.path, CaptureErrorKind::Format(e)))?;
         self.write(&header)?;
-        self.write(data)
+        parts.iter().try_for_each(|p| self.write(p))
     }
 }
 
@@ -253,12 +318,41 @@ impl Replay {
                 }
             }
         }
-        Ok(Replay {
+        let host = match cap.version() {
+            1 => {
+                eprintln!(
+                    "sockdiag: {}: a version 1 capture: interface names, cgroups, \
+                     processes and -s come from this machine",
+                    path.display()
+                );
+                Host::Live
+            }
+            _ => {
+                let answers = Answers::collect(cap.records().map_while(Result::ok)).map_err(
+                    |(offset, error)| {
+                        file_error(path, CaptureErrorKind::BadRecord { offset, error })
+                    },
+                )?;
+                Host::Replay(Rc::new(answers))
+            }
+        };
+        Ok(Replay::new(path, cap, namespaces, host))
+    }
+
+    fn new(
+        path: &Path,
+        cap: Capture<'static>,
+        namespaces: Vec<NetnsInfo<'static>>,
+        host: Host,
+    ) -> Replay {
+        let records: InOrder = cap.records().filter(in_order);
+        Replay {
             path: path.to_owned(),
-            records: cap.records().peekable(),
+            records: records.peekable(),
             requests: 0,
             namespaces,
-        })
+            host,
+        }
     }
 
     fn next(&mut self, want: Kind) -> Result<&'static [u8], CaptureError> {
@@ -298,7 +392,10 @@ impl Source {
                 netns: Netns::own(),
             },
         };
-        let recorder = dump_raw.map(Recorder::create).transpose()?;
+        let recorder = dump_raw
+            .map(Recorder::create)
+            .transpose()?
+            .map(|r| Rc::new(RefCell::new(r)));
         Ok(Source {
             origin,
             recorder,
@@ -335,6 +432,17 @@ impl Source {
         }
     }
 
+    /// Where this run's host lookups are answered: by the capture being
+    /// decoded (a version 2 one), else by this machine, recorded when
+    /// recording.
+    pub fn host(&self) -> Host {
+        match (&self.origin, &self.recorder) {
+            (Origin::Replay(r), _) => r.host.clone(),
+            (_, Some(r)) => Host::Record(r.clone()),
+            _ => Host::Live,
+        }
+    }
+
     /// The namespaces an `--all-netns` capture holds, in order; an error
     /// when it holds none. Empty when not replaying.
     pub fn replayed_namespaces(&self) -> Result<&[NetnsInfo<'static>], CaptureError> {
@@ -353,7 +461,8 @@ impl Source {
         if let Origin::Replay(replay) = &mut self.origin {
             replay.next(Kind::Netns)?;
         }
-        if let Some(r) = &mut self.recorder {
+        if let Some(r) = &self.recorder {
+            let mut r = r.borrow_mut();
             let mut data = vec![0u8; ns.buffer_len()];
             ns.emit(&mut data)
                 .map_err(|e| file_error(&r.path, CaptureErrorKind::Format(e)))?;
@@ -423,8 +532,8 @@ impl Source {
                 }
             }
         }
-        if let Some(r) = &mut self.recorder {
-            r.record(Kind::Request, bytes)?;
+        if let Some(r) = &self.recorder {
+            r.borrow_mut().record(Kind::Request, bytes)?;
         }
         self.seq = seq;
         Ok(())
@@ -440,8 +549,8 @@ impl Source {
                 .map_err(SourceError::Kernel)?,
             Origin::Replay(replay) => replay.next(Kind::Datagram)?,
         };
-        if let Some(r) = &mut self.recorder {
-            r.record(Kind::Datagram, datagram)?;
+        if let Some(r) = &self.recorder {
+            r.borrow_mut().record(Kind::Datagram, datagram)?;
         }
         Ok(datagram)
     }
@@ -471,8 +580,8 @@ impl Source {
                 _ => return Ok(None),
             },
         };
-        if let Some(r) = &mut self.recorder {
-            r.record(kind, &text)?;
+        if let Some(r) = &self.recorder {
+            r.borrow_mut().record(kind, &text)?;
         }
         Ok(Some(text))
     }
@@ -485,7 +594,12 @@ impl Source {
                 return Err(file_error(&replay.path, kind).into());
             }
         }
-        if let Some(r) = &mut self.recorder {
+        if let Some(r) = &self.recorder {
+            let mut r = r.borrow_mut();
+            r.sign();
+            if let Some(e) = r.failed.take() {
+                return Err(e.into());
+            }
             r.out
                 .flush()
                 .map_err(|e| file_error(&r.path, CaptureErrorKind::Write(e)))?;

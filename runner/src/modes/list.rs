@@ -14,14 +14,15 @@ use sockdiag_codec::netns::Netns as NetnsInfo;
 use sockdiag_codec::proc::sockstat::Summary;
 use sockdiag_codec::wire::conversation::Outcome;
 use sockdiag_codec::wire::datagram::Body;
+use sockdiag_codec::wire::inet::InetRecord;
 
 use crate::cli::Options;
+use crate::client::walk::{is_enoent, walk, Records};
 use crate::error::Error;
 use crate::host::ifnames::IfNames;
 use crate::host::pods::{PodInfo, Pods};
 use crate::host::services::{ephemeral_range, NetnsResolver};
 use crate::kernel::diag_file;
-use crate::kernel::dump::{dump, replies};
 use crate::kernel::netns::{self, Netns, NetnsError, Scope};
 use crate::kernel::socket::{DiagSocket, NetError, RECV_BUF};
 use crate::kernel::source::Source;
@@ -29,10 +30,9 @@ use crate::modes::kill::{Closed, Killer};
 use crate::output::printer::{Namespace, Printer};
 use crate::output::summary;
 use crate::tables::explain::explain;
-use crate::tables::{raw_proc, Query, RecordKind, Table};
+use crate::tables::{Query, RecordKind, Table};
 
 const EPERM: i32 = 1;
-const ENOENT: i32 = 2;
 
 /// One namespace of the listing: the way in (none for a replayed one) and
 /// what `--all-netns` calls it.
@@ -65,6 +65,20 @@ fn say<W: io::Write>(printer: &mut Printer<'_, W>, line: &str) -> Result<(), Err
 /// Runs the listing `opts` asks for. `Ok(false)`: something was missing
 /// (said on stderr), the rest printed.
 pub fn run(opts: &Options) -> Result<bool, Error> {
+    if let Some(path) = opts
+        .decode
+        .as_deref()
+        .filter(|p| diag_file::is_diag_file(p))
+    {
+        // ss's raw dump: its TCP table, as TCPDIAG_FILE reads it.
+        let mut printer = Printer::new(io::stdout().lock(), opts, false);
+        printer.header()?;
+        printer.begin_table(Table::Tcp);
+        diag_file::list(path, &mut printer)?;
+        printer.close()?;
+        printer.flush()?;
+        return Ok(true);
+    }
     let all = opts.netns == Scope::All;
     let mut src = Source::open(opts.decode.as_deref(), opts.dump_raw.as_deref())?;
     let replaying = opts.decode.is_some();
@@ -119,20 +133,20 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
             .collect(),
     };
 
-    let mut printer = Printer::new(io::stdout().lock(), opts, all);
+    let host = src.host();
+    let mut printer = Printer::through(io::stdout().lock(), opts, all, host.clone());
     for line in problems.drain(..) {
         say(&mut printer, &line)?;
         all_ok = false;
     }
     let mut unreachable = vec![false; listed.len()];
-    if opts.summary && replaying {
-        // A capture holds no counters: the summary is this machine's.
-        print_summary(summary::read("/proc/net")?, None);
-    } else if opts.summary {
+    if opts.summary {
         for (at, ns) in listed.iter().enumerate() {
+            let key = netns_key(all, &ns.info);
             let read = match ns.netns {
-                Some(n) => n.within(|| summary::read(n.proc_net())),
-                None => continue,
+                Some(n) => n.within(|| summary::read(&host, key, n.proc_net())),
+                // A version 1 capture holds no counters: this machine's.
+                None => Ok(summary::read(&host, key, "/proc/net")),
             };
             let summary = match read {
                 Ok(s) => s?,
@@ -167,7 +181,7 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
         }
         let mut namespace = Namespace {
             label: all.then_some((&ns.info, ns.cell.as_str())),
-            ifnames: IfNames::default(),
+            ifnames: IfNames::through(host.clone(), netns_key(all, &ns.info), None),
             ephemeral: (0, 0),
             filter: None,
         };
@@ -184,7 +198,8 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
                 }
             };
             if let Ok(fd) = inside.socket.as_fd().try_clone_to_owned() {
-                namespace.ifnames = IfNames::of_socket(fd);
+                let key = netns_key(all, &ns.info);
+                namespace.ifnames = IfNames::through(host.clone(), key, Some(fd));
             }
             namespace.ephemeral = inside.ephemeral;
             if opts.netns != Scope::Own && !opts.filter.is_empty() {
@@ -330,6 +345,17 @@ fn print_summary(summary: Summary, cell: Option<&str>) {
     print!("{text}");
 }
 
+/// A namespace's key in host questions: its inode when every namespace
+/// is listed, else 0 (a capture of one namespace decodes with `-N` or
+/// without).
+fn netns_key(all: bool, info: &NetnsInfo<'_>) -> u64 {
+    if all {
+        info.inode
+    } else {
+        0
+    }
+}
+
 fn listed<'a>(netns: Option<&'a Netns>, info: NetnsInfo<'a>) -> Listed<'a> {
     Listed {
         netns,
@@ -395,22 +421,17 @@ pub fn kernel_filter(opts: &Options) -> Result<Vec<u8>, Error> {
     compile(&opts.filter)
 }
 
-fn is_enoent(outcome: &Outcome) -> bool {
-    matches!(outcome, Outcome::Failed(ENOENT) | Outcome::Refused(ENOENT))
-}
-
-/// Dumps one table through the printer: both IP families in one walk
-/// when the table and the kernel can, else request by request (an IP
-/// table: each family in turn), stopping at the first request that fails.
-/// With a `killer` (`-K`), each selected inet socket is closed first, and
-/// printed if it was; it asks per family.
+/// Dumps one table through the printer (the walk the library's client
+/// makes, [`walk`]), stopping at the first request that fails. With a
+/// `killer` (`-K`), each selected inet socket is closed first, and
+/// printed if it was; it asks per family, and reads no /proc.
 pub fn list_table<W: io::Write>(
     src: &mut Source,
     buf: &mut [u8],
     printer: &mut Printer<'_, W>,
     table: Table,
     query: &Query<'_>,
-    mut killer: Option<&mut Killer>,
+    killer: Option<&mut Killer>,
 ) -> Result<Outcome, Error> {
     printer.begin_table(table);
     // ss reads the TCP table from an `ss -D` file when TCPDIAG_FILE names
@@ -421,71 +442,48 @@ pub fn list_table<W: io::Write>(
             return Ok(Outcome::Done);
         }
     }
-    if killer.is_none() {
-        if let Some(outcome) = list_in_one_walk(src, buf, printer, table, query)? {
-            return Ok(outcome);
+    match killer {
+        None => walk(src, buf, table, query, false, printer),
+        Some(killer) => {
+            let mut killing = Killing { printer, killer };
+            walk(src, buf, table, query, true, &mut killing)
         }
     }
-    for request in table.requests(query) {
-        let family = request.family();
-        let mut outcome = dump(src, buf, &request, |body| {
-            match (killer.as_deref_mut(), table.kind(), body) {
-                (Some(k), RecordKind::Inet { protocol }, Body::Inet(rec))
-                    if rec.family == family =>
-                {
-                    if printer.selects_inet(rec) && k.close(rec, protocol)? == Closed::Yes {
-                        printer.print_inet(Some(protocol), rec)?;
-                    }
-                    Ok(())
-                }
-                (_, kind, body) => printer.record(kind, family, body),
-            }
-        })?;
-        // Many kernels ship without raw_diag; ss then reads /proc, and a
-        // user of ss expects the same list. Not with -K: those sockets
-        // cannot be closed.
-        if table == Table::Raw
-            && is_enoent(&outcome)
-            && killer.is_none()
-            && raw_proc::list(src, printer, family)?
-        {
-            outcome = Outcome::Done;
-        }
-        if outcome != Outcome::Done {
-            return Ok(outcome);
-        }
-    }
-    Ok(Outcome::Done)
 }
 
-/// Dumps both IP families of the table with one request, when it has one;
-/// `None` when the per-family requests must ask instead: the table has no
-/// such request, a capture being decoded asked per family, or the reply
-/// failed before any record. A kernel without the legacy request refuses
-/// it (EINVAL, or EOPNOTSUPP without the compat handler); any other failure
-/// is left to the per-family requests too, so that what is said about it
-/// stays the same as without this request.
-fn list_in_one_walk<W: io::Write>(
-    src: &mut Source,
-    buf: &mut [u8],
-    printer: &mut Printer<'_, W>,
-    table: Table,
-    query: &Query<'_>,
-) -> Result<Option<Outcome>, Error> {
-    let (Some(request), Some(first)) = (table.one_walk(query), table.requests(query).next()) else {
-        return Ok(None);
-    };
-    let Some(seq) = src.offer(&request, &first)? else {
-        return Ok(None);
-    };
-    let family = request.family();
-    let mut records = 0usize;
-    let outcome = replies(src, buf, seq, |body| {
-        records += 1;
-        printer.record(table.kind(), family, body)
-    })?;
-    if outcome != Outcome::Done && records == 0 {
-        return Ok(None);
+/// `-K`'s printer: each selected inet socket is closed, then printed if
+/// the kernel closed it.
+struct Killing<'k, 'p, W: io::Write> {
+    printer: &'k mut Printer<'p, W>,
+    killer: &'k mut Killer,
+}
+
+impl<W: io::Write> Records for Killing<'_, '_, W> {
+    fn record(&mut self, kind: RecordKind, family: u8, body: &Body<'_>) -> Result<(), Error> {
+        match (kind, body) {
+            (RecordKind::Inet { protocol }, Body::Inet(rec)) if rec.family == family => {
+                if self.printer.selects_inet(rec)
+                    && self.killer.close(rec, protocol)? == Closed::Yes
+                {
+                    self.printer.print_inet(Some(protocol), rec)?;
+                }
+                Ok(())
+            }
+            (kind, body) => self.printer.record(kind, family, body),
+        }
     }
-    Ok(Some(outcome))
+
+    fn proc_inet(&mut self, rec: &InetRecord<'_>) -> Result<(), Error> {
+        self.printer.inet(None, rec)
+    }
+}
+
+impl<W: io::Write> Records for Printer<'_, W> {
+    fn record(&mut self, kind: RecordKind, family: u8, body: &Body<'_>) -> Result<(), Error> {
+        Printer::record(self, kind, family, body)
+    }
+
+    fn proc_inet(&mut self, rec: &InetRecord<'_>) -> Result<(), Error> {
+        self.inet(None, rec)
+    }
 }

@@ -4,9 +4,11 @@
 //! a text line or a JSON object, as it arrives. With `--all-netns` each
 //! line starts with its namespace's cell and each object names it.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io::Write;
 
+use sockdiag_codec::capture::Kind;
 use sockdiag_codec::filter::expr::Expr;
 use sockdiag_codec::filter::socket::Entry;
 use sockdiag_codec::format::columns::{Cells, Column, Layout};
@@ -27,6 +29,7 @@ use crate::cli::selection::Db;
 use crate::cli::{Mode, Options};
 use crate::error::Error;
 use crate::host::cgroups::Cgroups;
+use crate::host::context::Host;
 use crate::host::hosts::Hosts;
 use crate::host::ifnames::IfNames;
 use crate::host::procs::{self, ProcIndex};
@@ -110,6 +113,8 @@ pub struct Printer<'o, W: Write> {
     procs: Option<ProcIndex>,
     /// Reused for netlink port owners' /proc/PID/stat.
     stat_buf: Vec<u8>,
+    /// Where netlink port owners are looked up.
+    host: Host,
     /// JSON members written first in each object (`-E`'s timestamp).
     json_lead: String,
     /// Records that passed the filter so far.
@@ -133,6 +138,11 @@ impl<'o, W: Write> Printer<'o, W> {
     /// `-p`'s process index is built here, before the first dump. Socket
     /// inodes are unique across namespaces, so one index serves them all.
     pub fn new(out: W, opts: &'o Options, netns: bool) -> Printer<'o, W> {
+        Printer::through(out, opts, netns, Host::Live)
+    }
+
+    /// As [`Printer::new`], with the host lookups asked through `host`.
+    pub fn through(out: W, opts: &'o Options, netns: bool, host: Host) -> Printer<'o, W> {
         let layout = Layout {
             netns,
             netid: opts.show_netid(),
@@ -158,10 +168,11 @@ impl<'o, W: Write> Printer<'o, W> {
                 ephemeral: ephemeral_range(),
                 filter: None,
             },
-            cgroups: Cgroups::default(),
+            cgroups: Cgroups::through(host.clone()),
             procs: opts
                 .processes
-                .then(|| ProcIndex::build(opts.threads, opts.contexts)),
+                .then(|| ProcIndex::through(host.clone(), opts.threads, opts.contexts)),
+            host,
             stat_buf: Vec::new(),
             json_lead: String::new(),
             matched: 0,
@@ -451,11 +462,14 @@ impl<'o, W: Write> Printer<'o, W> {
         let netns = self.netns_info();
         let pid = rec.portid as i32;
         // Like ss, name the process whose pid is the port id, unless -n.
-        let owner = if !self.opts.details.numeric && pid > 0 {
-            procs::comm_of(rec.portid, &mut self.stat_buf)
-        } else {
-            None
-        };
+        let mut owner = None;
+        if !self.opts.details.numeric && pid > 0 {
+            let buf = &mut self.stat_buf;
+            owner = self.host.text(Kind::PortOwner, 0, rec.portid.into(), || {
+                procs::comm_of(rec.portid, buf).map(|c| Cow::Borrowed(c.as_bytes()))
+            });
+        }
+        let owner = owner.as_deref();
         let mut users = [None, None];
         let mut line = line(
             self.opts,

@@ -22,13 +22,21 @@ mod unix;
 /// The tables sockdiag can dump, in the order ss prints them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Table {
+    /// Netlink sockets (`netlink_diag`).
     Netlink,
+    /// Packet sockets, `AF_PACKET` (`packet_diag`).
     Packet,
+    /// Unix sockets (`unix_diag`).
     Unix,
+    /// Raw IP sockets (`raw_diag`, else /proc/net/raw{,6}).
     Raw,
+    /// UDP sockets (`udp_diag`).
     Udp,
+    /// TCP sockets (`tcp_diag`).
     Tcp,
+    /// SCTP sockets (`sctp_diag`).
     Sctp,
+    /// MPTCP sockets (`mptcp_diag`).
     Mptcp,
 }
 
@@ -161,7 +169,7 @@ impl Table {
     }
 
     /// What kind of record the table sends.
-    pub const fn kind(self) -> RecordKind {
+    pub(crate) const fn kind(self) -> RecordKind {
         use inet_wire::proto;
         match self {
             Table::Tcp => RecordKind::Inet {
@@ -192,7 +200,7 @@ impl Table {
 
     /// SCTP and MPTCP come with every listing; like ss, say nothing when
     /// their diag module is missing unless they were asked for by name.
-    pub fn missing_is_silent(self, named: bool, outcome: &Outcome) -> bool {
+    pub(crate) fn missing_is_silent(self, named: bool, outcome: &Outcome) -> bool {
         const ENOENT: i32 = 2;
         matches!(self, Table::Sctp | Table::Mptcp)
             && !named
@@ -203,7 +211,7 @@ impl Table {
     /// `query` in one walk of the kernel's tables, when there is one: TCP
     /// (the legacy request serves no other protocol) asked for both. The
     /// kernel may refuse it; [`Table::requests`] then asks the same.
-    pub fn one_walk<'a>(self, query: &Query<'a>) -> Option<TableRequest<'a>> {
+    pub(crate) fn one_walk<'a>(self, query: &Query<'a>) -> Option<TableRequest<'a>> {
         match self {
             Table::Tcp => inet::both_families(query).map(TableRequest::TcpBoth),
             _ => None,
@@ -212,7 +220,10 @@ impl Table {
 
     /// The requests that dump the table for `query`, in order: one per IP
     /// family for an inet table, none for a table the states rule out.
-    pub fn requests<'a>(self, query: &Query<'a>) -> impl Iterator<Item = TableRequest<'a>> + 'a {
+    pub(crate) fn requests<'a>(
+        self,
+        query: &Query<'a>,
+    ) -> impl Iterator<Item = TableRequest<'a>> + 'a {
         let query = *query;
         // An inet table sends one request per family; the others one or
         // none.

@@ -1,21 +1,19 @@
 //! The raw table from /proc: kernels built without `raw_diag` answer a raw
 //! dump with ENOENT, and ss then reads `/proc/net/raw{,6}`; so does
-//! sockdiag, through the same printer (and the capture, with `--dump-raw`).
-
-use std::io::Write;
+//! sockdiag, through the same printer or library caller (and the capture, with `--dump-raw`).
 
 use sockdiag_codec::family;
 use sockdiag_codec::proc::inet::parse_line;
 use sockdiag_codec::Error as CodecError;
 
+use crate::client::walk::Records;
 use crate::error::Error;
 use crate::kernel::source::Source;
-use crate::output::printer::Printer;
 
 /// Lists the raw sockets of `family` from /proc/net/raw{,6}. Returns false
 /// when there is no such file (no /proc), so the caller reports the missing
 /// raw_diag instead.
-pub fn list<W: Write>(src: &mut Source, p: &mut Printer<'_, W>, family: u8) -> Result<bool, Error> {
+pub(crate) fn list(src: &mut Source, p: &mut dyn Records, family: u8) -> Result<bool, Error> {
     let ipv6 = family == family::INET6;
     let path = if ipv6 {
         "/proc/net/raw6"
@@ -39,7 +37,7 @@ pub fn list<W: Write>(src: &mut Source, p: &mut Printer<'_, W>, family: u8) -> R
                 error,
             })?;
         if let Some(rec) = rec {
-            p.inet(None, &rec)?;
+            p.proc_inet(&rec)?;
         }
     }
     Ok(true)

@@ -4,10 +4,10 @@
 
 use core::fmt::{self, Write};
 
-use crate::format::columns::{port_text, write_address, write_lead, Cells, Column};
+use crate::format::columns::{write_address, write_lead, write_port, Cells, Column};
 use crate::format::line::Line;
 use crate::format::names::{inet_netid, timer_name};
-use crate::format::number::{Decimal, PrefixedHex, TimeLeft};
+use crate::format::number::{PrefixedHex, TimeLeft};
 use crate::format::text::skmem::write_skmem;
 use crate::format::text::tcp::{write_md5_ulp, write_mptcp, write_tcp};
 use crate::format::text::write_shutdown;
@@ -37,14 +37,13 @@ pub fn write_inet<W: Cells>(
     let v6only = rec.v6only.unwrap_or(false);
     let [local_host, peer_host] = line.hosts;
     let [local_service, peer_service] = line.services;
-    let mut digits = Decimal::new(0);
     write_address(w, rec.id.src, local_host, line.ifname, v6only)?;
     w.cell(Column::LocalPort)?;
-    w.write_str(port_text(rec.id.sport, local_service, &mut digits))?;
+    write_port(w, rec.id.sport, local_service)?;
     w.cell(Column::Peer)?;
     write_address(w, rec.id.dst, peer_host, None, v6only)?;
     w.cell(Column::PeerPort)?;
-    w.write_str(port_text(rec.id.dport, peer_service, &mut digits))?;
+    write_port(w, rec.id.dport, peer_service)?;
     w.cell(Column::Process)?;
     if let Some(process) = line.process {
         write!(w, "{process}")?;
@@ -174,7 +173,7 @@ pub fn has_detail_line(line: &Line<'_>, rec: &InetRecord<'_>) -> bool {
 
 /// Writes the detail line (a newline and a tab first, unless one line):
 /// memory, then the protocol's INFO, MD5 keys and ULP info.
-pub fn write_detail_line<W: Write>(
+pub fn write_detail_line<W: Cells>(
     w: &mut W,
     line: &Line<'_>,
     rec: &InetRecord<'_>,

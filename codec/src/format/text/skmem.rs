@@ -1,12 +1,14 @@
 //! ss's `skmem:(...)`: the `SK_MEMINFO_*` counters every kind may carry.
 
-use core::fmt::{self, Write};
+use core::fmt;
 
+use crate::format::columns::AsciiWrite;
+use crate::format::number::Decimal;
 use crate::wire::sock_diag::{idx as sk, SkMemInfo};
 
 /// Writes ss's ` skmem:(r..,rb..,t..,tb..,f..,w..,o..,bl..,d..)`; entries
 /// an older kernel did not send are left out.
-pub fn write_skmem<W: Write>(w: &mut W, m: &SkMemInfo<'_>) -> fmt::Result {
+pub fn write_skmem<W: AsciiWrite>(w: &mut W, m: &SkMemInfo<'_>) -> fmt::Result {
     const NAMES: [(usize, &str); 9] = [
         (sk::RMEM_ALLOC, "r"),
         (sk::RCVBUF, "rb"),
@@ -22,7 +24,11 @@ pub fn write_skmem<W: Write>(w: &mut W, m: &SkMemInfo<'_>) -> fmt::Result {
     let mut first = true;
     for (i, name) in NAMES {
         if let Some(v) = m.get(i) {
-            write!(w, "{}{name}{v}", if first { "" } else { "," })?;
+            if !first {
+                w.write_char(',')?;
+            }
+            w.write_str(name)?;
+            w.write_ascii(Decimal::new(v.into()).as_bytes())?;
             first = false;
         }
     }

@@ -9,6 +9,8 @@
 
 use core::fmt::{self, Write};
 
+use crate::format::columns::AsciiWrite;
+
 use crate::format::line::Line;
 use crate::format::names::write_lossy;
 use crate::format::number::{write_gain, write_millis_from_micros, BitRate, Decimal};
@@ -19,17 +21,21 @@ use crate::wire::tcp_info::{opt, TcpInfo};
 use crate::wire::tls::{TlsConf, TLS_1_2_VERSION, TLS_1_3_VERSION};
 
 /// ` name:value` when the value is not 0 (`label` is " name:").
-fn write_nonzero<W: Write>(w: &mut W, label: &str, v: impl Into<u64>) -> fmt::Result {
+fn write_nonzero<W: AsciiWrite>(w: &mut W, label: &str, v: impl Into<u64>) -> fmt::Result {
     match v.into() {
         0 => Ok(()),
         v => {
             w.write_str(label)?;
-            Decimal::new(v).write(w)
+            w.write_ascii(Decimal::new(v).as_bytes())
         }
     }
 }
 
-fn write_nonzero_opt<W: Write>(w: &mut W, name: &str, v: Option<impl Into<u64>>) -> fmt::Result {
+fn write_nonzero_opt<W: AsciiWrite>(
+    w: &mut W,
+    name: &str,
+    v: Option<impl Into<u64>>,
+) -> fmt::Result {
     match v {
         Some(v) => write_nonzero(w, name, v),
         None => Ok(()),
@@ -37,7 +43,7 @@ fn write_nonzero_opt<W: Write>(w: &mut W, name: &str, v: Option<impl Into<u64>>)
 }
 
 /// ss's `tcp_show_info` + `tcp_stats_print`, in their order and rules.
-pub(crate) fn write_tcp<W: Write>(
+pub(crate) fn write_tcp<W: AsciiWrite>(
     w: &mut W,
     x: &Line<'_>,
     rec: &InetRecord<'_>,
@@ -70,9 +76,9 @@ pub(crate) fn write_tcp<W: Write>(
     }
     if o & opt::WSCALE != 0 {
         w.write_str(" wscale:")?;
-        Decimal::new(t.snd_wscale().into()).write(w)?;
+        w.write_ascii(Decimal::new(t.snd_wscale().into()).as_bytes())?;
         w.write_char(',')?;
-        Decimal::new(t.rcv_wscale().into()).write(w)?;
+        w.write_ascii(Decimal::new(t.rcv_wscale().into()).as_bytes())?;
     }
     if t.rto() != 0 && t.rto() != 3_000_000 {
         w.write_str(" rto:")?;
@@ -182,9 +188,9 @@ pub(crate) fn write_tcp<W: Write>(
     write_nonzero(w, " unacked:", t.unacked())?;
     if t.retrans() != 0 || t.total_retrans() != 0 {
         w.write_str(" retrans:")?;
-        Decimal::new(t.retrans().into()).write(w)?;
+        w.write_ascii(Decimal::new(t.retrans().into()).as_bytes())?;
         w.write_char('/')?;
-        Decimal::new(t.total_retrans().into()).write(w)?;
+        w.write_ascii(Decimal::new(t.total_retrans().into()).as_bytes())?;
     }
     write_nonzero(w, " lost:", t.lost())?;
     // A listener's sacked is its backlog limit, already in Send-Q.
@@ -195,7 +201,7 @@ pub(crate) fn write_tcp<W: Write>(
     write_nonzero(w, " fackets:", t.fackets())?;
     if t.reordering() != 3 {
         w.write_str(" reordering:")?;
-        Decimal::new(t.reordering().into()).write(w)?;
+        w.write_ascii(Decimal::new(t.reordering().into()).as_bytes())?;
     }
     write_nonzero_opt(w, " reord_seen:", t.reord_seen())?;
     if t.rcv_rtt() != 0 {
@@ -303,7 +309,7 @@ fn write_subflow<W: Write>(w: &mut W, s: &SubflowInfo) -> fmt::Result {
 }
 
 /// ss 6.1's `mptcp_stats_print`.
-pub(crate) fn write_mptcp<W: Write>(w: &mut W, m: &MptcpInfo<'_>) -> fmt::Result {
+pub(crate) fn write_mptcp<W: AsciiWrite>(w: &mut W, m: &MptcpInfo<'_>) -> fmt::Result {
     write_nonzero(w, " subflows:", m.subflows())?;
     write_nonzero(w, " add_addr_signal:", m.add_addr_signal())?;
     write_nonzero(w, " add_addr_accepted:", m.add_addr_accepted())?;

@@ -1,0 +1,127 @@
+//! Captures that carry their host's context: recorded inside private
+//! network, mount, PID and cgroup namespaces (their own interface, their
+//! own processes holding sockets, their own cgroup view and /proc), then
+//! decoded outside them, where none of that exists. Every byte must be the
+//! live run's. The namespaces hold only a shell and perl; when the shell
+//! ends (also when a test fails) the PID namespace and everything in it
+//! go with it.
+
+use std::path::Path;
+use std::process::Command;
+
+use sockdiag_tests::{sockdiag, sockdiag_bin, TempDir};
+
+/// Holds sockets inside the namespaces until killed: a TCP listener bound
+/// to the dummy interface with a connection waiting in its queue, a UDP
+/// socket, an abstract unix listener, and a netlink socket whose port id
+/// is perl's pid. Then says `ready`.
+const HOLDER: &str = r#"
+use Socket; use IO::Socket::UNIX;
+socket(my $t, AF_INET, SOCK_STREAM, 0) or die "socket: $!";
+setsockopt($t, SOL_SOCKET, 25, "sdcap0") or die "SO_BINDTODEVICE: $!";
+bind($t, pack_sockaddr_in(7777, inet_aton("10.77.0.1"))) or die "bind: $!";
+listen($t, 5) or die "listen: $!";
+socket(my $c, AF_INET, SOCK_STREAM, 0) or die;
+connect($c, pack_sockaddr_in(7777, inet_aton("10.77.0.1"))) or die "connect: $!";
+socket(my $u, AF_INET, SOCK_DGRAM, 0) or die;
+bind($u, pack_sockaddr_in(7778, inet_aton("10.77.0.1"))) or die;
+my $l = IO::Socket::UNIX->new(Local => "\0sdcap-test", Listen => 1) or die "unix: $!";
+socket(my $n, 16, SOCK_RAW, 0) or die "netlink: $!";
+bind($n, pack("S S L L", 16, 0, 0, 0)) or die "netlink bind: $!";
+$| = 1; print "ready\n"; sleep 600;
+"#;
+
+/// The option sets of the issue, and netlink for its port owners.
+const OPTION_SETS: &[&str] = &[
+    "-tuwxaneo",
+    "-tlnp",
+    "-xap",
+    "-tinm",
+    "-s",
+    "-j",
+    "--netlink",
+];
+
+/// Runs the captures inside fresh namespaces; each set `i` leaves
+/// `i.cap`, `i.out`, `i.err` and `i.code` in `dir`.
+fn capture_inside(dir: &Path) {
+    let bin = sockdiag_bin();
+    let mut script = format!(
+        "set -e
+ip link set lo up
+ip link add sdcap0 type bridge
+ip addr add 10.77.0.1/24 dev sdcap0
+ip link set sdcap0 up
+mount -t cgroup2 none /sys/fs/cgroup
+perl -e '{}' > {dir}/ready &
+for i in $(seq 100); do grep -q ready {dir}/ready && break; sleep 0.05; done
+grep -q ready {dir}/ready
+set +e
+",
+        HOLDER.replace('\'', "'\\''"),
+        dir = dir.display()
+    );
+    for (i, args) in OPTION_SETS.iter().enumerate() {
+        script.push_str(&format!(
+            "{bin} {args} --dump-raw {dir}/{i}.cap > {dir}/{i}.out 2> {dir}/{i}.err; \
+             echo $? > {dir}/{i}.code\n",
+            bin = bin.display(),
+            dir = dir.display()
+        ));
+    }
+    // The shell is the PID namespace's init: when it exits, perl goes.
+    let out = Command::new("timeout")
+        .args(["120", "unshare", "--net", "--mount", "--pid", "--fork"])
+        .args(["--cgroup", "--mount-proc", "sh", "-c", &script])
+        .output()
+        .expect("cannot run unshare");
+    assert!(
+        out.status.success(),
+        "the capture inside namespaces failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn read(dir: &Path, name: String) -> String {
+    std::fs::read_to_string(dir.join(&name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[test]
+fn capture_decodes_outside_its_namespaces() {
+    let dir = TempDir::new();
+    capture_inside(dir.path());
+    for (i, args) in OPTION_SETS.iter().enumerate() {
+        let live = read(dir.path(), format!("{i}.out"));
+        let live_err = read(dir.path(), format!("{i}.err"));
+        let code: i32 = read(dir.path(), format!("{i}.code"))
+            .trim()
+            .parse()
+            .unwrap();
+        let cap = dir.path().join(format!("{i}.cap"));
+        let mut decode: Vec<&str> = args.split(' ').collect();
+        decode.extend(["--decode", cap.to_str().unwrap()]);
+        let replay = sockdiag(&decode);
+        assert_eq!(
+            replay.stdout, live,
+            "{args}: stdout byte for byte\n{replay}"
+        );
+        assert_eq!(replay.stderr, live_err, "{args}: stderr\n{replay}");
+        assert_eq!(replay.code, Some(code), "{args}: exit code\n{replay}");
+        // What only the namespaces knew is there, so the test compares it.
+        let inside = match *args {
+            // The namespace's cgroup2 mount hides the host's, where this
+            // machine finds the socket's cgroup as `/`.
+            "-tuwxaneo" => &["%sdcap0", "cgroup:unreachable:1", "10.77.0.1:7778"][..],
+            "-tlnp" => &["users:((\"perl\",pid=", "%sdcap0"],
+            "-xap" => &["@sdcap-test", "users:((\"perl\",pid="],
+            "-tinm" => &["skmem:(", "10.77.0.1:7777"],
+            // The namespace's own counters.
+            "-s" => &["UDP\t  1 ", "TCP\t  3 ", "INET\t  4 "],
+            "-j" => &["\"sdcap0\""],
+            _ => &["perl/"],
+        };
+        for want in inside {
+            assert!(live.contains(want), "{args}: expected {want:?} in\n{live}");
+        }
+    }
+}
