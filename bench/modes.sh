@@ -8,13 +8,14 @@
 #   bench/modes.sh [TCP_SOCKETS]     default 100000 (run as root)
 #
 # Then the same scrape over every namespace (`metrics --all-netns`) with
-# NAMESPACES more namespaces of PER_NS listeners each beside the farm's.
+# NAMESPACES more namespaces of PER_NS listeners each beside the farm's,
+# and `serve --all-netns` scraped RUNS times (its own measure of each).
 #
 # Env: SOCKDIAG_BENCH_SHARED (default ../shared/bench beside the repo),
 # SOCKDIAG_BIN (default: the static build, `cargo +nightly static`),
 # LISTENERS (default 1000), RUNS (default 20), WATCH_SECONDS (default 10),
 # NAMESPACES (default 200), PER_NS (default 5).
-# Needs: ip, hyperfine, python3, cargo, GNU time (/usr/bin/time).
+# Needs: ip, hyperfine, python3, cargo, curl, GNU time (/usr/bin/time).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SOCKDIAG_BENCH_SHARED:-$repo/../shared/bench}
@@ -25,7 +26,7 @@ watch_seconds=${WATCH_SECONDS:-10}
 namespaces=${NAMESPACES:-200}
 per_ns=${PER_NS:-5}
 tcp=${1:-100000}
-need ip hyperfine python3 cargo /usr/bin/time
+need ip hyperfine python3 cargo curl /usr/bin/time
 
 out=$repo/target/bench
 mkdir -p "$out"
@@ -36,7 +37,9 @@ floor=$out/floor/release/floor
 ns=sockdiag-bench-modes-$$
 farm=
 holder=
+serve=
 cleanup() {
+    [ -n "$serve" ] && kill "$serve" 2>/dev/null && wait "$serve" 2>/dev/null
     [ -n "$farm" ] && kill "$farm" 2>/dev/null && wait "$farm" 2>/dev/null
     [ -n "$holder" ] && kill "$holder" 2>/dev/null && wait "$holder" 2>/dev/null
     ip netns del "$ns" 2>/dev/null || true
@@ -159,4 +162,23 @@ import json, sys
 r = json.load(open(sys.argv[1]))["results"][0]
 print(f"  metrics --all-netns --max-series 100000 (one scrape): median {r['median'] * 1e3:.2f} ms, "
       f"min {r['min'] * 1e3:.2f} ms, max {r['max'] * 1e3:.2f} ms over {len(r['times'])} runs")
+EOF
+
+# serve --all-netns: the first scrape opens each namespace's socket and
+# /proc files; the later ones, timed by serve itself, reuse them.
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$sd" serve "127.0.0.1:$port" --all-netns --max-series 100000 >/dev/null 2>"$out/serve.err" &
+serve=$!
+until curl -sf -o /dev/null "http://127.0.0.1:$port/metrics"; do
+    kill -0 "$serve" 2>/dev/null || { echo "bench: serve died: $(cat "$out/serve.err")" >&2; exit 1; }
+    sleep 0.2
+done
+for _ in $(seq "$runs"); do
+    curl -sf "http://127.0.0.1:$port/metrics" | sed -n 's/^sockdiag_scrape_duration_seconds //p'
+done >"$out/serve-scrapes.txt"
+python3 - "$out/serve-scrapes.txt" <<'EOF'
+import statistics, sys
+t = sorted(float(l) * 1e3 for l in open(sys.argv[1]))
+print(f"  serve --all-netns (one scrape, its own measure): median {statistics.median(t):.2f} ms, "
+      f"min {t[0]:.2f} ms, max {t[-1]:.2f} ms over {len(t)} scrapes")
 EOF

@@ -170,6 +170,24 @@ pub fn free_port() -> u16 {
     l.local_addr().expect("local_addr").port()
 }
 
+/// `sockdiag serve` on a free loopback port, answering once it is up.
+pub fn serve(extra: &[&str]) -> (Spawned, SocketAddr) {
+    for _ in 0..5 {
+        let addr: SocketAddr = ([127, 0, 0, 1], free_port()).into();
+        let mut args = vec!["serve".to_string(), addr.to_string()];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let mut server = Spawned::sockdiag(&args);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline && server.running() {
+            if TcpStream::connect(addr).is_ok() {
+                return (server, addr);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    panic!("sockdiag serve did not start");
+}
+
 /// An HTTP response: status code and body.
 #[derive(Debug)]
 pub struct Response {

@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use sockdiag_tests::process::{free_port, http_exchange, http_get, Spawned};
+use sockdiag_tests::process::{free_port, http_exchange, http_get, serve, Spawned};
 use sockdiag_tests::{queued, sockdiag, TempDir};
 
 /// The value of the sample of `metric` whose labels include `port`.
@@ -127,24 +127,6 @@ fn textfile_is_written_whole_and_the_cut_is_counted() {
         run.stderr.starts_with("sockdiag: /nonexistent/x.prom: "),
         "{run}"
     );
-}
-
-/// `sockdiag serve` on a free loopback port, answering once it is up.
-fn serve(extra: &[&str]) -> (Spawned, SocketAddr) {
-    for _ in 0..5 {
-        let addr: SocketAddr = ([127, 0, 0, 1], free_port()).into();
-        let mut args = vec!["serve".to_string(), addr.to_string()];
-        args.extend(extra.iter().map(|s| s.to_string()));
-        let mut server = Spawned::sockdiag(&args);
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline && server.running() {
-            if TcpStream::connect(addr).is_ok() {
-                return (server, addr);
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-    panic!("sockdiag serve did not start");
 }
 
 #[test]

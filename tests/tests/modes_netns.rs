@@ -3,14 +3,17 @@
 //! passes promtool; `watch --all-netns` reports a block per namespace
 //! naming it; `wait -N` sees a listener only its namespace has; `-E` hears
 //! a namespace's closes with `-N` and, led by the namespace, with
-//! `--all-netns`. Every namespace is removed when the test ends.
+//! `--all-netns`; `serve --all-netns`, which keeps each namespace's
+//! socket and /proc files open between scrapes, shows a namespace made
+//! after its first scrape, fresh counters of one it kept, and none of one
+//! deleted. Every namespace is removed when the test ends.
 
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use sockdiag_tests::netns::NamedNetns;
-use sockdiag_tests::process::Spawned;
+use sockdiag_tests::process::{http_get, serve, Spawned};
 use sockdiag_tests::{queued, sockdiag, tcp_listener, Queued};
 
 /// [`queued`] in the namespace `ns`.
@@ -76,6 +79,53 @@ fn metrics_label_each_namespace() {
             .all(|l| l.contains(&netns)),
         "{text}"
     );
+}
+
+#[test]
+fn serve_follows_namespaces_between_scrapes() {
+    let kept = NamedNetns::new();
+    let _a = queued_in(&kept, 1, 7);
+    let (_server, addr) = serve(&["--all-netns"]);
+    let scrape = || {
+        let r = http_get(addr, "/metrics").expect("an answer");
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.body
+    };
+    let in_ns = |ns: &NamedNetns| format!("netns=\"{}\"", ns.name);
+    let tcp_all = |text: &str| {
+        let labels = [in_ns(&kept), "state=\"all\"".into()];
+        sample(text, "sockdiag_sockets", &labels).expect("the kept namespace's TCP count")
+    };
+    let first = scrape();
+    assert_eq!(
+        sample(&first, "sockdiag_tcp_listen_queue_limit", &[in_ns(&kept)]),
+        Some(7),
+        "{first}"
+    );
+    let before = tcp_all(&first);
+
+    // A namespace made after the first scrape is in the next one; one more
+    // socket in the kept namespace shows in its counters, read again
+    // through the files opened at the first scrape.
+    let added = NamedNetns::new();
+    let _b = queued_in(&added, 2, 9);
+    let _more = kept.run(|| tcp_listener("127.0.0.1".parse().unwrap(), 1));
+    let second = scrape();
+    let labels = [in_ns(&added)];
+    assert_eq!(
+        sample(&second, "sockdiag_tcp_listen_queue_length", &labels),
+        Some(2),
+        "{second}"
+    );
+    assert_eq!(tcp_all(&second), before + 1, "{second}");
+
+    // Deleted, it is gone from the next scrape.
+    let gone = in_ns(&added);
+    drop(_b);
+    drop(added);
+    let third = scrape();
+    assert!(!third.contains(&gone), "{third}");
+    assert!(third.contains(&in_ns(&kept)), "{third}");
 }
 
 #[test]

@@ -142,6 +142,14 @@ impl Expr {
         self.host_conds
     }
 
+    /// True when the expression holds `autobound`: only then does its
+    /// evaluation need the namespace's ephemeral port range.
+    pub fn has_autobound(&self) -> bool {
+        self.nodes
+            .iter()
+            .any(|n| matches!(n, Node::Pred(Pred::Auto)))
+    }
+
     /// True when the expression holds a unix name pattern, which only user
     /// space can test.
     pub fn has_unix_patterns(&self) -> bool {

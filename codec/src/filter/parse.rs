@@ -775,6 +775,13 @@ mod tests {
     }
 
     #[test]
+    fn test_has_autobound() {
+        assert!(parse("sport = :80 | ! autobound").has_autobound());
+        assert!(!parse("sport = :80 | dport = :81").has_autobound());
+        assert!(!Expr::default().has_autobound());
+    }
+
+    #[test]
     fn test_precedence() {
         // Left to right, equal precedence, as ss's grammar builds it.
         let e = parse("sport = :1 or sport = :2 and dport = :3");

@@ -32,6 +32,18 @@ pub fn replies(
     family: u8,
     mut each: impl FnMut(&Body<'_>) -> Result<(), Error>,
 ) -> Result<Outcome, Error> {
+    replies_each(src, buf, seq, family, &mut each)
+}
+
+/// [`replies`], compiled once for all its callers: the loop is the same
+/// whatever is done with each record.
+fn replies_each(
+    src: &mut Source,
+    buf: &mut [u8],
+    seq: u32,
+    family: u8,
+    each: &mut dyn FnMut(&Body<'_>) -> Result<(), Error>,
+) -> Result<Outcome, Error> {
     let mut conversation = Conversation::for_family(seq, family);
     loop {
         let datagram = src.recv(buf)?;

@@ -6,6 +6,7 @@
 
 use std::net::IpAddr;
 
+use sockdiag_codec::family;
 use sockdiag_codec::filter::bytecode::FilteredReq;
 use sockdiag_codec::filter::expr::Expr;
 use sockdiag_codec::filter::socket::Entry;
@@ -13,11 +14,12 @@ use sockdiag_codec::filter::states::StateSet;
 use sockdiag_codec::wire::conversation::Outcome;
 use sockdiag_codec::wire::datagram::{Body, Messages};
 use sockdiag_codec::wire::inet::{self, attr_kind, ext_bit, proto, InetRecord, SockId, TcpState};
+use sockdiag_codec::wire::inet_legacy;
 use sockdiag_codec::wire::sock_diag::idx;
 
 use crate::cli::Options;
 use crate::error::Error;
-use crate::kernel::dump::dump;
+use crate::kernel::dump::{dump, replies};
 use crate::kernel::source::Source;
 use crate::tables::explain::explain;
 use crate::tables::Table;
@@ -49,6 +51,16 @@ impl Listener {
     pub fn order(&self) -> (u8, IpAddr, u16, u64) {
         (self.family, self.address, self.port, self.cookie)
     }
+}
+
+/// A listener dump's end: an error naming the module unless it is done.
+fn check(outcome: &Outcome) -> Result<(), Error> {
+    if *outcome == Outcome::Done {
+        return Ok(());
+    }
+    let msg = explain(Table::Tcp, outcome)
+        .unwrap_or_else(|| "the kernel refused the listener dump".into());
+    Err(Error::Dump(msg))
 }
 
 /// A listener record as a [`Listener`].
@@ -90,9 +102,14 @@ pub struct ListenerQuery<'a> {
 }
 
 impl ListenerQuery<'_> {
-    /// Hands every listener to `each`, family by family, with whether it
-    /// matches the filter (with a filter program, the kernel sends only
-    /// those that may). A dump the kernel refuses (no tcp_diag) is an
+    /// Hands every listener to `each`, with whether it matches the filter
+    /// (with a filter program, the kernel sends only those that may): both
+    /// IP families in one walk of the kernel's listener table when the
+    /// kernel has the legacy request, else family by family. The walk, not
+    /// the listeners, is what a dump costs: every bucket of the host's
+    /// listener table, whatever the namespace holds (16,384 buckets, about
+    /// 50 us, on a 24 GiB host), so one walk halves the cost of a scrape
+    /// over many namespaces. A dump the kernel refuses (no tcp_diag) is an
     /// error naming the module.
     pub fn sample(
         &self,
@@ -100,39 +117,95 @@ impl ListenerQuery<'_> {
         buf: &mut [u8],
         mut each: impl FnMut(Listener, bool),
     ) -> Result<(), Error> {
-        let (lo, hi) = self.ephemeral;
-        for family in self.opts.families() {
-            let mut req = inet::ReqRepr::dump(family, proto::TCP, StateSet::LISTEN.0);
-            req.ext = ext_bit(attr_kind::SKMEMINFO);
-            let request = FilteredReq {
-                req,
-                bytecode: self.program,
-                bpf_storages: false,
-            };
-            let outcome = dump(
-                src,
-                buf,
-                &request,
-                family,
-                |body: &Body<'_>| -> Result<(), Error> {
-                    let Body::Inet(rec) = body else {
-                        return Ok(());
-                    };
-                    if rec.family != family || rec.state != TcpState::Listen {
-                        return Ok(());
-                    }
-                    let auto = (lo..=hi).contains(&rec.id.sport);
-                    let matches = self.filter.eval(&Entry::from_record(rec, auto));
-                    each(listener_of(rec, family)?, matches);
-                    Ok(())
-                },
-            )?;
-            if outcome != Outcome::Done {
-                let msg = explain(Table::Tcp, &outcome)
-                    .unwrap_or_else(|| "the kernel refused the listener dump".into());
-                return Err(Error::Dump(msg));
-            }
+        self.sample_each(src, buf, &mut each)
+    }
+
+    /// [`ListenerQuery::sample`], compiled once for all its callers.
+    fn sample_each(
+        &self,
+        src: &mut Source,
+        buf: &mut [u8],
+        each: &mut dyn FnMut(Listener, bool),
+    ) -> Result<(), Error> {
+        let families = self.opts.families();
+        if families == [family::INET, family::INET6] && self.sample_in_one_walk(src, buf, each)? {
+            return Ok(());
         }
+        for family in families {
+            let request = self.request(family);
+            let outcome = dump(src, buf, &request, family, |body| {
+                self.pass(body, Some(family), each)
+            })?;
+            check(&outcome)?;
+        }
+        Ok(())
+    }
+
+    /// The LISTEN-only request for one family, with each listener's
+    /// SKMEMINFO and the filter program.
+    fn request(&self, family: u8) -> FilteredReq<'_, inet::ReqRepr> {
+        let mut req = inet::ReqRepr::dump(family, proto::TCP, StateSet::LISTEN.0);
+        req.ext = ext_bit(attr_kind::SKMEMINFO);
+        FilteredReq {
+            req,
+            bytecode: self.program,
+            bpf_storages: false,
+        }
+    }
+
+    /// Both families with the legacy request; `false` when it must be
+    /// asked per family instead: a capture asked that way, or the kernel
+    /// refused it before any record (no compat handler).
+    fn sample_in_one_walk(
+        &self,
+        src: &mut Source,
+        buf: &mut [u8],
+        each: &mut dyn FnMut(Listener, bool),
+    ) -> Result<bool, Error> {
+        let mut req = inet_legacy::ReqRepr::dump(StateSet::LISTEN.0);
+        req.ext = ext_bit(attr_kind::SKMEMINFO);
+        let request = FilteredReq {
+            req,
+            bytecode: self.program,
+            bpf_storages: false,
+        };
+        let Some(seq) = src.offer(&request, &self.request(family::INET))? else {
+            return Ok(false);
+        };
+        let mut records = 0usize;
+        let outcome = replies(src, buf, seq, family::UNSPEC, |body| {
+            records += 1;
+            self.pass(body, None, each)
+        })?;
+        if outcome != Outcome::Done && records == 0 {
+            return Ok(false);
+        }
+        check(&outcome)?;
+        Ok(true)
+    }
+
+    /// Hands a dumped record to `each` if it is a listener of `family`
+    /// (`None`: of either IP family).
+    fn pass(
+        &self,
+        body: &Body<'_>,
+        family: Option<u8>,
+        each: &mut dyn FnMut(Listener, bool),
+    ) -> Result<(), Error> {
+        let Body::Inet(rec) = body else {
+            return Ok(());
+        };
+        let wanted = match family {
+            Some(f) => rec.family == f,
+            None => rec.family == family::INET || rec.family == family::INET6,
+        };
+        if !wanted || rec.state != TcpState::Listen {
+            return Ok(());
+        }
+        let (lo, hi) = self.ephemeral;
+        let auto = (lo..=hi).contains(&rec.id.sport);
+        let matches = self.filter.eval(&Entry::from_record(rec, auto));
+        each(listener_of(rec, rec.family)?, matches);
         Ok(())
     }
 

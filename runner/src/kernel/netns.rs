@@ -366,6 +366,16 @@ fn every() -> Result<Selected, NetnsError> {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             let path = entry.path();
+            // /var/run is usually /run: the same file twice, told by a
+            // stat (through the bind mount) before anything is opened.
+            if let Some(at) = std::fs::metadata(&path)
+                .ok()
+                .and_then(|m| found.get((m.dev(), m.ino())))
+            {
+                let ns = &mut selected.namespaces[at];
+                ns.name.get_or_insert_with(|| name.clone());
+                continue;
+            }
             let opened = File::open(&path).and_then(|f| Ok((identity(&f)?, f)));
             let (id, file) = match opened {
                 Ok(opened) => opened,
@@ -375,7 +385,7 @@ fn every() -> Result<Selected, NetnsError> {
                     continue;
                 }
             };
-            // /var/run is usually /run: the same file twice.
+            // Bound again since the stat above.
             if let Some(at) = found.get(id) {
                 let ns = &mut selected.namespaces[at];
                 ns.name.get_or_insert_with(|| name.clone());

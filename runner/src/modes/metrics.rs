@@ -5,6 +5,9 @@
 
 use std::fs;
 use std::io::{self, Write as _};
+use std::os::unix::fs::FileExt as _;
+
+use rustix::io::Errno;
 use std::path::Path;
 use std::time::Instant;
 
@@ -28,9 +31,9 @@ use crate::output::exposition::{
 pub struct Collector<'o> {
     opts: &'o Options,
     buf: Vec<u8>,
-    /// The namespaces of the last scrape, each with what was opened in
-    /// it (`None`: not yet, or again after a failure).
-    namespaces: Vec<(Covered, Option<Opened>)>,
+    texts: NetTexts,
+    /// The namespaces of the last scrape, each with what is open in it.
+    namespaces: Vec<Held>,
     max_series: usize,
     /// The longest queue seen since the last scrape, per listener cookie
     /// (unique across namespaces), sorted by cookie (`serve --sample`);
@@ -38,35 +41,115 @@ pub struct Collector<'o> {
     peaks: Option<Vec<(u64, u32)>>,
 }
 
-/// The counters of the namespace whose /proc net files are in `dir`.
-fn read_counts(dir: &str, tcp_listen: u64) -> (ListenCounters, SocketCounts) {
-    let read = |name: &str| fs::read_to_string(format!("{dir}/{name}")).ok();
-    let counters = read("netstat")
-        .map(|t| ListenCounters::parse(&t))
-        .unwrap_or_default();
-    let mut summary = Summary::default();
-    let v4 = read("sockstat");
-    let v6 = read("sockstat6");
-    for text in [&v4, &v6].into_iter().flatten() {
-        text.lines().for_each(|l| summary.feed_sockstat(l));
+/// The /proc net files a scrape reads in each namespace, in the order of
+/// [`NetTexts::texts`].
+const NET_FILES: [&str; 4] = ["netstat", "sockstat", "sockstat6", "snmp"];
+
+/// One namespace a collector covers, and what it holds open there.
+struct Held {
+    covered: Covered,
+    /// Its socket and the rest (`None`: not yet, or again after a failure).
+    opened: Option<Opened>,
+    /// Its /proc net files, opened inside it; `None` when not all could be
+    /// kept (no descriptor left): they are then opened at each visit.
+    files: Option<NetFiles>,
+}
+
+/// A namespace's /proc net files, `None` for one it does not have. A file
+/// stays bound to the namespace it was opened in, and read again from the
+/// start it shows the counters anew, so later scrapes neither enter the
+/// namespace nor look the files up: four descriptors per namespace.
+type NetFiles = [Option<fs::File>; 4];
+
+/// The texts of one namespace's /proc net files, each `None` when it
+/// could not be read. The buffers are kept from namespace to namespace
+/// and scrape to scrape: a scrape over many namespaces allocates nothing
+/// per namespace for them.
+#[derive(Default)]
+struct NetTexts {
+    path: String,
+    texts: [Vec<u8>; 4],
+    read: [bool; 4],
+}
+
+/// Reads all of `file` from its start into `text`.
+fn read_from_start(file: &fs::File, text: &mut Vec<u8>) -> io::Result<()> {
+    text.clear();
+    let mut chunk = [0u8; 4096];
+    loop {
+        match file.read_at(&mut chunk, text.len() as u64) {
+            Ok(0) => return Ok(()),
+            Ok(n) => text.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
     }
-    let snmp = read("snmp");
-    if let Some(text) = &snmp {
-        text.lines().for_each(|l| summary.feed_snmp(l));
+}
+
+impl NetTexts {
+    /// Opens and reads the files in `dir`, the thread's view of its
+    /// namespace; returns them to keep, unless one could not be opened
+    /// for want of a descriptor.
+    fn open(&mut self, dir: &str) -> Option<NetFiles> {
+        let mut files: NetFiles = Default::default();
+        let mut keep = true;
+        for (i, name) in NET_FILES.iter().enumerate() {
+            self.path.clear();
+            self.path.push_str(dir);
+            self.path.push('/');
+            self.path.push_str(name);
+            match fs::File::open(&self.path) {
+                Ok(f) => files[i] = Some(f),
+                Err(e) => {
+                    keep &= !matches!(e.raw_os_error(), Some(e) if e == Errno::MFILE.raw_os_error() || e == Errno::NFILE.raw_os_error())
+                }
+            }
+        }
+        self.read(&files);
+        keep.then_some(files)
     }
-    let count = |v: i64| u64::try_from(v).ok();
-    let both = |a: i64, b: i64| count(a.saturating_add(b));
-    let sockets = SocketCounts {
-        tcp_listen,
-        tcp_established: snmp.as_ref().and_then(|_| count(summary.tcp_estab)),
-        tcp_time_wait: v4.as_ref().and_then(|_| count(summary.tcp_timewait)),
-        tcp_all: v4.as_ref().and_then(|_| {
-            both(summary.tcp4_inuse, summary.tcp6_inuse)?.checked_add(count(summary.tcp_timewait)?)
-        }),
-        udp_all: v4.as_ref().and_then(|_| both(summary.udp4, summary.udp6)),
-        raw_all: v4.as_ref().and_then(|_| both(summary.raw4, summary.raw6)),
-    };
-    (counters, sockets)
+
+    /// Reads the kept `files` again.
+    fn read(&mut self, files: &NetFiles) {
+        for ((file, text), read) in files.iter().zip(&mut self.texts).zip(&mut self.read) {
+            *read = file
+                .as_ref()
+                .is_some_and(|f| read_from_start(f, text).is_ok());
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<&str> {
+        self.read[i]
+            .then(|| std::str::from_utf8(&self.texts[i]).ok())
+            .flatten()
+    }
+
+    /// The namespace's counters, with `tcp_listen` listeners dumped.
+    fn counts(&self, tcp_listen: u64) -> (ListenCounters, SocketCounts) {
+        let [netstat, v4, v6, snmp] = [0, 1, 2, 3].map(|i| self.get(i));
+        let counters = netstat.map(ListenCounters::parse).unwrap_or_default();
+        let mut summary = Summary::default();
+        for text in [v4, v6].into_iter().flatten() {
+            text.lines().for_each(|l| summary.feed_sockstat(l));
+        }
+        if let Some(text) = snmp {
+            text.lines().for_each(|l| summary.feed_snmp(l));
+        }
+        let count = |v: i64| u64::try_from(v).ok();
+        let both = |a: i64, b: i64| count(a.saturating_add(b));
+        let sockets = SocketCounts {
+            tcp_listen,
+            tcp_established: snmp.and_then(|_| count(summary.tcp_estab)),
+            tcp_time_wait: v4.and_then(|_| count(summary.tcp_timewait)),
+            tcp_all: v4.and_then(|_| {
+                both(summary.tcp4_inuse, summary.tcp6_inuse)?
+                    .checked_add(count(summary.tcp_timewait)?)
+            }),
+            udp_all: v4.and_then(|_| both(summary.udp4, summary.udp6)),
+            raw_all: v4.and_then(|_| both(summary.raw4, summary.raw6)),
+        };
+        (counters, sockets)
+    }
 }
 
 /// Runs one listener dump in namespace `c`, handing each listener to
@@ -107,6 +190,7 @@ impl<'o> Collector<'o> {
         Ok(Collector {
             opts,
             buf: vec![0u8; RECV_BUF],
+            texts: NetTexts::default(),
             namespaces: Vec::new(),
             max_series,
             peaks: peaks.then(Vec::new),
@@ -120,8 +204,11 @@ impl<'o> Collector<'o> {
     pub fn sample(&mut self) -> Result<(), Error> {
         let mut peaks = self.peaks.take().unwrap_or_default();
         let mut fatal = None;
-        for (c, opened) in &mut self.namespaces {
-            let result = dump_in(self.opts, &mut self.buf, c, opened, |l, matches| {
+        for Held {
+            covered, opened, ..
+        } in &mut self.namespaces
+        {
+            let result = dump_in(self.opts, &mut self.buf, covered, opened, |l, matches| {
                 if matches {
                     match peaks.binary_search_by_key(&l.cookie, |&(c, _)| c) {
                         Ok(i) => peaks[i].1 = peaks[i].1.max(l.queue),
@@ -157,7 +244,36 @@ impl<'o> Collector<'o> {
         // In namespace order, then each namespace's in report order.
         let mut listeners: Vec<ListenerSeries> = Vec::new();
         let mut matched = 0usize;
-        for (at, (c, opened)) in self.namespaces.iter_mut().enumerate() {
+        for (at, held) in self.namespaces.iter_mut().enumerate() {
+            let Held {
+                covered: c,
+                opened,
+                files,
+            } = held;
+            let texts = &mut self.texts;
+            let dir = c.netns.proc_net();
+            // A namespace entered to open its socket has its files opened
+            // in the same visit; an opening that fails is tried again by
+            // the dump, which says why.
+            let mut read = false;
+            if opened.is_none() {
+                let auto = self.opts.filter.has_autobound();
+                match c.open_with(self.opts, auto, || texts.open(dir)) {
+                    Ok((o, kept)) => {
+                        *opened = Some(o);
+                        *files = kept;
+                        read = true;
+                    }
+                    Err(e) if is_fatal(&e) => return Err(e),
+                    Err(_) => {}
+                }
+            }
+            if !read {
+                match files {
+                    Some(kept) => texts.read(kept),
+                    None => *files = c.netns.within(|| texts.open(dir)).map_err(Error::Netns)?,
+                }
+            }
             let first = listeners.len();
             let mut total = 0u64;
             let result = dump_in(self.opts, &mut self.buf, c, opened, |l, matches| {
@@ -186,11 +302,7 @@ impl<'o> Collector<'o> {
                 }
                 Ok(()) => {}
             }
-            let dir = c.netns.proc_net();
-            let (counters, sockets) = c
-                .netns
-                .within(|| read_counts(dir, total))
-                .map_err(Error::Netns)?;
+            let (counters, sockets) = self.texts.counts(total);
             scrape.namespaces.push(NsScrape {
                 label: c.label.clone(),
                 pod: c.pod.clone(),
@@ -243,12 +355,21 @@ impl<'o> Collector<'o> {
         let mut before = std::mem::take(&mut self.namespaces);
         self.namespaces = found
             .into_iter()
-            .map(|c| {
-                let kept = before
-                    .iter()
-                    .position(|(b, _)| b.netns.inode == c.netns.inode && b.label == c.label)
-                    .and_then(|i| before.swap_remove(i).1);
-                (c, kept)
+            .map(|covered| {
+                let same = |b: &Held| {
+                    b.covered.netns.inode == covered.netns.inode && b.covered.label == covered.label
+                };
+                match before.iter().position(same) {
+                    Some(i) => Held {
+                        covered,
+                        ..before.swap_remove(i)
+                    },
+                    None => Held {
+                        covered,
+                        opened: None,
+                        files: None,
+                    },
+                }
             })
             .collect();
         Ok(())

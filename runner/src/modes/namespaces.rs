@@ -126,9 +126,25 @@ impl Covered {
     /// Opens what a mode needs inside the namespace. An error names the
     /// namespace; [`is_fatal`] ones end the run.
     pub fn open(&self, opts: &Options) -> Result<Opened, Error> {
-        let (socket, ephemeral) = self
+        self.open_with(opts, true, || ()).map(|(opened, ())| opened)
+    }
+
+    /// As [`Covered::open`], running `inside` too while in the namespace
+    /// (once its socket is open): one visit instead of two. The ephemeral
+    /// range is read only if `ephemeral` (else it is `(0, 0)`): finding
+    /// its sysctl file is slow with many namespaces (the kernel compares
+    /// every namespace's entry of that name), and only `autobound` or a
+    /// printer needs it.
+    pub fn open_with<T>(
+        &self,
+        opts: &Options,
+        ephemeral: bool,
+        inside: impl FnOnce() -> T,
+    ) -> Result<(Opened, T), Error> {
+        let range = || if ephemeral { ephemeral_range() } else { (0, 0) };
+        let (socket, ephemeral, value) = self
             .netns
-            .within(|| DiagSocket::open().map(|s| (s, ephemeral_range())))
+            .within(|| DiagSocket::open().map(|s| (s, range(), inside())))
             .map_err(Error::Netns)?
             .map_err(Error::Kernel)?;
         let filter = match opts.netns {
@@ -152,11 +168,12 @@ impl Covered {
         };
         let mut src = Source::open(None, None)?;
         src.use_socket(Some(socket), self.netns.try_clone().map_err(Error::Netns)?);
-        Ok(Opened {
+        let opened = Opened {
             src,
             ephemeral,
             filter,
             ifnames,
-        })
+        };
+        Ok((opened, value))
     }
 }
