@@ -16,7 +16,8 @@
 //!   8..     data         `length` bytes, no padding
 //! ```
 //!
-//! Version 2 adds the host's context (kinds 13 to 18): what the output
+//! Version 2 adds the host's context (kinds 13 to 18) and the snapshot
+//! mark (19): what the output
 //! depended on that did not come from sock_diag, each a [`Context`]
 //! record, read out of band (their place in the file does not matter).
 //! Kinds 6 to 12 are the /proc fallback tables' texts.
@@ -83,13 +84,16 @@ enum_with_unknown! {
         PortOwner = 17,
         /// 18: a /proc text the run read (key: [`ProcText`]).
         ProcText = 18,
+        /// 19: the capture is a `--snapshot` (an empty [`Context`]): every
+        /// table, state and extension, answering any later query.
+        Snapshot = 19,
     }
 }
 
 impl Kind {
     /// Whether the record is host context, read out of band.
     pub fn is_context(self) -> bool {
-        matches!(u16::from(self), 13..=18)
+        matches!(u16::from(self), 13..=19)
     }
 }
 

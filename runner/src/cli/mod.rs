@@ -68,6 +68,10 @@ pub struct Options {
     pub dump_raw: Option<PathBuf>,
     /// `--decode FILE`: read the replies from FILE instead of the kernel.
     pub decode: Option<PathBuf>,
+    /// `--snapshot FILE`: a `--dump-raw` of every table, state, extension
+    /// and host context, printing nothing; `--decode` then answers any
+    /// query from it.
+    pub snapshot: bool,
     /// `-K`: close the selected sockets, print the ones closed.
     pub kill: bool,
     /// `-D FILE`: write the TCP table's replies to FILE as ss does.
@@ -181,6 +185,7 @@ where
     let mut filter_file: Option<OsString> = None;
     let mut details = Details::default();
     let (mut one_netns, mut all_netns) = (None, false);
+    let mut snapshot = false;
 
     let text = |v: Result<OsString, lexopt::Error>| -> Result<String, Exit> {
         v.map_err(|e| usage(e.to_string()))?
@@ -282,6 +287,10 @@ where
             Long("all-netns") => all_netns = true,
             Long("dump-raw") => dump_raw = Some(file_value(&mut parser, "--dump-raw")?),
             Long("decode") => decode = Some(file_value(&mut parser, "--decode")?),
+            Long("snapshot") => {
+                dump_raw = Some(file_value(&mut parser, "--snapshot")?);
+                snapshot = true;
+            }
             Short('D') | Long("diag") => diag_dump = Some(file_value(&mut parser, "-D")?),
             Short('h') | Long("help") => return Err(Exit::Info(USAGE.to_string())),
             Short('V') | Short('v') | Long("version") => {
@@ -314,6 +323,22 @@ where
              there are no security contexts to show"
                 .into(),
         ));
+    }
+    if snapshot {
+        // Everything a later query could ask for, whatever else was given.
+        if !words.is_empty() || decode.is_some() || kill || diag_dump.is_some() {
+            return Err(usage(
+                "--snapshot captures every socket: no filter, --decode, -K or -D",
+            ));
+        }
+        q.query("all").map_err(usage)?;
+        q.state_filter = StateSet::ALL.0;
+        (extended, processes, summary) = (true, true, true);
+        details.info = true;
+        details.memory = true;
+        details.tos = true;
+        details.cgroup = true;
+        details.numeric = true;
     }
     let netns = match (one_netns, all_netns) {
         (Some(_), true) => return Err(usage("-N and --all-netns exclude each other")),
@@ -383,6 +408,7 @@ where
             ("-s", summary),
             ("--dump-raw", dump_raw.is_some()),
             ("--decode", decode.is_some()),
+            ("--snapshot", snapshot),
         ] {
             if given {
                 return Err(usage(format!("{option} does not apply to {name}")));
@@ -444,6 +470,7 @@ where
         summary,
         dump_raw,
         decode,
+        snapshot,
         kill,
         diag_dump,
         bpf_maps,

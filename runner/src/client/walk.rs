@@ -85,6 +85,9 @@ fn one_walk(
     let (Some(request), Some(first)) = (table.one_walk(query), table.requests(query).next()) else {
         return Ok(None);
     };
+    if src.is_snapshot() {
+        return Ok(None);
+    };
     let Some(seq) = src.offer(&request, &first)? else {
         return Ok(None);
     };

@@ -84,6 +84,10 @@ pub enum CaptureErrorKind {
     },
     /// `--decode --all-netns` of a capture with no namespace in it.
     NoNamespaces,
+    /// A query of a snapshot that asks for a table it does not hold.
+    NotInSnapshot {
+        asked: String,
+    },
 }
 
 impl std::fmt::Display for CaptureError {
@@ -125,6 +129,9 @@ impl std::fmt::Display for CaptureError {
                 "record at byte {offset} is more than this run reads \
                  (decode with the options of the --dump-raw run)"
             ),
+            CaptureErrorKind::NotInSnapshot { asked } => {
+                write!(f, "the snapshot holds no answer to {asked}")
+            }
             CaptureErrorKind::NoNamespaces => {
                 f.write_str("holds no network namespace (was it made without --all-netns?)")
             }
@@ -165,6 +172,9 @@ struct Replay {
     namespaces: Vec<NetnsInfo<'static>>,
     /// Where its host lookups are answered.
     host: Host,
+    /// A `--snapshot`: requests are found by their table, whatever their
+    /// states, extensions or filter, and tables not asked for are skipped.
+    snapshot: bool,
 }
 
 /// A capture file being written (`--dump-raw`).
@@ -175,6 +185,8 @@ pub struct Recorder {
     asked: Vec<(Kind, u64, u64)>,
     /// The first failed write of a context record, said at the end.
     failed: Option<CaptureError>,
+    /// Whether it is a `--snapshot`.
+    snapshot: bool,
 }
 
 fn file_error(path: &Path, kind: CaptureErrorKind) -> CaptureError {
@@ -185,18 +197,22 @@ fn file_error(path: &Path, kind: CaptureErrorKind) -> CaptureError {
 }
 
 impl Recorder {
-    fn create(path: &Path) -> Result<Recorder, CaptureError> {
+    fn create(path: &Path, snapshot: bool) -> Result<Recorder, CaptureError> {
         let file = File::create(path).map_err(|e| file_error(path, CaptureErrorKind::Create(e)))?;
         let mut r = Recorder {
             path: path.to_owned(),
             out: BufWriter::new(file),
             asked: Vec::new(),
             failed: None,
+            snapshot,
         };
         let mut header = [0u8; capture::HEADER_LEN];
         let len = capture::emit_header(&mut header)
             .map_err(|e| file_error(path, CaptureErrorKind::Format(e)))?;
         r.write(&header[..len])?;
+        if snapshot {
+            r.context(Kind::Snapshot, 0, 0, &[]);
+        }
         Ok(r)
     }
 
@@ -336,7 +352,9 @@ impl Replay {
                 Host::Replay(Rc::new(answers))
             }
         };
-        Ok(Replay::new(path, cap, namespaces, host))
+        let mut replay = Replay::new(path, cap, namespaces, host);
+        replay.snapshot = cap.records().flatten().any(|r| r.kind == Kind::Snapshot);
+        Ok(replay)
     }
 
     fn new(
@@ -352,6 +370,37 @@ impl Replay {
             requests: 0,
             namespaces,
             host,
+            snapshot: false,
+        }
+    }
+
+    /// A snapshot's next record of `kind`, skipping what this query does
+    /// not read; a request is found by what it asks (message type,
+    /// family, protocol). One namespace's part is not left.
+    fn seek(&mut self, kind: Kind, request: &[u8]) -> Result<&'static [u8], CaptureError> {
+        let asks = |r: &[u8]| {
+            Packet::new_checked(r)
+                .ok()
+                .map(|p| (p.msg_type(), p.payload().get(..2).map(<[u8]>::to_vec)))
+        };
+        let wanted = asks(request);
+        loop {
+            match self.records.peek() {
+                Some(Ok(r))
+                    if r.kind == kind && (kind != Kind::Request || asks(r.data) == wanted) =>
+                {
+                    return self.next(kind);
+                }
+                Some(Ok(r)) if r.kind != Kind::Netns || kind == Kind::Netns => {
+                    self.records.next();
+                }
+                Some(Err(_)) => return self.next(kind),
+                _ => {
+                    let asked = describe(request);
+                    let kind = CaptureErrorKind::NotInSnapshot { asked };
+                    return Err(file_error(&self.path, kind));
+                }
+            }
         }
     }
 
@@ -384,7 +433,12 @@ impl Source {
     /// The kernel, or the file of `--decode`; recording to `--dump-raw`.
     /// The kernel is asked through the socket [`Source::use_socket`]
     /// hands over, one namespace at a time.
-    pub fn open(decode: Option<&Path>, dump_raw: Option<&Path>) -> Result<Source, SourceError> {
+    /// A `snapshot` recording is marked as one.
+    pub fn open(
+        decode: Option<&Path>,
+        dump_raw: Option<&Path>,
+        snapshot: bool,
+    ) -> Result<Source, SourceError> {
         let origin = match decode {
             Some(path) => Origin::Replay(Replay::open(path)?),
             None => Origin::Kernel {
@@ -393,7 +447,7 @@ impl Source {
             },
         };
         let recorder = dump_raw
-            .map(Recorder::create)
+            .map(|path| Recorder::create(path, snapshot))
             .transpose()?
             .map(|r| Rc::new(RefCell::new(r)));
         Ok(Source {
@@ -459,7 +513,10 @@ impl Source {
     /// before its requests, and read back in its place by a replay.
     pub fn begin_namespace(&mut self, ns: &NetnsInfo<'_>) -> Result<(), SourceError> {
         if let Origin::Replay(replay) = &mut self.origin {
-            replay.next(Kind::Netns)?;
+            match replay.snapshot {
+                true => replay.seek(Kind::Netns, &[])?,
+                false => replay.next(Kind::Netns)?,
+            };
         }
         if let Some(r) = &self.recorder {
             let mut r = r.borrow_mut();
@@ -481,8 +538,7 @@ impl Source {
     /// file carries what ss's would).
     pub fn send_as<R: Request>(&mut self, request: &R, seq: u32) -> Result<u32, SourceError> {
         let bytes = frame(request, seq)?;
-        self.send_bytes(seq, &bytes)?;
-        Ok(seq)
+        self.send_bytes(seq, &bytes)
     }
 
     /// Sends a request whose question can also be asked another way,
@@ -508,17 +564,23 @@ impl Source {
                 return Ok(None);
             }
         }
-        self.send_bytes(seq, &bytes)?;
-        Ok(Some(seq))
+        self.send_bytes(seq, &bytes).map(Some)
     }
 
-    fn send_bytes(&mut self, seq: u32, bytes: &[u8]) -> Result<(), SourceError> {
+    /// Sends `bytes`, returning the sequence number its replies carry
+    /// (a snapshot's request's own).
+    fn send_bytes(&mut self, mut seq: u32, bytes: &[u8]) -> Result<u32, SourceError> {
         match &mut self.origin {
             Origin::Kernel { socket, .. } => socket
                 .as_ref()
                 .ok_or(SourceError::Kernel(NetError::NoSocket))?
                 .send(bytes)
                 .map_err(SourceError::Kernel)?,
+            Origin::Replay(replay) if replay.snapshot => {
+                replay.requests += 1;
+                let recorded = replay.seek(Kind::Request, bytes)?;
+                seq = Packet::new_checked(recorded).map_or(seq, |p| p.seq());
+            }
             Origin::Replay(replay) => {
                 replay.requests += 1;
                 let recorded = replay.next(Kind::Request)?;
@@ -536,7 +598,14 @@ impl Source {
             r.borrow_mut().record(Kind::Request, bytes)?;
         }
         self.seq = seq;
-        Ok(())
+        Ok(seq)
+    }
+
+    /// Whether this run records or answers from a `--snapshot`: its
+    /// tables are then asked one request per family, as the snapshot was.
+    pub fn is_snapshot(&self) -> bool {
+        let recording = self.recorder.as_ref().is_some_and(|r| r.borrow().snapshot);
+        recording || matches!(&self.origin, Origin::Replay(r) if r.snapshot)
     }
 
     /// The next datagram answering the last request.
@@ -589,7 +658,8 @@ impl Source {
     /// Ends the run: flushes the recording; a replay must have been used up.
     pub fn finish(&mut self) -> Result<(), SourceError> {
         if let Origin::Replay(replay) = &mut self.origin {
-            if let Some(Ok(r)) = replay.records.peek() {
+            // A query reads part of a snapshot.
+            if let (false, Some(Ok(r))) = (replay.snapshot, replay.records.peek()) {
                 let kind = CaptureErrorKind::Extra { offset: r.offset };
                 return Err(file_error(&replay.path, kind).into());
             }

@@ -80,7 +80,11 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
         return Ok(true);
     }
     let all = opts.netns == Scope::All;
-    let mut src = Source::open(opts.decode.as_deref(), opts.dump_raw.as_deref())?;
+    let mut src = Source::open(
+        opts.decode.as_deref(),
+        opts.dump_raw.as_deref(),
+        opts.snapshot,
+    )?;
     let replaying = opts.decode.is_some();
     let mut selected = match replaying {
         true => netns::Selected::default(),
@@ -134,7 +138,10 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
     };
 
     let host = src.host();
-    let mut printer = Printer::through(io::stdout().lock(), opts, all, host.clone());
+    let out = Output {
+        stdout: (!opts.snapshot).then(|| io::stdout().lock()),
+    };
+    let mut printer = Printer::through(out, opts, all, host.clone());
     for line in problems.drain(..) {
         say(&mut printer, &line)?;
         all_ok = false;
@@ -156,7 +163,9 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
                     continue;
                 }
             };
-            print_summary(summary, all.then_some(ns.cell.as_str()));
+            if !opts.snapshot {
+                print_summary(summary, all.then_some(ns.cell.as_str()));
+            }
         }
     }
     if opts.summary_only {
@@ -333,6 +342,28 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
     Ok(all_ok)
 }
 
+/// Where the listing goes: stdout, or nowhere for `--snapshot`, which
+/// prints only so that every host answer a query could need is recorded.
+struct Output {
+    stdout: Option<io::StdoutLock<'static>>,
+}
+
+impl io::Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.stdout {
+            Some(out) => out.write(buf),
+            None => Ok(buf.len()),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.stdout {
+            Some(out) => out.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Prints `-s`'s summary, after a `Netns: CELL` line when every namespace
 /// is listed.
 fn print_summary(summary: Summary, cell: Option<&str>) {
@@ -392,7 +423,8 @@ pub fn query<'a>(opts: &Options, bytecode: &'a [u8], families: &'a [u8]) -> Quer
         families,
         bytecode,
         extended: opts.extended,
-        json: opts.json,
+        // A snapshot holds what JSON needs too (unix and packet lists).
+        json: opts.json || opts.snapshot,
         memory: opts.details.memory,
         info: opts.details.info,
         tos: opts.details.tos,
