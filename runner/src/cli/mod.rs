@@ -338,7 +338,6 @@ where
         details.memory = true;
         details.tos = true;
         details.cgroup = true;
-        details.numeric = true;
     }
     let netns = match (one_netns, all_netns) {
         (Some(_), true) => return Err(usage("-N and --all-netns exclude each other")),
