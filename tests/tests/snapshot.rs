@@ -1,7 +1,9 @@
 //! `--snapshot` then `--decode SNAPSHOT [query]`: inside private network,
 //! mount, PID and cgroup namespaces a population is held still (a
 //! listener with a connection waiting in its accept queue, an established
-//! pair with unread data, UDP sockets with a datagram queued, a unix
+//! pair with unread data, an IPv6 listener (a query of both families
+//! reads the snapshot's one walk, of one family its own request), UDP
+//! sockets with a datagram queued, a unix
 //! listener and pair, a netlink socket), one snapshot is taken, then the
 //! queries run live right after it. Outside the namespaces every query
 //! decoded from the snapshot must print the live bytes. When the shell
@@ -15,7 +17,7 @@ use sockdiag_tests::{sockdiag, sockdiag_bin, TempDir};
 /// Holds the population until killed, then says `ready`; the pause lets
 /// the data be acknowledged so no retransmit timer runs.
 const HOLDER: &str = r#"
-use Socket; use IO::Socket::UNIX;
+use Socket qw(:DEFAULT inet_pton pack_sockaddr_in6); use IO::Socket::UNIX;
 my $lo = inet_aton("127.0.0.1");
 socket(my $t, AF_INET, SOCK_STREAM, 0) or die "socket: $!";
 bind($t, pack_sockaddr_in(7777, $lo)) or die "bind: $!";
@@ -26,6 +28,9 @@ accept(my $a, $t) or die "accept: $!";
 syswrite($c, "x" x 1000) == 1000 or die "write: $!";
 socket(my $w, AF_INET, SOCK_STREAM, 0) or die;
 connect($w, pack_sockaddr_in(7777, $lo)) or die "connect: $!";
+socket(my $six, AF_INET6, SOCK_STREAM, 0) or die "socket6: $!";
+bind($six, pack_sockaddr_in6(7779, inet_pton(AF_INET6, "::1"))) or die "bind6: $!";
+listen($six, 5) or die "listen6: $!";
 socket(my $u, AF_INET, SOCK_DGRAM, 0) or die;
 bind($u, pack_sockaddr_in(7778, $lo)) or die;
 socket(my $s, AF_INET, SOCK_DGRAM, 0) or die;
@@ -43,6 +48,7 @@ $| = 1; print "ready\n"; sleep 600;
 const QUERIES: &[&str] = &[
     "-tan",
     "-tln",
+    "-6tln",
     "-uan",
     "-xa",
     "-tanp",
@@ -172,7 +178,8 @@ fn snapshot_answers_later_queries() {
         ("-tae", "cgroup:unreachable:1"),
         ("-xa", "@sdsnap-test"),
         ("-uan", "127.0.0.1:7778"),
-        ("-s", "TCP\t  5 "),
+        ("-6tln", "[::1]:7779"),
+        ("-s", "TCP\t  6 "),
     ];
     for (args, text) in want {
         let at = QUERIES.iter().position(|q| *q == args).unwrap();

@@ -43,7 +43,10 @@ pub(crate) fn walk(
     sink: &mut dyn Records,
 ) -> Result<Outcome, Error> {
     if !per_family {
-        if let Some(outcome) = one_walk(src, buf, table, query, sink)? {
+        // A snapshot also holds each family's own answer, for a later
+        // query of one family.
+        let outcome = one_walk(src, buf, table, query, sink)?;
+        if let (Some(outcome), false) = (outcome, src.records_snapshot()) {
             return Ok(outcome);
         }
     }
@@ -83,9 +86,6 @@ fn one_walk(
     sink: &mut dyn Records,
 ) -> Result<Option<Outcome>, Error> {
     let (Some(request), Some(first)) = (table.one_walk(query), table.requests(query).next()) else {
-        return Ok(None);
-    };
-    if src.is_snapshot() {
         return Ok(None);
     };
     let Some(seq) = src.offer(&request, &first)? else {

@@ -601,11 +601,9 @@ impl Source {
         Ok(seq)
     }
 
-    /// Whether this run records or answers from a `--snapshot`: its
-    /// tables are then asked one request per family, as the snapshot was.
-    pub fn is_snapshot(&self) -> bool {
-        let recording = self.recorder.as_ref().is_some_and(|r| r.borrow().snapshot);
-        recording || matches!(&self.origin, Origin::Replay(r) if r.snapshot)
+    /// Whether this run records a `--snapshot`.
+    pub fn records_snapshot(&self) -> bool {
+        self.recorder.as_ref().is_some_and(|r| r.borrow().snapshot)
     }
 
     /// The next datagram answering the last request.
