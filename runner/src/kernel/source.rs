@@ -378,11 +378,6 @@ impl Replay {
     /// not read; a request is found by what it asks (message type,
     /// family, protocol). One namespace's part is not left.
     fn seek(&mut self, kind: Kind, request: &[u8]) -> Result<&'static [u8], CaptureError> {
-        let asks = |r: &[u8]| {
-            Packet::new_checked(r)
-                .ok()
-                .map(|p| (p.msg_type(), p.payload().get(..2).map(<[u8]>::to_vec)))
-        };
         let wanted = asks(request);
         loop {
             match self.records.peek() {
@@ -419,6 +414,13 @@ impl Replay {
         };
         Err(file_error(&self.path, kind))
     }
+}
+
+/// What a request asks, as a snapshot finds it: its message type, and the
+/// family and protocol its payload starts with.
+fn asks(request: &[u8]) -> Option<(u16, &[u8])> {
+    let packet = Packet::new_checked(request).ok()?;
+    Some((packet.msg_type(), packet.payload().get(..2)?))
 }
 
 /// `request` framed with sequence number `seq`.

@@ -138,10 +138,11 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
     };
 
     let host = src.host();
-    let out = Output {
-        stdout: (!opts.snapshot).then(|| io::stdout().lock()),
-    };
-    let mut printer = Printer::through(out, opts, all, host.clone());
+    let mut printer = Printer::through(io::stdout().lock(), opts, all, host.clone());
+    if opts.snapshot {
+        // Printed only so that every host answer a query needs is saved.
+        printer.discard();
+    }
     for line in problems.drain(..) {
         say(&mut printer, &line)?;
         all_ok = false;
@@ -340,28 +341,6 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
         all_ok = false;
     }
     Ok(all_ok)
-}
-
-/// Where the listing goes: stdout, or nowhere for `--snapshot`, which
-/// prints only so that every host answer a query could need is recorded.
-struct Output {
-    stdout: Option<io::StdoutLock<'static>>,
-}
-
-impl io::Write for Output {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match &mut self.stdout {
-            Some(out) => out.write(buf),
-            None => Ok(buf.len()),
-        }
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        match &mut self.stdout {
-            Some(out) => out.flush(),
-            None => Ok(()),
-        }
-    }
 }
 
 /// Prints `-s`'s summary, after a `Netns: CELL` line when every namespace

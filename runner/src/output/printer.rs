@@ -185,6 +185,11 @@ impl<'o, W: Write> Printer<'o, W> {
         }
     }
 
+    /// Formats every record as usual and writes none (`--snapshot`).
+    pub fn discard(&mut self) {
+        self.out.discard = true;
+    }
+
     /// A table's records come next: ss names their ports by the table
     /// (`dg_proto`), SCTP and MPTCP keeping what the table before set.
     pub fn begin_table(&mut self, table: TableId) {
