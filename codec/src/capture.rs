@@ -591,6 +591,9 @@ mod tests {
         );
         assert_eq!(all[1].map(|h| (h.pid, h.comm)), Ok((8, &b""[..])));
         assert!(Kind::from(14).is_context() && !Kind::from(12).is_context());
+        // The snapshot mark is an empty context record, read out of band.
+        assert_eq!(Kind::from(19), Kind::Snapshot);
+        assert!(Kind::Snapshot.is_context() && !Kind::from(20).is_context());
         assert_eq!(ProcText::from(3), ProcText::Snmp);
     }
 
