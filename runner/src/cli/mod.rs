@@ -633,6 +633,25 @@ mod tests {
         assert!(usage_err(&["state"]).contains("state"));
     }
 
+    /// `--snapshot` asks for everything whatever else is given, and
+    /// takes no filter.
+    #[test]
+    fn snapshot() {
+        let o = opts(&["--snapshot", "s.cap", "-t"]);
+        assert!(o.snapshot && o.dump_raw.as_deref() == Some(std::path::Path::new("s.cap")));
+        assert_eq!(o.states, StateSet::ALL);
+        assert_eq!(o.tables, opts(&["-A", "all"]).tables);
+        assert!(o.extended && o.processes && o.summary && !o.summary_only);
+        let d = o.details;
+        assert!(d.info && d.memory && d.tos && d.cgroup && !d.numeric);
+        for refused in [
+            &["--snapshot", "s", "sport", "=", ":22"][..],
+            &["--snapshot", "s", "-K"],
+        ] {
+            assert!(usage_err(refused).contains("--snapshot captures every socket"));
+        }
+    }
+
     #[test]
     fn details() {
         let o = opts(&["-tinmo", "--tos"]);
