@@ -334,6 +334,9 @@ where
         q.query("all").map_err(usage)?;
         q.state_filter = StateSet::ALL.0;
         (extended, processes, summary) = (true, true, true);
+        // Text output with names looks up what a query may print: cgroup
+        // paths (not in JSON) and netlink port owners (not with -n).
+        (json, details.numeric) = (false, false);
         details.info = true;
         details.memory = true;
         details.tos = true;
@@ -637,11 +640,11 @@ mod tests {
     /// takes no filter.
     #[test]
     fn snapshot() {
-        let o = opts(&["--snapshot", "s.cap", "-t"]);
+        let o = opts(&["--snapshot", "s.cap", "-t", "-j", "-n"]);
         assert!(o.snapshot && o.dump_raw.as_deref() == Some(std::path::Path::new("s.cap")));
         assert_eq!(o.states, StateSet::ALL);
         assert_eq!(o.tables, opts(&["-A", "all"]).tables);
-        assert!(o.extended && o.processes && o.summary && !o.summary_only);
+        assert!(o.extended && o.processes && o.summary && !o.summary_only && !o.json);
         let d = o.details;
         assert!(d.info && d.memory && d.tos && d.cgroup && !d.numeric);
         for refused in [
