@@ -2,7 +2,9 @@
 //! namespace being listed, or a capture file written by an earlier
 //! `--dump-raw` run (format in `sockdiag_codec::capture`). The dump loop
 //! talks to a [`Source`] and cannot tell the two apart, so `--decode`
-//! prints exactly what the live run printed.
+//! prints exactly what the live run printed. A `--snapshot` capture holds
+//! every table; replaying it, each request is found by its table and
+//! family, and what the query does not ask for is skipped.
 
 use std::cell::RefCell;
 use std::fs::File;
