@@ -16,7 +16,8 @@
 //!   8..     data         `length` bytes, no padding
 //! ```
 //!
-//! Version 2 adds the host's context (kinds 13 to 18): what the output
+//! Version 2 adds the host's context (kinds 13 to 18) and the snapshot
+//! mark (19): what the output
 //! depended on that did not come from sock_diag, each a [`Context`]
 //! record, read out of band (their place in the file does not matter).
 //! Kinds 6 to 12 are the /proc fallback tables' texts.
@@ -99,6 +100,9 @@ enum_with_unknown! {
         PortOwner = 17,
         /// 18: a /proc text the run read (key: [`ProcText`]).
         ProcText = 18,
+        /// 19: the capture is a `--snapshot` (an empty [`Context`]): every
+        /// table, state and extension, answering any later query.
+        Snapshot = 19,
     }
 }
 
@@ -127,7 +131,7 @@ impl Kind {
 
     /// Whether the record is host context, read out of band.
     pub fn is_context(self) -> bool {
-        matches!(u16::from(self), 13..=18)
+        matches!(u16::from(self), 13..=19)
     }
 }
 
@@ -636,6 +640,9 @@ mod tests {
         );
         assert_eq!(all[1].map(|h| (h.pid, h.comm)), Ok((8, &b""[..])));
         assert!(Kind::from(14).is_context() && !Kind::from(12).is_context());
+        // The snapshot mark is an empty context record, read out of band.
+        assert_eq!(Kind::from(19), Kind::Snapshot);
+        assert!(Kind::Snapshot.is_context() && !Kind::from(20).is_context());
         assert_eq!(ProcText::from(3), ProcText::Snmp);
     }
 

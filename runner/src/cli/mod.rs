@@ -68,6 +68,10 @@ pub struct Options {
     pub dump_raw: Option<PathBuf>,
     /// `--decode FILE`: read the replies from FILE instead of the kernel.
     pub decode: Option<PathBuf>,
+    /// `--snapshot FILE`: a `--dump-raw` of every table, state, extension
+    /// and host context, printing nothing; `--decode` then answers any
+    /// query from it.
+    pub snapshot: bool,
     /// `-K`: close the selected sockets, print the ones closed.
     pub kill: bool,
     /// `-D FILE`: write the TCP table's replies to FILE as ss does.
@@ -183,6 +187,7 @@ where
     let mut filter_file: Option<OsString> = None;
     let mut details = Details::default();
     let (mut one_netns, mut all_netns) = (None, false);
+    let mut snapshot = false;
 
     let text = |v: Result<OsString, lexopt::Error>| -> Result<String, Exit> {
         v.map_err(|e| usage(e.to_string()))?
@@ -289,6 +294,10 @@ where
             Long("all-netns") => all_netns = true,
             Long("dump-raw") => dump_raw = Some(file_value(&mut parser, "--dump-raw")?),
             Long("decode") => decode = Some(file_value(&mut parser, "--decode")?),
+            Long("snapshot") => {
+                dump_raw = Some(file_value(&mut parser, "--snapshot")?);
+                snapshot = true;
+            }
             Short('D') | Long("diag") => diag_dump = Some(file_value(&mut parser, "-D")?),
             Short('h') | Long("help") => return Err(Exit::Info(USAGE.to_string())),
             Short('V') | Short('v') | Long("version") => {
@@ -321,6 +330,24 @@ where
              there are no security contexts to show"
                 .into(),
         ));
+    }
+    if snapshot {
+        // Everything a later query could ask for, whatever else was given.
+        if !words.is_empty() || decode.is_some() || kill || diag_dump.is_some() {
+            return Err(usage(
+                "--snapshot captures every socket: no filter, --decode, -K or -D",
+            ));
+        }
+        q.query("all").map_err(usage)?;
+        q.state_filter = StateSet::ALL.0;
+        (extended, processes, summary) = (true, true, true);
+        // Text output with names looks up what a query may print: cgroup
+        // paths (not in JSON) and netlink port owners (not with -n).
+        (json, details.numeric) = (false, false);
+        details.info = true;
+        details.memory = true;
+        details.tos = true;
+        details.cgroup = true;
     }
     let netns = match (one_netns, all_netns) {
         (Some(_), true) => return Err(usage("-N and --all-netns exclude each other")),
@@ -390,6 +417,7 @@ where
             ("-s", summary),
             ("--dump-raw", dump_raw.is_some()),
             ("--decode", decode.is_some()),
+            ("--snapshot", snapshot),
         ] {
             if given {
                 return Err(usage(format!("{option} does not apply to {name}")));
@@ -451,6 +479,7 @@ where
         summary,
         dump_raw,
         decode,
+        snapshot,
         kill,
         diag_dump,
         bpf_maps,
@@ -625,6 +654,25 @@ mod tests {
         assert_eq!(o.states, StateSet(StateSet::ALL.0 & !(1 << 10)));
         assert!(usage_err(&["state", "bogus"]).contains("bogus"));
         assert!(usage_err(&["state"]).contains("state"));
+    }
+
+    /// `--snapshot` asks for everything whatever else is given, and
+    /// takes no filter.
+    #[test]
+    fn snapshot() {
+        let o = opts(&["--snapshot", "s.cap", "-t", "-j", "-n"]);
+        assert!(o.snapshot && o.dump_raw.as_deref() == Some(std::path::Path::new("s.cap")));
+        assert_eq!(o.states, StateSet::ALL);
+        assert_eq!(o.tables, opts(&["-A", "all"]).tables);
+        assert!(o.extended && o.processes && o.summary && !o.summary_only && !o.json);
+        let d = o.details;
+        assert!(d.info && d.memory && d.tos && d.cgroup && !d.numeric);
+        for refused in [
+            &["--snapshot", "s", "sport", "=", ":22"][..],
+            &["--snapshot", "s", "-K"],
+        ] {
+            assert!(usage_err(refused).contains("--snapshot captures every socket"));
+        }
     }
 
     #[test]

@@ -43,7 +43,8 @@ List sockets through the kernel's sock_diag interface, like ss.
                      (name, pid:PID, ino:INODE, or namespace/pod)
   --dump-raw FILE    also save every request and reply to FILE
   --decode FILE      print a saved dump instead of asking the kernel
-                     (same options as the --dump-raw run)
+                     (same options as the --dump-raw run; any of a snapshot)
+  --snapshot FILE    save every table, state and detail to FILE, print nothing
   -h, --help         this text              -V, --version   version
 
 No table option: all tables but TIPC's. A table whose diag module is missing

@@ -43,7 +43,10 @@ pub(crate) fn walk(
     sink: &mut dyn Records,
 ) -> Result<Outcome, Error> {
     if !per_family {
-        if let Some(outcome) = one_walk(src, buf, table, query, sink)? {
+        // A snapshot also holds each family's own answer, for a later
+        // query of one family.
+        let outcome = one_walk(src, buf, table, query, sink)?;
+        if let (Some(outcome), false) = (outcome, src.records_snapshot()) {
             return Ok(outcome);
         }
     }

@@ -2,7 +2,9 @@
 //! namespace being listed, or a capture file written by an earlier
 //! `--dump-raw` run (format in `sockdiag_codec::capture`). The dump loop
 //! talks to a [`Source`] and cannot tell the two apart, so `--decode`
-//! prints exactly what the live run printed.
+//! prints exactly what the live run printed. A `--snapshot` capture holds
+//! every table; replaying it, each request is found by its table and
+//! family, and what the query does not ask for is skipped.
 
 use std::cell::RefCell;
 use std::fs::File;
@@ -122,6 +124,10 @@ pub enum CaptureErrorKind {
     },
     /// `--decode --all-netns` of a capture with no namespace in it.
     NoNamespaces,
+    /// A query of a snapshot that asks for a table it does not hold.
+    NotInSnapshot {
+        asked: String,
+    },
 }
 
 impl std::fmt::Display for CaptureError {
@@ -163,6 +169,9 @@ impl std::fmt::Display for CaptureError {
                 "record at byte {offset} is more than this run reads \
                  (decode with the options of the --dump-raw run)"
             ),
+            CaptureErrorKind::NotInSnapshot { asked } => {
+                write!(f, "the snapshot holds no answer to {asked}")
+            }
             CaptureErrorKind::NoNamespaces => {
                 f.write_str("holds no network namespace (was it made without --all-netns?)")
             }
@@ -203,6 +212,9 @@ struct Replay {
     namespaces: Vec<NetnsInfo<'static>>,
     /// Where its host lookups are answered.
     host: Host,
+    /// A `--snapshot`: requests are found by their table, whatever their
+    /// states, extensions or filter, and tables not asked for are skipped.
+    snapshot: bool,
 }
 
 /// A capture file being written (`--dump-raw`).
@@ -215,6 +227,8 @@ pub struct Recorder {
     asked: Vec<(Kind, u64, u64)>,
     /// The first failed write of a context record, said at the end.
     failed: Option<CaptureError>,
+    /// Whether it is a `--snapshot`.
+    snapshot: bool,
 }
 
 fn file_error(path: &Path, kind: CaptureErrorKind) -> CaptureError {
@@ -225,7 +239,7 @@ fn file_error(path: &Path, kind: CaptureErrorKind) -> CaptureError {
 }
 
 impl Recorder {
-    fn create(path: &Path) -> Result<Recorder, CaptureError> {
+    fn create(path: &Path, snapshot: bool) -> Result<Recorder, CaptureError> {
         let file = File::create(path).map_err(|e| file_error(path, CaptureErrorKind::Create(e)))?;
         let mut r = Recorder {
             path: path.to_owned(),
@@ -233,11 +247,15 @@ impl Recorder {
             open: None,
             asked: Vec::new(),
             failed: None,
+            snapshot,
         };
         let mut header = [0u8; capture::HEADER_LEN];
         let len = capture::emit_header(&mut header)
             .map_err(|e| file_error(path, CaptureErrorKind::Format(e)))?;
         r.write(&header[..len])?;
+        if snapshot {
+            r.context(Kind::Snapshot, 0, 0, &[]);
+        }
         Ok(r)
     }
 
@@ -413,7 +431,9 @@ impl Replay {
                 Host::Replay(Rc::new(answers))
             }
         };
-        Ok(Replay::new(path, cap, namespaces, host))
+        let mut replay = Replay::new(path, cap, namespaces, host);
+        replay.snapshot = cap.records().flatten().any(|r| r.kind == Kind::Snapshot);
+        Ok(replay)
     }
 
     fn new(
@@ -429,6 +449,32 @@ impl Replay {
             requests: 0,
             namespaces,
             host,
+            snapshot: false,
+        }
+    }
+
+    /// A snapshot's next record of `kind`, skipping what this query does
+    /// not read; a request is found by what it asks (message type,
+    /// family, protocol). One namespace's part is not left.
+    fn seek(&mut self, kind: Kind, request: &[u8]) -> Result<&'static [u8], CaptureError> {
+        let wanted = asks(request);
+        loop {
+            match self.records.peek() {
+                Some(Ok(r))
+                    if r.kind == kind && (kind != Kind::Request || asks(r.data) == wanted) =>
+                {
+                    return self.next(kind);
+                }
+                Some(Ok(r)) if r.kind != Kind::Netns || kind == Kind::Netns => {
+                    self.records.next();
+                }
+                Some(Err(_)) => return self.next(kind),
+                _ => {
+                    let asked = describe(request);
+                    let kind = CaptureErrorKind::NotInSnapshot { asked };
+                    return Err(file_error(&self.path, kind));
+                }
+            }
         }
     }
 
@@ -449,6 +495,13 @@ impl Replay {
     }
 }
 
+/// What a request asks, as a snapshot finds it: its message type, and the
+/// family and protocol its payload starts with.
+fn asks(request: &[u8]) -> Option<(u16, &[u8])> {
+    let packet = Packet::new_checked(request).ok()?;
+    Some((packet.msg_type(), packet.payload().get(..2)?))
+}
+
 /// `request` framed with sequence number `seq`.
 fn frame<R: Request>(request: &R, seq: u32) -> Result<Vec<u8>, SourceError> {
     // Room for a request with the largest filter program.
@@ -460,8 +513,13 @@ fn frame<R: Request>(request: &R, seq: u32) -> Result<Vec<u8>, SourceError> {
 impl Source {
     /// The kernel (asked through the socket [`Source::use_socket`] hands
     /// over, one namespace at a time; none: no sock_diag), or the file of
-    /// `--decode`; recording to `--dump-raw`.
-    pub fn open(decode: Option<&Path>, dump_raw: Option<&Path>) -> Result<Source, SourceError> {
+    /// `--decode`; recording to `--dump-raw`. A `snapshot` recording is
+    /// marked as one.
+    pub fn open(
+        decode: Option<&Path>,
+        dump_raw: Option<&Path>,
+        snapshot: bool,
+    ) -> Result<Source, SourceError> {
         let origin = match decode {
             Some(path) => Origin::Replay(Replay::open(path)?),
             None => Origin::Kernel {
@@ -470,7 +528,7 @@ impl Source {
             },
         };
         let recorder = dump_raw
-            .map(Recorder::create)
+            .map(|path| Recorder::create(path, snapshot))
             .transpose()?
             .map(|r| Rc::new(RefCell::new(r)));
         Ok(Source {
@@ -533,7 +591,10 @@ impl Source {
     /// before its requests, and read back in its place by a replay.
     pub fn begin_namespace(&mut self, ns: &NetnsInfo<'_>) -> Result<(), SourceError> {
         if let Origin::Replay(replay) = &mut self.origin {
-            replay.next(Kind::Netns)?;
+            match replay.snapshot {
+                true => replay.seek(Kind::Netns, &[])?,
+                false => replay.next(Kind::Netns)?,
+            };
         }
         if let Some(r) = &self.recorder {
             let mut r = r.borrow_mut();
@@ -555,8 +616,7 @@ impl Source {
     /// file carries what ss's would).
     pub fn send_as<R: Request>(&mut self, request: &R, seq: u32) -> Result<u32, SourceError> {
         let bytes = frame(request, seq)?;
-        self.send_bytes(seq, &bytes)?;
-        Ok(seq)
+        self.send_bytes(seq, &bytes)
     }
 
     /// Sends a request whose question can also be asked another way,
@@ -582,17 +642,23 @@ impl Source {
                 return Ok(None);
             }
         }
-        self.send_bytes(seq, &bytes)?;
-        Ok(Some(seq))
+        self.send_bytes(seq, &bytes).map(Some)
     }
 
-    fn send_bytes(&mut self, seq: u32, bytes: &[u8]) -> Result<(), SourceError> {
+    /// Sends `bytes`, returning the sequence number its replies carry
+    /// (a snapshot's request's own).
+    fn send_bytes(&mut self, mut seq: u32, bytes: &[u8]) -> Result<u32, SourceError> {
         match &mut self.origin {
             Origin::Kernel { socket, .. } => socket
                 .as_ref()
                 .ok_or(SourceError::Kernel(NetError::NoSocket))?
                 .send(bytes)
                 .map_err(SourceError::Kernel)?,
+            Origin::Replay(replay) if replay.snapshot => {
+                replay.requests += 1;
+                let recorded = replay.seek(Kind::Request, bytes)?;
+                seq = Packet::new_checked(recorded).map_or(seq, |p| p.seq());
+            }
             Origin::Replay(replay) => {
                 replay.requests += 1;
                 let recorded = replay.next(Kind::Request)?;
@@ -610,7 +676,12 @@ impl Source {
             r.borrow_mut().record(Kind::Request, bytes)?;
         }
         self.seq = seq;
-        Ok(())
+        Ok(seq)
+    }
+
+    /// Whether this run records a `--snapshot`.
+    pub fn records_snapshot(&self) -> bool {
+        self.recorder.as_ref().is_some_and(|r| r.borrow().snapshot)
     }
 
     /// The next datagram answering the last request.
@@ -743,7 +814,8 @@ impl Source {
     /// Ends the run: flushes the recording; a replay must have been used up.
     pub fn finish(&mut self) -> Result<(), SourceError> {
         if let Origin::Replay(replay) = &mut self.origin {
-            if let Some(Ok(r)) = replay.records.peek() {
+            // A query reads part of a snapshot.
+            if let (false, Some(Ok(r))) = (replay.snapshot, replay.records.peek()) {
                 let kind = CaptureErrorKind::Extra { offset: r.offset };
                 return Err(file_error(&replay.path, kind).into());
             }

@@ -41,7 +41,11 @@ pub fn run(opts: &Options, path: &Path) -> Result<bool, Error> {
         })?;
         Box::new(io::BufWriter::new(file))
     };
-    let mut src = Source::open(opts.decode.as_deref(), opts.dump_raw.as_deref())?;
+    let mut src = Source::open(
+        opts.decode.as_deref(),
+        opts.dump_raw.as_deref(),
+        opts.snapshot,
+    )?;
     src.use_socket(Some(DiagSocket::open()?), Netns::own());
     let mut buf = vec![0u8; RECV_BUF];
     let program = compile(&opts.filter)?;

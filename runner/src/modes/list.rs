@@ -91,7 +91,11 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
         return Ok(true);
     }
     let all = opts.netns == Scope::All;
-    let mut src = Source::open(opts.decode.as_deref(), opts.dump_raw.as_deref())?;
+    let mut src = Source::open(
+        opts.decode.as_deref(),
+        opts.dump_raw.as_deref(),
+        opts.snapshot,
+    )?;
     let replaying = opts.decode.is_some();
     let mut selected = match replaying {
         true => netns::Selected::default(),
@@ -146,6 +150,10 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
 
     let host = src.host();
     let mut printer = Printer::through(io::stdout().lock(), opts, all, host.clone());
+    if opts.snapshot {
+        // Printed only so that every host answer a query needs is saved.
+        printer.discard();
+    }
     for line in problems.drain(..) {
         say(&mut printer, &line)?;
         all_ok = false;
@@ -167,7 +175,9 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
                     continue;
                 }
             };
-            print_summary(summary, all.then_some(ns.cell.as_str()));
+            if !opts.snapshot {
+                print_summary(summary, all.then_some(ns.cell.as_str()));
+            }
         }
     }
     if opts.summary_only {
@@ -453,7 +463,8 @@ pub fn query<'a>(opts: &Options, bytecode: &'a [u8], families: &'a [u8]) -> Quer
         families,
         bytecode,
         extended: opts.extended,
-        json: opts.json,
+        // A snapshot holds what JSON needs too (unix and packet lists).
+        json: opts.json || opts.snapshot,
         memory: opts.details.memory,
         info: opts.details.info,
         tos: opts.details.tos,

@@ -166,7 +166,7 @@ impl Covered {
             (Scope::Own, _) | (_, Err(_)) => IfNames::default(),
             (_, Ok(fd)) => IfNames::of_socket(fd),
         };
-        let mut src = Source::open(None, None)?;
+        let mut src = Source::open(None, None, false)?;
         src.use_socket(Some(socket), self.netns.try_clone().map_err(Error::Netns)?);
         let opened = Opened {
             src,

@@ -18,6 +18,9 @@ pub struct Out<W: Write> {
     buf: Box<[u8]>,
     len: usize,
     error: Option<io::Error>,
+    /// `--snapshot`: formatted (so every host answer is asked), never
+    /// written.
+    pub discard: bool,
 }
 
 /// Bytes gathered before a write to stdout.
@@ -86,6 +89,7 @@ impl<W: Write> Out<W> {
             buf: vec![0; OUT_CHUNK + 16 * 1024].into_boxed_slice(),
             len: 0,
             error: None,
+            discard: false,
         }
     }
 
@@ -112,7 +116,10 @@ impl<W: Write> Out<W> {
     fn write_through(&mut self, bytes: &[u8]) -> fmt::Result {
         let r = self.drain().and_then(|()| {
             if bytes.len() > self.buf.len() {
-                self.inner.write_all(bytes)
+                match self.discard {
+                    true => Ok(()),
+                    false => self.inner.write_all(bytes),
+                }
             } else {
                 self.buf[..bytes.len()].copy_from_slice(bytes);
                 self.len = bytes.len();
@@ -127,6 +134,9 @@ impl<W: Write> Out<W> {
 
     fn drain(&mut self) -> io::Result<()> {
         let n = std::mem::take(&mut self.len);
+        if self.discard {
+            return Ok(());
+        }
         self.inner.write_all(&self.buf[..n])
     }
 

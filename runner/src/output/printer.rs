@@ -18,6 +18,7 @@ use sockdiag_codec::format::text;
 use sockdiag_codec::netns::Netns as NetnsInfo;
 use sockdiag_codec::wire::datagram::Body;
 use sockdiag_codec::wire::inet::{self, InetRecord, TcpState};
+use sockdiag_codec::wire::inet_attr::InetDetails;
 use sockdiag_codec::wire::netlink_diag::NetlinkRecord;
 use sockdiag_codec::wire::packet::PacketRecord;
 use sockdiag_codec::wire::sk_storage;
@@ -185,6 +186,11 @@ impl<'o, W: Write> Printer<'o, W> {
             hosts: (opts.details.resolve && !opts.json).then(Hosts::load),
             tcp: false,
         }
+    }
+
+    /// Formats every record as usual and writes none (`--snapshot`).
+    pub fn discard(&mut self) {
+        self.out.discard = true;
     }
 
     /// A table's records come next: ss names their ports by the table
@@ -362,7 +368,7 @@ impl<'o, W: Write> Printer<'o, W> {
                         s.map_err(Error::Malformed)?;
                     }
                 }
-                Some(details)
+                Some(asked_details(self.opts, details))
             }
             _ => None,
         };
@@ -458,6 +464,15 @@ impl<'o, W: Write> Printer<'o, W> {
             rec.inode,
             &mut users,
         );
+        // What a snapshot holds beyond this query's request is not shown.
+        let mut rec = *rec;
+        if !(self.opts.extended || self.opts.json) {
+            rec.icons = None;
+        }
+        if !(self.opts.details.memory || self.opts.json) {
+            rec.meminfo = None;
+        }
+        let rec = &rec;
         match (&mut self.json, &mut self.table) {
             (Some(j), _) => {
                 let r = j.unix(&mut self.out, &line, rec);
@@ -554,6 +569,11 @@ impl<'o, W: Write> Printer<'o, W> {
             &mut users,
         );
         line.ifname = ifname;
+        let mut rec = *rec;
+        if !self.opts.json {
+            rec.mclist = None;
+        }
+        let rec = &rec;
         match (&mut self.json, &mut self.table) {
             (Some(j), _) => {
                 let r = j.packet(&mut self.out, &line, rec);
@@ -566,4 +586,22 @@ impl<'o, W: Write> Printer<'o, W> {
             (None, None) => Ok(()),
         }
     }
+}
+
+/// `details` narrowed to what the query's request asks the kernel for
+/// (the `idiag_ext` bits of `-m`, `-i` and `--tos`): a `--snapshot` holds
+/// them all, and a query of it prints what the live query would.
+fn asked_details<'a>(opts: &Options, mut details: InetDetails<'a>) -> InetDetails<'a> {
+    let d = &opts.details;
+    if !d.memory {
+        (details.meminfo, details.skmem) = (None, None);
+    }
+    if !d.info {
+        (details.info, details.vegas, details.dctcp, details.bbr) = (None, None, None, None);
+        details.cong = None;
+    }
+    if !d.tos {
+        (details.tos, details.tclass, details.class_id) = (None, None, None);
+    }
+    details
 }
