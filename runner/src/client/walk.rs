@@ -22,6 +22,19 @@ pub(crate) trait Records {
     /// A socket read from /proc, where the kernel has no diag module:
     /// only what /proc says (no queues' attributes, no protocol table).
     fn proc_inet(&mut self, rec: &InetRecord<'_>) -> Result<(), Error>;
+    /// A dump of `table` ended in `outcome`; where that says a module is
+    /// missing, the listing reads `families` (this request's and those
+    /// after it) from /proc instead and says how that ended. `None`: the
+    /// walk goes on as without it (the library's sink).
+    fn fallback(
+        &mut self,
+        _src: &mut Source,
+        _table: Table,
+        _outcome: &Outcome,
+        _families: &[u8],
+    ) -> Result<Option<Outcome>, Error> {
+        Ok(None)
+    }
 }
 
 pub(crate) fn is_enoent(outcome: &Outcome) -> bool {
@@ -29,7 +42,8 @@ pub(crate) fn is_enoent(outcome: &Outcome) -> bool {
 }
 
 /// Dumps `table` for `query` into `sink`; returns how the last request
-/// ended (a failed request stops the walk). `per_family`: one request per
+/// ended (a failed request stops the walk, unless the sink's
+/// [`Records::fallback`] reads what it lacks from /proc). `per_family`: one request per
 /// family and no /proc (`-K`, which closes each socket by its family's
 /// exact id, and cannot close what /proc shows). The sink is `dyn`: one
 /// copy of the walk serves the printer, `-K` and the library, where a
@@ -50,11 +64,17 @@ pub(crate) fn walk(
             return Ok(outcome);
         }
     }
-    for request in table.requests(query) {
+    for (at, request) in table.requests(query).enumerate() {
         let family = request.family();
         let mut outcome = dump(src, buf, &request, family, |body| {
             sink.record(table.kind(), family, body)
         })?;
+        if !per_family {
+            let rest = query.families.get(at..).unwrap_or_default();
+            if let Some(outcome) = sink.fallback(src, table, &outcome, rest)? {
+                return Ok(outcome);
+            }
+        }
         // Many kernels ship without raw_diag; ss then reads /proc, and a
         // user of ss expects the same list.
         if table == Table::Raw

@@ -15,6 +15,7 @@ use sockdiag_codec::netns::Netns as NetnsInfo;
 use sockdiag_codec::proc::sockstat::Summary;
 use sockdiag_codec::wire::conversation::Outcome;
 use sockdiag_codec::wire::datagram::Body;
+use sockdiag_codec::wire::inet::InetRecord;
 
 use crate::cli::Options;
 use crate::error::Error;
@@ -22,7 +23,7 @@ use crate::host::ifnames::IfNames;
 use crate::host::pods::{PodInfo, Pods};
 use crate::host::services::{ephemeral_range, NetnsResolver};
 use crate::kernel::diag_file;
-use crate::kernel::dump::{dump, replies};
+use crate::client::walk::{is_enoent, walk, Records};
 use crate::kernel::netns::{self, Netns, NetnsError, Scope};
 use crate::kernel::socket::{DiagSocket, NetError, RECV_BUF};
 use crate::kernel::source::Source;
@@ -493,10 +494,6 @@ pub fn kernel_filter(opts: &Options) -> Result<Vec<u8>, Error> {
     compile(&opts.filter)
 }
 
-fn is_enoent(outcome: &Outcome) -> bool {
-    matches!(outcome, Outcome::Failed(ENOENT) | Outcome::Refused(ENOENT))
-}
-
 /// How one table's listing ended.
 pub enum TableEnd {
     /// The kernel answered (or refused) the dump.
@@ -557,7 +554,7 @@ pub fn list_table<W: io::Write>(
     table: Table,
     query: &Query<'_>,
     env: &ProcEnv,
-    mut killer: Option<&mut Killer>,
+    killer: Option<&mut Killer>,
 ) -> Result<TableEnd, Error> {
     printer.begin_table(table);
     // ss reads the TCP table from an `ss -D` file when TCPDIAG_FILE names
@@ -572,80 +569,85 @@ pub fn list_table<W: io::Write>(
     if table.requests(query).next().is_none() {
         return Ok(TableEnd::Dumped(Outcome::Done));
     }
-    let from_proc = |src: &mut Source, printer: &mut Printer<'_, W>, why, families: &[u8]| {
-        Ok(match proc::list(src, printer, table, families, env)? {
-            ProcListing::Read(read) => TableEnd::FromProc { why, read },
-            ProcListing::Unreadable(path, error) => TableEnd::Unreadable { why, path, error },
-        })
-    };
     if killer.is_none() {
         if let Some(why) = proc_first(src, table, env)? {
-            return from_proc(src, printer, why, query.families);
+            return from_proc(src, printer, table, env, why, query.families);
         }
     }
     if !src.has_sock_diag() {
         return Ok(TableEnd::NoSockDiag);
     }
-    if killer.is_none() {
-        if let Some(outcome) = list_in_one_walk(src, buf, printer, table, query)? {
-            return Ok(TableEnd::Dumped(outcome));
-        }
-    }
-    for (at, request) in table.requests(query).enumerate() {
-        let family = request.family();
-        let outcome = dump(src, buf, &request, family, |body| {
-            match (killer.as_deref_mut(), table.kind(), body) {
-                (Some(k), RecordKind::Inet { protocol }, Body::Inet(rec))
-                    if rec.family == family =>
-                {
-                    if printer.selects_inet(rec) && k.close(rec, protocol)? == Closed::Yes {
-                        printer.print_inet(Some(protocol), rec)?;
-                    }
-                    Ok(())
-                }
-                (_, kind, body) => printer.record(kind, family, body),
-            }
-        })?;
-        // Not with -K: sockets read from /proc cannot be closed.
-        if let Some(missing) = missing(table, &outcome).filter(|_| killer.is_none()) {
-            let rest = query.families.get(at..).unwrap_or_default();
-            return from_proc(src, printer, Why::Missing(missing), rest);
-        }
-        if outcome != Outcome::Done {
-            return Ok(TableEnd::Dumped(outcome));
-        }
-    }
-    Ok(TableEnd::Dumped(Outcome::Done))
+    let per_family = killer.is_some();
+    let mut listing = Listing {
+        printer,
+        killer,
+        env,
+        end: None,
+    };
+    let outcome = walk(src, buf, table, query, per_family, &mut listing)?;
+    Ok(listing.end.unwrap_or(TableEnd::Dumped(outcome)))
 }
 
-/// Dumps both IP families of the table with one request, when it has one;
-/// `None` when the per-family requests must ask instead: the table has no
-/// such request, a capture being decoded asked per family, or the reply
-/// failed before any record. A kernel without the legacy request refuses
-/// it (EINVAL, or EOPNOTSUPP without the compat handler); any other failure
-/// is left to the per-family requests too, so that what is said about it
-/// stays the same as without this request.
-fn list_in_one_walk<W: io::Write>(
+/// The listing's sink for [`walk`]: the printer; with `-K`, each selected
+/// inet socket is closed, then printed if the kernel closed it; where a
+/// dump shows the module missing, the families left come from /proc.
+struct Listing<'k, 'p, W: io::Write> {
+    printer: &'k mut Printer<'p, W>,
+    killer: Option<&'k mut Killer>,
+    env: &'k ProcEnv,
+    end: Option<TableEnd>,
+}
+
+impl<W: io::Write> Records for Listing<'_, '_, W> {
+    fn record(&mut self, kind: RecordKind, family: u8, body: &Body<'_>) -> Result<(), Error> {
+        match (self.killer.as_deref_mut(), kind, body) {
+            (Some(k), RecordKind::Inet { protocol }, Body::Inet(rec)) if rec.family == family => {
+                if self.printer.selects_inet(rec) && k.close(rec, protocol)? == Closed::Yes {
+                    self.printer.print_inet(Some(protocol), rec)?;
+                }
+                Ok(())
+            }
+            (_, kind, body) => self.printer.record(kind, family, body),
+        }
+    }
+
+    fn proc_inet(&mut self, rec: &InetRecord<'_>) -> Result<(), Error> {
+        self.printer.inet(None, rec)
+    }
+
+    fn fallback(
+        &mut self,
+        src: &mut Source,
+        table: Table,
+        outcome: &Outcome,
+        families: &[u8],
+    ) -> Result<Option<Outcome>, Error> {
+        let Some(missing) = missing(table, outcome) else {
+            return Ok(None);
+        };
+        self.end = Some(from_proc(
+            src,
+            self.printer,
+            table,
+            self.env,
+            Why::Missing(missing),
+            families,
+        )?);
+        Ok(Some(Outcome::Done))
+    }
+}
+
+/// Lists `families` of the table from /proc.
+fn from_proc<W: io::Write>(
     src: &mut Source,
-    buf: &mut [u8],
     printer: &mut Printer<'_, W>,
     table: Table,
-    query: &Query<'_>,
-) -> Result<Option<Outcome>, Error> {
-    let (Some(request), Some(first)) = (table.one_walk(query), table.requests(query).next()) else {
-        return Ok(None);
-    };
-    let Some(seq) = src.offer(&request, &first)? else {
-        return Ok(None);
-    };
-    let family = request.family();
-    let mut records = 0usize;
-    let outcome = replies(src, buf, seq, family, |body| {
-        records += 1;
-        printer.record(table.kind(), family, body)
-    })?;
-    if outcome != Outcome::Done && records == 0 {
-        return Ok(None);
-    }
-    Ok(Some(outcome))
+    env: &ProcEnv,
+    why: Why,
+    families: &[u8],
+) -> Result<TableEnd, Error> {
+    Ok(match proc::list(src, printer, table, families, env)? {
+        ProcListing::Read(read) => TableEnd::FromProc { why, read },
+        ProcListing::Unreadable(path, error) => TableEnd::Unreadable { why, path, error },
+    })
 }

@@ -251,7 +251,7 @@ impl UnixBatch {
 
     fn flush<W: Write>(&mut self, printer: &mut Printer<'_, W>) -> Result<(), Error> {
         // Stable, as ss inserts each line after those of equal key.
-        self.rows.sort_by_key(|&(t, inode, _)| (t, inode));
+        crate::sort::sort_by_key(&mut self.rows, |&(t, inode, _)| (t, inode));
         for (_, _, at) in self.rows.drain(..) {
             let line = self.text.get(at).unwrap_or_default();
             // The line parsed when it was added.

@@ -15,10 +15,15 @@ use sockdiag_codec::wire::unix::UnixRecord;
 use sockdiag_codec::wire::vsock::VsockRecord;
 use sockdiag_codec::wire::xdp::XdpRecord;
 
+use sockdiag_codec::format::json::JsonArray;
+use sockdiag_codec::format::line::Line;
+
 use super::{line, netns_first, Printer};
 use crate::cli::selection::Db;
 use crate::error::Error;
 use crate::host::procs;
+use crate::output::out::Out;
+use crate::output::table::Table;
 
 impl<W: Write> Printer<'_, W> {
     /// Counts a selected row; false when the mode only counts.
@@ -58,17 +63,14 @@ impl<W: Write> Printer<'_, W> {
         if let Some(hosts) = &self.hosts {
             line.hosts = [rec.id.src, rec.id.dst].map(|a| hosts.name(a));
         }
-        match (&mut self.json, &mut self.table) {
-            (Some(j), _) => {
-                let r = j.proc_inet(&mut self.out, &line, row);
-                self.out.check(r)
-            }
-            (None, Some(t)) => t.row(&mut self.out, |r| {
-                netns_first(r, netns_cell)?;
-                text::write_proc_inet(r, &line, row, layout, user_hz)
-            }),
-            (None, None) => Ok(()),
-        }
+        write_row(
+            &mut self.json,
+            &mut self.table,
+            &mut self.out,
+            netns_cell,
+            &line,
+            Row::ProcInet(row, layout, user_hz),
+        )
     }
 
     /// Whether the listing selects a line of /proc/net/unix, read with
@@ -102,17 +104,14 @@ impl<W: Write> Printer<'_, W> {
             rec.inode,
             &mut users,
         );
-        match (&mut self.json, &mut self.table) {
-            (Some(j), _) => {
-                let r = j.proc_unix(&mut self.out, &line, row, state);
-                self.out.check(r)
-            }
-            (None, Some(t)) => t.row(&mut self.out, |r| {
-                netns_first(r, netns_cell)?;
-                text::write_unix(r, &line, &rec)
-            }),
-            (None, None) => Ok(()),
-        }
+        write_row(
+            &mut self.json,
+            &mut self.table,
+            &mut self.out,
+            netns_cell,
+            &line,
+            Row::ProcUnix(row, &rec),
+        )
     }
 
     /// Prints one line of /proc/net/packet.
@@ -136,17 +135,14 @@ impl<W: Write> Printer<'_, W> {
             &mut users,
         );
         line.ifname = ifname;
-        match (&mut self.json, &mut self.table) {
-            (Some(j), _) => {
-                let r = j.proc_packet(&mut self.out, &line, row);
-                self.out.check(r)
-            }
-            (None, Some(t)) => t.row(&mut self.out, |r| {
-                netns_first(r, netns_cell)?;
-                text::write_proc_packet(r, &line, row)
-            }),
-            (None, None) => Ok(()),
-        }
+        write_row(
+            &mut self.json,
+            &mut self.table,
+            &mut self.out,
+            netns_cell,
+            &line,
+            Row::ProcPacket(row),
+        )
     }
 
     /// Prints one line of /proc/net/netlink.
@@ -176,17 +172,14 @@ impl<W: Write> Printer<'_, W> {
         line.owner = owner;
         // ss shows no users:(...) for netlink sockets; JSON carries them.
         line.process = None;
-        match (&mut self.json, &mut self.table) {
-            (Some(j), _) => {
-                let r = j.proc_netlink(&mut self.out, &line, row);
-                self.out.check(r)
-            }
-            (None, Some(t)) => t.row(&mut self.out, |r| {
-                netns_first(r, netns_cell)?;
-                text::write_proc_netlink(r, &line, row)
-            }),
-            (None, None) => Ok(()),
-        }
+        write_row(
+            &mut self.json,
+            &mut self.table,
+            &mut self.out,
+            netns_cell,
+            &line,
+            Row::ProcNetlink(row),
+        )
     }
 
     pub(super) fn vsock(&mut self, rec: &VsockRecord<'_>) -> Result<(), Error> {
@@ -217,17 +210,14 @@ impl<W: Write> Printer<'_, W> {
             rec.inode,
             &mut users,
         );
-        match (&mut self.json, &mut self.table) {
-            (Some(j), _) => {
-                let r = j.vsock(&mut self.out, &line, rec);
-                self.out.check(r)
-            }
-            (None, Some(t)) => t.row(&mut self.out, |r| {
-                netns_first(r, netns_cell)?;
-                text::write_vsock(r, &line, rec)
-            }),
-            (None, None) => Ok(()),
-        }
+        write_row(
+            &mut self.json,
+            &mut self.table,
+            &mut self.out,
+            netns_cell,
+            &line,
+            Row::Vsock(rec),
+        )
     }
 
     pub(super) fn xdp(&mut self, rec: &XdpRecord<'_>) -> Result<(), Error> {
@@ -252,17 +242,14 @@ impl<W: Write> Printer<'_, W> {
             &mut users,
         );
         line.ifname = ifname;
-        match (&mut self.json, &mut self.table) {
-            (Some(j), _) => {
-                let r = j.xdp(&mut self.out, &line, rec);
-                self.out.check(r)
-            }
-            (None, Some(t)) => t.row(&mut self.out, |r| {
-                netns_first(r, netns_cell)?;
-                text::write_xdp(r, &line, rec)
-            }),
-            (None, None) => Ok(()),
-        }
+        write_row(
+            &mut self.json,
+            &mut self.table,
+            &mut self.out,
+            netns_cell,
+            &line,
+            Row::Xdp(rec),
+        )
     }
 
     pub(super) fn tipc(&mut self, rec: &TipcRecord<'_>) -> Result<(), Error> {
@@ -282,16 +269,66 @@ impl<W: Write> Printer<'_, W> {
             rec.inode.unwrap_or(0),
             &mut users,
         );
-        match (&mut self.json, &mut self.table) {
-            (Some(j), _) => {
-                let r = j.tipc(&mut self.out, &line, rec);
-                self.out.check(r)
-            }
-            (None, Some(t)) => t.row(&mut self.out, |r| {
-                netns_first(r, netns_cell)?;
-                text::write_tipc(r, &line, rec)
-            }),
-            (None, None) => Ok(()),
+        write_row(
+            &mut self.json,
+            &mut self.table,
+            &mut self.out,
+            netns_cell,
+            &line,
+            Row::Tipc(rec),
+        )
+    }
+}
+
+/// A row of the tables above, for the one path that writes it as text or
+/// as JSON (one copy of the row writer for all seven).
+#[derive(Clone, Copy)]
+enum Row<'r, 'a> {
+    ProcInet(&'r ProcInet, ProcLayout, u32),
+    /// The line, and its record with ss's state.
+    ProcUnix(&'r ProcUnix<'a>, &'r UnixRecord<'a>),
+    ProcPacket(&'r ProcPacket),
+    ProcNetlink(&'r ProcNetlink),
+    Vsock(&'r VsockRecord<'a>),
+    Xdp(&'r XdpRecord<'a>),
+    Tipc(&'r TipcRecord<'a>),
+}
+
+fn write_row<W: Write>(
+    json: &mut Option<JsonArray>,
+    table: &mut Option<Table>,
+    out: &mut Out<W>,
+    netns_cell: Option<&str>,
+    line: &Line<'_>,
+    row: Row<'_, '_>,
+) -> Result<(), Error> {
+    match (json, table) {
+        (Some(j), _) => {
+            let r = match row {
+                Row::ProcInet(row, ..) => j.proc_inet(out, line, row),
+                Row::ProcUnix(row, rec) => j.proc_unix(out, line, row, rec.state),
+                Row::ProcPacket(row) => j.proc_packet(out, line, row),
+                Row::ProcNetlink(row) => j.proc_netlink(out, line, row),
+                Row::Vsock(rec) => j.vsock(out, line, rec),
+                Row::Xdp(rec) => j.xdp(out, line, rec),
+                Row::Tipc(rec) => j.tipc(out, line, rec),
+            };
+            out.check(r)
         }
+        (None, Some(t)) => t.row(out, |r| {
+            netns_first(r, netns_cell)?;
+            match row {
+                Row::ProcInet(row, layout, user_hz) => {
+                    text::write_proc_inet(r, line, row, layout, user_hz)
+                }
+                Row::ProcUnix(_, rec) => text::write_unix(r, line, rec),
+                Row::ProcPacket(row) => text::write_proc_packet(r, line, row),
+                Row::ProcNetlink(row) => text::write_proc_netlink(r, line, row),
+                Row::Vsock(rec) => text::write_vsock(r, line, rec),
+                Row::Xdp(rec) => text::write_xdp(r, line, rec),
+                Row::Tipc(rec) => text::write_tipc(r, line, rec),
+            }
+        }),
+        (None, None) => Ok(()),
     }
 }
