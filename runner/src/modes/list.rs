@@ -18,12 +18,12 @@ use sockdiag_codec::wire::datagram::Body;
 use sockdiag_codec::wire::inet::InetRecord;
 
 use crate::cli::Options;
+use crate::client::walk::{is_enoent, walk, Records};
 use crate::error::Error;
 use crate::host::ifnames::IfNames;
 use crate::host::pods::{PodInfo, Pods};
 use crate::host::services::{ephemeral_range, NetnsResolver};
 use crate::kernel::diag_file;
-use crate::client::walk::{is_enoent, walk, Records};
 use crate::kernel::netns::{self, Netns, NetnsError, Scope};
 use crate::kernel::socket::{DiagSocket, NetError, RECV_BUF};
 use crate::kernel::source::Source;
