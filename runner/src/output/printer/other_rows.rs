@@ -41,36 +41,10 @@ impl<W: Write> Printer<'_, W> {
         layout: ProcLayout,
         user_hz: u32,
     ) -> Result<(), Error> {
-        let rec = &row.record;
-        if !self.selects_inet(rec) || !self.prints() {
+        if !self.selects_inet(&row.record) || !self.prints() {
             return Ok(());
         }
-        let netns_cell = self.netns_cell();
-        let mut users = [None, None];
-        let mut line = line(
-            self.opts,
-            self.procs.as_ref(),
-            self.netns_info(),
-            self.layout,
-            rec.inode,
-            &mut users,
-        );
-        line.protocol = protocol;
-        if !self.opts.details.numeric {
-            let (ports, kind) = (&self.ports, self.port_kind);
-            line.services = [rec.id.sport, rec.id.dport].map(|p| ports.name(kind, p));
-        }
-        if let Some(hosts) = &self.hosts {
-            line.hosts = [rec.id.src, rec.id.dst].map(|a| hosts.name(a));
-        }
-        write_row(
-            &mut self.json,
-            &mut self.table,
-            &mut self.out,
-            netns_cell,
-            &line,
-            Row::ProcInet(row, layout, user_hz),
-        )
+        self.write_other(Row::ProcInet(row, layout, user_hz, protocol))
     }
 
     /// Whether the listing selects a line of /proc/net/unix, read with
@@ -89,29 +63,11 @@ impl<W: Write> Printer<'_, W> {
         if !self.prints() {
             return Ok(());
         }
-        let state = row.ss_state();
         let rec = UnixRecord {
-            state,
+            state: row.ss_state(),
             ..row.record
         };
-        let netns_cell = self.netns_cell();
-        let mut users = [None, None];
-        let line = line(
-            self.opts,
-            self.procs.as_ref(),
-            self.netns_info(),
-            self.layout,
-            rec.inode,
-            &mut users,
-        );
-        write_row(
-            &mut self.json,
-            &mut self.table,
-            &mut self.out,
-            netns_cell,
-            &line,
-            Row::ProcUnix(row, &rec),
-        )
+        self.write_other(Row::ProcUnix(row, &rec))
     }
 
     /// Prints one line of /proc/net/packet.
@@ -119,67 +75,16 @@ impl<W: Write> Printer<'_, W> {
         if !self.selects_packet(row.record.sock_type, row.ifindex) || !self.prints() {
             return Ok(());
         }
-        let netns_cell = self.netns_cell();
-        let netns = self.netns_info();
-        let ifname = match row.ifindex {
-            0 => None,
-            i => self.ns.ifnames.name(i),
-        };
-        let mut users = [None, None];
-        let mut line = line(
-            self.opts,
-            self.procs.as_ref(),
-            netns,
-            self.layout,
-            row.record.inode,
-            &mut users,
-        );
-        line.ifname = ifname;
-        write_row(
-            &mut self.json,
-            &mut self.table,
-            &mut self.out,
-            netns_cell,
-            &line,
-            Row::ProcPacket(row),
-        )
+        self.write_other(Row::ProcPacket(row))
     }
 
     /// Prints one line of /proc/net/netlink.
     pub fn proc_netlink(&mut self, row: &ProcNetlink) -> Result<(), Error> {
-        let rec = &row.record;
         // As in ss, `sport` compares the port id.
-        if !self.filter().eval_ports(i64::from(rec.portid), -1) || !self.prints() {
+        if !self.filter().eval_ports(i64::from(row.record.portid), -1) || !self.prints() {
             return Ok(());
         }
-        let netns_cell = self.netns_cell();
-        let netns = self.netns_info();
-        // Like ss, name the process whose pid is the port id, unless -n.
-        let owner = if !self.opts.details.numeric && (rec.portid as i32) > 0 {
-            procs::comm_of(rec.portid, &mut self.stat_buf)
-        } else {
-            None
-        };
-        let mut users = [None, None];
-        let mut line = line(
-            self.opts,
-            self.procs.as_ref(),
-            netns,
-            self.layout,
-            rec.inode,
-            &mut users,
-        );
-        line.owner = owner;
-        // ss shows no users:(...) for netlink sockets; JSON carries them.
-        line.process = None;
-        write_row(
-            &mut self.json,
-            &mut self.table,
-            &mut self.out,
-            netns_cell,
-            &line,
-            Row::ProcNetlink(row),
-        )
+        self.write_other(Row::ProcNetlink(row))
     }
 
     pub(super) fn vsock(&mut self, rec: &VsockRecord<'_>) -> Result<(), Error> {
@@ -200,56 +105,16 @@ impl<W: Write> Printer<'_, W> {
         {
             return Ok(());
         }
-        let netns_cell = self.netns_cell();
-        let mut users = [None, None];
-        let line = line(
-            self.opts,
-            self.procs.as_ref(),
-            self.netns_info(),
-            self.layout,
-            rec.inode,
-            &mut users,
-        );
-        write_row(
-            &mut self.json,
-            &mut self.table,
-            &mut self.out,
-            netns_cell,
-            &line,
-            Row::Vsock(rec),
-        )
+        self.write_other(Row::Vsock(rec))
     }
 
     pub(super) fn xdp(&mut self, rec: &XdpRecord<'_>) -> Result<(), Error> {
         // As ss: the expression sees the queue as the local port.
-        let (ifindex, queue) = rec.info.map_or((0, 0), |i| (i.ifindex, i.queue_id));
+        let queue = rec.info.map_or(0, |i| i.queue_id);
         if !self.filter().eval_ports(i64::from(queue), 0) || !self.prints() {
             return Ok(());
         }
-        let netns_cell = self.netns_cell();
-        let netns = self.netns_info();
-        let ifname = match ifindex {
-            0 => None,
-            i => self.ns.ifnames.name(i),
-        };
-        let mut users = [None, None];
-        let mut line = line(
-            self.opts,
-            self.procs.as_ref(),
-            netns,
-            self.layout,
-            rec.inode,
-            &mut users,
-        );
-        line.ifname = ifname;
-        write_row(
-            &mut self.json,
-            &mut self.table,
-            &mut self.out,
-            netns_cell,
-            &line,
-            Row::Xdp(rec),
-        )
+        self.write_other(Row::Xdp(rec))
     }
 
     pub(super) fn tipc(&mut self, rec: &TipcRecord<'_>) -> Result<(), Error> {
@@ -259,23 +124,73 @@ impl<W: Write> Printer<'_, W> {
         if !self.prints() {
             return Ok(());
         }
+        self.write_other(Row::Tipc(rec))
+    }
+
+    /// Describes and writes a selected row: one copy, out of line, of
+    /// what the seven kinds share (the line, its names, the writer).
+    #[inline(never)]
+    fn write_other(&mut self, row: Row<'_, '_>) -> Result<(), Error> {
         let netns_cell = self.netns_cell();
+        let netns = self.netns_info();
+        let (inode, ifindex) = match row {
+            Row::ProcInet(row, ..) => (row.record.inode, 0),
+            Row::ProcUnix(_, rec) => (rec.inode, 0),
+            Row::ProcPacket(row) => (row.record.inode, row.ifindex),
+            Row::ProcNetlink(row) => (row.record.inode, 0),
+            Row::Vsock(rec) => (rec.inode, 0),
+            Row::Xdp(rec) => (rec.inode, rec.info.map_or(0, |i| i.ifindex)),
+            Row::Tipc(rec) => (rec.inode.unwrap_or(0), 0),
+        };
+        let ifname = match ifindex {
+            0 => None,
+            i => self.ns.ifnames.name(i),
+        };
+        // Like ss, name the process whose pid is a netlink port id, unless
+        // -n.
+        let owner = match row {
+            Row::ProcNetlink(row)
+                if !self.opts.details.numeric && (row.record.portid as i32) > 0 =>
+            {
+                procs::comm_of(row.record.portid, &mut self.stat_buf)
+            }
+            _ => None,
+        };
         let mut users = [None, None];
-        let line = line(
+        let mut line = line(
             self.opts,
             self.procs.as_ref(),
-            self.netns_info(),
+            netns,
             self.layout,
-            rec.inode.unwrap_or(0),
+            inode,
             &mut users,
         );
+        line.ifname = ifname;
+        line.owner = owner;
+        match row {
+            Row::ProcInet(row, _, _, protocol) => {
+                let rec = &row.record;
+                line.protocol = protocol;
+                if !self.opts.details.numeric {
+                    let (ports, kind) = (&self.ports, self.port_kind);
+                    line.services = [rec.id.sport, rec.id.dport].map(|p| ports.name(kind, p));
+                }
+                if let Some(hosts) = &self.hosts {
+                    line.hosts = [rec.id.src, rec.id.dst].map(|a| hosts.name(a));
+                }
+            }
+            // ss shows no users:(...) for netlink sockets; JSON carries
+            // them.
+            Row::ProcNetlink(_) => line.process = None,
+            _ => {}
+        }
         write_row(
             &mut self.json,
             &mut self.table,
             &mut self.out,
             netns_cell,
             &line,
-            Row::Tipc(rec),
+            row,
         )
     }
 }
@@ -284,7 +199,8 @@ impl<W: Write> Printer<'_, W> {
 /// as JSON (one copy of the row writer for all seven).
 #[derive(Clone, Copy)]
 enum Row<'r, 'a> {
-    ProcInet(&'r ProcInet, ProcLayout, u32),
+    /// The line, its layout, its timers' unit and its table's protocol.
+    ProcInet(&'r ProcInet, ProcLayout, u32, u32),
     /// The line, and its record with ss's state.
     ProcUnix(&'r ProcUnix<'a>, &'r UnixRecord<'a>),
     ProcPacket(&'r ProcPacket),
@@ -318,7 +234,7 @@ fn write_row<W: Write>(
         (None, Some(t)) => t.row(out, |r| {
             netns_first(r, netns_cell)?;
             match row {
-                Row::ProcInet(row, layout, user_hz) => {
+                Row::ProcInet(row, layout, user_hz, _) => {
                     text::write_proc_inet(r, line, row, layout, user_hz)
                 }
                 Row::ProcUnix(_, rec) => text::write_unix(r, line, rec),
