@@ -379,7 +379,9 @@ impl<'a> TipcRecord<'a> {
         Ok(rec)
     }
 
-    /// Decodes one reply payload (it must not be empty).
+    /// Decodes one reply payload (it must not be empty). Out of line: TIPC
+    /// is rare, and its nests would bloat every dump's message loop.
+    #[inline(never)]
     pub fn parse_bytes(payload: &'a [u8]) -> Result<TipcRecord<'a>> {
         TipcRecord::parse(&MsgView::new_checked(payload)?)
     }
