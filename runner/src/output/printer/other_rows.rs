@@ -34,6 +34,7 @@ impl<W: Write> Printer<'_, W> {
 
     /// Prints one line of `/proc/net/{tcp,udp,raw}{,6}` of the `protocol`
     /// table, read with `layout`'s columns; `user_hz` is its timers' unit.
+    #[inline(never)]
     pub fn proc_inet(
         &mut self,
         protocol: u32,
@@ -59,6 +60,7 @@ impl<W: Write> Printer<'_, W> {
 
     /// Prints one line of /proc/net/unix that [`Printer::unix_wanted`]
     /// selected.
+    #[inline(never)]
     pub fn proc_unix(&mut self, row: &ProcUnix<'_>) -> Result<(), Error> {
         if !self.prints() {
             return Ok(());
@@ -71,6 +73,7 @@ impl<W: Write> Printer<'_, W> {
     }
 
     /// Prints one line of /proc/net/packet.
+    #[inline(never)]
     pub fn proc_packet(&mut self, row: &ProcPacket) -> Result<(), Error> {
         if !self.selects_packet(row.record.sock_type, row.ifindex) || !self.prints() {
             return Ok(());
@@ -79,6 +82,7 @@ impl<W: Write> Printer<'_, W> {
     }
 
     /// Prints one line of /proc/net/netlink.
+    #[inline(never)]
     pub fn proc_netlink(&mut self, row: &ProcNetlink) -> Result<(), Error> {
         // As in ss, `sport` compares the port id.
         if !self.filter().eval_ports(i64::from(row.record.portid), -1) || !self.prints() {
@@ -87,6 +91,7 @@ impl<W: Write> Printer<'_, W> {
         self.write_other(Row::ProcNetlink(row))
     }
 
+    #[inline(never)]
     pub(super) fn vsock(&mut self, rec: &VsockRecord<'_>) -> Result<(), Error> {
         // As ss: a stream or datagram socket only if its table was asked
         // for (any other type always shows), and the expression sees the
@@ -108,6 +113,7 @@ impl<W: Write> Printer<'_, W> {
         self.write_other(Row::Vsock(rec))
     }
 
+    #[inline(never)]
     pub(super) fn xdp(&mut self, rec: &XdpRecord<'_>) -> Result<(), Error> {
         // As ss: the expression sees the queue as the local port.
         let queue = rec.info.map_or(0, |i| i.queue_id);
@@ -117,6 +123,7 @@ impl<W: Write> Printer<'_, W> {
         self.write_other(Row::Xdp(rec))
     }
 
+    #[inline(never)]
     pub(super) fn tipc(&mut self, rec: &TipcRecord<'_>) -> Result<(), Error> {
         // The kernel filtered the states (what it rejected came as an
         // empty message, which the walker skips); ss runs no expression on
