@@ -75,7 +75,7 @@ impl Decimal {
     }
 
     /// The digits as ASCII bytes, for a writer that takes them at once
-    /// ([`crate::format::columns::Cells::write_ascii`]).
+    /// ([`crate::format::columns::AsciiWrite::write_ascii`]).
     pub fn as_bytes(&self) -> &[u8] {
         self.buf.get(self.start..).unwrap_or(&[])
     }
