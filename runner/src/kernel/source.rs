@@ -309,6 +309,7 @@ impl Recorder {
 
     /// Starts a record whose length is not known yet; [`Recorder::end`]
     /// writes it once the data is written.
+    #[inline(never)]
     fn begin(&mut self, kind: Kind) -> Result<(), CaptureError> {
         let at = self
             .out
@@ -324,6 +325,7 @@ impl Recorder {
 
     /// Ends the record [`Recorder::begin`] started: its header gets the
     /// length of what was written since.
+    #[inline(never)]
     fn end(&mut self) -> Result<(), CaptureError> {
         let Some((kind, at)) = self.open.take() else {
             return Ok(());
