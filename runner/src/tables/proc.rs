@@ -309,6 +309,7 @@ fn and_list<S: AsRef<str>>(items: &[S]) -> String {
 /// naming what that cannot show of the listing `q` asks for; `None` when
 /// nothing is lost (a UDP or RAW table, or a table a variable chose, read
 /// without detail options: the output is what ss prints, whole).
+#[inline(never)]
 pub fn note(table: Table, why: Why, read: &[PathBuf], q: &Query<'_>) -> Option<String> {
     let name = table.name();
     let (module, _) = table.module();
