@@ -314,70 +314,11 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
                 }
             };
             let named = opts.selection.explicit(table);
-            let msg = match end {
-                TableEnd::Dumped(outcome) => {
-                    if table.missing_is_silent(named, &outcome) {
-                        continue;
-                    }
-                    // -K reads no /proc: a socket found there cannot be
-                    // closed.
-                    if opts.kill && !named && missing(table, &outcome).is_some() {
-                        continue;
-                    }
-                    let Some(mut msg) = explain(table, &outcome) else {
-                        continue;
-                    };
-                    let eperm = matches!(outcome, Outcome::Refused(EPERM) | Outcome::Failed(EPERM));
-                    if eperm && table.is_inet() && opts.bpf_maps.is_some() {
-                        msg.push_str(
-                            ": the sockets' BPF storage (--bpf-maps, --bpf-map-id) \
-                             is shown only to CAP_BPF or CAP_SYS_ADMIN",
-                        );
-                    }
-                    all_ok = false;
-                    // A missing module is missing in every namespace: said
-                    // once.
-                    match (all, is_enoent(&outcome)) {
-                        (true, false) => format!("netns {}: {msg}", ns.cell),
-                        _ => msg,
-                    }
-                }
-                // The fallback answered: a note (once), and the run still
-                // succeeds.
-                // A table not asked for by name whose own module is
-                // missing (raw_diag, absent from many kernels) loses its
-                // details without a word, as in ss; without inet_diag
-                // (no IP table at all) the note stays.
-                TableEnd::FromProc {
-                    why: Why::Missing(module),
-                    ..
-                } if !named && module != "inet_diag" => continue,
-                TableEnd::FromProc { why, read } => match proc::note(table, why, &read, &query) {
-                    Some(note) => note,
-                    None => continue,
-                },
-                TableEnd::NoSockDiag => {
-                    // As with a missing module, what was not asked for by
-                    // name is not worth a word.
-                    if table.missing_is_silent(named, &Outcome::Failed(ENOENT)) {
-                        continue;
-                    }
-                    all_ok = false;
-                    format!("{}: {}", table.name(), NetError::NoSockDiag)
-                }
-                TableEnd::Unreadable { why, path, error } => {
-                    all_ok = false;
-                    let missing = match why {
-                        Why::Missing(_) | Why::NoSockDiag => "the kernel cannot dump it, and ",
-                        Why::Variable(_) | Why::Recorded => "",
-                    };
-                    format!(
-                        "{}: {missing}{} cannot be read: {error}",
-                        table.name(),
-                        path.display()
-                    )
-                }
+            let Some((msg, failed)) = end_message(end, table, named, opts, &query, all, &ns.cell)
+            else {
+                continue;
             };
+            all_ok &= !failed;
             if !reported.contains(&msg) {
                 say(&mut printer, &msg)?;
                 reported.push(msg);
@@ -403,6 +344,87 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
         all_ok = false;
     }
     Ok(all_ok)
+}
+
+/// What to say about how `table` ended, and whether that fails the run;
+/// `None` when it is not worth a word. Out of line: cold, and inlined it
+/// grew every listing's table loop.
+#[inline(never)]
+fn end_message(
+    end: TableEnd,
+    table: Table,
+    named: bool,
+    opts: &Options,
+    query: &Query<'_>,
+    all: bool,
+    cell: &str,
+) -> Option<(String, bool)> {
+    let mut failed = false;
+    let msg = match end {
+        TableEnd::Dumped(outcome) => {
+            if table.missing_is_silent(named, &outcome) {
+                return None;
+            }
+            // -K reads no /proc: a socket found there cannot be
+            // closed.
+            if opts.kill && !named && missing(table, &outcome).is_some() {
+                return None;
+            }
+            let Some(mut msg) = explain(table, &outcome) else {
+                return None;
+            };
+            let eperm = matches!(outcome, Outcome::Refused(EPERM) | Outcome::Failed(EPERM));
+            if eperm && table.is_inet() && opts.bpf_maps.is_some() {
+                msg.push_str(
+                    ": the sockets' BPF storage (--bpf-maps, --bpf-map-id) \
+                     is shown only to CAP_BPF or CAP_SYS_ADMIN",
+                );
+            }
+            failed = true;
+            // A missing module is missing in every namespace: said
+            // once.
+            match (all, is_enoent(&outcome)) {
+                (true, false) => format!("netns {}: {msg}", cell),
+                _ => msg,
+            }
+        }
+        // The fallback answered: a note (once), and the run still
+        // succeeds.
+        // A table not asked for by name whose own module is
+        // missing (raw_diag, absent from many kernels) loses its
+        // details without a word, as in ss; without inet_diag
+        // (no IP table at all) the note stays.
+        TableEnd::FromProc {
+            why: Why::Missing(module),
+            ..
+        } if !named && module != "inet_diag" => return None,
+        TableEnd::FromProc { why, read } => match proc::note(table, why, &read, query) {
+            Some(note) => note,
+            None => return None,
+        },
+        TableEnd::NoSockDiag => {
+            // As with a missing module, what was not asked for by
+            // name is not worth a word.
+            if table.missing_is_silent(named, &Outcome::Failed(ENOENT)) {
+                return None;
+            }
+            failed = true;
+            format!("{}: {}", table.name(), NetError::NoSockDiag)
+        }
+        TableEnd::Unreadable { why, path, error } => {
+            failed = true;
+            let missing = match why {
+                Why::Missing(_) | Why::NoSockDiag => "the kernel cannot dump it, and ",
+                Why::Variable(_) | Why::Recorded => "",
+            };
+            format!(
+                "{}: {missing}{} cannot be read: {error}",
+                table.name(),
+                path.display()
+            )
+        }
+    };
+    Some((msg, failed))
 }
 
 /// Prints `-s`'s summary, after a `Netns: CELL` line when every namespace
