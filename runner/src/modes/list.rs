@@ -370,9 +370,7 @@ fn end_message(
             if opts.kill && !named && missing(table, &outcome).is_some() {
                 return None;
             }
-            let Some(mut msg) = explain(table, &outcome) else {
-                return None;
-            };
+            let mut msg = explain(table, &outcome)?;
             let eperm = matches!(outcome, Outcome::Refused(EPERM) | Outcome::Failed(EPERM));
             if eperm && table.is_inet() && opts.bpf_maps.is_some() {
                 msg.push_str(
@@ -384,7 +382,7 @@ fn end_message(
             // A missing module is missing in every namespace: said
             // once.
             match (all, is_enoent(&outcome)) {
-                (true, false) => format!("netns {}: {msg}", cell),
+                (true, false) => format!("netns {cell}: {msg}"),
                 _ => msg,
             }
         }
@@ -398,10 +396,7 @@ fn end_message(
             why: Why::Missing(module),
             ..
         } if !named && module != "inet_diag" => return None,
-        TableEnd::FromProc { why, read } => match proc::note(table, why, &read, query) {
-            Some(note) => note,
-            None => return None,
-        },
+        TableEnd::FromProc { why, read } => proc::note(table, why, &read, query)?,
         TableEnd::NoSockDiag => {
             // As with a missing module, what was not asked for by
             // name is not worth a word.
