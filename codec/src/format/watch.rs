@@ -141,7 +141,7 @@ impl JsonArray {
             )?;
         }
         w.write_char(']')?;
-        self.close(w)
+        self.close(w, &line)
     }
 }
 

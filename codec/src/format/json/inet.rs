@@ -74,10 +74,7 @@ impl JsonArray {
         if let Some(d) = details {
             write_details(w, d)?;
         }
-        if let Some(process) = line.process_json {
-            write!(w, "{process}")?;
-        }
-        self.close(w)
+        self.close(w, line)
     }
 }
 

@@ -64,8 +64,13 @@ impl JsonArray {
         }
     }
 
-    /// Ends an object: its `}`, and for JSON Lines its newline.
-    pub(crate) fn close<W: Write>(&mut self, w: &mut W) -> fmt::Result {
+    /// Ends an object: the line's trailing member (`line.process_json`,
+    /// `-p`'s users, last in every object as in ss), its `}`, and for JSON
+    /// Lines its newline.
+    pub(crate) fn close<W: Write>(&mut self, w: &mut W, line: &Line<'_>) -> fmt::Result {
+        if let Some(process) = line.process_json {
+            write!(w, "{process}")?;
+        }
         w.write_str(if self.lines { "}\n" } else { "}" })
     }
 
@@ -157,7 +162,7 @@ mod tests {
         let mut l: String<16> = String::new();
         for _ in 0..2 {
             lines.open(&mut l, &Line::PLAIN).unwrap();
-            lines.close(&mut l).unwrap();
+            lines.close(&mut l, &Line::PLAIN).unwrap();
         }
         lines.finish(&mut l).unwrap();
         assert_eq!(l.as_str(), "{}\n{}\n");

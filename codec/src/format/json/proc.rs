@@ -76,10 +76,7 @@ impl JsonArray {
             member(w, "ssthresh", t.ssthresh)?;
             member(w, "fastopen_limit", t.fastopen_limit)?;
         }
-        if let Some(process) = line.process_json {
-            write!(w, "{process}")?;
-        }
-        self.close(w)
+        self.close(w, line)
     }
 
     /// Writes one socket of /proc/net/unix, in `state` (the state the
@@ -115,10 +112,7 @@ impl JsonArray {
             rec.sock_type.raw(),
             row.socket_state.raw()
         )?;
-        if let Some(process) = line.process_json {
-            write!(w, "{process}")?;
-        }
-        self.close(w)
+        self.close(w, line)
     }
 
     /// Writes one socket of /proc/net/packet; `line.ifname` names its
@@ -157,10 +151,7 @@ impl JsonArray {
             rec.sock_type.raw(),
             row.running
         )?;
-        if let Some(process) = line.process_json {
-            write!(w, "{process}")?;
-        }
-        self.close(w)
+        self.close(w, line)
     }
 
     /// Writes one socket of /proc/net/netlink.
@@ -185,10 +176,7 @@ impl JsonArray {
         write_origin(w, Some(row.sk))?;
         write!(w, ",\"dump\":{},\"refcnt\":{}", row.dump, row.refcnt)?;
         member(w, "drops", row.drops)?;
-        if let Some(process) = line.process_json {
-            write!(w, "{process}")?;
-        }
-        self.close(w)
+        self.close(w, line)
     }
 }
 

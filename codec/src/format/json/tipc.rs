@@ -62,10 +62,7 @@ impl JsonArray {
             member(w, "bc_send_next", g.bc_send_next)?;
             w.write_char('}')?;
         }
-        if let Some(process) = line.process_json {
-            write!(w, "{process}")?;
-        }
-        self.close(w)
+        self.close(w, line)
     }
 }
 

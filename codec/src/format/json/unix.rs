@@ -54,10 +54,7 @@ impl JsonArray {
         if let Some(m) = rec.meminfo {
             write_skmem_member(w, &m)?;
         }
-        if let Some(process) = line.process_json {
-            write!(w, "{process}")?;
-        }
-        self.close(w)
+        self.close(w, line)
     }
 }
 

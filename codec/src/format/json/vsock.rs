@@ -34,10 +34,7 @@ impl JsonArray {
             rec.inode,
             rec.cookie
         )?;
-        if let Some(process) = line.process_json {
-            write!(w, "{process}")?;
-        }
-        self.close(w)
+        self.close(w, line)
     }
 }
 

@@ -78,10 +78,7 @@ impl JsonArray {
                 s.tx_ring_empty()
             )?;
         }
-        if let Some(process) = line.process_json {
-            write!(w, "{process}")?;
-        }
-        self.close(w)
+        self.close(w, line)
     }
 }
 
