@@ -302,3 +302,27 @@ impl Drop for Sleeper {
         let _ = self.0.wait();
     }
 }
+
+/// Runs `script` with `sh -c` in fresh network, mount, PID and cgroup
+/// namespaces with their own /proc (`unshare`), killed after two minutes.
+/// The shell is the PID namespace's init: when it exits, also on a failed
+/// test, every process it started goes with it, and the namespaces too.
+#[track_caller]
+pub fn run_in_private_namespaces(script: &str) {
+    let out = Command::new("timeout")
+        .args(["120", "unshare", "--net", "--mount", "--pid", "--fork"])
+        .args(["--cgroup", "--mount-proc", "sh", "-c", script])
+        .output()
+        .expect("cannot run unshare");
+    assert!(
+        out.status.success(),
+        "the script inside private namespaces failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The text of `dir/name`, which the test's script must have written.
+#[track_caller]
+pub fn read_written(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}

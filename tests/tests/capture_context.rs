@@ -7,8 +7,8 @@
 //! go with it.
 
 use std::path::Path;
-use std::process::Command;
 
+use sockdiag_tests::netns::{read_written, run_in_private_namespaces};
 use sockdiag_tests::{sockdiag, sockdiag_bin, TempDir};
 
 /// Holds sockets inside the namespaces until killed: a TCP listener bound
@@ -69,21 +69,7 @@ set +e
             dir = dir.display()
         ));
     }
-    // The shell is the PID namespace's init: when it exits, perl goes.
-    let out = Command::new("timeout")
-        .args(["120", "unshare", "--net", "--mount", "--pid", "--fork"])
-        .args(["--cgroup", "--mount-proc", "sh", "-c", &script])
-        .output()
-        .expect("cannot run unshare");
-    assert!(
-        out.status.success(),
-        "the capture inside namespaces failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn read(dir: &Path, name: String) -> String {
-    std::fs::read_to_string(dir.join(&name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    run_in_private_namespaces(&script);
 }
 
 #[test]
@@ -91,9 +77,9 @@ fn capture_decodes_outside_its_namespaces() {
     let dir = TempDir::new();
     capture_inside(dir.path());
     for (i, args) in OPTION_SETS.iter().enumerate() {
-        let live = read(dir.path(), format!("{i}.out"));
-        let live_err = read(dir.path(), format!("{i}.err"));
-        let code: i32 = read(dir.path(), format!("{i}.code"))
+        let live = read_written(dir.path(), &format!("{i}.out"));
+        let live_err = read_written(dir.path(), &format!("{i}.err"));
+        let code: i32 = read_written(dir.path(), &format!("{i}.code"))
             .trim()
             .parse()
             .unwrap();

@@ -10,8 +10,8 @@
 //! ends (also when a test fails) the PID namespace and all in it go.
 
 use std::path::Path;
-use std::process::Command;
 
+use sockdiag_tests::netns::{read_written, run_in_private_namespaces};
 use sockdiag_tests::{sockdiag, sockdiag_bin, TempDir};
 
 /// Holds the population until killed, then says `ready`; the pause lets
@@ -91,20 +91,7 @@ set +e
             dir = dir.display()
         ));
     }
-    let out = Command::new("timeout")
-        .args(["120", "unshare", "--net", "--mount", "--pid", "--fork"])
-        .args(["--cgroup", "--mount-proc", "sh", "-c", &script])
-        .output()
-        .expect("cannot run unshare");
-    assert!(
-        out.status.success(),
-        "the snapshot inside namespaces failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn read(dir: &Path, name: &str) -> String {
-    std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    run_in_private_namespaces(&script);
 }
 
 /// What changes between two runs with the population still:
@@ -148,15 +135,15 @@ fn snapshot_answers_later_queries() {
     let dir = TempDir::new();
     snapshot_inside(dir.path());
     assert_eq!(
-        read(dir.path(), "snap.out"),
+        read_written(dir.path(), "snap.out"),
         "",
         "--snapshot prints nothing"
     );
     let snap = dir.path().join("snap");
     for (i, args) in QUERIES.iter().enumerate() {
-        let live = read(dir.path(), &format!("{i}.out"));
-        let live_err = read(dir.path(), &format!("{i}.err"));
-        let code: i32 = read(dir.path(), &format!("{i}.code"))
+        let live = read_written(dir.path(), &format!("{i}.out"));
+        let live_err = read_written(dir.path(), &format!("{i}.err"));
+        let code: i32 = read_written(dir.path(), &format!("{i}.code"))
             .trim()
             .parse()
             .unwrap();
@@ -183,10 +170,10 @@ fn snapshot_answers_later_queries() {
     ];
     for (args, text) in want {
         let at = QUERIES.iter().position(|q| *q == args).unwrap();
-        let live = read(dir.path(), &format!("{at}.out"));
+        let live = read_written(dir.path(), &format!("{at}.out"));
         assert!(live.contains(text), "{args}: expected {text:?} in\n{live}");
     }
-    let tan = read(dir.path(), "0.out");
+    let tan = read_written(dir.path(), "0.out");
     let unread = tan.lines().any(|l| l.starts_with("ESTAB  1000 "));
     assert!(unread, "unread data queued:\n{tan}");
 }
