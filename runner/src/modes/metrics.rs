@@ -69,17 +69,28 @@ type NetFiles = [Option<fs::File>; 4];
 struct NetTexts {
     path: String,
     texts: [Vec<u8>; 4],
-    read: [bool; 4],
+    /// How much of each text the last read filled; `None`: it failed.
+    read: [Option<usize>; 4],
 }
 
-/// Reads all of `file` from its start into `text`.
-fn read_from_start(file: &fs::File, text: &mut Vec<u8>) -> io::Result<()> {
-    text.clear();
-    let mut chunk = [0u8; 4096];
+/// Reads all of `file` from its start into `text`, which keeps its
+/// length from read to read: the bytes are zeroed once, when the buffer
+/// grows, not at every read, and the kernel writes into them directly.
+/// These files are the kernel's seq files, which fill a read whole unless
+/// the text ends: a short read is the end, and no read is made to see
+/// none left (8 KiB holds `netstat`, the longest, in one).
+fn read_from_start(file: &fs::File, text: &mut Vec<u8>) -> io::Result<usize> {
+    if text.len() < 8192 {
+        text.resize(8192, 0);
+    }
+    let mut filled = 0;
     loop {
-        match file.read_at(&mut chunk, text.len() as u64) {
-            Ok(0) => return Ok(()),
-            Ok(n) => text.extend_from_slice(&chunk[..n]),
+        if filled == text.len() {
+            text.resize(2 * filled, 0);
+        }
+        match file.read_at(&mut text[filled..], filled as u64) {
+            Ok(n) if filled + n < text.len() => return Ok(filled + n),
+            Ok(n) => filled += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
@@ -112,16 +123,13 @@ impl NetTexts {
     /// Reads the kept `files` again.
     fn read(&mut self, files: &NetFiles) {
         for ((file, text), read) in files.iter().zip(&mut self.texts).zip(&mut self.read) {
-            *read = file
-                .as_ref()
-                .is_some_and(|f| read_from_start(f, text).is_ok());
+            *read = file.as_ref().and_then(|f| read_from_start(f, text).ok());
         }
     }
 
     fn get(&self, i: usize) -> Option<&str> {
-        self.read[i]
-            .then(|| std::str::from_utf8(&self.texts[i]).ok())
-            .flatten()
+        let text = self.texts[i].get(..self.read[i]?)?;
+        std::str::from_utf8(text).ok()
     }
 
     /// The namespace's counters, with `tcp_listen` listeners dumped.
