@@ -17,7 +17,7 @@ use sockdiag_codec::proc::sockstat::Summary;
 use crate::cli::mode::Metrics;
 use crate::cli::Options;
 use crate::error::Error;
-use crate::kernel::listeners::{position, Listener, ListenerQuery};
+use crate::kernel::listeners::{Listener, ListenerQuery};
 use crate::kernel::netns::Scope;
 use crate::kernel::socket::RECV_BUF;
 use crate::modes::namespaces::{self, is_fatal, Covered, Opened};
@@ -289,19 +289,18 @@ impl<'o> Collector<'o> {
                 if matches {
                     matched += 1;
                     if listeners.len() < budget {
-                        // Cookie order within an address and port numbers
-                        // the shards.
-                        if let Err(i) = position(&listeners[first..], &l, |s| &s.listener) {
-                            let series = ListenerSeries {
-                                ns: at,
-                                listener: l,
-                                peak: None,
-                            };
-                            listeners.insert(first + i, series);
-                        }
+                        listeners.push(ListenerSeries {
+                            ns: at,
+                            listener: l,
+                            peak: None,
+                        });
                     }
                 }
             });
+            // Report order, in which cookie order within an address and
+            // port numbers the shards: sorted once, as inserting each in
+            // place moved the namespace's list for every listener.
+            crate::sort::sort_by_key(&mut listeners[first..], |s| s.listener.order());
             match result {
                 Err(e) if is_fatal(&e) => return Err(e),
                 Err(e) => {
@@ -318,6 +317,9 @@ impl<'o> Collector<'o> {
                 sockets,
             });
         }
+        // A listener a dump sent twice (the table changed under it) is
+        // kept once; sorted, the two are neighbours.
+        listeners.dedup_by(|a, b| a.ns == b.ns && a.listener.order() == b.listener.order());
         let mut peaks = self.peaks.take();
         if let Some(p) = &peaks {
             for s in &mut listeners {
