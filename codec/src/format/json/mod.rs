@@ -5,6 +5,7 @@
 use core::fmt::{self, Write};
 
 use crate::format::line::Line;
+use crate::format::number::Decimal;
 use crate::netns::Netns;
 
 mod inet;
@@ -135,6 +136,34 @@ fn write_netns_members<W: Write>(w: &mut W, ns: &Netns<'_>) -> fmt::Result {
         }
     }
     Ok(())
+}
+
+/// `label` then the decimal digits of `v`: without `core::fmt`'s padding
+/// machinery, which costs more than the digits on a per-socket path. One
+/// copy of the digit loop for every writer and caller (binary size).
+fn write_uint<W: Write>(w: &mut W, label: &str, v: impl Into<u64>) -> fmt::Result {
+    write_u64(w, label, v.into())
+}
+
+#[inline(never)]
+fn write_u64(w: &mut dyn Write, label: &str, v: u64) -> fmt::Result {
+    w.write_str(label)?;
+    w.write_str(Decimal::new(v).as_str())
+}
+
+#[inline(never)]
+fn write_member_u64(w: &mut dyn Write, name: &str, v: u64) -> fmt::Result {
+    w.write_str(",\"")?;
+    w.write_str(name)?;
+    write_u64(w, "\":", v)
+}
+
+/// `,"name":v` for an unsigned number the kernel sent.
+fn member_uint<W: Write>(w: &mut W, name: &str, v: Option<impl Into<u64>>) -> fmt::Result {
+    match v {
+        Some(v) => write_member_u64(w, name, v.into()),
+        None => Ok(()),
+    }
 }
 
 /// A member `,"name":value` for a present value; nothing for `None`.

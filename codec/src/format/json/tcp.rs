@@ -3,7 +3,7 @@
 
 use core::fmt::{self, Write};
 
-use crate::format::json::member;
+use crate::format::json::{member, member_uint};
 use crate::wire::mptcp::MptcpInfo;
 use crate::wire::tcp_info::TcpInfo;
 
@@ -52,7 +52,7 @@ pub(crate) fn write_tcp_info<W: Write>(w: &mut W, t: &TcpInfo<'_>) -> fmt::Resul
         ("rcv_space", t.rcv_space()),
         ("total_retrans", t.total_retrans()),
     ] {
-        write!(w, ",\"{name}\":{v}")?;
+        member_uint(w, name, Some(v))?;
     }
     for (name, v) in [
         ("pacing_rate", t.pacing_rate()),
@@ -97,7 +97,7 @@ pub(crate) fn write_tcp_info<W: Write>(w: &mut W, t: &TcpInfo<'_>) -> fmt::Resul
         ("accecn_fail_mode", t.accecn_fail_mode().map(u64::from)),
         ("options2", t.options2().map(u64::from)),
     ] {
-        member(w, name, v)?;
+        member_uint(w, name, v)?;
     }
     w.write_char('}')
 }
