@@ -98,7 +98,7 @@ enum_with_unknown! {
         /// 17: the command name of a process (key: the pid a netlink
         /// socket's port id names).
         PortOwner = 17,
-        /// 18: a /proc text the run read (key: [`ProcText`]).
+        /// 18: a /proc or /etc text the run read (key: [`ProcText`]).
         ProcText = 18,
         /// 19: the capture is a `--snapshot` (an empty [`Context`]): every
         /// table, state and extension, answering any later query.
@@ -136,7 +136,7 @@ impl Kind {
 }
 
 enum_with_unknown! {
-    /// Which /proc text a [`Kind::ProcText`] record holds.
+    /// Which /proc or /etc text a [`Kind::ProcText`] record holds.
     pub enum ProcText(u64) {
         /// 1: `/proc/net/sockstat`.
         Sockstat = 1,
@@ -144,6 +144,15 @@ enum_with_unknown! {
         Sockstat6 = 2,
         /// 3: `/proc/net/snmp`.
         Snmp = 3,
+        /// 4: `/etc/services` (netns 0: a file of the mount namespace).
+        Services = 4,
+        /// 5: `/etc/protocols` (netns 0).
+        Protocols = 5,
+        /// 6: `/etc/hosts` (netns 0).
+        Hosts = 6,
+        /// 7: `/proc/sys/net/ipv4/ip_local_port_range`, the namespace's
+        /// ephemeral ports.
+        PortRange = 7,
     }
 }
 

@@ -11,8 +11,9 @@ use sockdiag_codec::filter::states::StateSet;
 
 use crate::cli::mode::{parse_duration, parse_listen_addr, subcommand, ModeArgs};
 use crate::cli::selection::{Db, Selection, SelectionBuilder};
+use crate::host::context::Host;
 use crate::host::procs::{selinux_enabled, Contexts};
-use crate::host::services::{DevicesLater, SysResolver};
+use crate::host::services::{DevicesLater, NamesLater, SysResolver};
 use crate::kernel::netns::{Scope, Target};
 use crate::tables::Table;
 
@@ -445,9 +446,12 @@ where
             text.push_str(line);
         }
     }
-    let resolver = resolver_for(&tables, &selection.inet_families());
+    let resolver = resolver_for(&tables, &selection.inet_families(), Host::Live);
     // Another namespace's interfaces are known only inside it.
     let filter = match netns {
+        _ if decode.is_some() => {
+            parse_filter(&text, unix_by_name, &NamesLater(DevicesLater(&resolver)))
+        }
         Scope::Own => parse_filter(&text, unix_by_name, &resolver),
         _ => parse_filter(&text, unix_by_name, &DevicesLater(&resolver)),
     }
@@ -513,8 +517,9 @@ fn kill_tables(
 }
 
 /// The resolver of names in a filter over `tables` of `inet_families`.
-fn resolver_for(tables: &[Table], inet_families: &[u8]) -> SysResolver {
+fn resolver_for(tables: &[Table], inet_families: &[u8], host: Host) -> SysResolver {
     SysResolver {
+        host,
         tcp: tables.contains(&Table::Tcp),
         udp: tables.contains(&Table::Udp),
         // -4 or -6 alone: host names stand for addresses of that family.
@@ -548,9 +553,10 @@ impl Options {
         parse_filter(&self.filter_text, self.selection.unix_named(), resolve)
     }
 
-    /// The resolver of the command line's names, for [`Options::filter_in`].
-    pub fn resolver(&self) -> SysResolver {
-        resolver_for(&self.tables, &self.selection.inet_families())
+    /// The resolver of the command line's names, for [`Options::filter_in`],
+    /// asking the files through `host`.
+    pub fn resolver(&self, host: &Host) -> SysResolver {
+        resolver_for(&self.tables, &self.selection.inet_families(), host.clone())
     }
 
     /// ss shows the Netid column when more than one table is listed; unix

@@ -22,7 +22,7 @@ use crate::client::walk::{is_enoent, walk, Records};
 use crate::error::Error;
 use crate::host::ifnames::IfNames;
 use crate::host::pods::{PodInfo, Pods};
-use crate::host::services::{ephemeral_range, NetnsResolver};
+use crate::host::services::{ephemeral_range, ephemeral_through, DevicesLater, NetnsResolver};
 use crate::kernel::diag_file;
 use crate::kernel::netns::{self, Netns, NetnsError, Scope};
 use crate::kernel::socket::{DiagSocket, NetError, RECV_BUF};
@@ -210,8 +210,18 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
             filter: None,
         };
         if ns.netns.is_none() {
-            // A replay's: this machine's.
-            namespace.ephemeral = ephemeral_range();
+            // A replay's: the capture's (a version 1 capture: this
+            // machine's); the filter's names too.
+            let key = netns_key(all, &ns.info);
+            namespace.ephemeral = ephemeral_through(&host, key, ephemeral_range);
+            if !opts.filter.is_empty() {
+                let sys = opts.resolver(&host);
+                let filter = match opts.netns {
+                    Scope::Own => opts.filter_in(&sys),
+                    _ => opts.filter_in(&DevicesLater(&sys)),
+                };
+                namespace.filter = Some(filter.map_err(Error::Filter)?);
+            }
         }
         if let Some(handle) = ns.netns {
             let inside = match handle.within(|| open_inside(asks_kernel)) {
@@ -229,12 +239,13 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
                 let key = netns_key(all, &ns.info);
                 namespace.ifnames = IfNames::through(host.clone(), key, Some(fd));
             }
-            namespace.ephemeral = inside.ephemeral;
+            let key = netns_key(all, &ns.info);
+            namespace.ephemeral = ephemeral_through(&host, key, || inside.ephemeral);
             // Without sock_diag (every table from /proc) the filter's
             // interface names are looked up where sockdiag runs.
             let socket = inside.socket.as_ref().filter(|_| opts.netns != Scope::Own);
             if let (Some(socket), false) = (socket, opts.filter.is_empty()) {
-                let sys = opts.resolver();
+                let sys = opts.resolver(&host);
                 let resolver = NetnsResolver {
                     sys: &sys,
                     socket: socket.as_fd(),
@@ -258,6 +269,11 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
                     None => unknown_everywhere = Some(unknown),
                 }
                 namespace.filter = Some(filter);
+            } else if opts.netns == Scope::Own && !opts.filter.is_empty() {
+                // Parsed again through the host, which records the files
+                // its names come from.
+                let sys = opts.resolver(&host);
+                namespace.filter = Some(opts.filter_in(&sys).map_err(Error::Filter)?);
             }
             src.use_socket(inside.socket, handle.try_clone()?);
         }
