@@ -64,16 +64,32 @@ const QUERIES: &[&str] = &[
     "-tan sport = :7777",
     "-ao --netlink",
     "-tanmo --tos",
+    "-tua",
+    "-tar",
+    "-ta sport = :sdsvc",
+    "-tan src sdhost",
+    "-tan autobound",
 ];
+
+/// The namespaces' /etc/services and /etc/hosts, bind-mounted over this
+/// machine's, and their ephemeral range, which holds the clients' ports
+/// and none of the bound ones (a snapshot's `autobound` is a port in it).
+const SERVICES: &str = "sdsvc\t7777/tcp\nsdudp\t7778/udp\n";
+const HOSTS: &str = "127.0.0.1\tsdhost\n";
 
 /// Takes the snapshot, then runs each query live; query `i` leaves
 /// `i.out`, `i.err` and `i.code` in `dir`.
 fn snapshot_inside(dir: &Path) {
+    std::fs::write(dir.join("services"), SERVICES).unwrap();
+    std::fs::write(dir.join("hosts"), HOSTS).unwrap();
     let bin = sockdiag_bin();
     let mut script = format!(
         "set -e
 ip link set lo up
 mount -t cgroup2 none /sys/fs/cgroup
+mount --bind {dir}/services /etc/services
+mount --bind {dir}/hosts /etc/hosts
+echo '7000 7500' > /proc/sys/net/ipv4/ip_local_port_range
 perl -e '{}' > {dir}/ready &
 for i in $(seq 100); do grep -q ready {dir}/ready && break; sleep 0.05; done
 grep -q ready {dir}/ready
@@ -167,6 +183,11 @@ fn snapshot_answers_later_queries() {
         ("-uan", "127.0.0.1:7778"),
         ("-6tln", "[::1]:7779"),
         ("-s", "TCP\t  6 "),
+        ("-tua", "127.0.0.1:sdudp"),
+        ("-tar", "sdhost:sdsvc"),
+        ("-ta sport = :sdsvc", "127.0.0.1:sdsvc"),
+        ("-tan src sdhost", "127.0.0.1:7777"),
+        ("-tan autobound", "127.0.0.1:7"),
     ];
     for (args, text) in want {
         let at = QUERIES.iter().position(|q| *q == args).unwrap();
