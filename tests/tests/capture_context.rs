@@ -34,7 +34,8 @@ $| = 1; print "ready\n"; sleep 600;
 /// The option sets of the issue, netlink for its port owners, and the
 /// names only the namespaces' files give: services and protocols (no
 /// `-n`), hosts (`-r`), both in filters, and the ephemeral range
-/// (`autobound`, and ports it leaves unnamed).
+/// (`autobound`, and ports it leaves unnamed), and an interface only
+/// they have (`dev`).
 const OPTION_SETS: &[&str] = &[
     "-tuwxaneo",
     "-tlnp",
@@ -48,6 +49,7 @@ const OPTION_SETS: &[&str] = &[
     "-ta sport = :sdsvc",
     "-tan src sdhost",
     "-tan autobound",
+    "-tan dev = sdcap0",
 ];
 
 /// The namespaces' /etc/services and /etc/hosts, bind-mounted over this
@@ -128,6 +130,7 @@ fn capture_decodes_outside_its_namespaces() {
             "-tar" => &["sdhost%sdcap0:sdsvc", "sdhost:"],
             "-ta sport = :sdsvc" => &["%sdcap0:sdsvc", "ESTAB"],
             "-tan src sdhost" => &["%sdcap0:7777"],
+            "-tan dev = sdcap0" => &["LISTEN", "%sdcap0:7777"],
             // The client's port, from the namespace's range.
             _ => &["10.77.0.1:7"],
         };

@@ -60,6 +60,24 @@ impl Host {
         }
     }
 
+    /// The key whose answer of `kind` in `netns` is `value` (an interface
+    /// name's index, for a filter's `dev NAME`): a replay finds it among
+    /// the answers; else `live` finds it and the answer is recorded.
+    pub fn key_of(
+        &self,
+        kind: Kind,
+        netns: u64,
+        value: &[u8],
+        live: impl FnOnce() -> Option<u64>,
+    ) -> Option<u64> {
+        if let Host::Replay(answers) = self {
+            return answers.key_of(kind, netns, value);
+        }
+        let key = live()?;
+        self.record(kind, netns, key, Some(value));
+        Some(key)
+    }
+
     /// Records the answer `value` makes, when recording; for answers this
     /// machine's index gives and a replay builds its own index from.
     pub fn note(&self, kind: Kind, netns: u64, key: u64, value: impl FnOnce() -> Vec<u8>) {
@@ -141,6 +159,14 @@ impl Answers {
         Ok(answers)
     }
 
+    fn key_of(&self, kind: Kind, netns: u64, value: &[u8]) -> Option<u64> {
+        let e = self
+            .entries
+            .iter()
+            .find(|e| (e.kind, e.netns, e.value) == (kind, netns, value))?;
+        Some(e.key)
+    }
+
     fn get(&self, kind: Kind, netns: u64, key: u64) -> Option<&'static [u8]> {
         let e = self
             .entries
@@ -192,6 +218,9 @@ mod tests {
         assert_eq!(host.text(Kind::IfName, 0, 3, never), None);
         assert_eq!(host.text(Kind::Cgroup, 0, 2, never), None);
         assert!(host.holders().is_empty());
+        let never = || -> Option<u64> { panic!("asked this machine") };
+        assert_eq!(host.key_of(Kind::IfName, 7, b"veth1", never), Some(2));
+        assert_eq!(host.key_of(Kind::IfName, 0, b"veth1", never), None);
         let live = Host::Live;
         let here = || Some(Cow::Borrowed(&b"lo"[..]));
         assert_eq!(live.text(Kind::IfName, 0, 1, here).as_deref(), Some("lo"));

@@ -233,14 +233,22 @@ impl Resolve for SysResolver {
     }
 
     fn device(&self, name: &str) -> Option<u32> {
-        if name.contains('/') || name.starts_with('.') {
-            return None;
-        }
-        fs::read_to_string(format!("/sys/class/net/{name}/ifindex"))
-            .ok()?
-            .trim()
-            .parse()
-            .ok()
+        // Asked of the kernel, as ss's if_nametoindex does: sysfs shows the
+        // namespace of whoever mounted it, not necessarily this one.
+        let index = self.host.key_of(Kind::IfName, 0, name.as_bytes(), || {
+            use rustix::net::{socket_with, AddressFamily, SocketFlags, SocketType};
+            let socket = socket_with(
+                AddressFamily::NETLINK,
+                SocketType::RAW,
+                SocketFlags::CLOEXEC,
+                None,
+            )
+            .ok()?;
+            rustix::net::netdevice::name_to_index(&socket, name)
+                .ok()
+                .map(u64::from)
+        })?;
+        u32::try_from(index).ok()
     }
 
     fn cgroup(&self, path: &str) -> Option<u64> {
@@ -268,12 +276,14 @@ impl Resolve for SysResolver {
 pub const NO_DEVICE: u32 = u32::MAX;
 
 /// Resolves a filter's names for one network namespace: interface names
-/// through a socket of it (SIOCGIFINDEX), the rest as [`SysResolver`]. A
-/// name it does not have resolves to [`NO_DEVICE`] and is noted in
-/// `unknown`, for the caller to decide.
+/// through a socket of it (SIOCGIFINDEX), asked through the host as
+/// namespace `netns`'s (a replay has no socket), the rest as
+/// [`SysResolver`]. A name it does not have resolves to [`NO_DEVICE`] and
+/// is noted in `unknown`, for the caller to decide.
 pub struct NetnsResolver<'a> {
     pub sys: &'a SysResolver,
-    pub socket: BorrowedFd<'a>,
+    pub socket: Option<BorrowedFd<'a>>,
+    pub netns: u64,
     pub unknown: RefCell<Vec<String>>,
 }
 
@@ -287,11 +297,20 @@ impl Resolve for NetnsResolver<'_> {
     }
 
     fn device(&self, name: &str) -> Option<u32> {
-        match rustix::net::netdevice::name_to_index(self.socket, name) {
-            Ok(index) => Some(index),
+        let index = self
+            .sys
+            .host
+            .key_of(Kind::IfName, self.netns, name.as_bytes(), || {
+                let socket = self.socket?;
+                rustix::net::netdevice::name_to_index(socket, name)
+                    .ok()
+                    .map(u64::from)
+            });
+        match index.and_then(|i| u32::try_from(i).ok()) {
+            Some(index) => Some(index),
             // Not a name: the parser reads it as an index.
-            Err(_) if is_index(name) => None,
-            Err(_) => {
+            None if is_index(name) => None,
+            None => {
                 self.unknown.borrow_mut().push(name.to_string());
                 Some(NO_DEVICE)
             }
@@ -444,7 +463,9 @@ second-udp\t81/udp
             tcp: true,
             udp: false,
             family: None,
+            host: Host::Live,
         };
+        assert_eq!(sys.device("lo"), Some(1), "asked of the kernel");
         assert_eq!(DevicesLater(&sys).device("2"), None);
         assert_eq!(DevicesLater(&sys).device("eth0"), Some(NO_DEVICE));
         assert_eq!(DevicesLater(&sys).device("a-name-too-long0"), None);

@@ -22,7 +22,7 @@ use crate::client::walk::{is_enoent, walk, Records};
 use crate::error::Error;
 use crate::host::ifnames::IfNames;
 use crate::host::pods::{PodInfo, Pods};
-use crate::host::services::{ephemeral_range, ephemeral_through, DevicesLater, NetnsResolver};
+use crate::host::services::{ephemeral_range, ephemeral_through, NetnsResolver};
 use crate::kernel::diag_file;
 use crate::kernel::netns::{self, Netns, NetnsError, Scope};
 use crate::kernel::socket::{DiagSocket, NetError, RECV_BUF};
@@ -218,7 +218,17 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
                 let sys = opts.resolver(&host);
                 let filter = match opts.netns {
                     Scope::Own => opts.filter_in(&sys),
-                    _ => opts.filter_in(&DevicesLater(&sys)),
+                    _ => {
+                        let resolver = NetnsResolver {
+                            sys: &sys,
+                            socket: None,
+                            netns: key,
+                            unknown: RefCell::new(Vec::new()),
+                        };
+                        let filter = opts.filter_in(&resolver);
+                        unknown_in(&mut unknown_everywhere, resolver.unknown.into_inner());
+                        filter
+                    }
                 };
                 namespace.filter = Some(filter.map_err(Error::Filter)?);
             }
@@ -248,7 +258,8 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
                 let sys = opts.resolver(&host);
                 let resolver = NetnsResolver {
                     sys: &sys,
-                    socket: socket.as_fd(),
+                    socket: Some(socket.as_fd()),
+                    netns: key,
                     unknown: RefCell::new(Vec::new()),
                 };
                 let filter = opts.filter_in(&resolver).map_err(Error::Filter)?;
@@ -264,10 +275,7 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
                     say(&mut printer, &line)?;
                     return Ok(false);
                 }
-                match &mut unknown_everywhere {
-                    Some(before) => before.retain(|name| unknown.contains(name)),
-                    None => unknown_everywhere = Some(unknown),
-                }
+                unknown_in(&mut unknown_everywhere, unknown);
                 namespace.filter = Some(filter);
             } else if opts.netns == Scope::Own && !opts.filter.is_empty() {
                 // Parsed again through the host, which records the files
@@ -453,6 +461,15 @@ fn print_summary(summary: Summary, cell: Option<&str>) {
 /// A namespace's key in host questions: its inode when every namespace
 /// is listed, else 0 (a capture of one namespace decodes with `-N` or
 /// without).
+/// Keeps in `everywhere` the filter's interface names that no namespace
+/// so far has, given the names one more namespace lacks.
+fn unknown_in(everywhere: &mut Option<Vec<String>>, unknown: Vec<String>) {
+    match everywhere {
+        Some(before) => before.retain(|name| unknown.contains(name)),
+        None => *everywhere = Some(unknown),
+    }
+}
+
 fn netns_key(all: bool, info: &NetnsInfo<'_>) -> u64 {
     if all {
         info.inode

@@ -156,7 +156,8 @@ impl Covered {
                 let sys = opts.resolver(&Host::Live);
                 let resolver = NetnsResolver {
                     sys: &sys,
-                    socket: socket.as_fd(),
+                    socket: Some(socket.as_fd()),
+                    netns: 0,
                     // A name this namespace lacks matches none of its
                     // sockets.
                     unknown: RefCell::new(Vec::new()),
