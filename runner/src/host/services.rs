@@ -383,25 +383,30 @@ impl Resolve for NamesLater<'_> {
 /// `/proc/sys/net/ipv4/ip_local_port_range`, or ss's fallback 1024-4999.
 /// Each namespace has its own: read it inside the one being listed.
 pub fn ephemeral_range() -> (u16, u16) {
-    let text = fs::read("/proc/sys/net/ipv4/ip_local_port_range").unwrap_or_default();
-    port_range(&text).unwrap_or((1024, 4999))
-}
-
-fn port_range(text: &[u8]) -> Option<(u16, u16)> {
-    let text = std::str::from_utf8(text).ok()?;
-    let mut w = text.split_whitespace().map(|n| n.parse().ok());
-    Some((w.next()??, w.next()??))
+    fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|t| {
+            let mut w = t.split_whitespace().map(|n| n.parse().ok());
+            Some((w.next()??, w.next()??))
+        })
+        .unwrap_or((1024, 4999))
 }
 
 /// Namespace `netns`'s ephemeral range asked through `host`; `live` reads
-/// it (inside the namespace, before the question is asked). A capture
-/// without it (recorded before the range was) has ss's fallback.
+/// it (inside the namespace, before the question is asked). The answer
+/// is the two ports, host order: no text to format and parse again. A
+/// capture without it (recorded before the range was) has ss's fallback.
 pub fn ephemeral_through(host: &Host, netns: u64, live: impl FnOnce() -> (u16, u16)) -> (u16, u16) {
-    let text = host.answer(Kind::ProcText, netns, ProcText::PortRange.into(), || {
+    let value = host.answer(Kind::ProcText, netns, ProcText::PortRange.into(), || {
         let (lo, hi) = live();
-        Some(Cow::Owned(format!("{lo}\t{hi}\n").into_bytes()))
+        let [a, b] = lo.to_ne_bytes();
+        let [c, d] = hi.to_ne_bytes();
+        Some(Cow::Owned(vec![a, b, c, d]))
     });
-    text.and_then(|t| port_range(&t)).unwrap_or((1024, 4999))
+    match value.as_deref() {
+        Some(&[a, b, c, d]) => (u16::from_ne_bytes([a, b]), u16::from_ne_bytes([c, d])),
+        _ => (1024, 4999),
+    }
 }
 
 #[cfg(test)]
