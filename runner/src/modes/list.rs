@@ -193,6 +193,11 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
     let families = opts.families();
     let env = ProcEnv::from_env();
     let asks_kernel = opts.kill || opts.tables.iter().any(|&t| env.forced_by(t).is_none());
+    // The ephemeral range is asked through the host, and so recorded,
+    // only when the run uses it: to leave ports unnamed, or for
+    // `autobound`.
+    let uses_range =
+        (!opts.details.numeric && !opts.json) || opts.filter.has_autobound() || opts.snapshot;
     let mut reported: Vec<String> = Vec::new();
     // Interface names of the filter that no namespace has so far.
     let mut unknown_everywhere: Option<Vec<String>> = None;
@@ -213,7 +218,9 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
             // A replay's: the capture's (a version 1 capture: this
             // machine's); the filter's names too.
             let key = netns_key(all, &ns.info);
-            namespace.ephemeral = ephemeral_through(&host, key, ephemeral_range);
+            if uses_range {
+                namespace.ephemeral = ephemeral_through(&host, key, ephemeral_range);
+            }
             if !opts.filter.is_empty() {
                 let sys = opts.resolver(&host);
                 let filter = match opts.netns {
@@ -250,7 +257,10 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
                 namespace.ifnames = IfNames::through(host.clone(), key, Some(fd));
             }
             let key = netns_key(all, &ns.info);
-            namespace.ephemeral = ephemeral_through(&host, key, || inside.ephemeral);
+            namespace.ephemeral = match uses_range {
+                true => ephemeral_through(&host, key, || inside.ephemeral),
+                false => inside.ephemeral,
+            };
             // Without sock_diag (every table from /proc) the filter's
             // interface names are looked up where sockdiag runs.
             let socket = inside.socket.as_ref().filter(|_| opts.netns != Scope::Own);
