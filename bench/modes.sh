@@ -9,7 +9,8 @@
 #
 # Then the same scrape over every namespace (`metrics --all-netns`) with
 # NAMESPACES more namespaces of PER_NS listeners each beside the farm's,
-# and `serve --all-netns` scraped RUNS times (its own measure of each).
+# and `serve --all-netns` scraped RUNS times (its own measure of each),
+# beside the kernel's floor for that scrape (bench/decode's scrape-floor).
 #
 # Env: SOCKDIAG_BENCH_SHARED (default ../shared/bench beside the repo),
 # SOCKDIAG_BIN (default: the static build, `cargo +nightly static`),
@@ -33,6 +34,8 @@ mkdir -p "$out"
 sockdiag_bin
 cargo build -q --release --manifest-path "$shared/floor/Cargo.toml" --target-dir "$out/floor"
 floor=$out/floor/release/floor
+(cd "$repo" && cargo build -q --release -p sockdiag-bench --bin scrape-floor --target-dir "$out/proc-floor")
+scrapefloor=$out/proc-floor/release/scrape-floor
 
 ns=sockdiag-bench-modes-$$
 farm=
@@ -182,3 +185,9 @@ t = sorted(float(l) * 1e3 for l in open(sys.argv[1]))
 print(f"  serve --all-netns (one scrape, its own measure): median {statistics.median(t):.2f} ms, "
       f"min {t[0]:.2f} ms, max {t[-1]:.2f} ms over {len(t)} scrapes")
 EOF
+# The floor of that scrape: what the kernel does for it, with nothing
+# decoded or written (bench/decode's scrape-floor: per namespace one
+# listener walk and one read of each /proc file the metrics come from,
+# everything opened beforehand as serve keeps it; this namespace and
+# every one named under /run/netns).
+echo "  the kernel's floor (scrape-floor): $("$scrapefloor" "$runs")"

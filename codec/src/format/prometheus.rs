@@ -8,6 +8,8 @@
 
 use core::fmt::{self, Write};
 
+use crate::format::number::Decimal;
+
 /// A metric family's type, as `# TYPE` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MetricType {
@@ -79,6 +81,15 @@ struct Escaping<'w, W: Write> {
 
 impl<W: Write> Write for Escaping<'_, W> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
+        // Addresses, ports and namespace names need no escape: one scan,
+        // then one write.
+        let quote = self.quote;
+        if !s
+            .bytes()
+            .any(|b| b == b'\\' || b == b'\n' || (quote && b == b'"'))
+        {
+            return self.inner.write_str(s);
+        }
         for piece in s.split_inclusive(['\\', '\n', '"']) {
             let (body, last) = match piece.char_indices().last() {
                 Some((i, c @ ('\\' | '\n'))) => (&piece[..i], Some(c)),
@@ -97,9 +108,21 @@ impl<W: Write> Write for Escaping<'_, W> {
     }
 }
 
+/// A metric family whose `# HELP` and `# TYPE` lines are written: its
+/// name was checked then, so its samples need not check it again.
+#[derive(Debug, Clone, Copy)]
+pub struct Family<'n> {
+    name: &'n str,
+}
+
 /// Starts a metric family: its `# HELP` and `# TYPE` lines. Every sample
 /// of the family must follow, before any other family's.
-pub fn write_family<W: Write>(w: &mut W, name: &str, kind: MetricType, help: &str) -> fmt::Result {
+pub fn write_family<'n, W: Write>(
+    w: &mut W,
+    name: &'n str,
+    kind: MetricType,
+    help: &str,
+) -> Result<Family<'n>, fmt::Error> {
     if !is_metric_name(name) {
         return Err(fmt::Error);
     }
@@ -109,7 +132,23 @@ pub fn write_family<W: Write>(w: &mut W, name: &str, kind: MetricType, help: &st
         quote: false,
     }
     .write_str(help)?;
-    writeln!(w, "\n# TYPE {name} {}", kind.name())
+    writeln!(w, "\n# TYPE {name} {}", kind.name())?;
+    Ok(Family { name })
+}
+
+impl Family<'_> {
+    /// Writes one sample line of the family whose label set `labels` is
+    /// what [`write_labels`] wrote.
+    pub fn write_sample_labelled<W: Write>(
+        self,
+        w: &mut W,
+        labels: &str,
+        value: Value,
+    ) -> fmt::Result {
+        w.write_str(self.name)?;
+        w.write_str(labels)?;
+        write_value(w, value)
+    }
 }
 
 /// Writes one sample line.
@@ -123,12 +162,23 @@ pub fn write_sample<W: Write>(
         return Err(fmt::Error);
     }
     w.write_str(name)?;
+    write_labels(w, labels)?;
+    write_value(w, value)
+}
+
+/// Writes `labels` as a sample carries them, `{name="value",...}`
+/// (nothing for none), names checked and values escaped. A label set
+/// that samples of several families share (a listener's) is written once
+/// this way and handed to [`write_sample_labelled`] for each: formatting
+/// an address and escaping it is most of a sample's cost.
+pub fn write_labels<W: Write>(w: &mut W, labels: &[Label<'_>]) -> fmt::Result {
     for (i, label) in labels.iter().enumerate() {
         if !is_label_name(label.name) {
             return Err(fmt::Error);
         }
         w.write_str(if i == 0 { "{" } else { "," })?;
-        write!(w, "{}=\"", label.name)?;
+        w.write_str(label.name)?;
+        w.write_str("=\"")?;
         write!(
             Escaping {
                 inner: w,
@@ -142,7 +192,18 @@ pub fn write_sample<W: Write>(
     if !labels.is_empty() {
         w.write_char('}')?;
     }
-    writeln!(w, " {value}")
+    Ok(())
+}
+
+/// The end of a sample line: a space, the value, the newline.
+fn write_value<W: Write>(w: &mut W, value: Value) -> fmt::Result {
+    w.write_char(' ')?;
+    match value {
+        // Without the formatting machinery: a scrape writes thousands.
+        Value::Int(v) => w.write_str(Decimal::new(v).as_str())?,
+        seconds => write!(w, "{seconds}")?,
+    }
+    w.write_char('\n')
 }
 
 #[cfg(test)]
@@ -181,6 +242,48 @@ mod tests {
              sockdiag_y 0.002500000\n\
              sockdiag_y 12.000000001\n"
         );
+    }
+
+    #[test]
+    fn test_emit_labelled() {
+        // A label set written once gives the lines written whole.
+        let labels = [
+            Label {
+                name: "address",
+                value: &"10.0.0.1",
+            },
+            Label {
+                name: "port",
+                value: &8081u16,
+            },
+            Label {
+                name: "netns",
+                value: &"a\"b",
+            },
+        ];
+        let mut whole: String<256> = String::new();
+        let mut set: String<128> = String::new();
+        let mut parts: String<256> = String::new();
+        write_labels(&mut set, &labels).unwrap();
+        write_family(&mut whole, "sockdiag_q", MetricType::Gauge, "Q.").unwrap();
+        let family = write_family(&mut parts, "sockdiag_q", MetricType::Gauge, "Q.").unwrap();
+        for v in [0, 7, u64::MAX] {
+            write_sample(&mut whole, "sockdiag_q", &labels, Value::Int(v)).unwrap();
+            family
+                .write_sample_labelled(&mut parts, &set, Value::Int(v))
+                .unwrap();
+        }
+        assert_eq!(parts, whole);
+        assert_eq!(
+            set.as_str(),
+            "{address=\"10.0.0.1\",port=\"8081\",netns=\"a\\\"b\"}"
+        );
+        let mut bare: String<64> = String::new();
+        write_labels(&mut bare, &[]).unwrap();
+        family
+            .write_sample_labelled(&mut bare, "", Value::Int(3))
+            .unwrap();
+        assert_eq!(bare.as_str(), "sockdiag_q 3\n");
     }
 
     #[test]

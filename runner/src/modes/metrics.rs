@@ -17,7 +17,7 @@ use sockdiag_codec::proc::sockstat::Summary;
 use crate::cli::mode::Metrics;
 use crate::cli::Options;
 use crate::error::Error;
-use crate::kernel::listeners::{position, Listener, ListenerQuery};
+use crate::kernel::listeners::{Listener, ListenerQuery};
 use crate::kernel::netns::Scope;
 use crate::kernel::socket::RECV_BUF;
 use crate::modes::namespaces::{self, is_fatal, Covered, Opened};
@@ -69,17 +69,28 @@ type NetFiles = [Option<fs::File>; 4];
 struct NetTexts {
     path: String,
     texts: [Vec<u8>; 4],
-    read: [bool; 4],
+    /// How much of each text the last read filled; `None`: it failed.
+    read: [Option<usize>; 4],
 }
 
-/// Reads all of `file` from its start into `text`.
-fn read_from_start(file: &fs::File, text: &mut Vec<u8>) -> io::Result<()> {
-    text.clear();
-    let mut chunk = [0u8; 4096];
+/// Reads all of `file` from its start into `text`, which keeps its
+/// length from read to read: the bytes are zeroed once, when the buffer
+/// grows, not at every read, and the kernel writes into them directly.
+/// These files are the kernel's seq files, which fill a read whole unless
+/// the text ends: a short read is the end, and no read is made to see
+/// none left (8 KiB holds `netstat`, the longest, in one).
+fn read_from_start(file: &fs::File, text: &mut Vec<u8>) -> io::Result<usize> {
+    if text.len() < 8192 {
+        text.resize(8192, 0);
+    }
+    let mut filled = 0;
     loop {
-        match file.read_at(&mut chunk, text.len() as u64) {
-            Ok(0) => return Ok(()),
-            Ok(n) => text.extend_from_slice(&chunk[..n]),
+        if filled == text.len() {
+            text.resize(2 * filled, 0);
+        }
+        match file.read_at(&mut text[filled..], filled as u64) {
+            Ok(n) if filled + n < text.len() => return Ok(filled + n),
+            Ok(n) => filled += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
@@ -112,16 +123,13 @@ impl NetTexts {
     /// Reads the kept `files` again.
     fn read(&mut self, files: &NetFiles) {
         for ((file, text), read) in files.iter().zip(&mut self.texts).zip(&mut self.read) {
-            *read = file
-                .as_ref()
-                .is_some_and(|f| read_from_start(f, text).is_ok());
+            *read = file.as_ref().and_then(|f| read_from_start(f, text).ok());
         }
     }
 
     fn get(&self, i: usize) -> Option<&str> {
-        self.read[i]
-            .then(|| std::str::from_utf8(&self.texts[i]).ok())
-            .flatten()
+        let text = self.texts[i].get(..self.read[i]?)?;
+        std::str::from_utf8(text).ok()
     }
 
     /// The namespace's counters, with `tcp_listen` listeners dumped.
@@ -281,19 +289,18 @@ impl<'o> Collector<'o> {
                 if matches {
                     matched += 1;
                     if listeners.len() < budget {
-                        // Cookie order within an address and port numbers
-                        // the shards.
-                        if let Err(i) = position(&listeners[first..], &l, |s| &s.listener) {
-                            let series = ListenerSeries {
-                                ns: at,
-                                listener: l,
-                                peak: None,
-                            };
-                            listeners.insert(first + i, series);
-                        }
+                        listeners.push(ListenerSeries {
+                            ns: at,
+                            listener: l,
+                            peak: None,
+                        });
                     }
                 }
             });
+            // Report order, in which cookie order within an address and
+            // port numbers the shards: sorted once, as inserting each in
+            // place moved the namespace's list for every listener.
+            crate::sort::sort_by_key(&mut listeners[first..], |s| s.listener.order());
             match result {
                 Err(e) if is_fatal(&e) => return Err(e),
                 Err(e) => {
@@ -310,6 +317,9 @@ impl<'o> Collector<'o> {
                 sockets,
             });
         }
+        // A listener a dump sent twice (the table changed under it) is
+        // kept once; sorted, the two are neighbours.
+        listeners.dedup_by(|a, b| a.ns == b.ns && a.listener.order() == b.listener.order());
         let mut peaks = self.peaks.take();
         if let Some(p) = &peaks {
             for s in &mut listeners {

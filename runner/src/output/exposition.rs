@@ -8,7 +8,9 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use sockdiag_codec::family;
-use sockdiag_codec::format::prometheus::{write_family, write_sample, Label, MetricType, Value};
+use sockdiag_codec::format::prometheus::{
+    write_family, write_labels, write_sample, Label, MetricType, Value,
+};
 use sockdiag_codec::proc::netstat::ListenCounters;
 
 use crate::kernel::listeners::Listener;
@@ -170,25 +172,25 @@ impl NsScrape {
     }
 }
 
-/// Writes the whole exposition of `scrape`.
-pub fn write_exposition<W: Write>(w: &mut W, scrape: &Scrape) -> fmt::Result {
-    let metrics = &LISTENER_METRICS[..series_per_listener(scrape.peaks)];
-    for m in metrics {
-        write_family(w, m.name, m.kind, m.help)?;
-        // Listeners sharing a namespace, address and port (SO_REUSEPORT)
-        // are told apart by `shard`, numbered in cookie order: they come
-        // sorted so.
-        let mut previous: Option<(usize, IpAddr, u16)> = None;
-        let mut shard = 0u32;
-        for s in &scrape.listeners {
-            let l = &s.listener;
-            let key = (s.ns, l.address, l.port);
-            shard = if previous == Some(key) { shard + 1 } else { 0 };
-            previous = Some(key);
-            let Some(v) = (m.value)(s) else { continue };
-            let Some(n) = scrape.namespaces.get(s.ns) else {
-                continue;
-            };
+/// Each listener's label set, written once (every per-listener family
+/// repeats it): one text and where each listener's ends, in
+/// [`Scrape::listeners`] order; an empty range for a listener whose
+/// namespace is unknown, which gets no series.
+fn listener_labels(scrape: &Scrape) -> Result<(String, Vec<(usize, usize)>), fmt::Error> {
+    let mut text = String::with_capacity(scrape.listeners.len() * 80);
+    let mut ranges = Vec::with_capacity(scrape.listeners.len());
+    // Listeners sharing a namespace, address and port (SO_REUSEPORT) are
+    // told apart by `shard`, numbered in cookie order: they come sorted
+    // so.
+    let mut previous: Option<(usize, IpAddr, u16)> = None;
+    let mut shard = 0u32;
+    for s in &scrape.listeners {
+        let l = &s.listener;
+        let key = (s.ns, l.address, l.port);
+        shard = if previous == Some(key) { shard + 1 } else { 0 };
+        previous = Some(key);
+        let start = text.len();
+        if let Some(n) = scrape.namespaces.get(s.ns) {
             let ([netns, pod_namespace, pod], count) = n.labels();
             let labels = [
                 Label {
@@ -211,7 +213,24 @@ pub fn write_exposition<W: Write>(w: &mut W, scrape: &Scrape) -> fmt::Result {
                 pod_namespace,
                 pod,
             ];
-            write_sample(w, m.name, &labels[..4 + count], Value::Int(v))?;
+            write_labels(&mut text, &labels[..4 + count])?;
+        }
+        ranges.push((start, text.len()));
+    }
+    Ok((text, ranges))
+}
+
+/// Writes the whole exposition of `scrape`.
+pub fn write_exposition<W: Write>(w: &mut W, scrape: &Scrape) -> fmt::Result {
+    let metrics = &LISTENER_METRICS[..series_per_listener(scrape.peaks)];
+    let (text, ranges) = listener_labels(scrape)?;
+    for m in metrics {
+        let family = write_family(w, m.name, m.kind, m.help)?;
+        for (s, &(start, end)) in scrape.listeners.iter().zip(&ranges) {
+            let Some(v) = (m.value)(s) else { continue };
+            if let Some(labels) = text.get(start..end).filter(|l| !l.is_empty()) {
+                family.write_sample_labelled(w, labels, Value::Int(v))?;
+            }
         }
     }
     for m in &NETNS_METRICS {
