@@ -103,6 +103,12 @@ enum_with_unknown! {
         /// 19: the capture is a `--snapshot` (an empty [`Context`]): every
         /// table, state and extension, answering any later query.
         Snapshot = 19,
+        /// 20: a task's SELinux context as `-Z` shows it (key: its thread
+        /// id; for a netlink socket, the pid its port id names, 0 for the
+        /// kernel's own).
+        TaskContext = 20,
+        /// 21: a socket's SELinux context as `-z` shows it (key: its inode).
+        SocketContext = 21,
     }
 }
 
@@ -131,7 +137,7 @@ impl Kind {
 
     /// Whether the record is host context, read out of band.
     pub fn is_context(self) -> bool {
-        matches!(u16::from(self), 13..=19)
+        matches!(u16::from(self), 13..=21)
     }
 }
 
@@ -651,7 +657,8 @@ mod tests {
         assert!(Kind::from(14).is_context() && !Kind::from(12).is_context());
         // The snapshot mark is an empty context record, read out of band.
         assert_eq!(Kind::from(19), Kind::Snapshot);
-        assert!(Kind::Snapshot.is_context() && !Kind::from(20).is_context());
+        assert!(Kind::Snapshot.is_context() && Kind::SocketContext.is_context());
+        assert!(!Kind::from(22).is_context());
         assert_eq!(ProcText::from(3), ProcText::Snmp);
     }
 

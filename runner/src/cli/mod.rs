@@ -325,7 +325,9 @@ where
         (false, false) => Some(bpf_ids),
         (false, true) => None,
     };
-    if contexts != Contexts::default() && !selinux_enabled() {
+    // A capture answers -Z with the contexts of the machine it was taken
+    // on; this one's SELinux does not matter then.
+    if contexts != Contexts::default() && decode.is_none() && !selinux_enabled() {
         return Err(Exit::Fail(
             "-Z, -z: SELinux is not enabled on this system (no /sys/fs/selinux): \
              there are no security contexts to show"
@@ -349,6 +351,14 @@ where
         details.memory = true;
         details.tos = true;
         details.cgroup = true;
+        // The contexts a later -Z or -z query shows (none to record
+        // without SELinux).
+        if selinux_enabled() {
+            contexts = Contexts {
+                process: true,
+                socket: true,
+            };
+        }
     }
     let netns = match (one_netns, all_netns) {
         (Some(_), true) => return Err(usage("-N and --all-netns exclude each other")),
@@ -736,6 +746,9 @@ mod tests {
             Ok(o) => assert!(o.contexts.process && o.processes && selinux_enabled()),
             other => panic!("-Z: {other:?}"),
         }
+        // A capture carries the contexts of the machine it was taken on.
+        let o = opts(&["-tpZ", "--decode", "x.cap"]);
+        assert!(o.contexts.process && o.processes);
         assert!(usage_err(&["--bogus"]).contains("--bogus"));
         let o = opts(&["-t", "--dump-raw", "a.cap", "--decode=b.cap"]);
         assert_eq!(o.dump_raw, Some(PathBuf::from("a.cap")));

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use sockdiag_codec::capture::{Context, Holders, Kind, Record};
+use sockdiag_codec::capture::{Context, Holders, Kind, ProcText, Record};
 
 use crate::kernel::source::Recorder;
 
@@ -149,6 +149,14 @@ impl Answers {
                 answers.holders.push((c.key, c.value));
                 continue;
             }
+            // The ephemeral range is two ports: any other size is a
+            // damaged record, not a range to guess at.
+            if r.kind == Kind::ProcText
+                && c.key == u64::from(ProcText::PortRange)
+                && c.value.len() != 4
+            {
+                return Err(bad(sockdiag_codec::Error::BadAttribute));
+            }
             answers.entries.push(Entry {
                 kind: r.kind,
                 netns: c.netns,
@@ -233,6 +241,11 @@ mod tests {
         let short = [record(Kind::Cgroup, 48, &[0u8; 15])];
         let err = Answers::collect(short.into_iter()).err().unwrap();
         assert_eq!(err, (48, sockdiag_codec::Error::Truncated));
+        let range = [record(Kind::ProcText, 24, context(3, 7, &[1, 2, 3]))];
+        assert_eq!(
+            Answers::collect(range.into_iter()).err(),
+            Some((24, sockdiag_codec::Error::BadAttribute))
+        );
         let cut = [record(Kind::Holders, 16, context(0, 9, &[1, 0, 0, 0, 1]))];
         let err = Answers::collect(cut.into_iter()).err().unwrap();
         assert_eq!(err, (16, sockdiag_codec::Error::Truncated));

@@ -527,14 +527,23 @@ impl<'o, W: Write> Printer<'o, W> {
         // ss shows no users:(...) for netlink sockets (the port already
         // names the process); JSON carries them. With -Z it shows the
         // context of the process the port id names.
+        let host = &self.host;
         let context = self.opts.contexts.process.then(|| {
-            let ctx = match pid {
-                0 => std::fs::read("/sys/fs/selinux/initial_contexts/kernel")
-                    .ok()
-                    .map(|raw| procs::context_text(&raw)),
-                p if p > 0 => procs::task_context(rec.portid),
-                _ => None,
-            };
+            // Asked through the host (key: the pid, 0 the kernel's own), so
+            // a capture shows the context of the machine it was taken on.
+            let ctx = (pid >= 0)
+                .then(|| {
+                    host.text(Kind::TaskContext, 0, rec.portid.into(), || {
+                        let ctx = match pid {
+                            0 => std::fs::read("/sys/fs/selinux/initial_contexts/kernel")
+                                .ok()
+                                .map(|raw| procs::context_text(&raw)),
+                            _ => procs::task_context(rec.portid),
+                        };
+                        ctx.map(|c| Cow::Owned(c.into_bytes()))
+                    })
+                })
+                .flatten();
             format!(" proc_ctx={}", ctx.as_deref().unwrap_or("unavailable"))
         });
         line.process = context.as_ref().map(|c| c as &dyn std::fmt::Display);
