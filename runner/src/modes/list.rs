@@ -50,12 +50,15 @@ struct Inside {
     /// None when the kernel has no sock_diag: the tables come from /proc.
     socket: Option<DiagSocket>,
     ephemeral: (u16, u16),
+    /// A snapshot's: the namespace's `/proc/net/dev`, which names every
+    /// interface (sysfs shows its mounter's namespace).
+    devices: Option<String>,
 }
 
 /// Opens what a namespace's listing needs; no sock_diag socket when every
 /// table comes from /proc files ss's variables name (ss opens none then,
 /// and /proc/net/netlink would list it).
-fn open_inside(kernel: bool) -> Result<Inside, NetError> {
+fn open_inside(kernel: bool, snapshot: bool) -> Result<Inside, NetError> {
     let socket = match kernel.then(DiagSocket::open) {
         Some(Ok(socket)) => Some(socket),
         Some(Err(NetError::NoSockDiag)) | None => None,
@@ -64,7 +67,18 @@ fn open_inside(kernel: bool) -> Result<Inside, NetError> {
     Ok(Inside {
         socket,
         ephemeral: ephemeral_range(),
+        devices: snapshot
+            .then(|| std::fs::read_to_string("/proc/thread-self/net/dev").ok())
+            .flatten(),
     })
+}
+
+/// The interface names of a `/proc/net/dev` text: each line after the
+/// two of its header, up to the colon.
+fn device_names(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .skip(2)
+        .filter_map(|l| Some(l.split_once(':')?.0.trim()))
 }
 
 /// Prints a line on stderr after what stdout holds so far.
@@ -241,7 +255,7 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
             }
         }
         if let Some(handle) = ns.netns {
-            let inside = match handle.within(|| open_inside(asks_kernel)) {
+            let inside = match handle.within(|| open_inside(asks_kernel, opts.snapshot)) {
                 Ok(inside) => inside?,
                 Err(e) => {
                     all_ok &= skip(&mut printer, e)?;
@@ -255,6 +269,17 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
             {
                 let key = netns_key(all, &ns.info);
                 namespace.ifnames = IfNames::through(host.clone(), key, Some(fd));
+                // A snapshot names every interface, so that a later
+                // `dev NAME` finds one no socket is bound to.
+                if let (Some(text), Some(socket)) = (&inside.devices, &inside.socket) {
+                    for name in device_names(text) {
+                        if let Ok(index) =
+                            rustix::net::netdevice::name_to_index(socket.as_fd(), name)
+                        {
+                            namespace.ifnames.name(index);
+                        }
+                    }
+                }
             }
             let key = netns_key(all, &ns.info);
             namespace.ephemeral = match uses_range {
