@@ -52,6 +52,7 @@ const QUERIES: &[&str] = &[
     "-uan",
     "-xa",
     "-tanp",
+    "-tanpT",
     "-xap",
     "-tinm",
     "-tae",
@@ -121,7 +122,8 @@ set +e
 ///   and the JSON members of the same;
 /// - `-s`'s `Total:`, the namespace's sockets in use, which counts the
 ///   querying process's own (the snapshot run holds a few more than a
-///   plain `-s` run).
+///   plain `-s` run), and its `TCP:` line's total, closed and orphaned,
+///   which count the whole host's TCP sockets.
 fn normalise(text: &str) -> String {
     let mut out = String::new();
     for line in text.lines() {
@@ -130,6 +132,21 @@ fn normalise(text: &str) -> String {
         }
         if line.starts_with("Total: ") {
             out.push_str("Total: N\n");
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("TCP: ") {
+            // The host's TCP sockets, allocated and orphaned (a test
+            // beside this one, or any program, moves them); estab and
+            // timewait are the namespace's.
+            let field = |key: &str| {
+                let at = rest.find(key).map_or("", |i| &rest[i + key.len()..]);
+                at.split([',', ')']).next().unwrap_or("").to_string()
+            };
+            out.push_str(&format!(
+                "TCP: N (estab {}, closed N, orphaned N, timewait {})\n",
+                field("estab "),
+                field("timewait ")
+            ));
             continue;
         }
         let words: Vec<String> = line

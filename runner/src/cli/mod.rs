@@ -344,6 +344,9 @@ where
         q.query("all").map_err(usage)?;
         q.state_filter = StateSet::ALL.0;
         (extended, processes, summary) = (true, true, true);
+        // Every thread's holders, which a later -T shows; a later -p
+        // without -T keeps the processes' own (thread id = pid).
+        threads = true;
         // Text output with names looks up what a query may print: cgroup
         // paths (not in JSON) and netlink port owners (not with -n).
         (json, details.numeric) = (false, false);

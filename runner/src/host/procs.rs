@@ -127,6 +127,11 @@ impl ProcIndex {
         for &(inode, value) in host.holders() {
             // Checked when the capture was opened.
             for h in capture::Holders::new(value).map_while(Result::ok) {
+                // A snapshot holds every thread's holders (-T); without
+                // -T a process shows as its main thread, as live.
+                if !threads && h.tid != h.pid {
+                    continue;
+                }
                 let name = index.add_text(&String::from_utf8_lossy(h.comm));
                 let mut contexts = [(0, 0); 2];
                 for (at, on, kind, key) in [
