@@ -98,11 +98,17 @@ enum_with_unknown! {
         /// 17: the command name of a process (key: the pid a netlink
         /// socket's port id names).
         PortOwner = 17,
-        /// 18: a /proc text the run read (key: [`ProcText`]).
+        /// 18: a /proc or /etc text the run read (key: [`ProcText`]).
         ProcText = 18,
         /// 19: the capture is a `--snapshot` (an empty [`Context`]): every
         /// table, state and extension, answering any later query.
         Snapshot = 19,
+        /// 20: a task's SELinux context as `-Z` shows it (key: its thread
+        /// id; for a netlink socket, the pid its port id names, 0 for the
+        /// kernel's own).
+        TaskContext = 20,
+        /// 21: a socket's SELinux context as `-z` shows it (key: its inode).
+        SocketContext = 21,
     }
 }
 
@@ -131,12 +137,12 @@ impl Kind {
 
     /// Whether the record is host context, read out of band.
     pub fn is_context(self) -> bool {
-        matches!(u16::from(self), 13..=19)
+        matches!(u16::from(self), 13..=21)
     }
 }
 
 enum_with_unknown! {
-    /// Which /proc text a [`Kind::ProcText`] record holds.
+    /// Which /proc or /etc text a [`Kind::ProcText`] record holds.
     pub enum ProcText(u64) {
         /// 1: `/proc/net/sockstat`.
         Sockstat = 1,
@@ -144,6 +150,15 @@ enum_with_unknown! {
         Sockstat6 = 2,
         /// 3: `/proc/net/snmp`.
         Snmp = 3,
+        /// 4: `/etc/services` (netns 0: a file of the mount namespace).
+        Services = 4,
+        /// 5: `/etc/protocols` (netns 0).
+        Protocols = 5,
+        /// 6: `/etc/hosts` (netns 0).
+        Hosts = 6,
+        /// 7: `/proc/sys/net/ipv4/ip_local_port_range`, the namespace's
+        /// ephemeral ports.
+        PortRange = 7,
     }
 }
 
@@ -642,7 +657,8 @@ mod tests {
         assert!(Kind::from(14).is_context() && !Kind::from(12).is_context());
         // The snapshot mark is an empty context record, read out of band.
         assert_eq!(Kind::from(19), Kind::Snapshot);
-        assert!(Kind::Snapshot.is_context() && !Kind::from(20).is_context());
+        assert!(Kind::Snapshot.is_context() && Kind::SocketContext.is_context());
+        assert!(!Kind::from(22).is_context());
         assert_eq!(ProcText::from(3), ProcText::Snmp);
     }
 

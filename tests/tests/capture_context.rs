@@ -31,7 +31,11 @@ bind($n, pack("S S L L", 16, 0, 0, 0)) or die "netlink bind: $!";
 $| = 1; print "ready\n"; sleep 600;
 "#;
 
-/// The option sets of the issue, and netlink for its port owners.
+/// The option sets of the issue, netlink for its port owners, and the
+/// names only the namespaces' files give: services and protocols (no
+/// `-n`), hosts (`-r`), both in filters, and the ephemeral range
+/// (`autobound`, and ports it leaves unnamed), and an interface only
+/// they have (`dev`).
 const OPTION_SETS: &[&str] = &[
     "-tuwxaneo",
     "-tlnp",
@@ -40,11 +44,25 @@ const OPTION_SETS: &[&str] = &[
     "-s",
     "-j",
     "--netlink",
+    "-tua",
+    "-tar",
+    "-ta sport = :sdsvc",
+    "-tan src sdhost",
+    "-tan autobound",
+    "-tan dev = sdcap0",
 ];
+
+/// The namespaces' /etc/services and /etc/hosts, bind-mounted over this
+/// machine's, and their ephemeral range: 7777 is named, the client's port
+/// (in 7000-7500) is not.
+const SERVICES: &str = "sdsvc\t7777/tcp\nsdudp\t7778/udp\nsdlow\t7001/tcp\n";
+const HOSTS: &str = "10.77.0.1\tsdhost sdalias\n";
 
 /// Runs the captures inside fresh namespaces; each set `i` leaves
 /// `i.cap`, `i.out`, `i.err` and `i.code` in `dir`.
 fn capture_inside(dir: &Path) {
+    std::fs::write(dir.join("services"), SERVICES).unwrap();
+    std::fs::write(dir.join("hosts"), HOSTS).unwrap();
     let bin = sockdiag_bin();
     let mut script = format!(
         "set -e
@@ -53,6 +71,9 @@ ip link add sdcap0 type bridge
 ip addr add 10.77.0.1/24 dev sdcap0
 ip link set sdcap0 up
 mount -t cgroup2 none /sys/fs/cgroup
+mount --bind {dir}/services /etc/services
+mount --bind {dir}/hosts /etc/hosts
+echo '7000 7500' > /proc/sys/net/ipv4/ip_local_port_range
 perl -e '{}' > {dir}/ready &
 for i in $(seq 100); do grep -q ready {dir}/ready && break; sleep 0.05; done
 grep -q ready {dir}/ready
@@ -104,8 +125,18 @@ fn capture_decodes_outside_its_namespaces() {
             // The namespace's own counters.
             "-s" => &["UDP\t  1 ", "TCP\t  3 ", "INET\t  4 "],
             "-j" => &["\"sdcap0\""],
-            _ => &["perl/"],
+            "--netlink" => &["perl/"],
+            "-tua" => &["%sdcap0:sdsvc", "10.77.0.1:sdudp"],
+            "-tar" => &["sdhost%sdcap0:sdsvc", "sdhost:"],
+            "-ta sport = :sdsvc" => &["%sdcap0:sdsvc", "ESTAB"],
+            "-tan src sdhost" => &["%sdcap0:7777"],
+            "-tan dev = sdcap0" => &["LISTEN", "%sdcap0:7777"],
+            // The client's port, from the namespace's range.
+            _ => &["10.77.0.1:7"],
         };
+        if *args == "-tan autobound" {
+            assert!(!live.contains("LISTEN"), "a bound listener:\n{live}");
+        }
         for want in inside {
             assert!(live.contains(want), "{args}: expected {want:?} in\n{live}");
         }

@@ -52,6 +52,7 @@ const QUERIES: &[&str] = &[
     "-uan",
     "-xa",
     "-tanp",
+    "-tanpT",
     "-xap",
     "-tinm",
     "-tae",
@@ -64,16 +65,35 @@ const QUERIES: &[&str] = &[
     "-tan sport = :7777",
     "-ao --netlink",
     "-tanmo --tos",
+    "-tua",
+    "-tar",
+    "-ta sport = :sdsvc",
+    "-tan src sdhost",
+    "-tan autobound",
+    // No socket is bound to it: the snapshot knows it from the
+    // namespace's interface list, and the answer is an empty table.
+    "-tan dev = lo",
 ];
+
+/// The namespaces' /etc/services and /etc/hosts, bind-mounted over this
+/// machine's, and their ephemeral range, which holds the clients' ports
+/// and none of the bound ones (a snapshot's `autobound` is a port in it).
+const SERVICES: &str = "sdsvc\t7777/tcp\nsdudp\t7778/udp\n";
+const HOSTS: &str = "127.0.0.1\tsdhost\n";
 
 /// Takes the snapshot, then runs each query live; query `i` leaves
 /// `i.out`, `i.err` and `i.code` in `dir`.
 fn snapshot_inside(dir: &Path) {
+    std::fs::write(dir.join("services"), SERVICES).unwrap();
+    std::fs::write(dir.join("hosts"), HOSTS).unwrap();
     let bin = sockdiag_bin();
     let mut script = format!(
         "set -e
 ip link set lo up
 mount -t cgroup2 none /sys/fs/cgroup
+mount --bind {dir}/services /etc/services
+mount --bind {dir}/hosts /etc/hosts
+echo '7000 7500' > /proc/sys/net/ipv4/ip_local_port_range
 perl -e '{}' > {dir}/ready &
 for i in $(seq 100); do grep -q ready {dir}/ready && break; sleep 0.05; done
 grep -q ready {dir}/ready
@@ -102,7 +122,8 @@ set +e
 ///   and the JSON members of the same;
 /// - `-s`'s `Total:`, the namespace's sockets in use, which counts the
 ///   querying process's own (the snapshot run holds a few more than a
-///   plain `-s` run).
+///   plain `-s` run), and its `TCP:` line's total, closed and orphaned,
+///   which count the whole host's TCP sockets.
 fn normalise(text: &str) -> String {
     let mut out = String::new();
     for line in text.lines() {
@@ -111,6 +132,21 @@ fn normalise(text: &str) -> String {
         }
         if line.starts_with("Total: ") {
             out.push_str("Total: N\n");
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("TCP: ") {
+            // The host's TCP sockets, allocated and orphaned (a test
+            // beside this one, or any program, moves them); estab and
+            // timewait are the namespace's.
+            let field = |key: &str| {
+                let at = rest.find(key).map_or("", |i| &rest[i + key.len()..]);
+                at.split([',', ')']).next().unwrap_or("").to_string()
+            };
+            out.push_str(&format!(
+                "TCP: N (estab {}, closed N, orphaned N, timewait {})\n",
+                field("estab "),
+                field("timewait ")
+            ));
             continue;
         }
         let words: Vec<String> = line
@@ -167,6 +203,11 @@ fn snapshot_answers_later_queries() {
         ("-uan", "127.0.0.1:7778"),
         ("-6tln", "[::1]:7779"),
         ("-s", "TCP\t  6 "),
+        ("-tua", "127.0.0.1:sdudp"),
+        ("-tar", "sdhost:sdsvc"),
+        ("-ta sport = :sdsvc", "127.0.0.1:sdsvc"),
+        ("-tan src sdhost", "127.0.0.1:7777"),
+        ("-tan autobound", "127.0.0.1:7"),
     ];
     for (args, text) in want {
         let at = QUERIES.iter().position(|q| *q == args).unwrap();
@@ -203,4 +244,88 @@ fn snapshot_refuses_what_it_cannot_answer() {
         "{query}"
     );
     assert_eq!(query.stderr.lines().count(), 1, "{query}");
+}
+
+/// Holds, in a namespace of its own, a TCP listener on 127.0.0.1:777N, a
+/// UDP socket on 127.0.0.1:778N and an abstract unix listener
+/// `sdsnap-N` (N: its argument), then says `ready`.
+const NAMESPACE_HOLDER: &str = r#"
+use Socket; use IO::Socket::UNIX;
+my $n = $ARGV[0]; my $lo = inet_aton("127.0.0.1");
+socket(my $t, AF_INET, SOCK_STREAM, 0) or die "socket: $!";
+bind($t, pack_sockaddr_in(7770 + $n, $lo)) or die "bind: $!";
+listen($t, 5) or die "listen: $!";
+socket(my $u, AF_INET, SOCK_DGRAM, 0) or die;
+bind($u, pack_sockaddr_in(7780 + $n, $lo)) or die;
+my $l = IO::Socket::UNIX->new(Local => "\0sdsnap-$n", Listen => 1) or die "unix: $!";
+$| = 1; print "ready\n"; sleep 600;
+"#;
+
+const ALL_NETNS_QUERIES: &[&str] = &["-tln", "-xa", "-uan", "-s"];
+
+/// `--snapshot --all-netns` inside private namespaces holding two more
+/// network namespaces of their own (the PID namespace's /proc shows only
+/// them, and /run/netns is hidden under an empty tmpfs); each query with
+/// `--all-netns` decoded from it prints what the live run printed.
+#[test]
+fn snapshot_of_every_namespace() {
+    let dir = TempDir::new();
+    let d = dir.path();
+    std::fs::write(d.join("holder.pl"), NAMESPACE_HOLDER).unwrap();
+    let bin = sockdiag_bin();
+    let mut script = format!(
+        "set -e
+ip link set lo up
+mount -t cgroup2 none /sys/fs/cgroup
+mkdir -p /run/netns && mount -t tmpfs none /run/netns
+for n in 1 2; do
+  unshare -n sh -c \"ip link set lo up; exec perl {dir}/holder.pl $n\" > {dir}/ready$n &
+done
+for i in $(seq 100); do grep -q ready {dir}/ready1 && grep -q ready {dir}/ready2 && break; sleep 0.05; done
+grep -q ready {dir}/ready1 && grep -q ready {dir}/ready2
+{bin} --snapshot {dir}/snap --all-netns > {dir}/snap.out 2> {dir}/snap.err
+set +e
+",
+        bin = bin.display(),
+        dir = d.display()
+    );
+    for (i, args) in ALL_NETNS_QUERIES.iter().enumerate() {
+        script.push_str(&format!(
+            "{bin} --all-netns {args} > {dir}/{i}.out 2> {dir}/{i}.err; echo $? > {dir}/{i}.code\n",
+            bin = bin.display(),
+            dir = d.display()
+        ));
+    }
+    run_in_private_namespaces(&script);
+    assert_eq!(read_written(d, "snap.out"), "", "--snapshot prints nothing");
+    let snap = d.join("snap");
+    for (i, args) in ALL_NETNS_QUERIES.iter().enumerate() {
+        let live = read_written(d, &format!("{i}.out"));
+        let code: i32 = read_written(d, &format!("{i}.code"))
+            .trim()
+            .parse()
+            .unwrap();
+        let replay = sockdiag(&["--decode", snap.to_str().unwrap(), "--all-netns", args]);
+        assert_eq!(
+            normalise(&replay.stdout),
+            normalise(&live),
+            "{args}: stdout\n{replay}"
+        );
+        assert_eq!(
+            replay.stderr,
+            read_written(d, &format!("{i}.err")),
+            "{args}: stderr"
+        );
+        assert_eq!(replay.code, Some(code), "{args}: exit code\n{replay}");
+        // Both namespaces are there, so the comparison compares them.
+        let want: &[&str] = match *args {
+            "-tln" => &["127.0.0.1:7771", "127.0.0.1:7772"],
+            "-xa" => &["@sdsnap-1", "@sdsnap-2"],
+            "-uan" => &["127.0.0.1:7781", "127.0.0.1:7782"],
+            _ => &["TCP\t  1 "],
+        };
+        for text in want {
+            assert!(live.contains(text), "{args}: expected {text:?} in\n{live}");
+        }
+    }
 }

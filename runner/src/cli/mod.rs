@@ -11,8 +11,9 @@ use sockdiag_codec::filter::states::StateSet;
 
 use crate::cli::mode::{parse_duration, parse_listen_addr, subcommand, ModeArgs};
 use crate::cli::selection::{Db, Selection, SelectionBuilder};
+use crate::host::context::Host;
 use crate::host::procs::{selinux_enabled, Contexts};
-use crate::host::services::{DevicesLater, SysResolver};
+use crate::host::services::{DevicesLater, NamesLater, SysResolver};
 use crate::kernel::netns::{Scope, Target};
 use crate::tables::Table;
 
@@ -324,7 +325,9 @@ where
         (false, false) => Some(bpf_ids),
         (false, true) => None,
     };
-    if contexts != Contexts::default() && !selinux_enabled() {
+    // A capture answers -Z with the contexts of the machine it was taken
+    // on; this one's SELinux does not matter then.
+    if contexts != Contexts::default() && decode.is_none() && !selinux_enabled() {
         return Err(Exit::Fail(
             "-Z, -z: SELinux is not enabled on this system (no /sys/fs/selinux): \
              there are no security contexts to show"
@@ -341,6 +344,9 @@ where
         q.query("all").map_err(usage)?;
         q.state_filter = StateSet::ALL.0;
         (extended, processes, summary) = (true, true, true);
+        // Every thread's holders, which a later -T shows; a later -p
+        // without -T keeps the processes' own (thread id = pid).
+        threads = true;
         // Text output with names looks up what a query may print: cgroup
         // paths (not in JSON) and netlink port owners (not with -n).
         (json, details.numeric) = (false, false);
@@ -348,6 +354,14 @@ where
         details.memory = true;
         details.tos = true;
         details.cgroup = true;
+        // The contexts a later -Z or -z query shows (none to record
+        // without SELinux).
+        if selinux_enabled() {
+            contexts = Contexts {
+                process: true,
+                socket: true,
+            };
+        }
     }
     let netns = match (one_netns, all_netns) {
         (Some(_), true) => return Err(usage("-N and --all-netns exclude each other")),
@@ -445,9 +459,12 @@ where
             text.push_str(line);
         }
     }
-    let resolver = resolver_for(&tables, &selection.inet_families());
+    let resolver = resolver_for(&tables, &selection.inet_families(), Host::Live);
     // Another namespace's interfaces are known only inside it.
     let filter = match netns {
+        _ if decode.is_some() => {
+            parse_filter(&text, unix_by_name, &NamesLater(DevicesLater(&resolver)))
+        }
         Scope::Own => parse_filter(&text, unix_by_name, &resolver),
         _ => parse_filter(&text, unix_by_name, &DevicesLater(&resolver)),
     }
@@ -513,8 +530,9 @@ fn kill_tables(
 }
 
 /// The resolver of names in a filter over `tables` of `inet_families`.
-fn resolver_for(tables: &[Table], inet_families: &[u8]) -> SysResolver {
+fn resolver_for(tables: &[Table], inet_families: &[u8], host: Host) -> SysResolver {
     SysResolver {
+        host,
         tcp: tables.contains(&Table::Tcp),
         udp: tables.contains(&Table::Udp),
         // -4 or -6 alone: host names stand for addresses of that family.
@@ -548,9 +566,10 @@ impl Options {
         parse_filter(&self.filter_text, self.selection.unix_named(), resolve)
     }
 
-    /// The resolver of the command line's names, for [`Options::filter_in`].
-    pub fn resolver(&self) -> SysResolver {
-        resolver_for(&self.tables, &self.selection.inet_families())
+    /// The resolver of the command line's names, for [`Options::filter_in`],
+    /// asking the files through `host`.
+    pub fn resolver(&self, host: &Host) -> SysResolver {
+        resolver_for(&self.tables, &self.selection.inet_families(), host.clone())
     }
 
     /// ss shows the Netid column when more than one table is listed; unix
@@ -730,6 +749,9 @@ mod tests {
             Ok(o) => assert!(o.contexts.process && o.processes && selinux_enabled()),
             other => panic!("-Z: {other:?}"),
         }
+        // A capture carries the contexts of the machine it was taken on.
+        let o = opts(&["-tpZ", "--decode", "x.cap"]);
+        assert!(o.contexts.process && o.processes);
         assert!(usage_err(&["--bogus"]).contains("--bogus"));
         let o = opts(&["-t", "--dump-raw", "a.cap", "--decode=b.cap"]);
         assert_eq!(o.dump_raw, Some(PathBuf::from("a.cap")));

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use sockdiag_codec::capture::{Context, Holders, Kind, Record};
+use sockdiag_codec::capture::{Context, Holders, Kind, ProcText, Record};
 
 use crate::kernel::source::Recorder;
 
@@ -58,6 +58,24 @@ impl Host {
         if let (Host::Record(recorder), Some(v)) = (self, value) {
             recorder.borrow_mut().context(kind, netns, key, v);
         }
+    }
+
+    /// The key whose answer of `kind` in `netns` is `value` (an interface
+    /// name's index, for a filter's `dev NAME`): a replay finds it among
+    /// the answers; else `live` finds it and the answer is recorded.
+    pub fn key_of(
+        &self,
+        kind: Kind,
+        netns: u64,
+        value: &[u8],
+        live: impl FnOnce() -> Option<u64>,
+    ) -> Option<u64> {
+        if let Host::Replay(answers) = self {
+            return answers.key_of(kind, netns, value);
+        }
+        let key = live()?;
+        self.record(kind, netns, key, Some(value));
+        Some(key)
     }
 
     /// Records the answer `value` makes, when recording; for answers this
@@ -131,6 +149,14 @@ impl Answers {
                 answers.holders.push((c.key, c.value));
                 continue;
             }
+            // The ephemeral range is two ports: any other size is a
+            // damaged record, not a range to guess at.
+            if r.kind == Kind::ProcText
+                && c.key == u64::from(ProcText::PortRange)
+                && c.value.len() != 4
+            {
+                return Err(bad(sockdiag_codec::Error::BadAttribute));
+            }
             answers.entries.push(Entry {
                 kind: r.kind,
                 netns: c.netns,
@@ -139,6 +165,14 @@ impl Answers {
             });
         }
         Ok(answers)
+    }
+
+    fn key_of(&self, kind: Kind, netns: u64, value: &[u8]) -> Option<u64> {
+        let e = self
+            .entries
+            .iter()
+            .find(|e| (e.kind, e.netns, e.value) == (kind, netns, value))?;
+        Some(e.key)
     }
 
     fn get(&self, kind: Kind, netns: u64, key: u64) -> Option<&'static [u8]> {
@@ -192,6 +226,9 @@ mod tests {
         assert_eq!(host.text(Kind::IfName, 0, 3, never), None);
         assert_eq!(host.text(Kind::Cgroup, 0, 2, never), None);
         assert!(host.holders().is_empty());
+        let never = || -> Option<u64> { panic!("asked this machine") };
+        assert_eq!(host.key_of(Kind::IfName, 7, b"veth1", never), Some(2));
+        assert_eq!(host.key_of(Kind::IfName, 0, b"veth1", never), None);
         let live = Host::Live;
         let here = || Some(Cow::Borrowed(&b"lo"[..]));
         assert_eq!(live.text(Kind::IfName, 0, 1, here).as_deref(), Some("lo"));
@@ -204,6 +241,11 @@ mod tests {
         let short = [record(Kind::Cgroup, 48, &[0u8; 15])];
         let err = Answers::collect(short.into_iter()).err().unwrap();
         assert_eq!(err, (48, sockdiag_codec::Error::Truncated));
+        let range = [record(Kind::ProcText, 24, context(3, 7, &[1, 2, 3]))];
+        assert_eq!(
+            Answers::collect(range.into_iter()).err(),
+            Some((24, sockdiag_codec::Error::BadAttribute))
+        );
         let cut = [record(Kind::Holders, 16, context(0, 9, &[1, 0, 0, 0, 1]))];
         let err = Answers::collect(cut.into_iter()).err().unwrap();
         assert_eq!(err, (16, sockdiag_codec::Error::Truncated));

@@ -4,10 +4,13 @@
 //! first need; a missing file knows no names. An IPv4-mapped IPv6 address
 //! is looked up as its IPv4 address, as iproute2 does.
 
-use std::fs;
 use std::net::IpAddr;
 
+use sockdiag_codec::capture::ProcText;
 use sockdiag_codec::etc::hosts::Host;
+
+use crate::host::context;
+use crate::host::services::etc_text;
 
 /// The addresses and names of /etc/hosts.
 #[derive(Debug, Default)]
@@ -21,9 +24,9 @@ pub struct Hosts {
 }
 
 impl Hosts {
-    /// Reads /etc/hosts; empty when it cannot be read.
-    pub fn load() -> Hosts {
-        Hosts::parse(&fs::read_to_string("/etc/hosts").unwrap_or_default())
+    /// Reads /etc/hosts through `host`; empty when it cannot be read.
+    pub fn load(host: &context::Host) -> Hosts {
+        Hosts::parse(&etc_text(host, ProcText::Hosts, "/etc/hosts"))
     }
 
     fn parse(file: &str) -> Hosts {

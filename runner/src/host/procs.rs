@@ -118,6 +118,7 @@ impl ProcIndex {
                 ..ProcIndex::build(threads, contexts)
             };
         }
+        let contexts_on = contexts;
         let mut index = ProcIndex {
             threads,
             contexts,
@@ -126,14 +127,29 @@ impl ProcIndex {
         for &(inode, value) in host.holders() {
             // Checked when the capture was opened.
             for h in capture::Holders::new(value).map_while(Result::ok) {
+                // A snapshot holds every thread's holders (-T); without
+                // -T a process shows as its main thread, as live.
+                if !threads && h.tid != h.pid {
+                    continue;
+                }
                 let name = index.add_text(&String::from_utf8_lossy(h.comm));
+                let mut contexts = [(0, 0); 2];
+                for (at, on, kind, key) in [
+                    (0, contexts_on.process, Kind::TaskContext, u64::from(h.tid)),
+                    (1, contexts_on.socket, Kind::SocketContext, inode),
+                ] {
+                    if on {
+                        let text = host.text(kind, 0, key, || None);
+                        contexts[at] = index.add_text(text.as_deref().unwrap_or(UNAVAILABLE));
+                    }
+                }
                 index.holders.push(Holder {
                     inode: inode as u32,
                     pid: h.pid,
                     tid: h.tid,
                     fd: h.fd,
                     name,
-                    contexts: [(0, 0); 2],
+                    contexts,
                 });
             }
         }
@@ -275,6 +291,21 @@ impl ProcIndex {
                 }
                 value
             });
+            // -Z's and -z's contexts beside them: a task's by its thread
+            // id, a socket's by its inode (all its descriptors show the
+            // one inode's). The recorder writes each question once.
+            if self.contexts.process {
+                for h in holders {
+                    self.host.note(Kind::TaskContext, 0, h.tid.into(), || {
+                        self.stored(h.contexts[0]).into()
+                    });
+                }
+            }
+            if let (true, Some(h)) = (self.contexts.socket, holders.first()) {
+                self.host.note(Kind::SocketContext, 0, inode.into(), || {
+                    self.stored(h.contexts[1]).into()
+                });
+            }
         }
         holders
     }
@@ -422,6 +453,63 @@ mod tests {
         // ss stops at the first ')'.
         assert_eq!(stat_comm(b"42 (a)b) S 1"), Some(&b"a"[..]));
         assert_eq!(stat_comm(b"42 a"), None);
+    }
+
+    /// A replayed capture gives each holder the SELinux contexts recorded
+    /// on the machine it was taken on, and "unavailable" where it recorded
+    /// none, never this machine's.
+    #[test]
+    fn replay_takes_contexts_from_the_capture() {
+        use crate::host::context::Answers;
+        use sockdiag_codec::capture::{Context, Record};
+        use std::rc::Rc;
+
+        fn record(kind: Kind, key: u64, value: &[u8]) -> Record<'static> {
+            let mut data = vec![0u8; Context::HEADER_LEN];
+            Context {
+                netns: 0,
+                key,
+                value,
+            }
+            .emit_header(&mut data)
+            .unwrap();
+            data.extend_from_slice(value);
+            Record {
+                kind,
+                offset: 0,
+                data: data.leak(),
+            }
+        }
+        let mut holders = Vec::new();
+        for (tid, fd) in [(7, 3), (8, 4)] {
+            let h = capture::Holder {
+                pid: 7,
+                tid,
+                fd,
+                comm: b"nginx",
+            };
+            let at = holders.len();
+            holders.resize(at + h.buffer_len(), 0);
+            h.emit(&mut holders[at..]).unwrap();
+        }
+        let records = [
+            record(Kind::Holders, 5, &holders),
+            record(Kind::TaskContext, 7, b"system_u:system_r:httpd_t:s0"),
+            record(Kind::SocketContext, 5, b"system_u:system_r:httpd_t:s0:c1"),
+        ];
+        let answers = Answers::collect(records.into_iter()).ok().unwrap();
+        let both = Contexts {
+            process: true,
+            socket: true,
+        };
+        let index = ProcIndex::through(Host::Replay(Rc::new(answers)), true, both);
+        assert_eq!(
+            index.text(5).to_string(),
+            " users:((\"nginx\",pid=7,tid=7,proc_ctx=system_u:system_r:httpd_t:s0,fd=3,\
+             sock_ctx=system_u:system_r:httpd_t:s0:c1),\
+             (\"nginx\",pid=7,tid=8,proc_ctx=unavailable,fd=4,\
+             sock_ctx=system_u:system_r:httpd_t:s0:c1))"
+        );
     }
 
     /// With threads, the socket is listed once per thread of this process,

@@ -11,17 +11,33 @@
 //! /system.slice`, the directory's inode on the cgroup v2 mount, which is
 //! the cgroup id on 64-bit kernels) and hosts (`src localhost`).
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fs;
 use std::os::fd::BorrowedFd;
 use std::os::unix::fs::MetadataExt;
 
+use sockdiag_codec::capture::{Kind, ProcText};
 use sockdiag_codec::etc::protocols::Protocol;
 use sockdiag_codec::etc::services::Service;
 use sockdiag_codec::family;
 use sockdiag_codec::filter::parse::{HostAddrs, Resolve};
 
+use crate::host::context::Host;
 use crate::host::hosts::Hosts;
+
+/// The text of `file` at `path`, asked through `host`: a replay answers
+/// with the recording machine's text, and a capture without it with none
+/// (numbers, as for a missing file). The file is recorded whole, once, not
+/// the names a run used: one record per file, the parsers unchanged, and
+/// it answers any later name, a filter's `sport = :ssh` or `src myhost`
+/// as well as the printing (what a `--snapshot` needs).
+pub fn etc_text(host: &Host, file: ProcText, path: &str) -> String {
+    host.text(Kind::ProcText, 0, file.into(), || {
+        fs::read(path).ok().map(Cow::Owned)
+    })
+    .unwrap_or_default()
+}
 
 /// Where a name lies in a table's text: start and length.
 type TextRange = (u32, u32);
@@ -47,9 +63,9 @@ fn get(text: &str, (start, len): TextRange) -> &str {
 }
 
 impl Services {
-    /// Reads /etc/services; empty when it cannot be read.
-    pub fn load() -> Services {
-        Services::parse(&fs::read_to_string("/etc/services").unwrap_or_default())
+    /// Reads /etc/services through `host`; empty when it cannot be read.
+    pub fn load(host: &Host) -> Services {
+        Services::parse(&etc_text(host, ProcText::Services, "/etc/services"))
     }
 
     fn parse(file: &str) -> Services {
@@ -83,8 +99,8 @@ impl Services {
 pub struct Protocols(Vec<String>);
 
 impl Protocols {
-    pub fn load() -> Protocols {
-        Protocols::parse(&fs::read_to_string("/etc/protocols").unwrap_or_default())
+    pub fn load(host: &Host) -> Protocols {
+        Protocols::parse(&etc_text(host, ProcText::Protocols, "/etc/protocols"))
     }
 
     fn parse(file: &str) -> Protocols {
@@ -139,14 +155,14 @@ impl PortNames {
         self.ephemeral = range;
     }
 
-    /// Reads the table `kind` needs, if not yet read.
-    pub fn load(&mut self, kind: PortKind) {
+    /// Reads the table `kind` needs through `host`, if not yet read.
+    pub fn load(&mut self, kind: PortKind, host: &Host) {
         match kind {
             PortKind::Protocol => {
-                self.protocols.get_or_insert_with(Protocols::load);
+                self.protocols.get_or_insert_with(|| Protocols::load(host));
             }
             PortKind::Service(_) => {
-                self.services.get_or_insert_with(Services::load);
+                self.services.get_or_insert_with(|| Services::load(host));
             }
         }
     }
@@ -172,16 +188,18 @@ impl PortNames {
 
 /// Resolves names for the tables being listed: a service name is looked
 /// up for TCP when TCP is listed, for UDP when UDP is, as in ss; host names
-/// in the families listed (`family`: the one `-4` or `-6` chose).
+/// in the families listed (`family`: the one `-4` or `-6` chose). The
+/// files are asked through `host`.
 pub struct SysResolver {
     pub tcp: bool,
     pub udp: bool,
     pub family: Option<u8>,
+    pub host: Host,
 }
 
 impl Resolve for SysResolver {
     fn service(&self, name: &str) -> Option<u16> {
-        let text = fs::read_to_string("/etc/services").ok()?;
+        let text = etc_text(&self.host, ProcText::Services, "/etc/services");
         let find = |proto: &str| {
             text.lines()
                 .filter_map(Service::parse)
@@ -198,7 +216,7 @@ impl Resolve for SysResolver {
     }
 
     fn host(&self, name: &str, found: &mut HostAddrs) {
-        let hosts = Hosts::load();
+        let hosts = Hosts::load(&self.host);
         // ss asks for IPv4 addresses first, then IPv6 ones.
         for v6 in [false, true] {
             let family = if v6 { family::INET6 } else { family::INET };
@@ -215,14 +233,22 @@ impl Resolve for SysResolver {
     }
 
     fn device(&self, name: &str) -> Option<u32> {
-        if name.contains('/') || name.starts_with('.') {
-            return None;
-        }
-        fs::read_to_string(format!("/sys/class/net/{name}/ifindex"))
-            .ok()?
-            .trim()
-            .parse()
-            .ok()
+        // Asked of the kernel, as ss's if_nametoindex does: sysfs shows the
+        // namespace of whoever mounted it, not necessarily this one.
+        let index = self.host.key_of(Kind::IfName, 0, name.as_bytes(), || {
+            use rustix::net::{socket_with, AddressFamily, SocketFlags, SocketType};
+            let socket = socket_with(
+                AddressFamily::NETLINK,
+                SocketType::RAW,
+                SocketFlags::CLOEXEC,
+                None,
+            )
+            .ok()?;
+            rustix::net::netdevice::name_to_index(&socket, name)
+                .ok()
+                .map(u64::from)
+        })?;
+        u32::try_from(index).ok()
     }
 
     fn cgroup(&self, path: &str) -> Option<u64> {
@@ -250,12 +276,14 @@ impl Resolve for SysResolver {
 pub const NO_DEVICE: u32 = u32::MAX;
 
 /// Resolves a filter's names for one network namespace: interface names
-/// through a socket of it (SIOCGIFINDEX), the rest as [`SysResolver`]. A
-/// name it does not have resolves to [`NO_DEVICE`] and is noted in
-/// `unknown`, for the caller to decide.
+/// through a socket of it (SIOCGIFINDEX), asked through the host as
+/// namespace `netns`'s (a replay has no socket), the rest as
+/// [`SysResolver`]. A name it does not have resolves to [`NO_DEVICE`] and
+/// is noted in `unknown`, for the caller to decide.
 pub struct NetnsResolver<'a> {
     pub sys: &'a SysResolver,
-    pub socket: BorrowedFd<'a>,
+    pub socket: Option<BorrowedFd<'a>>,
+    pub netns: u64,
     pub unknown: RefCell<Vec<String>>,
 }
 
@@ -269,11 +297,20 @@ impl Resolve for NetnsResolver<'_> {
     }
 
     fn device(&self, name: &str) -> Option<u32> {
-        match rustix::net::netdevice::name_to_index(self.socket, name) {
-            Ok(index) => Some(index),
+        let index = self
+            .sys
+            .host
+            .key_of(Kind::IfName, self.netns, name.as_bytes(), || {
+                let socket = self.socket?;
+                rustix::net::netdevice::name_to_index(socket, name)
+                    .ok()
+                    .map(u64::from)
+            });
+        match index.and_then(|i| u32::try_from(i).ok()) {
+            Some(index) => Some(index),
             // Not a name: the parser reads it as an index.
-            Err(_) if is_index(name) => None,
-            Err(_) => {
+            None if is_index(name) => None,
+            None => {
                 self.unknown.borrow_mut().push(name.to_string());
                 Some(NO_DEVICE)
             }
@@ -319,6 +356,30 @@ impl Resolve for DevicesLater<'_> {
     }
 }
 
+/// The command line's resolver for `--decode`: service and host names
+/// are known only once the capture is read, where each namespace's
+/// filter parses again through the capture's [`Host`]; here a name stands
+/// for a placeholder, so that the command line's syntax is checked.
+pub struct NamesLater<'a>(pub DevicesLater<'a>);
+
+impl Resolve for NamesLater<'_> {
+    fn service(&self, name: &str) -> Option<u16> {
+        (!name.is_empty()).then_some(0)
+    }
+
+    fn host(&self, _name: &str, found: &mut HostAddrs) {
+        let _ = found.push(std::net::Ipv4Addr::UNSPECIFIED.into());
+    }
+
+    fn device(&self, name: &str) -> Option<u32> {
+        self.0.device(name)
+    }
+
+    fn cgroup(&self, path: &str) -> Option<u64> {
+        self.0.cgroup(path)
+    }
+}
+
 /// `/proc/sys/net/ipv4/ip_local_port_range`, or ss's fallback 1024-4999.
 /// Each namespace has its own: read it inside the one being listed.
 pub fn ephemeral_range() -> (u16, u16) {
@@ -329,6 +390,23 @@ pub fn ephemeral_range() -> (u16, u16) {
             Some((w.next()??, w.next()??))
         })
         .unwrap_or((1024, 4999))
+}
+
+/// Namespace `netns`'s ephemeral range asked through `host`; `live` reads
+/// it (inside the namespace, before the question is asked). The answer
+/// is the two ports, host order: no text to format and parse again. A
+/// capture without it (recorded before the range was) has ss's fallback.
+pub fn ephemeral_through(host: &Host, netns: u64, live: impl FnOnce() -> (u16, u16)) -> (u16, u16) {
+    let value = host.answer(Kind::ProcText, netns, ProcText::PortRange.into(), || {
+        let (lo, hi) = live();
+        let [a, b] = lo.to_ne_bytes();
+        let [c, d] = hi.to_ne_bytes();
+        Some(Cow::Owned(vec![a, b, c, d]))
+    });
+    match value.as_deref() {
+        Some(&[a, b, c, d]) => (u16::from_ne_bytes([a, b]), u16::from_ne_bytes([c, d])),
+        _ => (1024, 4999),
+    }
 }
 
 #[cfg(test)]
@@ -390,7 +468,9 @@ second-udp\t81/udp
             tcp: true,
             udp: false,
             family: None,
+            host: Host::Live,
         };
+        assert_eq!(sys.device("lo"), Some(1), "asked of the kernel");
         assert_eq!(DevicesLater(&sys).device("2"), None);
         assert_eq!(DevicesLater(&sys).device("eth0"), Some(NO_DEVICE));
         assert_eq!(DevicesLater(&sys).device("a-name-too-long0"), None);

@@ -22,7 +22,7 @@ use crate::client::walk::{is_enoent, walk, Records};
 use crate::error::Error;
 use crate::host::ifnames::IfNames;
 use crate::host::pods::{PodInfo, Pods};
-use crate::host::services::{ephemeral_range, NetnsResolver};
+use crate::host::services::{ephemeral_range, ephemeral_through, NetnsResolver};
 use crate::kernel::diag_file;
 use crate::kernel::netns::{self, Netns, NetnsError, Scope};
 use crate::kernel::socket::{DiagSocket, NetError, RECV_BUF};
@@ -50,12 +50,15 @@ struct Inside {
     /// None when the kernel has no sock_diag: the tables come from /proc.
     socket: Option<DiagSocket>,
     ephemeral: (u16, u16),
+    /// A snapshot's: the namespace's `/proc/net/dev`, which names every
+    /// interface (sysfs shows its mounter's namespace).
+    devices: Option<String>,
 }
 
 /// Opens what a namespace's listing needs; no sock_diag socket when every
 /// table comes from /proc files ss's variables name (ss opens none then,
 /// and /proc/net/netlink would list it).
-fn open_inside(kernel: bool) -> Result<Inside, NetError> {
+fn open_inside(kernel: bool, snapshot: bool) -> Result<Inside, NetError> {
     let socket = match kernel.then(DiagSocket::open) {
         Some(Ok(socket)) => Some(socket),
         Some(Err(NetError::NoSockDiag)) | None => None,
@@ -64,7 +67,18 @@ fn open_inside(kernel: bool) -> Result<Inside, NetError> {
     Ok(Inside {
         socket,
         ephemeral: ephemeral_range(),
+        devices: snapshot
+            .then(|| std::fs::read_to_string("/proc/thread-self/net/dev").ok())
+            .flatten(),
     })
+}
+
+/// The interface names of a `/proc/net/dev` text: each line after the
+/// two of its header, up to the colon.
+fn device_names(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .skip(2)
+        .filter_map(|l| Some(l.split_once(':')?.0.trim()))
 }
 
 /// Prints a line on stderr after what stdout holds so far.
@@ -193,6 +207,11 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
     let families = opts.families();
     let env = ProcEnv::from_env();
     let asks_kernel = opts.kill || opts.tables.iter().any(|&t| env.forced_by(t).is_none());
+    // The ephemeral range is asked through the host, and so recorded,
+    // only when the run uses it: to leave ports unnamed, or for
+    // `autobound`.
+    let uses_range =
+        (!opts.details.numeric && !opts.json) || opts.filter.has_autobound() || opts.snapshot;
     let mut reported: Vec<String> = Vec::new();
     // Interface names of the filter that no namespace has so far.
     let mut unknown_everywhere: Option<Vec<String>> = None;
@@ -210,11 +229,33 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
             filter: None,
         };
         if ns.netns.is_none() {
-            // A replay's: this machine's.
-            namespace.ephemeral = ephemeral_range();
+            // A replay's: the capture's (a version 1 capture: this
+            // machine's); the filter's names too.
+            let key = netns_key(all, &ns.info);
+            if uses_range {
+                namespace.ephemeral = ephemeral_through(&host, key, ephemeral_range);
+            }
+            if !opts.filter.is_empty() {
+                let sys = opts.resolver(&host);
+                let filter = match opts.netns {
+                    Scope::Own => opts.filter_in(&sys),
+                    _ => {
+                        let resolver = NetnsResolver {
+                            sys: &sys,
+                            socket: None,
+                            netns: key,
+                            unknown: RefCell::new(Vec::new()),
+                        };
+                        let filter = opts.filter_in(&resolver);
+                        unknown_in(&mut unknown_everywhere, resolver.unknown.into_inner());
+                        filter
+                    }
+                };
+                namespace.filter = Some(filter.map_err(Error::Filter)?);
+            }
         }
         if let Some(handle) = ns.netns {
-            let inside = match handle.within(|| open_inside(asks_kernel)) {
+            let inside = match handle.within(|| open_inside(asks_kernel, opts.snapshot)) {
                 Ok(inside) => inside?,
                 Err(e) => {
                     all_ok &= skip(&mut printer, e)?;
@@ -228,16 +269,32 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
             {
                 let key = netns_key(all, &ns.info);
                 namespace.ifnames = IfNames::through(host.clone(), key, Some(fd));
+                // A snapshot names every interface, so that a later
+                // `dev NAME` finds one no socket is bound to.
+                if let (Some(text), Some(socket)) = (&inside.devices, &inside.socket) {
+                    for name in device_names(text) {
+                        if let Ok(index) =
+                            rustix::net::netdevice::name_to_index(socket.as_fd(), name)
+                        {
+                            namespace.ifnames.name(index);
+                        }
+                    }
+                }
             }
-            namespace.ephemeral = inside.ephemeral;
+            let key = netns_key(all, &ns.info);
+            namespace.ephemeral = match uses_range {
+                true => ephemeral_through(&host, key, || inside.ephemeral),
+                false => inside.ephemeral,
+            };
             // Without sock_diag (every table from /proc) the filter's
             // interface names are looked up where sockdiag runs.
             let socket = inside.socket.as_ref().filter(|_| opts.netns != Scope::Own);
             if let (Some(socket), false) = (socket, opts.filter.is_empty()) {
-                let sys = opts.resolver();
+                let sys = opts.resolver(&host);
                 let resolver = NetnsResolver {
                     sys: &sys,
-                    socket: socket.as_fd(),
+                    socket: Some(socket.as_fd()),
+                    netns: key,
                     unknown: RefCell::new(Vec::new()),
                 };
                 let filter = opts.filter_in(&resolver).map_err(Error::Filter)?;
@@ -253,11 +310,13 @@ pub fn run(opts: &Options) -> Result<bool, Error> {
                     say(&mut printer, &line)?;
                     return Ok(false);
                 }
-                match &mut unknown_everywhere {
-                    Some(before) => before.retain(|name| unknown.contains(name)),
-                    None => unknown_everywhere = Some(unknown),
-                }
+                unknown_in(&mut unknown_everywhere, unknown);
                 namespace.filter = Some(filter);
+            } else if opts.netns == Scope::Own && !opts.filter.is_empty() {
+                // Parsed again through the host, which records the files
+                // its names come from.
+                let sys = opts.resolver(&host);
+                namespace.filter = Some(opts.filter_in(&sys).map_err(Error::Filter)?);
             }
             src.use_socket(inside.socket, handle.try_clone()?);
         }
@@ -437,6 +496,15 @@ fn print_summary(summary: Summary, cell: Option<&str>) {
 /// A namespace's key in host questions: its inode when every namespace
 /// is listed, else 0 (a capture of one namespace decodes with `-N` or
 /// without).
+/// Keeps in `everywhere` the filter's interface names that no namespace
+/// so far has, given the names one more namespace lacks.
+fn unknown_in(everywhere: &mut Option<Vec<String>>, unknown: Vec<String>) {
+    match everywhere {
+        Some(before) => before.retain(|name| unknown.contains(name)),
+        None => *everywhere = Some(unknown),
+    }
+}
+
 fn netns_key(all: bool, info: &NetnsInfo<'_>) -> u64 {
     if all {
         info.inode

@@ -10,6 +10,7 @@ use sockdiag_codec::netns::Netns as NetnsInfo;
 
 use crate::cli::Options;
 use crate::error::Error;
+use crate::host::context::Host;
 use crate::host::ifnames::IfNames;
 use crate::host::pods::{PodInfo, Pods};
 use crate::host::services::{ephemeral_range, NetnsResolver};
@@ -151,10 +152,12 @@ impl Covered {
             Scope::Own => None,
             _ if opts.filter.is_empty() => None,
             _ => {
-                let sys = opts.resolver();
+                // Live only: these modes record no capture.
+                let sys = opts.resolver(&Host::Live);
                 let resolver = NetnsResolver {
                     sys: &sys,
-                    socket: socket.as_fd(),
+                    socket: Some(socket.as_fd()),
+                    netns: 0,
                     // A name this namespace lacks matches none of its
                     // sockets.
                     unknown: RefCell::new(Vec::new()),

@@ -155,6 +155,7 @@ impl<'o, W: Write> Printer<'o, W> {
             process: opts.processes,
             extended: opts.extended,
         };
+        let hosts = (opts.details.resolve && !opts.json).then(|| Hosts::load(&host));
         Printer {
             out: Out::new(out),
             opts,
@@ -183,14 +184,19 @@ impl<'o, W: Write> Printer<'o, W> {
             count_only: matches!(opts.mode, Mode::Wait(_)),
             ports: PortNames::new((1024, 4999)),
             port_kind: PortKind::Service(None),
-            hosts: (opts.details.resolve && !opts.json).then(Hosts::load),
+            hosts,
             tcp: false,
         }
     }
 
     /// Formats every record as usual and writes none (`--snapshot`).
+    /// Reads every file a later query's names may need (without `-n`,
+    /// with `-r`, a filter naming them), so the capture holds them.
     pub fn discard(&mut self) {
         self.out.discard = true;
+        self.ports.load(PortKind::Service(None), &self.host);
+        self.ports.load(PortKind::Protocol, &self.host);
+        self.hosts = Some(Hosts::load(&self.host));
     }
 
     /// A table's records come next: ss names their ports by the table
@@ -204,7 +210,7 @@ impl<'o, W: Write> Printer<'o, W> {
             _ => self.port_kind,
         };
         if !self.opts.details.numeric && !self.opts.json && table.is_inet() {
-            self.ports.load(self.port_kind);
+            self.ports.load(self.port_kind, &self.host);
         }
     }
 
@@ -521,14 +527,23 @@ impl<'o, W: Write> Printer<'o, W> {
         // ss shows no users:(...) for netlink sockets (the port already
         // names the process); JSON carries them. With -Z it shows the
         // context of the process the port id names.
+        let host = &self.host;
         let context = self.opts.contexts.process.then(|| {
-            let ctx = match pid {
-                0 => std::fs::read("/sys/fs/selinux/initial_contexts/kernel")
-                    .ok()
-                    .map(|raw| procs::context_text(&raw)),
-                p if p > 0 => procs::task_context(rec.portid),
-                _ => None,
-            };
+            // Asked through the host (key: the pid, 0 the kernel's own), so
+            // a capture shows the context of the machine it was taken on.
+            let ctx = (pid >= 0)
+                .then(|| {
+                    host.text(Kind::TaskContext, 0, rec.portid.into(), || {
+                        let ctx = match pid {
+                            0 => std::fs::read("/sys/fs/selinux/initial_contexts/kernel")
+                                .ok()
+                                .map(|raw| procs::context_text(&raw)),
+                            _ => procs::task_context(rec.portid),
+                        };
+                        ctx.map(|c| Cow::Owned(c.into_bytes()))
+                    })
+                })
+                .flatten();
             format!(" proc_ctx={}", ctx.as_deref().unwrap_or("unavailable"))
         });
         line.process = context.as_ref().map(|c| c as &dyn std::fmt::Display);
