@@ -139,12 +139,8 @@ fn write_netns_members<W: Write>(w: &mut W, ns: &Netns<'_>) -> fmt::Result {
 }
 
 /// `label` then the decimal digits of `v`: without `core::fmt`'s padding
-/// machinery, which costs more than the digits on a per-socket path. One
-/// copy of the digit loop for every writer and caller (binary size).
-fn write_uint<W: Write>(w: &mut W, label: &str, v: impl Into<u64>) -> fmt::Result {
-    write_u64(w, label, v.into())
-}
-
+/// machinery, which costs more than the digits on a per-socket path. Not
+/// generic and out of line: one copy for every writer (binary size).
 #[inline(never)]
 fn write_u64(w: &mut dyn Write, label: &str, v: u64) -> fmt::Result {
     w.write_str(label)?;
