@@ -75,7 +75,7 @@ mount --bind {dir}/services /etc/services
 mount --bind {dir}/hosts /etc/hosts
 echo '7000 7500' > /proc/sys/net/ipv4/ip_local_port_range
 perl -e '{}' > {dir}/ready &
-for i in $(seq 100); do grep -q ready {dir}/ready && break; sleep 0.05; done
+for i in $(seq 600); do grep -q ready {dir}/ready && break; sleep 0.05; done
 grep -q ready {dir}/ready
 set +e
 ",

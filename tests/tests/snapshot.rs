@@ -95,7 +95,7 @@ mount --bind {dir}/services /etc/services
 mount --bind {dir}/hosts /etc/hosts
 echo '7000 7500' > /proc/sys/net/ipv4/ip_local_port_range
 perl -e '{}' > {dir}/ready &
-for i in $(seq 100); do grep -q ready {dir}/ready && break; sleep 0.05; done
+for i in $(seq 600); do grep -q ready {dir}/ready && break; sleep 0.05; done
 grep -q ready {dir}/ready
 {bin} --snapshot {dir}/snap > {dir}/snap.out 2> {dir}/snap.err
 set +e
@@ -104,14 +104,21 @@ set +e
         bin = bin.display(),
         dir = dir.display()
     );
-    for (i, args) in QUERIES.iter().enumerate() {
+    run_each(&mut script, dir, "", QUERIES);
+    run_in_private_namespaces(&script);
+}
+
+/// Adds to `script` a live run of each query (`words` before its own),
+/// query `i` leaving `i.out`, `i.err` and `i.code` in `dir`.
+fn run_each(script: &mut String, dir: &Path, words: &str, queries: &[&str]) {
+    let bin = sockdiag_bin();
+    for (i, args) in queries.iter().enumerate() {
         script.push_str(&format!(
-            "{bin} {args} > {dir}/{i}.out 2> {dir}/{i}.err; echo $? > {dir}/{i}.code\n",
+            "{bin} {words}{args} > {dir}/{i}.out 2> {dir}/{i}.err; echo $? > {dir}/{i}.code\n",
             bin = bin.display(),
             dir = dir.display()
         ));
     }
-    run_in_private_namespaces(&script);
 }
 
 /// What changes between two runs with the population still:
@@ -281,7 +288,7 @@ mkdir -p /run/netns && mount -t tmpfs none /run/netns
 for n in 1 2; do
   unshare -n sh -c \"ip link set lo up; exec perl {dir}/holder.pl $n\" > {dir}/ready$n &
 done
-for i in $(seq 100); do grep -q ready {dir}/ready1 && grep -q ready {dir}/ready2 && break; sleep 0.05; done
+for i in $(seq 600); do grep -q ready {dir}/ready1 && grep -q ready {dir}/ready2 && break; sleep 0.05; done
 grep -q ready {dir}/ready1 && grep -q ready {dir}/ready2
 {bin} --snapshot {dir}/snap --all-netns > {dir}/snap.out 2> {dir}/snap.err
 set +e
@@ -289,13 +296,7 @@ set +e
         bin = bin.display(),
         dir = d.display()
     );
-    for (i, args) in ALL_NETNS_QUERIES.iter().enumerate() {
-        script.push_str(&format!(
-            "{bin} --all-netns {args} > {dir}/{i}.out 2> {dir}/{i}.err; echo $? > {dir}/{i}.code\n",
-            bin = bin.display(),
-            dir = d.display()
-        ));
-    }
+    run_each(&mut script, d, "--all-netns ", ALL_NETNS_QUERIES);
     run_in_private_namespaces(&script);
     assert_eq!(read_written(d, "snap.out"), "", "--snapshot prints nothing");
     let snap = d.join("snap");
