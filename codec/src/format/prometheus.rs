@@ -169,8 +169,8 @@ pub fn write_sample<W: Write>(
 /// Writes `labels` as a sample carries them, `{name="value",...}`
 /// (nothing for none), names checked and values escaped. A label set
 /// that samples of several families share (a listener's) is written once
-/// this way and handed to [`write_sample_labelled`] for each: formatting
-/// an address and escaping it is most of a sample's cost.
+/// this way and handed to [`Family::write_sample_labelled`] for each:
+/// formatting an address and escaping it is most of a sample's cost.
 pub fn write_labels<W: Write>(w: &mut W, labels: &[Label<'_>]) -> fmt::Result {
     for (i, label) in labels.iter().enumerate() {
         if !is_label_name(label.name) {

@@ -7,7 +7,9 @@
 //! (netstat, sockstat, sockstat6, snmp). Nothing else: no decoding, no
 //! exposition, no namespace discovery.
 //!
-//!   scrape-floor [ROUNDS]    default 20; run as root
+//! ```text
+//! scrape-floor [ROUNDS]    default 20; run as root
+//! ```
 //!
 //! Covers this process's namespace and every one named under /run/netns
 //! (as `--all-netns` finds them there). Prints the namespace count, the
