@@ -180,12 +180,15 @@ impl Sockets {
         // The last handshakes and the datagram land after the calls return.
         wait_for("the sockets to settle", || {
             let mine = sockets.owned.select(sockdiag(&["-tuanH"]).socks());
-            let queue = |port: u16| {
+            // By address too: the kernel may give both listeners one port.
+            let queue = |address: &str, port: u16| {
+                let local = format!("{address}:{port}");
                 mine.iter()
-                    .find(|s| s.state == "LISTEN" && s.local_port() == Some(port))
+                    .find(|s| s.state == "LISTEN" && s.local == local)
                     .map(|s| s.recv_q)
             };
-            let queued = queue(sockets.tcp_port) == Some(2) && queue(port6) == Some(1);
+            let queued =
+                queue("127.0.0.1", sockets.tcp_port) == Some(2) && queue("[::1]", port6) == Some(1);
             let datagram = mine.iter().any(|s| s.netid == "udp" && s.recv_q > 0);
             match queued && datagram {
                 true => Ok(()),
