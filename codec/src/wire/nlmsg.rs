@@ -231,6 +231,29 @@ pub fn parse_errno(payload: &[u8], msg_type: u16) -> Result<i32> {
     raw.checked_neg().ok_or(Error::BadLength)
 }
 
+/// True when `datagram` is a middle part of a multi-part reply: every
+/// message in it is well formed, carries `NLM_F_MULTI`, and none is the
+/// `NLMSG_DONE` or `NLMSG_ERROR` that ends it. A reader that only moves
+/// datagrams (the runner's second process) asks this to know whether to
+/// receive again; anything else, a malformed datagram included, is left
+/// for the decoder to judge.
+pub fn continues(datagram: &[u8]) -> bool {
+    let mut rest = datagram;
+    while !rest.is_empty() {
+        let Ok(packet) = Packet::new_checked(rest) else {
+            return false;
+        };
+        let ends = matches!(packet.msg_type(), kind::DONE | kind::ERROR);
+        if ends || packet.flags() & flags::MULTI == 0 {
+            return false;
+        }
+        // align4 of a checked length: at most rest.len() + 3.
+        let step = (packet.len() as usize + 3) & !3;
+        rest = rest.get(step..).unwrap_or(&[]);
+    }
+    !datagram.is_empty()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,6 +317,29 @@ mod tests {
         want[12..16].copy_from_slice(&0u32.to_ne_bytes());
         assert_eq!(buf, want);
         assert_eq!(repr.emit(&mut buf[..19], 4), Err(Error::BufferTooSmall));
+    }
+
+    #[test]
+    fn test_continues() {
+        let socket = message(20, &[2, 0, 0, 0]);
+        let done = message(kind::DONE, &0i32.to_ne_bytes());
+        let mut two = [0u8; 40];
+        two[..20].copy_from_slice(&socket[..20]);
+        two[20..].copy_from_slice(&socket[..20]);
+        assert!(continues(&two));
+        two[20..].copy_from_slice(&done[..20]);
+        assert!(!continues(&two), "DONE ends it");
+        let error = message(kind::ERROR, &(-22i32).to_ne_bytes());
+        assert!(!continues(&error[..20]), "an ERROR ends it");
+        let mut single = socket;
+        single[6..8].copy_from_slice(&0u16.to_ne_bytes());
+        assert!(!continues(&single[..20]), "no NLM_F_MULTI: the only part");
+        assert!(!continues(&[]));
+        assert!(!continues(&socket[..19]), "malformed: the decoder judges");
+        // A last message padded short of its alignment still counts.
+        let mut odd = message(20, &[2, 0, 0]);
+        odd[0..4].copy_from_slice(&19u32.to_ne_bytes());
+        assert!(continues(&odd[..19]));
     }
 
     #[test]

@@ -7,5 +7,6 @@ pub mod dump;
 pub mod events;
 pub mod listeners;
 pub mod netns;
+pub mod reader;
 pub mod socket;
 pub mod source;

@@ -18,12 +18,13 @@ use sockdiag_codec::family;
 use sockdiag_codec::format::names;
 use sockdiag_codec::netns::Netns as NetnsInfo;
 use sockdiag_codec::proc::ProcFile;
-use sockdiag_codec::wire::nlmsg::Packet;
+use sockdiag_codec::wire::nlmsg::{self, Packet};
 use sockdiag_codec::wire::sock_diag::{self, Request};
 use sockdiag_codec::wire::{inet, inet_legacy};
 
 use crate::host::context::{Answers, Host};
 use crate::kernel::netns::{Netns, NetnsError};
+use crate::kernel::reader::Reader;
 use crate::kernel::socket::{DiagSocket, NetError};
 
 /// Why a source failed: the kernel, the capture file, a request that
@@ -41,6 +42,13 @@ pub enum SourceError {
 /// What takes each line of a /proc table (with its number from 1); one
 /// instance of the reading loop serves every table.
 pub type LineFn<'f, E> = dyn FnMut(usize, &[u8]) -> Result<(), E> + 'f;
+
+/// How much of a dump is received before the rest goes to a second
+/// process ([`Reader`]). Every dump but the shortest goes on after its
+/// first datagram (the kernel sends NLMSG_DONE on its own), so the first
+/// datagram alone says little; about 700 TCP sockets take longer to
+/// decode than fork() and the reaping cost (README, "Benchmark").
+const PIPELINE_AFTER: usize = 64 * 1024;
 
 /// The read buffer of a /proc table.
 const PROC_BUF: usize = 64 * 1024;
@@ -194,6 +202,13 @@ pub struct Source {
     origin: Origin,
     recorder: Option<Rc<RefCell<Recorder>>>,
     seq: u32,
+    /// Whether a long dump is received by a second process (the one-shot
+    /// commands; a library caller's process is left alone).
+    pipelined: bool,
+    /// The second process receiving the current dump, if it forked one.
+    reader: Option<Reader>,
+    /// The bytes the current dump has given so far.
+    dumped: usize,
 }
 
 /// The records a run reads in order: host context is read out of band.
@@ -534,9 +549,12 @@ impl Source {
             .transpose()?
             .map(|r| Rc::new(RefCell::new(r)));
         Ok(Source {
+            pipelined: matches!(origin, Origin::Kernel { .. }),
             origin,
             recorder,
             seq: 0,
+            reader: None,
+            dumped: 0,
         })
     }
 
@@ -554,6 +572,9 @@ impl Source {
             },
             recorder: None,
             seq: 0,
+            pipelined: false,
+            reader: None,
+            dumped: 0,
         })
     }
 
@@ -561,6 +582,7 @@ impl Source {
     /// whose /proc files the raw fallback then reads. A replay has no use
     /// for either.
     pub fn use_socket(&mut self, socket: Option<DiagSocket>, netns: Netns) {
+        self.reader = None;
         if let Origin::Kernel { .. } = self.origin {
             self.origin = Origin::Kernel { socket, netns };
         }
@@ -650,6 +672,9 @@ impl Source {
     /// Sends `bytes`, returning the sequence number its replies carry
     /// (a snapshot's request's own).
     fn send_bytes(&mut self, mut seq: u32, bytes: &[u8]) -> Result<u32, SourceError> {
+        // A dump given up on (an error while printing it) ends here.
+        self.reader = None;
+        self.dumped = 0;
         match &mut self.origin {
             Origin::Kernel { socket, .. } => socket
                 .as_ref()
@@ -689,11 +714,37 @@ impl Source {
     /// The next datagram answering the last request.
     pub fn recv<'b>(&mut self, buf: &'b mut [u8]) -> Result<&'b [u8], SourceError> {
         let datagram: &'b [u8] = match &mut self.origin {
-            Origin::Kernel { socket, .. } => socket
-                .as_ref()
-                .ok_or(SourceError::Kernel(NetError::NoSocket))?
-                .recv(buf)
-                .map_err(SourceError::Kernel)?,
+            Origin::Kernel { socket, .. } => {
+                let socket = socket
+                    .as_ref()
+                    .ok_or(SourceError::Kernel(NetError::NoSocket))?;
+                match &mut self.reader {
+                    Some(reader) => {
+                        let got = reader.recv(buf);
+                        if reader.is_done() {
+                            // Reaped now: the child has ended or is ending.
+                            self.reader = None;
+                        }
+                        got
+                    }
+                    None => {
+                        let got = socket.recv(buf);
+                        // A long dump that goes on: the rest is received
+                        // by a second process.
+                        if let Ok(datagram) = got {
+                            self.dumped += datagram.len();
+                            if self.pipelined
+                                && self.dumped >= PIPELINE_AFTER
+                                && nlmsg::continues(datagram)
+                            {
+                                self.reader = Reader::start(socket);
+                            }
+                        }
+                        got
+                    }
+                }
+                .map_err(SourceError::Kernel)?
+            }
             Origin::Replay(replay) => replay.next(Kind::Datagram)?,
         };
         if let Some(r) = &self.recorder {
