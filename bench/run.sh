@@ -2,7 +2,8 @@
 # Times sockdiag against ss and against the floors (a dump whose messages
 # are only counted: two requests, one per IP family, as ss asks; and one
 # request that walks the kernel's tables once for both, as sockdiag asks;
-# each asking for the extensions the command asks for) on a socket farm in
+# each asking for the extensions the command asks for; the shared floor
+# asks for every state bit, dump-floor for ss's twelve states) on a socket farm in
 # a private network namespace, checks that both tools print the same lines,
 # and measures peak RSS. For -p, the floor adds one readlink per descriptor
 # (proc-floor, in bench/decode).
@@ -26,8 +27,12 @@ mkdir -p "$out"
 sockdiag_bin
 cargo build -q --release --manifest-path "$shared/floor/Cargo.toml" --target-dir "$out/floor"
 floor=$out/floor/release/floor
-(cd "$repo" && cargo build -q --release -p sockdiag-bench --bin proc-floor --target-dir "$out/proc-floor")
+(cd "$repo" && cargo build -q --release -p sockdiag-bench --bin proc-floor --bin dump-floor \
+    --target-dir "$out/proc-floor")
 procfloor=$out/proc-floor/release/proc-floor
+# The same floors asking for the states the commands ask for (ss's twelve)
+# instead of every state bit, which also walks the bind table on Linux 6.6+.
+dumpfloor=$out/proc-floor/release/dump-floor
 
 ns=sockdiag-bench-$$
 farm=
@@ -111,8 +116,9 @@ bench_size() {
 
     # -i asks for INFO, VEGASINFO and CONG: ext 14, its floors' too.
     local cmds=(
-        "$floor tcp" "$floor tcp1" "$sd -tan" "ss -tan"
-        "$floor tcp 32768 14" "$floor tcp1 32768 14" "$sd -tani" "ss -tani"
+        "$floor tcp" "$floor tcp1" "$dumpfloor tcp" "$dumpfloor tcp1" "$sd -tan" "ss -tan"
+        "$floor tcp 32768 14" "$floor tcp1 32768 14" "$dumpfloor tcp 14" "$dumpfloor tcp1 14"
+        "$sd -tani" "ss -tani"
         "$procfloor" "$sd -tanp" "ss -tanp"
         "$floor unix" "$sd -xa" "ss -xa"
         "$sd -tl 'sport = :8081'" "ss -tl 'sport = :8081'"
@@ -125,12 +131,13 @@ bench_size() {
         eval "set -- $c"
         printf '%s\t%s\n' "$c" "$(peak_rss "$@")" >>"$out/rss-$tcp.txt"
     done
-    python3 - "$out/times-$tcp.json" "$out/rss-$tcp.txt" "$sd" "$floor" "$procfloor" <<'EOF'
+    python3 - "$out/times-$tcp.json" "$out/rss-$tcp.txt" "$sd" "$floor" "$procfloor" "$dumpfloor" <<'EOF'
 import json, statistics, sys
 times = {r["command"]: statistics.median(r["times"]) for r in json.load(open(sys.argv[1]))["results"]}
 rss = dict(l.rstrip("\n").split("\t") for l in open(sys.argv[2]))
-sd, floor, procfloor = sys.argv[3], sys.argv[4], sys.argv[5]
-name = lambda c: c.replace(sd, "sockdiag").replace(procfloor, "proc-floor").replace(floor, "floor")
+sd, floor, procfloor, dumpfloor = sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
+name = lambda c: (c.replace(sd, "sockdiag").replace(procfloor, "proc-floor")
+                  .replace(dumpfloor, "dump-floor").replace(floor, "floor"))
 print(f"  {'command':34} {'median ms':>10} {'peak RSS KiB':>13}")
 for c, t in times.items():
     print(f"  {name(c):34} {t * 1000:10.1f} {rss[c]:>13}")
@@ -140,23 +147,30 @@ times[p_floor] = times[f"{floor} tcp1"] + times[procfloor]
 print(f"  {p_floor:34} {times[p_floor] * 1000:10.1f}")
 # Each command against the floor of two requests (one per IP family, as
 # ss asks), the floor of one walk (as sockdiag asks), with the extensions
-# the command asks for, and ss.
+# the command asks for, and ss; then against the same two floors asking
+# for the command's states (dump-floor).
 rows = [
-    (f"{sd} -tan", f"{floor} tcp", f"{floor} tcp1", "ss -tan"),
-    (f"{sd} -tani", f"{floor} tcp 32768 14", f"{floor} tcp1 32768 14", "ss -tani"),
-    (f"{sd} -tanp", None, p_floor, "ss -tanp"),
-    (f"{sd} -xa", f"{floor} unix", None, "ss -xa"),
-    (f"{sd} -tl 'sport = :8081'", f"{floor} tcp", f"{floor} tcp1", "ss -tl 'sport = :8081'"),
-    ("ss -tan", f"{floor} tcp", f"{floor} tcp1", None),
-    ("ss -tani", f"{floor} tcp 32768 14", f"{floor} tcp1 32768 14", None),
-    (f"{floor} tcp1", f"{floor} tcp", None, None),
-    (f"{floor} tcp1 32768 14", f"{floor} tcp 32768 14", None, None),
+    (f"{sd} -tan", f"{floor} tcp", f"{floor} tcp1", "ss -tan", f"{dumpfloor} tcp", f"{dumpfloor} tcp1"),
+    (f"{sd} -tani", f"{floor} tcp 32768 14", f"{floor} tcp1 32768 14", "ss -tani",
+     f"{dumpfloor} tcp 14", f"{dumpfloor} tcp1 14"),
+    (f"{sd} -tanp", None, p_floor, "ss -tanp", None, None),
+    (f"{sd} -xa", f"{floor} unix", None, "ss -xa", None, None),
+    (f"{sd} -tl 'sport = :8081'", f"{floor} tcp", f"{floor} tcp1", "ss -tl 'sport = :8081'", None, None),
+    ("ss -tan", f"{floor} tcp", f"{floor} tcp1", None, f"{dumpfloor} tcp", f"{dumpfloor} tcp1"),
+    ("ss -tani", f"{floor} tcp 32768 14", f"{floor} tcp1 32768 14", None,
+     f"{dumpfloor} tcp 14", f"{dumpfloor} tcp1 14"),
+    (f"{floor} tcp1", f"{floor} tcp", None, None, None, None),
+    (f"{floor} tcp1 32768 14", f"{floor} tcp 32768 14", None, None, None, None),
+    (f"{dumpfloor} tcp", f"{floor} tcp", None, None, None, None),
+    (f"{dumpfloor} tcp1", f"{floor} tcp", f"{floor} tcp1", None, f"{dumpfloor} tcp", None),
 ]
 def ratio(a, b):
     return f"{times[a] / times[b]:.2f}" if b in times else "-"
-print(f"  ratios (same run): {'command':28} {'/ two requests':>14} {'/ one walk':>10} {'/ ss':>6}")
-for c, two, one, ss in rows:
-    print(f"  {'':19}{name(c):28} {ratio(c, two):>14} {ratio(c, one):>10} {ratio(c, ss):>6}")
+print(f"  ratios (same run): {'command':28} {'/ two requests':>14} {'/ one walk':>10} {'/ ss':>6}"
+      f" {'/ two, ss states':>16} {'/ one, ss states':>16}")
+for c, two, one, ss, two_s, one_s in rows:
+    print(f"  {'':19}{name(c):28} {ratio(c, two):>14} {ratio(c, one):>10} {ratio(c, ss):>6}"
+          f" {ratio(c, two_s):>16} {ratio(c, one_s):>16}")
 EOF
     kill "$farm"; wait "$farm" 2>/dev/null || true; farm=
     ip netns del "$ns"
