@@ -17,7 +17,7 @@ use sockdiag_codec::format::text;
 use sockdiag_codec::wire::attr::Attrs;
 use sockdiag_codec::wire::datagram::{Body, Message, Messages};
 use sockdiag_codec::wire::inet::{self, InetRecord};
-use sockdiag_codec::wire::nlmsg::Packet;
+use sockdiag_codec::wire::nlmsg::{self, Packet};
 use sockdiag_codec::wire::tipc::{self, TipcRecord};
 use sockdiag_codec::wire::unix::{self, UnixRecord};
 use sockdiag_codec::wire::vsock::{self, VsockRecord};
@@ -400,10 +400,19 @@ pub fn family_datagram(data: &[u8], family: u8) {
 /// [`message`], then the JSON array closed and checked for validity.
 pub fn datagram(data: &[u8]) {
     views(data);
+    // A datagram the runner's second process would receive past holds no
+    // end of the reply (else the dump's end would never be read).
+    let goes_on = nlmsg::continues(data);
     let mut json = JsonArray::new();
     let mut out = String::new();
     for msg in Messages::new(data) {
         let Ok(msg) = msg else { break };
+        if goes_on {
+            assert!(
+                !matches!(msg.body, Body::Done { .. } | Body::Error { .. }),
+                "continues() past {msg:?}"
+            );
+        }
         message(&msg, &mut json, &mut out);
     }
     let _ = json.finish(&mut out);

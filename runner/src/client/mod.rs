@@ -40,6 +40,10 @@ use walk::Records;
 /// receive overwrites, and a callback lets that borrow end before the
 /// next receive without a lending-iterator trait or unsafe code. Nothing
 /// is allocated per record; [`Record::to_owned_inet`] copies one out.
+///
+/// A client receives every dump in the caller's process. (The `sockdiag`
+/// command receives a long dump in a forked second process while it
+/// decodes; a library must not make processes its caller did not ask for.)
 pub struct Client {
     src: Source,
     buf: Vec<u8>,
