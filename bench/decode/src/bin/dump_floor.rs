@@ -41,7 +41,9 @@ fn main() {
         .unwrap_or_else(|_| fail(usage));
     let states = args
         .get(3)
-        .map_or(Ok(0xfff), |a| u32::from_str_radix(a.trim_start_matches("0x"), 16))
+        .map_or(Ok(0xfff), |a| {
+            u32::from_str_radix(a.trim_start_matches("0x"), 16)
+        })
         .unwrap_or_else(|_| fail(usage));
 
     let socket = rustix::net::socket_with(
