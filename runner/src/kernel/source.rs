@@ -46,8 +46,11 @@ pub type LineFn<'f, E> = dyn FnMut(usize, &[u8]) -> Result<(), E> + 'f;
 /// How much of a dump is received before the rest goes to a second
 /// process ([`Reader`]). Every dump but the shortest goes on after its
 /// first datagram (the kernel sends NLMSG_DONE on its own), so the first
-/// datagram alone says little; about 700 TCP sockets take longer to
-/// decode than fork() and the reaping cost (README, "Benchmark").
+/// datagram alone says little. Forking and reaping cost about 0.3 ms
+/// (`-tan` on 300 TCP sockets, forking after the first datagram against
+/// never: 3.37 against 3.04 ms, medians of 30), what decoding some 600
+/// sockets takes (0.5 us each); 64 KiB holds about 700. On 5,000 the
+/// second process saves 0.7 ms of 13.4.
 const PIPELINE_AFTER: usize = 64 * 1024;
 
 /// The read buffer of a /proc table.
