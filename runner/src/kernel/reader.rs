@@ -2,13 +2,14 @@
 //!
 //! The kernel builds each datagram of a dump inside the recv() that asks
 //! for it, so a process that receives and decodes alternates between the
-//! kernel's walk and its own work, and its time is their sum. Once the
-//! first datagram shows that a dump goes on, [`Reader::start`] forks a
-//! child that receives the rest and passes each datagram on through a
-//! pipe: the walk (in the child's recv()) and the decoding (here) then
-//! run on two cores, and the run takes about the longer of the two
-//! (README, "Benchmark"). A process, not a thread: std's threads cost 28 KiB
-//! of the 512 KiB budget (README, "Benchmark"); fork() and a pipe, under 1 KiB.
+//! kernel's walk and its own work, and its time is their sum. Once a
+//! dump has given 64 KiB and goes on (`source.rs` decides),
+//! [`Reader::start`] forks a child that receives the rest and passes each
+//! datagram on through a pipe: the walk (in the child's recv()) and the
+//! decoding (here) then run on two cores, and the run takes about the
+//! longer of the two (README, "Benchmark"). A process, not a thread:
+//! std's threads cost about 28 KB of the 512 KiB budget, fork() and the
+//! pipe 1,064 bytes.
 //!
 //! The pipe carries frames, host byte order: a `u32` length and that many
 //! bytes of one datagram; or [`FAILED`] and the errno of a failed
@@ -58,7 +59,8 @@ impl Reader {
         // write) on memory it owns and then _exit()s, never returning
         // into the caller, so nothing that fork() leaves inconsistent in
         // a child (locks another thread held, the allocator, stdio
-        // buffers) is touched there. The runner is single-threaded anyway.
+        // buffers) is touched there. Only the one-shot commands fork, and
+        // they run one thread.
         match unsafe { libc::fork() } {
             0 => {
                 drop(read);

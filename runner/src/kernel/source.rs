@@ -733,10 +733,14 @@ impl Source {
                     None => {
                         let got = socket.recv(buf);
                         // A long dump that goes on: the rest is received
-                        // by a second process.
+                        // by a second process. Tried once, as the dump
+                        // passes the mark: where no process can be made,
+                        // the dump goes on here.
                         if let Ok(datagram) = got {
+                            let before = self.dumped;
                             self.dumped += datagram.len();
                             if self.pipelined
+                                && before < PIPELINE_AFTER
                                 && self.dumped >= PIPELINE_AFTER
                                 && nlmsg::continues(datagram)
                             {
