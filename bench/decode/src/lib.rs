@@ -53,13 +53,7 @@ pub struct Dump {
 
 /// Every datagram the kernel answers `request` with.
 pub fn capture<R: Request>(request: &R) -> Dump {
-    let fd = rustix::net::socket_with(
-        AddressFamily::NETLINK,
-        SocketType::RAW,
-        SocketFlags::CLOEXEC,
-        Some(netlink::SOCK_DIAG),
-    )
-    .expect("a sock_diag socket");
+    let fd = sock_diag_socket().expect("a sock_diag socket");
     rustix::net::connect(&fd, &SocketAddrNetlink::new(0, 0)).expect("connect to the kernel");
     let mut req = [0u8; 256];
     let len = sock_diag::emit_request(&mut req, 1, request).expect("request fits");
@@ -83,6 +77,17 @@ pub fn capture<R: Request>(request: &R) -> Dump {
             return Dump { datagrams, records };
         }
     }
+}
+
+/// A NETLINK_SOCK_DIAG socket in this thread's network namespace, as the
+/// runner opens it (the benchmark and the floors).
+pub fn sock_diag_socket() -> rustix::io::Result<rustix::fd::OwnedFd> {
+    rustix::net::socket_with(
+        AddressFamily::NETLINK,
+        SocketType::RAW,
+        SocketFlags::CLOEXEC,
+        Some(netlink::SOCK_DIAG),
+    )
 }
 
 /// `sockdiag -tan`'s request for IPv4.

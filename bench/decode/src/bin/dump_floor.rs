@@ -13,8 +13,8 @@
 //! request for both, as sockdiag sends. Counts the messages of the dump
 //! by their headers (decoding nothing) and prints the count.
 
-use rustix::net::netlink::{self, SocketAddrNetlink};
-use rustix::net::{AddressFamily, RecvFlags, SendFlags, SocketFlags, SocketType};
+use rustix::net::netlink::SocketAddrNetlink;
+use rustix::net::{RecvFlags, SendFlags};
 
 use sockdiag_codec::family;
 use sockdiag_codec::wire::inet::{self, proto};
@@ -46,13 +46,8 @@ fn main() {
         })
         .unwrap_or_else(|_| fail(usage));
 
-    let socket = rustix::net::socket_with(
-        AddressFamily::NETLINK,
-        SocketType::RAW,
-        SocketFlags::CLOEXEC,
-        Some(netlink::SOCK_DIAG),
-    )
-    .unwrap_or_else(|e| fail(&format!("socket: {e}")));
+    let socket =
+        sockdiag_bench::sock_diag_socket().unwrap_or_else(|e| fail(&format!("socket: {e}")));
     let kernel = SocketAddrNetlink::new(0, 0);
     let mut buf = vec![0u8; 32 * 1024];
     let mut request = [0u8; 128];

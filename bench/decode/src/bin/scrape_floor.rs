@@ -21,8 +21,8 @@ use std::os::unix::fs::FileExt;
 use std::time::{Duration, Instant};
 
 use rustix::fd::{AsFd, OwnedFd};
-use rustix::net::netlink::{self, SocketAddrNetlink};
-use rustix::net::{AddressFamily, RecvFlags, SendFlags, SocketFlags, SocketType};
+use rustix::net::netlink::SocketAddrNetlink;
+use rustix::net::{RecvFlags, SendFlags};
 use rustix::thread::{move_into_link_name_space, LinkNameSpaceType};
 
 use sockdiag_codec::filter::states::StateSet;
@@ -47,13 +47,8 @@ fn fail(what: &str) -> ! {
 /// Opens the sock_diag socket and the /proc net files of the namespace
 /// this thread is in.
 fn open_here() -> Namespace {
-    let socket = rustix::net::socket_with(
-        AddressFamily::NETLINK,
-        SocketType::RAW,
-        SocketFlags::CLOEXEC,
-        Some(netlink::SOCK_DIAG),
-    )
-    .unwrap_or_else(|e| fail(&format!("socket: {e}")));
+    let socket =
+        sockdiag_bench::sock_diag_socket().unwrap_or_else(|e| fail(&format!("socket: {e}")));
     let files = FILES
         .iter()
         .map(|f| {
