@@ -3,8 +3,9 @@
 //! sockets, so that a test it cannot run shows as ignored (with its reason)
 //! in `cargo test`'s summary instead of passing. Sets `cfg(guest_x86_64)`,
 //! `cfg(guest_aarch64)`, `cfg(guest_armv7)`, `cfg(guest_s390x)`,
-//! `cfg(user_riscv64)`, `cfg(sockdiag_mptcp)` and `cfg(sockdiag_prometheus)`
-//! (prometheus and promtool on PATH), and prints a warning
+//! `cfg(user_riscv64)`, `cfg(sockdiag_mptcp)`, `cfg(sockdiag_prometheus)`
+//! (prometheus and promtool on PATH) and `cfg(sockdiag_strace)` (strace on
+//! PATH, for `long_dump.rs`), and prints a warning
 //! naming what each test it turns off lacks.
 //!
 //! Reruns when Debian packages or dpkg's architectures change, when a
@@ -98,6 +99,7 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg({})", cfgs.join(", "));
     println!("cargo::rustc-check-cfg=cfg(sockdiag_mptcp)");
     println!("cargo::rustc-check-cfg=cfg(sockdiag_prometheus)");
+    println!("cargo::rustc-check-cfg=cfg(sockdiag_strace)");
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=probe.rs");
     // The MPTCP differential test opens MPTCP sockets; the sysctl turns
@@ -123,6 +125,12 @@ fn main() {
             "cargo::warning=the Prometheus tests are ignored: missing {} (apt-get install prometheus)",
             missing.join(", ")
         );
+    }
+    // The long-dump tests count the processes sockdiag makes with strace.
+    if on_path("strace") {
+        println!("cargo::rustc-cfg=sockdiag_strace");
+    } else {
+        println!("cargo::warning=the long-dump tests are ignored: missing strace (apt-get install strace)");
     }
     println!("cargo::rerun-if-env-changed=PATH");
     println!("cargo::rerun-if-env-changed=RUSTUP_HOME");

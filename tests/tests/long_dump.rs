@@ -47,6 +47,10 @@ fn traced(ns: &Netns, args: &[&str]) -> (String, usize) {
 }
 
 #[test]
+#[cfg_attr(
+    not(sockdiag_strace),
+    ignore = "needs strace (tests/build.rs says so when it is missing)"
+)]
 fn long_dumps_match_ss_with_one_process_each() {
     let ns = Netns::new();
     let _held = ns.open(|| {
@@ -80,6 +84,10 @@ fn long_dumps_match_ss_with_one_process_each() {
 }
 
 #[test]
+#[cfg_attr(
+    not(sockdiag_strace),
+    ignore = "needs strace (tests/build.rs says so when it is missing)"
+)]
 fn short_dumps_make_no_process() {
     let ns = Netns::new();
     let _held = ns.open(|| tcp_listener(IpAddr::from([127, 0, 0, 1]), 8));

@@ -237,18 +237,27 @@ fn own_sockets_from_proc_match_ss() {
     let sockets = Sockets::open();
     let vars = proc_vars();
     let env = env_of(&vars);
+    let pick =
+        |run: &Run| -> Vec<String> { lines(run).into_iter().filter(|l| sockets.mine(l)).collect() };
     for args in LISTINGS {
-        let ours = sockdiag_env(args, &env);
-        // Nothing asked for is lost: no word on stderr, and success.
-        ours.success();
-        let theirs = ss_env(&ss_args(args), &env);
-        assert_eq!(theirs.code, Some(0), "{theirs}");
-        let pick = |run: &Run| -> Vec<String> {
-            lines(run).into_iter().filter(|l| sockets.mine(l)).collect()
-        };
-        let (ours, theirs) = (pick(&ours), pick(&theirs));
-        assert_same_lines(&format!("{args:?} from /proc"), &ours, &theirs);
-        assert!(!ours.is_empty(), "{args:?}: none of the test's sockets");
+        // The other tests here open and close a packet socket of the same
+        // protocol, which `mine` cannot tell from this one's (a /proc
+        // line has no inode): one clean comparison out of five.
+        for attempt in 1..=5 {
+            let ours = sockdiag_env(args, &env);
+            // Nothing asked for is lost: no word on stderr, and success.
+            ours.success();
+            let theirs = ss_env(&ss_args(args), &env);
+            assert_eq!(theirs.code, Some(0), "{theirs}");
+            let (ours, theirs) = (pick(&ours), pick(&theirs));
+            assert!(!ours.is_empty(), "{args:?}: none of the test's sockets");
+            if describe_differences(&ours, &theirs).is_none() {
+                break;
+            }
+            if attempt == 5 {
+                assert_same_lines(&format!("{args:?} from /proc"), &ours, &theirs);
+            }
+        }
     }
     // The seed's question from /proc: the accept queue, and the backlog
     // limit /proc does not hold (0 in the text, as in ss).
