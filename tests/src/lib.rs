@@ -379,6 +379,12 @@ impl Owned {
     }
 }
 
+/// Whitespace runs squashed to one space: sockdiag's columns have fixed
+/// widths, ss sizes them to the longest row.
+pub fn squash(line: &str) -> String {
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The elements only in `a` and only in `b`, counting duplicates.
 pub fn differences<T: Ord + Clone>(a: &[T], b: &[T]) -> (Vec<T>, Vec<T>) {
     let (mut a, mut b) = (a.to_vec(), b.to_vec());

@@ -9,7 +9,8 @@ use sockdiag_codec::capture::{self, Capture, Kind};
 use sockdiag_codec::wire::inet_legacy::TCPDIAG_GETSOCK;
 use sockdiag_codec::wire::nlmsg::{kind, Packet};
 use sockdiag_tests::{
-    abstract_addr, sockdiag, tcp_listener, unique_name, unix_connect, unix_listener, Run, TempDir,
+    abstract_addr, sockdiag, squash, tcp_listener, unique_name, unix_connect, unix_listener, Run,
+    TempDir,
 };
 use socket2::Type;
 
@@ -154,9 +155,7 @@ fn failure(msg_type: u16, errno: i32, seq: u32) -> Vec<u8> {
 /// Each line's fields, single-spaced: one listing measures its columns
 /// over all its rows, the per-family runs each over their own.
 fn squashed(text: &str) -> String {
-    text.lines()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ") + "\n")
-        .collect()
+    text.lines().map(|l| squash(l) + "\n").collect()
 }
 
 /// Listeners on both families, and the per-family captures of `-tlnH`:
@@ -329,13 +328,9 @@ fn decode_reads_an_ss_dump_file() {
     let ss_lines: Vec<String> = String::from_utf8(witness.stdout)
         .unwrap()
         .lines()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(squash)
         .collect();
-    let ours: Vec<String> = decoded
-        .stdout
-        .lines()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect();
+    let ours: Vec<String> = decoded.stdout.lines().map(squash).collect();
     assert!(ours.len() > 1, "{decoded}");
     assert_eq!(ours[1..], ss_lines[1..], "{decoded}");
 }

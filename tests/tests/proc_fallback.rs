@@ -20,8 +20,8 @@ use rustix::net::{AddressFamily, Protocol, SocketFlags, SocketType};
 use serde_json::Value;
 use sockdiag_tests::{
     abstract_addr, assert_same_lines, describe_differences, inode, show, sockdiag, sockdiag_env,
-    ss_env, tcp_listener, unique_name, unix_connect, unix_listener, wait_for, Owned, Run, Sock,
-    TempDir,
+    squash, ss_env, tcp_listener, unique_name, unix_connect, unix_listener, wait_for, Owned, Run,
+    Sock, TempDir,
 };
 use socket2::{SockAddr, Type};
 
@@ -46,12 +46,6 @@ fn proc_vars() -> Vec<(&'static str, OsString)> {
 
 fn env_of<'a>(vars: &'a [(&'static str, OsString)]) -> Vec<(&'static str, &'a OsStr)> {
     vars.iter().map(|(k, v)| (*k, v.as_os_str())).collect()
-}
-
-/// Whitespace runs squashed to one space: sockdiag's columns have fixed
-/// widths, ss sizes them to the longest row.
-fn squash(line: &str) -> String {
-    line.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The lines of a `-H` run, squashed and sorted.

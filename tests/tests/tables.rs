@@ -12,14 +12,10 @@ use std::os::unix::fs::MetadataExt;
 use rustix::net::netlink::SocketAddrNetlink;
 use rustix::net::{AddressFamily, Protocol, SocketFlags, SocketType};
 use serde_json::Value;
-use sockdiag_tests::{inode, sockdiag, ss, tcp_listener, unix_listener, wait_for, Run, TempDir};
+use sockdiag_tests::{
+    inode, sockdiag, squash, ss, tcp_listener, unix_listener, wait_for, Run, TempDir,
+};
 use socket2::{SockAddr, Type};
-
-/// Whitespace runs squashed to one space: sockdiag's columns have fixed
-/// widths, ss sizes them to the longest row.
-fn squash(line: &str) -> String {
-    line.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 /// The squashed lines of a run's stdout that `keep` selects.
 fn rows(run: &Run, keep: impl Fn(&str) -> bool) -> Vec<String> {
